@@ -1,0 +1,91 @@
+/**
+ * The event store port. Shaped after EventStoreDB's client so that every adapter
+ * (PostgreSQL, embedded PGlite, EventStoreDB/KurrentDB) behaves the same.
+ *
+ * Revisions are per stream and start at 0. Positions are global, start at 1 and
+ * grow in commit-safe order: a reader that has seen position P never later finds
+ * a new event below P. `0n` as a position means "before the first event".
+ */
+
+export interface Actor {
+  user_id: string | null;
+  role: string;
+  ip: string | null;
+}
+
+export interface EventMetadata {
+  correlation_id: string;
+  causation_id: string | null;
+  actor: Actor;
+  schema_version: number;
+  /** When the command that produced the event was decided (ISO 8601). */
+  occurred_at: string;
+}
+
+/** JSON-safe payloads only: money travels as integer minor units in strings. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type EventData = { [key: string]: JsonValue };
+
+export interface NewEvent<T extends EventData = EventData> {
+  event_id: string;
+  type: string;
+  data: T;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent<T extends EventData = EventData> extends NewEvent<T> {
+  stream_id: string;
+  revision: bigint;
+  position: bigint;
+  recorded_at: Date;
+  prev_hash: string;
+  hash: string;
+}
+
+/** `no_stream`: the stream must not exist; `stream_exists`: it must; `any`: no check. */
+export type ExpectedRevision = bigint | 'any' | 'no_stream' | 'stream_exists';
+
+export interface AppendResult {
+  /** Revision of the last event in the stream after the append. */
+  next_revision: bigint;
+  /** Global position of the last appended event. */
+  position: bigint;
+  events: RecordedEvent[];
+  /** True when every event id was already stored: nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** Inclusive start revision; defaults to 0 forwards and the end backwards. */
+  from?: bigint | 'start' | 'end';
+  direction?: 'forwards' | 'backwards';
+  max?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with position strictly greater are returned. */
+  fromPosition: bigint;
+  max: number;
+}
+
+export interface SubscribeAllOptions {
+  /** Exclusive, like readAll. */
+  fromPosition: bigint;
+  batchSize?: number;
+}
+
+/** Events in position order; ends when `close()` is called. */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  readonly kind: 'postgres' | 'pglite' | 'eventstoredb';
+  append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeAll(options: SubscribeAllOptions): Subscription;
+  /** Position of the newest event that readers may see (0n when empty). */
+  headPosition(): Promise<bigint>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import pg from 'pg';
+import type { SqlExecutor, SqlRows, SqlSession } from '../sql/executor.js';
+
+/** pg.Pool as the event store's executor. */
+export class PgExecutor implements SqlExecutor {
+  readonly pool: pg.Pool;
+
+  constructor(connectionString: string, max = 40) {
+    this.pool = new pg.Pool({ connectionString, max });
+    // An idle client's error (server restart) must not crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<R>(text: string, params?: unknown[]): Promise<SqlRows<R>> {
+    const result = await this.pool.query(text, params);
+    return { rows: result.rows as R[] };
+  }
+
+  async withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await work({
+        query: async <R>(text: string, params?: unknown[]) => {
+          try {
+            const result = await client.query(text, params);
+            return { rows: result.rows as R[] };
+          } catch (error) {
+            if (!(error as { code?: unknown }).code) broken = error as Error;
+            throw error;
+          }
+        },
+      });
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async end(): Promise<void> {
+    await this.pool.end();
+  }
+}

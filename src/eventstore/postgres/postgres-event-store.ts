@@ -1,0 +1,9 @@
+import { SqlEventStore } from '../sql/sql-event-store.js';
+import { PgExecutor } from './pg-executor.js';
+
+/** The PostgreSQL adapter: the events table in schema `es` of DATABASE_URL. */
+export async function openPostgresEventStore(connectionString: string, poolSize = 40): Promise<SqlEventStore> {
+  const executor = new PgExecutor(connectionString, poolSize);
+  await executor.withSession((session) => SqlEventStore.migrate(session));
+  return new SqlEventStore('postgres', executor);
+}

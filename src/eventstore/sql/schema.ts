@@ -1,0 +1,94 @@
+/**
+ * The events table and the append function shared by the PostgreSQL and PGlite
+ * adapters.
+ *
+ * Commit-safe positions: a bigint identity is assigned at insert, but
+ * transactions commit out of order. `es.append_events` therefore takes its
+ * transaction id and its positions inside one short advisory-locked section
+ * (released before commit, so commits still group), which makes position order
+ * equal transaction-id order among appenders. A reader that only returns rows
+ * with `tx_id < pg_snapshot_xmin(pg_current_snapshot())` then sees every
+ * earlier-positioned event already committed or rolled back: none is skipped.
+ * This needs the append to be the first write of its transaction; the function
+ * refuses otherwise.
+ *
+ * The hash chain link is computed here as in hash-chain.ts `linkHash`.
+ */
+export const APPEND_LOCK_KEY = 7_262_001;
+
+export const EVENT_STORE_SCHEMA = `
+create schema if not exists es;
+
+create table if not exists es.events (
+  position    bigint generated always as identity primary key,
+  tx_id       xid8 not null,
+  event_id    uuid not null,
+  stream_id   text not null,
+  revision    bigint not null check (revision >= 0),
+  type        text not null,
+  data        jsonb not null,
+  metadata    jsonb not null,
+  digest      text not null,
+  prev_hash   text not null,
+  hash        text not null,
+  recorded_at timestamptz not null default clock_timestamp(),
+  constraint events_event_id_key unique (event_id),
+  constraint events_stream_revision_key unique (stream_id, revision)
+);
+
+create index if not exists events_tx_id_idx on es.events (tx_id);
+
+create or replace function es.append_events(p_stream text, p_expected text, p_events jsonb)
+returns table (o_event_id uuid, o_position bigint, o_revision bigint, o_prev_hash text,
+               o_hash text, o_recorded_at timestamptz, o_duplicate boolean)
+language plpgsql as $fn$
+declare
+  v_head bigint;
+  v_hash text;
+  v_xid xid8;
+  v_ev jsonb;
+  v_rev bigint;
+  v_new_hash text;
+begin
+  if exists (select 1 from es.events e where e.event_id = (p_events->0->>'event_id')::uuid) then
+    return query
+      select (x.ev->>'event_id')::uuid, e.position, e.revision, e.prev_hash, e.hash, e.recorded_at, true
+        from jsonb_array_elements(p_events) with ordinality as x(ev, ord)
+        left join es.events e on e.event_id = (x.ev->>'event_id')::uuid and e.stream_id = p_stream
+       order by x.ord;
+    return;
+  end if;
+
+  select e.revision, e.hash into v_head, v_hash
+    from es.events e where e.stream_id = p_stream order by e.revision desc limit 1;
+
+  if (p_expected = 'no_stream' and v_head is not null)
+     or (p_expected = 'stream_exists' and v_head is null)
+     or (p_expected not in ('any', 'no_stream', 'stream_exists') and v_head is distinct from p_expected::bigint) then
+    raise exception using errcode = 'ES001', message = 'wrong expected revision',
+      detail = coalesce(v_head::text, 'no_stream');
+  end if;
+
+  if pg_current_xact_id_if_assigned() is not null then
+    raise exception using errcode = 'ES002',
+      message = 'es.append_events must be the first write of its transaction';
+  end if;
+
+  perform pg_advisory_lock(${APPEND_LOCK_KEY});
+  v_xid := pg_current_xact_id();
+  v_rev := coalesce(v_head, -1);
+  v_hash := coalesce(v_hash, repeat('0', 64));
+  for v_ev in select value from jsonb_array_elements(p_events) loop
+    v_rev := v_rev + 1;
+    v_new_hash := encode(sha256(convert_to(v_hash || ':' || v_rev::text || ':' || (v_ev->>'digest'), 'UTF8')), 'hex');
+    return query
+      insert into es.events as e (tx_id, event_id, stream_id, revision, type, data, metadata, digest, prev_hash, hash)
+      values (v_xid, (v_ev->>'event_id')::uuid, p_stream, v_rev, v_ev->>'type', v_ev->'data',
+              v_ev->'metadata', v_ev->>'digest', v_hash, v_new_hash)
+      returning e.event_id, e.position, e.revision, e.prev_hash, e.hash, e.recorded_at, false;
+    v_hash := v_new_hash;
+  end loop;
+  perform pg_advisory_unlock(${APPEND_LOCK_KEY});
+end
+$fn$;
+`;

@@ -1,0 +1,238 @@
+import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors.js';
+import { contentDigest } from '../hash-chain.js';
+import type {
+  AppendResult,
+  EventData,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeAllOptions,
+  Subscription,
+} from '../port.js';
+import { PollingSubscription } from '../polling-subscription.js';
+import { APPEND_LOCK_KEY, EVENT_STORE_SCHEMA } from './schema.js';
+import { sqlConstraint, sqlDetail, sqlState, type SqlExecutor, type SqlSession } from './executor.js';
+
+interface EventRow {
+  position: string;
+  event_id: string;
+  stream_id: string;
+  revision: string;
+  type: string;
+  data: EventData;
+  metadata: EventMetadata;
+  prev_hash: string;
+  hash: string;
+  recorded_at: Date | string;
+}
+
+interface AppendRow {
+  o_event_id: string;
+  o_position: string | null;
+  o_revision: string | null;
+  o_prev_hash: string | null;
+  o_hash: string | null;
+  o_recorded_at: Date | string | null;
+  o_duplicate: boolean;
+}
+
+/** Bigint columns are selected as text so pg and PGlite hand back the same types. */
+const EVENT_COLUMNS = `position::text as position, event_id::text as event_id, stream_id,
+  revision::text as revision, type, data, metadata, prev_hash, hash, recorded_at`;
+
+/** Rows whose transaction (and every earlier appender's) has finished. */
+const COMMITTED = `tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
+
+const MAX_ANY_RETRIES = 20;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    event_id: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    stream_id: row.stream_id,
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+    recorded_at: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+    prev_hash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function expectedText(expected: ExpectedRevision): string {
+  if (typeof expected === 'bigint') {
+    if (expected < 0n) throw new RangeError('expected revision must be >= 0');
+    return expected.toString();
+  }
+  return expected;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The event store over PostgreSQL's SQL, shared by the PostgreSQL (pg) and the
+ * embedded PGlite adapters: they differ only in their executor.
+ */
+export class SqlEventStore implements EventStore {
+  private readonly wakers = new Set<() => void>();
+
+  constructor(
+    readonly kind: 'postgres' | 'pglite',
+    private readonly sql: SqlExecutor,
+    private readonly pollIntervalMs = 25,
+  ) {}
+
+  static async migrate(sql: SqlSession): Promise<void> {
+    await sql.query(`select pg_advisory_lock(${APPEND_LOCK_KEY + 1})`);
+    try {
+      await sql.query(EVENT_STORE_SCHEMA);
+    } finally {
+      await sql.query(`select pg_advisory_unlock(${APPEND_LOCK_KEY + 1})`);
+    }
+  }
+
+  async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('append needs at least one event');
+    if (stream.length === 0 || stream.startsWith('$')) throw new RangeError(`invalid stream name "${stream}"`);
+    const ids = new Set<string>();
+    for (const e of events) {
+      if (!UUID.test(e.event_id)) throw new RangeError(`event_id must be a uuid: ${e.event_id}`);
+      if (ids.has(e.event_id)) throw new RangeError(`event_id ${e.event_id} appears twice in one append`);
+      ids.add(e.event_id);
+    }
+    const payload = JSON.stringify(
+      events.map((e) => ({ ...e, digest: contentDigest(stream, e) })),
+    );
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const rows = await this.callAppend(stream, expectedText(expected), payload);
+        const result = this.toAppendResult(stream, events, rows);
+        if (!result.duplicate) this.wake();
+        return result;
+      } catch (error) {
+        const state = sqlState(error);
+        if (state === 'ES001') {
+          const detail = sqlDetail(error) ?? 'no_stream';
+          throw new WrongExpectedRevisionError(stream, expected, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
+        }
+        const raced = state === '23505';
+        if (raced && sqlConstraint(error) === 'events_stream_revision_key' && typeof expected === 'bigint') {
+          throw new WrongExpectedRevisionError(stream, expected, expected + 1n);
+        }
+        // Another writer took the revision (for any/stream_exists/no_stream) or stored
+        // the same event ids first: run again, which re-checks both.
+        if (raced && attempt < MAX_ANY_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async callAppend(stream: string, expected: string, payload: string): Promise<AppendRow[]> {
+    return this.sql.withSession(async (session) => {
+      try {
+        const { rows } = await session.query<AppendRow>(
+          `select o_event_id::text as o_event_id, o_position::text as o_position, o_revision::text as o_revision,
+                  o_prev_hash, o_hash, o_recorded_at, o_duplicate
+             from es.append_events($1, $2, $3::jsonb)`,
+          [stream, expected, payload],
+        );
+        return rows;
+      } catch (error) {
+        // A failure inside the locked section leaves the session-level lock held.
+        await session.query('select pg_advisory_unlock_all()').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  private toAppendResult(stream: string, events: NewEvent[], rows: AppendRow[]): AppendResult {
+    const recorded: RecordedEvent[] = rows.map((row, i) => {
+      const event = events[i]!;
+      if (row.o_position === null || row.o_revision === null) {
+        throw new DuplicateEventIdError(event.event_id, stream);
+      }
+      return {
+        ...event,
+        stream_id: stream,
+        revision: BigInt(row.o_revision),
+        position: BigInt(row.o_position),
+        recorded_at: row.o_recorded_at instanceof Date ? row.o_recorded_at : new Date(row.o_recorded_at ?? 0),
+        prev_hash: row.o_prev_hash ?? '',
+        hash: row.o_hash ?? '',
+      };
+    });
+    const duplicate = rows[0]?.o_duplicate === true;
+    if (duplicate) {
+      // An idempotent retry must be the same events at consecutive revisions.
+      for (let i = 1; i < recorded.length; i++) {
+        if (recorded[i]!.revision !== recorded[i - 1]!.revision + 1n) {
+          throw new DuplicateEventIdError(recorded[i]!.event_id, stream);
+        }
+      }
+    }
+    const last = recorded[recorded.length - 1]!;
+    return { next_revision: last.revision, position: last.position, events: recorded, duplicate };
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const max = options.max ?? 1_000_000;
+    const from = options.from ?? (backwards ? 'end' : 'start');
+    const params: unknown[] = [stream, max];
+    let bound = '';
+    if (typeof from === 'bigint') {
+      params.push(from.toString());
+      bound = backwards ? 'and revision <= $3::bigint' : 'and revision >= $3::bigint';
+    } else if (from === 'end' && !backwards) {
+      return [];
+    } else if (from === 'start' && backwards) {
+      bound = 'and revision <= 0';
+    }
+    const { rows } = await this.sql.query<EventRow>(
+      `select ${EVENT_COLUMNS} from es.events
+        where stream_id = $1 ${bound}
+        order by revision ${backwards ? 'desc' : 'asc'} limit $2`,
+      params,
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { rows } = await this.sql.query<EventRow>(
+      `select ${EVENT_COLUMNS} from es.events
+        where position > $1::bigint and ${COMMITTED}
+        order by position limit $2`,
+      [options.fromPosition.toString(), options.max],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<bigint> {
+    const { rows } = await this.sql.query<{ head: string | null }>(
+      `select max(position)::text as head from es.events where ${COMMITTED}`,
+    );
+    return BigInt(rows[0]?.head ?? '0');
+  }
+
+  subscribeAll(options: SubscribeAllOptions): Subscription {
+    return new PollingSubscription(
+      (fromPosition, max) => this.readAll({ fromPosition, max }),
+      options,
+      this.pollIntervalMs,
+      this.wakers,
+    );
+  }
+
+  private wake(): void {
+    for (const w of this.wakers) w();
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end();
+  }
+}
