@@ -1,0 +1,114 @@
+/**
+ * Configuration from the environment, validated once at start. Every variable
+ * is listed in .env.example. A bad value stops the process with a message that
+ * names the variable.
+ */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  debug: boolean;
+  port: number;
+  host: string;
+  /** PostgreSQL for the event store (when no EVENTSTORE_URL) and the read models. */
+  databaseUrl: string | undefined;
+  /** EventStoreDB / KurrentDB connection string (esdb:// or kurrentdb://). */
+  eventstoreUrl: string | undefined;
+  /** Folder of the embedded PGlite database when DATABASE_URL is unset. */
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  jwtSecret: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  frontendUrl: string;
+  emailHost: string | undefined;
+  emailPort: number;
+  emailFrom: string;
+  corsOrigins: string[];
+  trustProxy: string[];
+  projectorInProcess: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+function list(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+const DEV_SECRET = 'nexus-dev-only-secret-do-not-use-in-production-0123456789';
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = (env.NODE_ENV ?? 'development') as Config['nodeEnv'];
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  // Unlike the reference, DEBUG defaults to off in production.
+  const debug = bool(env, 'DEBUG', nodeEnv !== 'production');
+  const jwtSecret = env.JWT_SECRET ?? (nodeEnv === 'production' ? undefined : DEV_SECRET);
+  if (jwtSecret === undefined) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+  return {
+    nodeEnv,
+    debug,
+    port: int(env, 'PORT', 8000, 0, 65535),
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    eventstoreUrl: url(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kurrent:']),
+    dataDir: env.DATA_DIR ?? './data',
+    logLevel,
+    jwtSecret,
+    jwtIssuer: env.JWT_ISSUER ?? 'nexus-bank',
+    jwtAudience: env.JWT_AUDIENCE ?? 'nexus-bank-api',
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 600, 30, 86_400),
+    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 86_400, 60, 90 * 86_400),
+    frontendUrl: url(env, 'FRONTEND_URL', ['http:', 'https:']) ?? 'http://localhost:3000',
+    emailHost: env.EMAIL_HOST || undefined,
+    emailPort: int(env, 'EMAIL_PORT', 25, 1, 65535),
+    emailFrom: env.EMAIL_FROM ?? 'noreply@nexus-bank.local',
+    corsOrigins: list(env, 'CORS_ORIGINS', ['http://localhost:3000']),
+    trustProxy: list(env, 'TRUST_PROXY', []),
+    projectorInProcess: bool(env, 'PROJECTOR_IN_PROCESS', true),
+  };
+}

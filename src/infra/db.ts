@@ -1,0 +1,89 @@
+import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+
+/**
+ * The read-model database: PostgreSQL through a pg pool, or the embedded PGlite.
+ * Queries are plain SQL or knex builders (knex builds SQL only; it holds no
+ * connection), so both backends run the same statements. Bigint and numeric
+ * columns come back as strings from pg and may come back as numbers from PGlite:
+ * select them `::text` when exactness matters.
+ */
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  run<R = Record<string, unknown>>(builder: Knex.QueryBuilder | Knex.Raw): Promise<R[]>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+/** The SQL builder; `sql('rm.balances').where(...)` then `db.run(...)`. */
+export const sql: Knex = knexFactory({ client: 'pg' });
+
+function native(builder: Knex.QueryBuilder | Knex.Raw): { text: string; params: unknown[] } {
+  const { sql: text, bindings } = builder.toSQL().toNative();
+  return { text, params: [...bindings] };
+}
+
+type RawQuery = (text: string, params: unknown[]) => Promise<unknown[]>;
+
+function queryable(raw: RawQuery): Queryable {
+  return {
+    query: <R>(text: string, params: readonly unknown[] = []) => raw(text, [...params]) as Promise<R[]>,
+    run: <R>(builder: Knex.QueryBuilder | Knex.Raw) => {
+      const { text, params } = native(builder);
+      return raw(text, params) as Promise<R[]>;
+    },
+  };
+}
+
+export function postgresDb(connectionString: string, max = 20): Db & { pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => undefined);
+  const base = queryable(async (text, params) => (await pool.query(text, params)).rows);
+  return {
+    ...base,
+    kind: 'postgres',
+    pool,
+    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const result = await work(queryable(async (text, params) => (await client.query(text, params)).rows));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch((e: Error) => {
+          broken = e;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    end: () => pool.end(),
+  };
+}
+
+async function pgliteRaw(db: PGlite | PGliteTransaction, text: string, params: unknown[]): Promise<unknown[]> {
+  if (params.length === 0) {
+    const results = await db.exec(text);
+    return results[results.length - 1]?.rows ?? [];
+  }
+  return (await db.query(text, params)).rows;
+}
+
+/** PGlite runs one transaction at a time; other queries wait for it. */
+export function pgliteDb(db: PGlite): Db {
+  return {
+    ...queryable((text, params) => pgliteRaw(db, text, params)),
+    kind: 'pglite',
+    transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
+      db.transaction((tx) => work(queryable((text, params) => pgliteRaw(tx, text, params)))),
+    end: async () => undefined,
+  };
+}

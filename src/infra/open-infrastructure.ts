@@ -1,0 +1,38 @@
+import type { Config } from '../config/config.js';
+import type { EventStore } from '../eventstore/port.js';
+import { openPostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { openPGlite, openPGliteEventStore } from '../eventstore/pglite/pglite-event-store.js';
+import { openEventStoreDb } from '../eventstore/eventstoredb/open.js';
+import { pgliteDb, postgresDb, type Db } from './db.js';
+import type { Logger } from './logger.js';
+
+export interface Infrastructure {
+  store: EventStore;
+  /** The read models (and the service's own state tables). */
+  db: Db;
+  close(): Promise<void>;
+}
+
+/**
+ * Picks the adapters from the configuration (DESIGN.md):
+ * EVENTSTORE_URL → EventStoreDB/KurrentDB; else DATABASE_URL → PostgreSQL;
+ * else the embedded PGlite in DATA_DIR. Read models live in PostgreSQL
+ * (DATABASE_URL), or in PGlite when there is none.
+ */
+export async function openInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
+  if (config.databaseUrl) {
+    const db = postgresDb(config.databaseUrl);
+    const store = config.eventstoreUrl
+      ? await openEventStoreDb(config.eventstoreUrl)
+      : await openPostgresEventStore(config.databaseUrl);
+    logger.info({ event_store: store.kind, read_models: 'postgres' }, 'infrastructure opened');
+    return { store, db, close: async () => { await store.close(); await db.end(); } };
+  }
+  if (config.eventstoreUrl) {
+    throw new Error('EVENTSTORE_URL needs DATABASE_URL for the read models');
+  }
+  const { db: pglite, release } = await openPGlite(config.dataDir);
+  const store = await openPGliteEventStore(pglite, async () => release());
+  logger.info({ event_store: 'pglite', data_dir: config.dataDir }, 'infrastructure opened (embedded PGlite: one process, not for production)');
+  return { store, db: pgliteDb(pglite), close: () => store.close() };
+}
