@@ -1,0 +1,130 @@
+import type { Decider, DomainEvent } from '../../domain/shared/event.js';
+import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
+import type { AppendResult, EventData, EventStore, NewEvent, RecordedEvent } from '../../eventstore/port.js';
+import type { CommandContext } from './command-context.js';
+import type { SnapshotStore } from './snapshots.js';
+
+export interface Loaded<S> {
+  state: S;
+  /** Revision of the last event folded in; -1n when the stream does not exist. */
+  revision: bigint;
+}
+
+export interface AggregateType<C, S, E extends DomainEvent> {
+  decider: Decider<C, S, E>;
+  /** Bump when the state shape changes: old snapshots are then ignored. */
+  snapshotVersion: number;
+}
+
+/** Events of one command, with ids chosen by the caller (deterministic for retries). */
+export type EventIds = (event: DomainEvent, index: number) => string;
+
+const SNAPSHOT_EVERY = 50n;
+const CACHE_LIMIT = 20_000;
+const MAX_CONFLICT_RETRIES = 8;
+
+export interface Decided<S> {
+  state: S;
+  revision: bigint;
+  result: AppendResult | undefined;
+  events: RecordedEvent[];
+}
+
+/**
+ * Loads aggregates (cached state or snapshot, then the stream's tail, so the
+ * cost stays flat as a stream grows) and appends a command's events with the
+ * expected revision, retrying a bounded number of times on a conflict.
+ */
+export class AggregateRepository {
+  private readonly cache = new Map<string, Loaded<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly snapshots: SnapshotStore,
+  ) {}
+
+  async load<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, stream: string): Promise<Loaded<S>> {
+    let base = this.cache.get(stream) as Loaded<S> | undefined;
+    if (!base) {
+      const snap = await this.snapshots.load<S>(stream, type.snapshotVersion);
+      base = snap ? { state: snap.state, revision: snap.revision } : { state: type.decider.initialState, revision: -1n };
+    }
+    const tail = await this.store.readStream(stream, { from: base.revision + 1n });
+    let { state, revision } = base;
+    for (const event of tail) {
+      state = type.decider.evolve(state, { type: event.type, data: event.data } as E);
+      revision = event.revision;
+    }
+    const loaded = { state, revision };
+    this.remember(stream, loaded);
+    if (tail.length > 0 && revision >= 0n && revision % SNAPSHOT_EVERY < BigInt(tail.length)) {
+      await this.snapshots.save(stream, type.snapshotVersion, loaded).catch(() => undefined);
+    }
+    return loaded;
+  }
+
+  /**
+   * Decides `command` (or the command built from the current state) and appends
+   * its events. An empty decision appends nothing. Domain errors propagate.
+   */
+  async execute<C, S, E extends DomainEvent>(
+    type: AggregateType<C, S, E>,
+    stream: string,
+    command: C | ((state: S) => C),
+    context: CommandContext,
+    ids: EventIds,
+  ): Promise<Decided<S>> {
+    for (let attempt = 0; ; attempt++) {
+      const { state, revision } = await this.load(type, stream);
+      const cmd = typeof command === 'function' ? (command as (s: S) => C)(state) : command;
+      const events = type.decider.decide(cmd, state);
+      if (events.length === 0) return { state, revision, result: undefined, events: [] };
+      try {
+        const result = await this.store.append(
+          stream,
+          events.map((e, i) => toNewEvent(e, ids(e, i), context)),
+          revision < 0n ? 'no_stream' : revision,
+        );
+        if (result.duplicate) {
+          // A retry of a command already stored: reload to report the stored outcome.
+          this.cache.delete(stream);
+          const reloaded = await this.load(type, stream);
+          return { ...reloaded, result, events: result.events };
+        }
+        const after = events.reduce((s, e) => type.decider.evolve(s, e), state);
+        this.remember(stream, { state: after, revision: result.next_revision });
+        return { state: after, revision: result.next_revision, result, events: result.events };
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) {
+          this.cache.delete(stream);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private remember(stream: string, loaded: Loaded<unknown>): void {
+    this.cache.delete(stream);
+    this.cache.set(stream, loaded);
+    if (this.cache.size > CACHE_LIMIT) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+}
+
+export function toNewEvent(event: DomainEvent, eventId: string, context: CommandContext): NewEvent {
+  return {
+    event_id: eventId,
+    type: event.type,
+    data: event.data as EventData,
+    metadata: {
+      correlation_id: context.correlation_id,
+      causation_id: context.causation_id,
+      actor: context.actor,
+      schema_version: 1,
+      occurred_at: context.now.toISOString(),
+    },
+  };
+}

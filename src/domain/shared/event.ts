@@ -1,0 +1,18 @@
+/** JSON-safe values: money travels as integer minor units written as strings. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** A domain event before it is stored: a type and its payload. */
+export interface DomainEvent<T extends string = string, D extends { [key: string]: Json } = { [key: string]: Json }> {
+  type: T;
+  data: D;
+}
+
+/**
+ * An aggregate written as a decider. `decide` returns the events a command
+ * produces, or throws a DomainError; it never performs I/O.
+ */
+export interface Decider<Command, State, Event extends DomainEvent> {
+  readonly initialState: State;
+  evolve(state: State, event: Event): State;
+  decide(command: Command, state: State): Event[];
+}

@@ -1,0 +1,24 @@
+import type { AggregateRepository } from '../commands/shared/aggregate-repository.js';
+import type { IdempotencyStore } from '../commands/shared/idempotency.js';
+import type { Config } from '../config/config.js';
+import type { EventStore } from '../eventstore/port.js';
+import type { Db } from '../infra/db.js';
+import type { Logger } from '../infra/logger.js';
+import type { Mailer } from '../infra/mailer.js';
+import type { Authenticator } from './auth/principal.js';
+import type { ReadModelSync } from './middleware/min-position.js';
+import type { OpenApiDocument } from './openapi/bundle.js';
+
+/** Everything routes may use; built once in src/service.ts. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  store: EventStore;
+  db: Db;
+  repo: AggregateRepository;
+  idempotency: IdempotencyStore;
+  mailer: Mailer;
+  authenticator: Authenticator;
+  readModels: ReadModelSync;
+  openapi: OpenApiDocument;
+}

@@ -1,0 +1,35 @@
+import type { Request } from 'express';
+import { fingerprint, type IdempotencyStore, type StoredResponse } from '../commands/shared/idempotency.js';
+import { principal } from './middleware/auth-guards.js';
+
+/** The request's Idempotency-Key (already checked against the contract), if any. */
+export function idempotencyKey(req: Request): string | undefined {
+  const key = req.headers['idempotency-key'];
+  return typeof key === 'string' && key.length > 0 ? key : undefined;
+}
+
+/**
+ * Runs a money-moving command at most once per (user, scope, key). `run`
+ * receives the key (to derive deterministic ids) and returns the response.
+ */
+export async function runIdempotent(
+  store: IdempotencyStore,
+  req: Request,
+  scope: string,
+  run: (key: string | undefined) => Promise<StoredResponse>,
+): Promise<StoredResponse & { replayed: boolean }> {
+  const key = idempotencyKey(req);
+  if (!key) return { ...(await run(undefined)), replayed: false };
+  const userId = principal(req).user_id;
+  const claim = await store.claim(userId, scope, key, fingerprint({ method: req.method, path: req.path, body: req.body ?? null }));
+  if (claim.kind === 'replay') return { ...claim.response, replayed: true };
+  try {
+    const response = await run(key);
+    await store.complete(userId, scope, key, response);
+    return { ...response, replayed: false };
+  } catch (error) {
+    // Nothing was acknowledged: effects are idempotent by deterministic ids, so a retry may run again.
+    await store.release(userId, scope, key).catch(() => undefined);
+    throw error;
+  }
+}

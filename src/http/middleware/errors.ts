@@ -1,0 +1,47 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { Logger } from '../../infra/logger.js';
+import { HttpProblem, problemBody } from '../problem.js';
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+export function sendProblem(res: Parameters<RequestHandler>[1], status: number, body: object, headers: Record<string, string> = {}): void {
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.status(status).type(PROBLEM_JSON).send(JSON.stringify(body));
+}
+
+/** Unknown routes: 404 problem. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, 404, problemBody(404, 'not_found', `No route for ${req.method} ${req.path}.`, req.originalUrl));
+};
+
+/** Maps every thrown error to problem+json; anything unexpected is a logged 500 with no internals leaked. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) return;
+    if (error instanceof HttpProblem) {
+      sendProblem(res, error.status, error.body(req.originalUrl), error.headers);
+      return;
+    }
+    if (error instanceof DomainError) {
+      sendProblem(res, error.status, problemBody(error.status, error.code, error.message, req.originalUrl, error.details));
+      return;
+    }
+    const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+    const type = (error as { type?: unknown }).type;
+    if (type === 'entity.too.large') {
+      sendProblem(res, 413, problemBody(413, 'payload_too_large', 'Request body is too large.', req.originalUrl));
+      return;
+    }
+    if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      sendProblem(res, 400, problemBody(400, 'malformed_body', 'Request body is not valid JSON.', req.originalUrl));
+      return;
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendProblem(res, status, problemBody(status, 'bad_request', 'The request could not be processed.', req.originalUrl));
+      return;
+    }
+    logger.error({ err: error, path: req.path, method: req.method }, 'unhandled error');
+    sendProblem(res, 500, problemBody(500, 'internal_error', 'An unexpected error occurred.', req.originalUrl));
+  };
+}

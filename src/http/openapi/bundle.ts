@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: Record<string, unknown>;
+  paths: Record<string, Record<string, unknown>>;
+  components: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+const FRAGMENTS_DIR = 'openapi';
+const BASE = 'common.yaml';
+
+/**
+ * Merges openapi/common.yaml with every other openapi/*.yaml fragment (their
+ * paths and components). A path or component defined twice is an error.
+ */
+export function bundleOpenApi(dir = FRAGMENTS_DIR): OpenApiDocument {
+  const doc = parse(readFileSync(join(dir, BASE), 'utf8')) as OpenApiDocument;
+  doc.paths ??= {};
+  doc.components ??= {};
+  const fragments = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== BASE).sort();
+  for (const file of fragments) {
+    const fragment = parse(readFileSync(join(dir, file), 'utf8')) as Partial<OpenApiDocument> | null;
+    if (!fragment) continue;
+    for (const [path, item] of Object.entries(fragment.paths ?? {})) {
+      if (doc.paths[path]) throw new Error(`${file}: path ${path} is already defined`);
+      doc.paths[path] = item;
+    }
+    for (const [section, entries] of Object.entries(fragment.components ?? {})) {
+      const target = (doc.components[section] ??= {});
+      for (const [name, value] of Object.entries(entries)) {
+        if (target[name] !== undefined) throw new Error(`${file}: components.${section}.${name} is already defined`);
+        target[name] = value;
+      }
+    }
+    if (Array.isArray(fragment.tags)) doc.tags = [...((doc.tags as unknown[]) ?? []), ...fragment.tags];
+  }
+  return doc;
+}

@@ -1,0 +1,164 @@
+import type { RequestHandler } from 'express';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { HttpProblem } from '../problem.js';
+import type { OpenApiDocument } from './bundle.js';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
+type AddFormats = (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+
+interface Parameter {
+  name: string;
+  in: 'query' | 'path' | 'header' | 'cookie';
+  required?: boolean;
+  schema?: object;
+}
+
+interface CompiledOperation {
+  pathValidators: Map<string, ValidateFunction>;
+  query?: ValidateFunction;
+  queryNames: Set<string>;
+  headers: { name: string; required: boolean; validate: ValidateFunction }[];
+  body?: { required: boolean; validate: ValidateFunction };
+}
+
+interface Route {
+  template: string;
+  regex: RegExp;
+  names: string[];
+  operations: Map<string, CompiledOperation>;
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const normalise = (path: string) => (path.length > 1 ? path.replace(/\/+$/, '') : path);
+
+function fieldOf(error: ErrorObject, where: string): string {
+  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const missing = error.keyword === 'required' ? String((error.params as { missingProperty?: string }).missingProperty) : '';
+  const extra = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty?: string }).additionalProperty) : '';
+  return [where, path, missing || extra].filter((p) => p.length > 0).join('.');
+}
+
+function problem(errors: ErrorObject[] | null | undefined, where: string): HttpProblem {
+  const list = (errors ?? []).slice(0, 20).map((e) => ({ field: fieldOf(e, where), message: e.message ?? 'is invalid' }));
+  const first = list[0];
+  return new HttpProblem(400, 'validation_error', first ? `${first.field}: ${first.message}` : 'Invalid request.', { errors: list });
+}
+
+/**
+ * Validates every request that matches an operation of the contract: path
+ * parameters (a mismatch is a 404, the resource cannot exist), query parameters,
+ * headers and the JSON body (400 problem with every error listed).
+ */
+export function requestValidator(doc: OpenApiDocument): RequestHandler {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: false, useDefaults: false });
+  addFormats(ajv);
+  ajv.addSchema(doc as object, 'openapi.json');
+  const ref = (...parts: string[]) => ajv.compile({ $ref: `openapi.json#/${pointer(...parts)}` });
+  const resolveParam = (p: Parameter | { $ref: string }): Parameter => {
+    if ('$ref' in p) {
+      const name = p.$ref.split('/').pop() ?? '';
+      return (doc.components.parameters?.[name] ?? {}) as Parameter;
+    }
+    return p;
+  };
+
+  const routes: Route[] = Object.entries(doc.paths).map(([template, item]) => {
+    const names: string[] = [];
+    const source = normalise(template)
+      .split('/')
+      .map((seg) => {
+        const m = /^\{(.+)\}$/.exec(seg);
+        if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(m[1]!);
+        return '([^/]+)';
+      })
+      .join('/');
+    const operations = new Map<string, CompiledOperation>();
+    const shared = ((item as { parameters?: Parameter[] }).parameters ?? []).map(resolveParam);
+    for (const method of METHODS) {
+      const op = item[method] as { parameters?: Parameter[]; requestBody?: { required?: boolean; content?: Record<string, { schema?: object }> } } | undefined;
+      if (!op) continue;
+      const params = [...shared, ...(op.parameters ?? []).map(resolveParam)];
+      const pathValidators = new Map<string, ValidateFunction>();
+      const queryProps: Record<string, object> = {};
+      const queryRequired: string[] = [];
+      const headers: CompiledOperation['headers'] = [];
+      for (const p of params) {
+        const schema = p.schema ?? {};
+        if (p.in === 'path') pathValidators.set(p.name, ajv.compile(schema));
+        if (p.in === 'query') {
+          queryProps[p.name] = schema;
+          if (p.required) queryRequired.push(p.name);
+        }
+        if (p.in === 'header') headers.push({ name: p.name.toLowerCase(), required: p.required === true, validate: ajv.compile(schema) });
+      }
+      const compiled: CompiledOperation = { pathValidators, queryNames: new Set(Object.keys(queryProps)), headers };
+      if (Object.keys(queryProps).length > 0) {
+        compiled.query = ajv.compile({ type: 'object', properties: queryProps, required: queryRequired });
+      }
+      if (op.requestBody?.content?.['application/json']) {
+        compiled.body = {
+          required: op.requestBody.required === true,
+          validate: ref('paths', template, method, 'requestBody', 'content', 'application/json', 'schema'),
+        };
+      }
+      operations.set(method, compiled);
+    }
+    return { template, regex: new RegExp(`^${source}$`), names, operations };
+  });
+  // Literal segments win over parameters (/transfers/internal before /transfers/{id}).
+  routes.sort((a, b) => a.names.length - b.names.length);
+
+  return (req, _res, next) => {
+    const path = normalise(req.path);
+    for (const route of routes) {
+      const match = route.regex.exec(path);
+      if (!match) continue;
+      const op = route.operations.get(req.method.toLowerCase());
+      if (!op) return next();
+      for (const [i, name] of route.names.entries()) {
+        const validate = op.pathValidators.get(name);
+        let value: string;
+        try {
+          value = decodeURIComponent(match[i + 1] ?? '');
+        } catch {
+          return next(new HttpProblem(404, 'not_found', 'Not found.'));
+        }
+        if (validate && !validate(value)) return next(new HttpProblem(404, 'not_found', 'Not found.'));
+      }
+      if (op.query) {
+        const query: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(req.query)) if (op.queryNames.has(k)) query[k] = v;
+        if (!op.query(query)) return next(problem(op.query.errors, 'query'));
+      }
+      for (const h of op.headers) {
+        const value = req.headers[h.name];
+        if (value === undefined) {
+          if (h.required) return next(new HttpProblem(400, 'validation_error', `header ${h.name} is required.`));
+          continue;
+        }
+        if (!h.validate(value)) return next(problem(h.validate.errors, `header.${h.name}`));
+      }
+      if (op.body) {
+        // express.json() leaves req.body undefined unless the body is JSON.
+        let body: unknown = req.body;
+        if (body === undefined) {
+          const sent = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;
+          if (sent) return next(new HttpProblem(415, 'unsupported_media_type', 'Send the body as application/json.'));
+          if (op.body.required) {
+            return next(new HttpProblem(400, 'validation_error', 'A JSON request body is required.', { errors: [{ field: 'body', message: 'is required' }] }));
+          }
+          body = {};
+        }
+        if (!op.body.validate(body)) return next(problem(op.body.validate.errors, 'body'));
+        req.body = body;
+      }
+      return next();
+    }
+    next();
+  };
+}

@@ -1,0 +1,49 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import express, { type Router } from 'express';
+import { stringify } from 'yaml';
+import type { OpenApiDocument } from '../openapi/bundle.js';
+
+const require = createRequire(import.meta.url);
+const swaggerDir = dirname(require.resolve('swagger-ui-dist/package.json'));
+const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
+
+const page = (title: string, body: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="margin:0">${body}</body></html>`;
+
+/** The contract and its two readers, served from local files (no CDN). */
+export function docsRoutes(doc: OpenApiDocument): Router {
+  const router = express.Router();
+  const json = JSON.stringify(doc);
+  const yaml = stringify(doc);
+  router.get('/api/schema', (req, res) => {
+    if (req.query.format === 'json' || req.accepts(['application/yaml', 'application/json']) === 'application/json') {
+      res.type('application/json').send(json);
+    } else {
+      res.type('application/yaml').send(yaml);
+    }
+  });
+  router.get('/api/schema/openapi.json', (_req, res) => res.type('application/json').send(json));
+  router.use('/api/schema/swagger-ui/assets', express.static(swaggerDir, { index: false }));
+  router.get('/api/schema/swagger-ui', (_req, res) => {
+    res.type('html').send(page('Nexus Bank API', `
+<link rel="stylesheet" href="/api/schema/swagger-ui/assets/swagger-ui.css">
+<div id="swagger-ui"></div>
+<script src="/api/schema/swagger-ui/assets/swagger-ui-bundle.js"></script>
+<script src="/api/schema/swagger-ui/init.js"></script>`));
+  });
+  router.get('/api/schema/swagger-ui/init.js', (_req, res) => {
+    res.type('application/javascript').send(
+      `window.ui = SwaggerUIBundle({ url: '/api/schema/openapi.json', dom_id: '#swagger-ui' });`,
+    );
+  });
+  router.get('/api/schema/redoc/redoc.standalone.js', (_req, res) => res.sendFile(redocBundle));
+  router.get('/api/schema/redoc', (_req, res) => {
+    res.type('html').send(page('Nexus Bank API', `
+<redoc spec-url="/api/schema/openapi.json"></redoc>
+<script src="/api/schema/redoc/redoc.standalone.js"></script>`));
+  });
+  return router;
+}
