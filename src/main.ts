@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createApp } from './http/app.js';
+import { createLogger } from './infra/logger.js';
+import { openInfrastructure } from './infra/open-infrastructure.js';
+import { buildService } from './service.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`configuration error: ${error.message} (see .env.example)`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const infra = await openInfrastructure(config, logger);
+  const service = await buildService(config, logger, infra);
+  const app = createApp(service.deps);
+  const server: Server = app.listen(config.port, config.host);
+  // Slow clients must not hold connections open forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, host: config.host, event_store: infra.store.kind }, `listening on http://${config.host}:${port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    server.closeIdleConnections();
+    await service.stop();
+    await infra.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('fatal:', error);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { AggregateRepository } from './commands/shared/aggregate-repository.js';
+import { IdempotencyStore } from './commands/shared/idempotency.js';
+import { SnapshotStore } from './commands/shared/snapshots.js';
+import type { Config } from './config/config.js';
+import type { AppDeps } from './http/deps.js';
+import { bundleOpenApi } from './http/openapi/bundle.js';
+import type { Infrastructure } from './infra/open-infrastructure.js';
+import type { Logger } from './infra/logger.js';
+import { createMailer } from './infra/mailer.js';
+import { createAuthenticator } from './http/auth/create-authenticator.js';
+import { startReadModels, type ReadModels } from './projections/read-models.js';
+
+export interface Service {
+  deps: AppDeps;
+  readModels: ReadModels;
+  stop(): Promise<void>;
+}
+
+/** The composition root: command-side tables, repositories, read models, HTTP dependencies. */
+export async function buildService(config: Config, logger: Logger, infra: Infrastructure): Promise<Service> {
+  await SnapshotStore.migrate(infra.db);
+  await IdempotencyStore.migrate(infra.db);
+  const repo = new AggregateRepository(infra.store, new SnapshotStore(infra.db));
+  const readModels = await startReadModels(config, logger, infra);
+  const base = {
+    config,
+    logger,
+    store: infra.store,
+    db: infra.db,
+    repo,
+    idempotency: new IdempotencyStore(infra.db),
+    mailer: createMailer(config, logger),
+    readModels,
+    openapi: bundleOpenApi(),
+  };
+  const deps: AppDeps = { ...base, authenticator: await createAuthenticator(base) };
+  return {
+    deps,
+    readModels,
+    async stop() {
+      await readModels.stop();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { ApiClient } from './http-client.js';
+import { freshDatabase } from './postgres.js';
+import { SmtpSink } from './smtp-sink.js';
+
+export interface RunningService {
+  api: ApiClient;
+  baseUrl: string;
+  databaseUrl: string;
+  mail: SmtpSink;
+  /** Output of the service process so far (for failure messages). */
+  output(): string;
+  /** SIGKILL the process (no cleanup), then `restart()` brings it back on the same database. */
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real service (`src/main.ts`) as a child process against a fresh
+ * PostgreSQL database and an SMTP sink. Extra environment overrides the defaults.
+ */
+export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+  const db = await freshDatabase('e2e');
+  const mail = await new SmtpSink().start();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let log = '';
+
+  const launch = async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: db.url,
+        EMAIL_HOST: '127.0.0.1',
+        EMAIL_PORT: String(mail.port),
+        JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
+        EVENTSTORE_URL: '',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${log}`);
+      try {
+        const res = await fetch(`${baseUrl}/health`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`service did not become healthy:\n${log}`);
+  };
+
+  const exited = () =>
+    new Promise<void>((resolve) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+    });
+
+  await launch();
+  return {
+    api: new ApiClient(baseUrl),
+    baseUrl,
+    databaseUrl: db.url,
+    mail,
+    output: () => log,
+    async kill() {
+      child?.kill('SIGKILL');
+      await exited();
+    },
+    restart: launch,
+    async stop() {
+      child?.kill('SIGTERM');
+      await exited();
+      await mail.stop();
+      await db.drop();
+    },
+  };
+}
