@@ -1,0 +1,90 @@
+import { DomainError } from '../shared/domain-error.js';
+import type { Decider } from '../shared/event.js';
+import type { UserCommand } from './commands.js';
+import type { UserEvent } from './events.js';
+import { evolveUser, initialUserState, isActive, type UserState } from './state.js';
+
+export const userNotFound = () => new DomainError('user_not_found', 'User not found.', 404);
+export const staleToken = () => new DomainError('stale_token', 'Stale token for given user.', 403);
+const emailTaken = () =>
+  new DomainError('email_taken', 'A user with that email already exists.', 400, {
+    errors: [{ field: 'body.email', message: 'A user with that email already exists.' }],
+  });
+
+function mustExist(state: UserState): void {
+  if (!state.exists) throw userNotFound();
+}
+
+export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
+  switch (command.type) {
+    case 'RegisterUser':
+      if (state.exists) throw emailTaken();
+      return [{
+        type: 'UserRegistered',
+        data: {
+          user_id: command.user_id,
+          email: command.email,
+          password_hash: command.password_hash,
+          country: command.country,
+          first_name: command.first_name,
+          last_name: command.last_name,
+          is_staff: false,
+          is_superuser: false,
+          roles: [],
+          registered_at: command.at.toISOString(),
+        },
+      }];
+    case 'CreateSuperuser':
+      if (state.exists) throw emailTaken();
+      return [
+        {
+          type: 'UserRegistered',
+          data: {
+            user_id: command.user_id,
+            email: command.email,
+            password_hash: command.password_hash,
+            country: '',
+            first_name: '',
+            last_name: '',
+            is_staff: true,
+            is_superuser: true,
+            roles: [],
+            registered_at: command.at.toISOString(),
+          },
+        },
+        { type: 'UserActivated', data: { activated_at: command.at.toISOString() } },
+      ];
+    case 'ActivateUser':
+      mustExist(state);
+      // An activation link works once: afterwards it is stale.
+      if (state.activated) throw staleToken();
+      return [{ type: 'UserActivated', data: { activated_at: command.at.toISOString() } }];
+    case 'UpdateProfile': {
+      mustExist(state);
+      const next = {
+        first_name: command.changes.first_name ?? state.first_name,
+        last_name: command.changes.last_name ?? state.last_name,
+        country: command.changes.country ?? state.country,
+      };
+      const same = next.first_name === state.first_name && next.last_name === state.last_name && next.country === state.country;
+      return same ? [] : [{ type: 'ProfileUpdated', data: next }];
+    }
+    case 'ChangePassword':
+      mustExist(state);
+      if (!isActive(state)) throw userNotFound();
+      // A reset link or a session issued before the last change is stale.
+      if (command.expected_credentials_version !== state.credentials_version) throw staleToken();
+      return [{
+        type: 'PasswordChanged',
+        data: { password_hash: command.password_hash, reason: command.reason, changed_at: command.at.toISOString() },
+      }];
+  }
+}
+
+export const userDecider: Decider<UserCommand, UserState, UserEvent> = {
+  initialState: initialUserState,
+  evolve: evolveUser,
+  decide: decideUser,
+};
+
+export const userStream = (userId: string): string => `user-${userId}`;
