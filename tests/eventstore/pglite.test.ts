@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { DataDirInUseError } from '../../src/eventstore/pglite/data-dir-lock.js';
+import { openPGlite, openPGliteEventStore } from '../../src/eventstore/pglite/pglite-event-store.js';
+import { verifyChain } from '../../src/eventstore/hash-chain.js';
+import { describeEventStoreContract } from './contract.js';
+import { newEvents, rejection, streamName, sqlTamper } from './support.js';
+
+async function openAt(dir: string) {
+  const { db, release } = await openPGlite(dir);
+  const store = await openPGliteEventStore(db, async () => release());
+  return { db, store };
+}
+
+describeEventStoreContract('PGlite in memory', async () => {
+  const { db, store } = await openAt('memory://');
+  return { store, tamper: sqlTamper(db), cleanup: () => store.close() };
+});
+
+describeEventStoreContract('PGlite in a data folder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nexus-es-contract-'));
+  const { db, store } = await openAt(dir);
+  return {
+    store,
+    tamper: sqlTamper(db),
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+/** A child process that is alive until killed, and one that has already exited. */
+function liveChild() {
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  return child;
+}
+
+async function finishedPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  const pid = child.pid!;
+  await new Promise<void>((resolve, reject) => {
+    child.on('exit', () => resolve());
+    child.on('error', reject);
+  });
+  return pid;
+}
+
+describe('PGlite data folder', function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nexus-es-folder-'));
+  });
+
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps events across close and reopen, takes over a stale lock, refuses a live one', async () => {
+    const lock = join(dir, 'nexus.pid');
+    const s = streamName('durable');
+    const events = newEvents(3);
+
+    const first = await openAt(dir);
+    expect(readFileSync(lock, 'utf8').trim()).to.equal(String(process.pid));
+    const written = await first.store.append(s, events, 'no_stream');
+    await first.store.close();
+    expect(() => readFileSync(lock), 'close releases the lock').to.throw();
+
+    // Another live process holds the folder: refused before anything is opened.
+    const child = liveChild();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', () => resolve());
+        child.once('error', reject);
+      });
+      writeFileSync(lock, String(child.pid));
+      const error = await rejection(openPGlite(dir));
+      expect(error).to.be.instanceOf(DataDirInUseError);
+      expect((error as DataDirInUseError).pid).to.equal(child.pid);
+      expect((error as DataDirInUseError).dir).to.equal(dir);
+      expect(readFileSync(lock, 'utf8').trim(), 'a refused open leaves the lock alone').to.equal(String(child.pid));
+    } finally {
+      child.kill('SIGKILL');
+    }
+
+    // A lock left by a process that no longer runs (kill -9) is taken over.
+    const stale = await finishedPid();
+    writeFileSync(lock, String(stale));
+    const second = await openAt(dir);
+    try {
+      expect(readFileSync(lock, 'utf8').trim()).to.equal(String(process.pid));
+      const read = await second.store.readStream(s);
+      expect(read.map((e) => e.event_id)).to.deep.equal(events.map((e) => e.event_id));
+      expect(read.map((e) => e.position)).to.deep.equal(written.events.map((e) => e.position));
+      expect(read.map((e) => e.data)).to.deep.equal(events.map((e) => e.data));
+      expect(verifyChain(read)).to.deep.equal([]);
+      expect(await second.store.headPosition()).to.equal(written.position);
+      // And the reopened store continues the stream.
+      const more = await second.store.append(s, newEvents(1), 2n);
+      expect(more.next_revision).to.equal(3n);
+      expect(more.position > written.position).to.equal(true);
+    } finally {
+      await second.store.close();
+    }
+  });
+});
