@@ -3,7 +3,7 @@ import type { EsdbClient, EsdbFilter, EsdbResolvedEvent, EsdbSubscription } from
 import { positionOf, toReadPosition, toRecordedEvent } from './mapping.js';
 
 /** Server-side: drop event types starting with `$` (what the client's `excludeSystemEvents()` builds). */
-export const EXCLUDE_SYSTEM_EVENTS: EsdbFilter = { filterOn: 'eventType', regex: '^[^$]', checkpointInterval: 1 };
+export const EXCLUDE_SYSTEM_EVENTS: EsdbFilter = { filterOn: 'eventType', regex: '^[^$].*', checkpointInterval: 1 };
 
 /**
  * The port's subscription over ESDB's catch-up `subscribeToAll`. The server
