@@ -40,12 +40,16 @@ interface AppendRow {
   o_duplicate: boolean;
 }
 
-/** Bigint columns are selected as text so pg and PGlite hand back the same types. */
-const EVENT_COLUMNS = `position::text as position, event_id::text as event_id, stream_id,
-  revision::text as revision, type, data, metadata, prev_hash, hash, recorded_at`;
+/**
+ * Bigint columns are selected as text so pg and PGlite hand back the same types.
+ * The aliases shadow the columns: always order by the qualified `e.position` /
+ * `e.revision`, never the text alias.
+ */
+const EVENT_COLUMNS = `e.position::text as position, e.event_id::text as event_id, e.stream_id,
+  e.revision::text as revision, e.type, e.data, e.metadata, e.prev_hash, e.hash, e.recorded_at`;
 
 /** Rows whose transaction (and every earlier appender's) has finished. */
-const COMMITTED = `tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
+const COMMITTED = `e.tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
 
 const MAX_ANY_RETRIES = 20;
 
@@ -187,16 +191,16 @@ export class SqlEventStore implements EventStore {
     let bound = '';
     if (typeof from === 'bigint') {
       params.push(from.toString());
-      bound = backwards ? 'and revision <= $3::bigint' : 'and revision >= $3::bigint';
+      bound = backwards ? 'and e.revision <= $3::bigint' : 'and e.revision >= $3::bigint';
     } else if (from === 'end' && !backwards) {
       return [];
     } else if (from === 'start' && backwards) {
-      bound = 'and revision <= 0';
+      bound = 'and e.revision <= 0';
     }
     const { rows } = await this.sql.query<EventRow>(
-      `select ${EVENT_COLUMNS} from es.events
-        where stream_id = $1 ${bound}
-        order by revision ${backwards ? 'desc' : 'asc'} limit $2`,
+      `select ${EVENT_COLUMNS} from es.events e
+        where e.stream_id = $1 ${bound}
+        order by e.revision ${backwards ? 'desc' : 'asc'} limit $2`,
       params,
     );
     return rows.map(toRecorded);
@@ -204,9 +208,9 @@ export class SqlEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const { rows } = await this.sql.query<EventRow>(
-      `select ${EVENT_COLUMNS} from es.events
-        where position > $1::bigint and ${COMMITTED}
-        order by position limit $2`,
+      `select ${EVENT_COLUMNS} from es.events e
+        where e.position > $1::bigint and ${COMMITTED}
+        order by e.position limit $2`,
       [options.fromPosition.toString(), options.max],
     );
     return rows.map(toRecorded);
@@ -214,7 +218,7 @@ export class SqlEventStore implements EventStore {
 
   async headPosition(): Promise<bigint> {
     const { rows } = await this.sql.query<{ head: string | null }>(
-      `select max(position)::text as head from es.events where ${COMMITTED}`,
+      `select max(e.position)::text as head from es.events e where ${COMMITTED}`,
     );
     return BigInt(rows[0]?.head ?? '0');
   }
@@ -226,6 +230,11 @@ export class SqlEventStore implements EventStore {
       this.pollIntervalMs,
       this.wakers,
     );
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.wakers.add(listener);
+    return () => this.wakers.delete(listener);
   }
 
   private wake(): void {
