@@ -85,6 +85,11 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeAll(options: SubscribeAllOptions): Subscription;
+  /**
+   * Calls `listener` after each append made through this instance (a hint to
+   * wake a local reader early; readers still poll). Returns the unsubscribe.
+   */
+  onAppended?(listener: () => void): () => void;
   /** Position of the newest event that readers may see (0n when empty). */
   headPosition(): Promise<bigint>;
   close(): Promise<void>;

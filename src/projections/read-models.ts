@@ -2,15 +2,37 @@ import type { Config } from '../config/config.js';
 import type { ReadModelSync } from '../http/middleware/min-position.js';
 import type { Infrastructure } from '../infra/open-infrastructure.js';
 import type { Logger } from '../infra/logger.js';
+import { allProjections } from './registry.js';
+import type { Projection } from './runtime/projection.js';
+import { ProjectionRuntime } from './runtime/runtime.js';
 
 export interface ReadModels extends ReadModelSync {
+  runtime: ProjectionRuntime;
   stop(): Promise<void>;
 }
 
-/** Placeholder until the projector runtime lands: no read models, nothing to wait for. */
-export async function startReadModels(_config: Config, _logger: Logger, infra: Infrastructure): Promise<ReadModels> {
+/**
+ * Starts the projection runtime for the service. With PROJECTOR_IN_PROCESS
+ * (the default, and always with PGlite) the projectors run here; otherwise a
+ * separate `npm run projector` process runs them and this one only follows
+ * their checkpoints to answer `min_position`.
+ */
+export async function startReadModels(
+  config: Config,
+  logger: Logger,
+  infra: Infrastructure,
+  projections: Projection[] = allProjections(),
+): Promise<ReadModels> {
+  const project = config.projectorInProcess || infra.db.kind === 'pglite';
+  const runtime = new ProjectionRuntime(infra.store, infra.db, logger.child({ component: 'projector' }), projections, { project });
+  await runtime.start();
+  const unsubscribe = project ? infra.store.onAppended?.(() => runtime.nudge()) : undefined;
   return {
-    waitForPosition: async (position) => (await infra.store.headPosition()) >= position,
-    stop: async () => undefined,
+    runtime,
+    waitForPosition: (position, timeoutMs) => runtime.waitForPosition(position, timeoutMs),
+    async stop() {
+      unsubscribe?.();
+      await runtime.stop();
+    },
   };
 }

@@ -1,0 +1,41 @@
+/**
+ * The standalone projector process (`npm run projector`): runs every
+ * projection against the configured stores until SIGTERM/SIGINT. Run it when
+ * the API processes start with PROJECTOR_IN_PROCESS=false.
+ */
+import { ConfigError, loadConfig } from '../config/config.js';
+import { createLogger } from '../infra/logger.js';
+import { openInfrastructure } from '../infra/open-infrastructure.js';
+import { allProjections } from './registry.js';
+import { ProjectionRuntime } from './runtime/runtime.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config).child({ component: 'projector' });
+  const infra = await openInfrastructure(config, logger);
+  const runtime = new ProjectionRuntime(infra.store, infra.db, logger, allProjections(), { project: true });
+  await runtime.start();
+  const unsubscribe = infra.store.onAppended?.(() => runtime.nudge());
+  logger.info({ projections: runtime.projections.map((p) => p.name) }, 'projector running');
+  const report = setInterval(() => {
+    runtime.status().then(
+      (s) => logger.debug({ status: s }, 'projector status'),
+      () => undefined,
+    );
+  }, 30_000);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'projector stopping');
+    clearInterval(report);
+    unsubscribe?.();
+    await runtime.stop();
+    await infra.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error);
+  process.exit(1);
+});

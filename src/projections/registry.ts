@@ -1,0 +1,6 @@
+import type { Projection } from './runtime/projection.js';
+
+/** Every read model the service keeps, in one list. */
+export function allProjections(): Projection[] {
+  return [];
+}

@@ -1,0 +1,92 @@
+import type { Queryable } from '../../infra/db.js';
+import { LIVE_SCHEMA } from './projection.js';
+
+export interface CheckpointRow {
+  name: string;
+  position: bigint;
+  version: number;
+  updated_at: Date;
+}
+
+/** The runtime's own bookkeeping: one checkpoint per projection, in `rm_meta`. */
+export async function migrateCheckpoints(db: Queryable): Promise<void> {
+  await db.query(`
+    create schema if not exists ${LIVE_SCHEMA};
+    create schema if not exists rm_meta;
+    create table if not exists rm_meta.checkpoints (
+      name        text primary key,
+      position    bigint not null default 0 check (position >= 0),
+      version     int not null,
+      updated_at  timestamptz not null default now()
+    );
+    create table if not exists rm_meta.rebuilds (
+      name            text primary key,
+      state           text not null check (state in ('running', 'done', 'failed')),
+      position        bigint not null default 0,
+      target_position bigint not null default 0,
+      events_applied  bigint not null default 0,
+      started_at      timestamptz not null default now(),
+      finished_at     timestamptz,
+      error           text
+    );`);
+}
+
+interface RawRow {
+  name: string;
+  position: string;
+  version: number;
+  updated_at: Date | string;
+}
+
+function toRow(r: RawRow): CheckpointRow {
+  return {
+    name: r.name,
+    position: BigInt(r.position),
+    version: Number(r.version),
+    updated_at: r.updated_at instanceof Date ? r.updated_at : new Date(r.updated_at),
+  };
+}
+
+export async function readCheckpoints(db: Queryable): Promise<Map<string, CheckpointRow>> {
+  const rows = await db.query<RawRow>(
+    `select name, position::text as position, version, updated_at from rm_meta.checkpoints order by name`,
+  );
+  return new Map(rows.map((r) => [r.name, toRow(r)]));
+}
+
+/** Locks the named checkpoints for the rest of the transaction (in name order, so no deadlock). */
+export async function lockCheckpoints(tx: Queryable, names: readonly string[]): Promise<Map<string, CheckpointRow>> {
+  const rows = await tx.query<RawRow>(
+    `select name, position::text as position, version, updated_at from rm_meta.checkpoints
+      where name = any($1::text[]) order by name for update`,
+    [names],
+  );
+  return new Map(rows.map((r) => [r.name, toRow(r)]));
+}
+
+export async function moveCheckpoint(tx: Queryable, name: string, position: bigint, version?: number): Promise<void> {
+  await tx.query(
+    `update rm_meta.checkpoints set position = $2::bigint, updated_at = now()${version === undefined ? '' : ', version = $3'}
+      where name = $1`,
+    version === undefined ? [name, position.toString()] : [name, position.toString(), version],
+  );
+}
+
+export async function insertCheckpoint(tx: Queryable, name: string, version: number): Promise<void> {
+  await tx.query(
+    `insert into rm_meta.checkpoints (name, position, version) values ($1, 0, $2) on conflict (name) do nothing`,
+    [name, version],
+  );
+}
+
+/** The position every registered projection has reached (0 when there is none). */
+export async function lowestCheckpoint(db: Queryable, names: readonly string[]): Promise<bigint> {
+  if (names.length === 0) return 0n;
+  const rows = await db.query<{ low: string | null; n: string }>(
+    `select min(position)::text as low, count(*)::text as n from rm_meta.checkpoints where name = any($1::text[])`,
+    [names],
+  );
+  const row = rows[0];
+  if (!row || Number(row.n) < names.length || row.low === null) return 0n;
+  return BigInt(row.low);
+}

@@ -1,0 +1,134 @@
+import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
+import type { Db } from '../../infra/db.js';
+import type { Logger } from '../../infra/logger.js';
+import { lockCheckpoints, moveCheckpoint } from './checkpoints.js';
+import { LIVE_SCHEMA, type Projection } from './projection.js';
+
+export interface LiveProjectorOptions {
+  batchSize: number;
+  /** How long to wait for new events when caught up (a local append wakes it sooner). */
+  idleMs: number;
+  /** Longest back-off after a failure. */
+  maxBackoffMs: number;
+}
+
+export interface LiveProjectorEvents {
+  /** After a batch committed: every live projection has reached `position`. */
+  onCommitted(position: bigint): void;
+  onError(error: unknown): void;
+}
+
+/**
+ * Follows `$all` for a set of projections. Each batch is applied, together
+ * with the checkpoints it moves, in one transaction that first locks those
+ * checkpoints: a crash loses the whole batch or none of it, and two projector
+ * processes serialize on the locks instead of applying an event twice.
+ */
+export class LiveProjector {
+  private readonly projections = new Map<string, Projection>();
+  /** Lowest checkpoint among the live projections, as last committed. */
+  private position = 0n;
+  /** Set by `add` while a batch may be running: the next read starts no later than this. */
+  private pendingLow: bigint | undefined;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  lastError: { message: string; at: Date } | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Db,
+    private readonly logger: Logger,
+    private readonly options: LiveProjectorOptions,
+    private readonly events: LiveProjectorEvents,
+  ) {}
+
+  /** Adds a projection already set up in the live schema, whose checkpoint is `at`. */
+  add(projection: Projection, at: bigint): void {
+    const first = this.projections.size === 0;
+    this.projections.set(projection.name, projection);
+    if (first || at < this.position) this.position = at;
+    this.pendingLow = this.pendingLow === undefined || at < this.pendingLow ? at : this.pendingLow;
+    this.wake?.();
+  }
+
+  names(): string[] {
+    return [...this.projections.keys()].sort();
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Wakes the loop now (a local append happened). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        const applied = this.projections.size > 0 ? await this.step() : 0;
+        backoff = 100;
+        this.lastError = undefined;
+        if (applied < this.options.batchSize) await this.sleep(this.options.idleMs);
+      } catch (error) {
+        this.lastError = { message: error instanceof Error ? error.message : String(error), at: new Date() };
+        this.events.onError(error);
+        this.logger.warn({ err: error, backoff_ms: backoff }, 'projector batch failed; retrying');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
+      }
+    }
+  }
+
+  /** Reads one batch after the lowest checkpoint and applies it. Returns its size. */
+  async step(): Promise<number> {
+    const batch = await this.store.readAll({ fromPosition: this.position, max: this.options.batchSize });
+    if (batch.length === 0) return 0;
+    const last = batch[batch.length - 1]!.position;
+    const names = this.names();
+    const reached = await this.db.transaction(async (tx) => {
+      const checkpoints = await lockCheckpoints(tx, names);
+      let low = last;
+      for (const name of names) {
+        const projection = this.projections.get(name)!;
+        const at = checkpoints.get(name)?.position;
+        if (at === undefined) throw new Error(`checkpoint of projection ${name} is missing`);
+        // Another projector (or a rebuild swap) may have moved it since we read.
+        const fresh = at >= last ? [] : batch.filter((e: RecordedEvent) => e.position > at);
+        if (fresh.length > 0) {
+          await projection.apply(tx, fresh, LIVE_SCHEMA);
+          await moveCheckpoint(tx, name, last);
+        }
+        const now = at >= last ? at : last;
+        if (now < low) low = now;
+      }
+      return low;
+    });
+    const pending = this.pendingLow;
+    this.pendingLow = undefined;
+    this.position = pending !== undefined && pending < reached ? pending : reached;
+    this.events.onCommitted(this.position);
+    return batch.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
