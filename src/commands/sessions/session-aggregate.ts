@@ -1,0 +1,3 @@
+import { sessionDecider } from '../../domain/sessions/decider.js';
+
+export const sessionAggregate = { decider: sessionDecider, snapshotVersion: 1 };

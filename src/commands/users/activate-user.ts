@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { userStream } from '../../domain/users/decider.js';
+import type { CommandContext } from '../shared/command-context.js';
+import { idsFrom } from '../shared/ids.js';
+import type { TokenClaims, TokenType } from '../sessions/token-service.js';
+import type { AuthDeps } from './auth-deps.js';
+import { userAggregate } from './load-user.js';
+import { sendActivatedMail } from './user-mails.js';
+
+export const invalidLink = (field: 'uid' | 'token') =>
+  new DomainError('invalid_token', field === 'uid' ? "Invalid user id or user doesn't exist." : 'Invalid token for given user.', 400, {
+    errors: [{ field: `body.${field}`, message: field === 'uid' ? "Invalid user id or user doesn't exist." : 'Invalid token for given user.' }],
+  });
+
+/** The claims of an emailed link's token, which must be of `type` and for `uid`; 400 otherwise. */
+export async function verifyLink(deps: AuthDeps, type: TokenType, uid: string, token: string): Promise<TokenClaims> {
+  let claims: TokenClaims;
+  try {
+    claims = await deps.tokens.verify(token, type);
+  } catch {
+    throw invalidLink('token');
+  }
+  if (claims.sub !== uid) throw invalidLink('token');
+  return claims;
+}
+
+/** Activates the user of an activation link. A used link is stale (403). */
+export async function activateUser(deps: AuthDeps, uid: string, token: string, context: CommandContext): Promise<void> {
+  await verifyLink(deps, 'activation', uid, token);
+  try {
+    const { state } = await deps.repo.execute(userAggregate, userStream(uid), { type: 'ActivateUser', at: context.now }, context, idsFrom(randomUUID()));
+    sendActivatedMail(deps, state.email);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'user_not_found') throw invalidLink('uid');
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { userStream } from '../../domain/users/decider.js';
+import type { CommandContext } from '../shared/command-context.js';
+import { idsFrom } from '../shared/ids.js';
+import type { AuthDeps } from './auth-deps.js';
+import { loadUser, userAggregate } from './load-user.js';
+import { assertRetype, assertStrongPassword, hashPassword, verifyPassword } from './passwords.js';
+import { sendPasswordChangedMail } from './user-mails.js';
+
+export interface PasswordChange {
+  current_password: string;
+  new_password: string;
+  re_new_password?: string | undefined;
+}
+
+const wrongCurrent = () =>
+  new DomainError('invalid_password', 'Invalid password.', 400, { errors: [{ field: 'body.current_password', message: 'Invalid password.' }] });
+
+/**
+ * Changes the caller's password after checking the current one. Every token
+ * issued before (this session's too) stops working: the client logs in again.
+ */
+export async function setPassword(deps: AuthDeps, userId: string, input: PasswordChange, context: CommandContext): Promise<void> {
+  const user = await loadUser(deps.repo, userId);
+  assertRetype(input.new_password, input.re_new_password, 'body.re_new_password');
+  if (!(await verifyPassword(user.exists ? user.password_hash : undefined, input.current_password))) throw wrongCurrent();
+  assertStrongPassword(input.new_password, user, 'body.new_password');
+  const password_hash = await hashPassword(input.new_password);
+  await deps.repo.execute(
+    userAggregate,
+    userStream(userId),
+    { type: 'ChangePassword', password_hash, reason: 'set_password', expected_credentials_version: user.credentials_version, at: context.now },
+    context,
+    idsFrom(randomUUID()),
+  );
+  sendPasswordChangedMail(deps, user.email);
+}

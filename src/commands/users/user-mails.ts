@@ -1,0 +1,34 @@
+import type { AuthDeps } from './auth-deps.js';
+
+type MailDeps = Pick<AuthDeps, 'config' | 'mailer' | 'logger'>;
+
+const base = (deps: MailDeps) => deps.config.frontendUrl.replace(/\/+$/, '');
+
+export const activationLink = (deps: MailDeps, uid: string, token: string) => `${base(deps)}/auth/activate/${uid}/${token}`;
+export const resetLink = (deps: MailDeps, uid: string, token: string) => `${base(deps)}/password/reset/confirm/${uid}/${token}`;
+
+/**
+ * Sends in the background: the caller's answer (and its timing) must not
+ * depend on the mail server, and a failure is logged, never swallowed silently.
+ */
+function send(deps: MailDeps, to: string, subject: string, text: string): void {
+  deps.mailer.send({ to, subject, text }).catch((err: unknown) => {
+    deps.logger.error({ err, to, subject }, 'could not send email');
+  });
+}
+
+export function sendActivationMail(deps: MailDeps, to: string, link: string): void {
+  send(deps, to, 'Nexus Bank - Activate your account', `Welcome to Nexus Bank.\n\nActivate your account by opening this link:\n${link}\n\nIf you did not sign up, ignore this email.\n`);
+}
+
+export function sendActivatedMail(deps: MailDeps, to: string): void {
+  send(deps, to, 'Nexus Bank - Account activated', 'Your Nexus Bank account is now active. You can log in.\n');
+}
+
+export function sendResetMail(deps: MailDeps, to: string, link: string): void {
+  send(deps, to, 'Nexus Bank - Password reset', `Someone asked to reset your Nexus Bank password.\n\nChoose a new password here (the link works once and for one hour):\n${link}\n\nIf it was not you, ignore this email.\n`);
+}
+
+export function sendPasswordChangedMail(deps: MailDeps, to: string): void {
+  send(deps, to, 'Nexus Bank - Password changed', 'Your Nexus Bank password was changed and every session was signed out. If it was not you, reset your password at once.\n');
+}
