@@ -38,7 +38,7 @@ export class FakeEsdbClient implements EsdbClient {
   appendCalls = 0;
   disposed = false;
   /** Runs before each append is applied (e.g. to let a "concurrent" writer in). */
-  beforeAppend: ((stream: string) => void) | undefined;
+  beforeAppend: ((stream: string) => void | Promise<void>) | undefined;
   /** When false, stream reads omit `position` (servers before 22.6). */
   positionsOnStreamReads = true;
   private nextCommit = 1_000n;
@@ -76,7 +76,7 @@ export class FakeEsdbClient implements EsdbClient {
     options: { expectedRevision: EsdbAppendExpectedRevision },
   ): Promise<EsdbAppendResult> {
     this.appendCalls++;
-    this.beforeAppend?.(streamName);
+    await this.beforeAppend?.(streamName);
     const existing = this.streamRecords(streamName);
     const current = existing.length === 0 ? undefined : existing[existing.length - 1]!.revision;
     const expected = options.expectedRevision;
