@@ -1,7 +1,10 @@
 import type { Router } from 'express';
 import type { AppDeps } from '../deps.js';
+import { authRoutes } from './auth.js';
 
 /** Every feature's routes, in one list. */
 export function featureRoutes(_deps: AppDeps): Router[] {
-  return [];
+  return [
+    authRoutes(_deps),
+  ];
 }

@@ -1,0 +1,37 @@
+import { AggregateRepository } from '../commands/shared/aggregate-repository.js';
+import { SnapshotStore } from '../commands/shared/snapshots.js';
+import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { openInfrastructure, type Infrastructure } from '../infra/open-infrastructure.js';
+import { CliError } from './command.js';
+
+export interface CliInfrastructure {
+  config: Config;
+  logger: Logger;
+  infra: Infrastructure;
+  repo: AggregateRepository;
+}
+
+/**
+ * Opens the same stores the service uses (from the same environment), runs
+ * `work`, and always closes them. With embedded PGlite, stop the service first:
+ * one process per data folder.
+ */
+export async function withInfrastructure<T>(work: (cli: CliInfrastructure) => Promise<T>): Promise<T> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(`configuration error: ${error.message} (see .env.example)`);
+    throw error;
+  }
+  const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, 'nexus-cli');
+  const infra = await openInfrastructure(config, logger);
+  try {
+    await SnapshotStore.migrate(infra.db);
+    const repo = new AggregateRepository(infra.store, new SnapshotStore(infra.db));
+    return await work({ config, logger, infra, repo });
+  } finally {
+    await infra.close();
+  }
+}

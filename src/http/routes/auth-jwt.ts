@@ -1,0 +1,76 @@
+import express, { type Router } from 'express';
+import { login } from '../../commands/sessions/login.js';
+import { refreshSession } from '../../commands/sessions/refresh-session.js';
+import { revokeSession } from '../../commands/sessions/revoke-session.js';
+import { sessionStatus } from '../../commands/sessions/session-status.js';
+import type { TokenClaims } from '../../commands/sessions/token-service.js';
+import type { AuthDeps } from '../../commands/users/auth-deps.js';
+import type { Authenticator } from '../auth/principal.js';
+import { isSessionAware } from '../auth/create-authenticator.js';
+import { requestContext } from '../auth/request-context.js';
+import { authProblem, tokenNotValid } from '../auth/token-problems.js';
+import type { components } from '../generated/openapi.js';
+import { principal, requireUser } from '../middleware/auth-guards.js';
+
+type Schemas = components['schemas'];
+
+/** Login, rotation, verification and logout. */
+export function authJwtRoutes(deps: AuthDeps, authenticator: Authenticator): Router {
+  const router = express.Router();
+  const forget = (sid: string) => {
+    if (isSessionAware(authenticator)) authenticator.forgetSession(sid);
+  };
+
+  router.post('/auth/jwt/create', async (req, res) => {
+    const { email, password } = req.body as Schemas['Credentials'];
+    try {
+      const { access, refresh } = await login(deps, email, password, requestContext(req));
+      res.json({ access, refresh } satisfies Schemas['TokenPair']);
+    } catch (error) {
+      throw authProblem(error);
+    }
+  });
+
+  router.post('/auth/jwt/refresh', async (req, res) => {
+    try {
+      const pair = await refreshSession(deps, (req.body as Schemas['RefreshRequest']).refresh, requestContext(req));
+      res.json(pair satisfies Schemas['TokenPair']);
+    } catch (error) {
+      throw authProblem(error);
+    }
+  });
+
+  router.post('/auth/jwt/verify', async (req, res) => {
+    const { token } = req.body as Schemas['VerifyRequest'];
+    let claims: TokenClaims;
+    try {
+      claims = await deps.tokens.verify(token, 'access', 'refresh');
+    } catch (error) {
+      throw authProblem(error);
+    }
+    if (!claims.sid) throw tokenNotValid();
+    const { live, user, session } = await sessionStatus(deps.repo, claims.sid, claims.sub);
+    if (!live || claims.cv !== user.credentials_version) throw tokenNotValid('Session is revoked or the user is inactive');
+    if (claims.token_type === 'refresh' && claims.jti !== session.current_jti) throw tokenNotValid('Token was already used');
+    res.json({});
+  });
+
+  router.post('/auth/logout', requireUser, async (req, res) => {
+    const caller = principal(req);
+    const context = requestContext(req);
+    const sessions = new Set([caller.session_id]);
+    const refresh = (req.body as Schemas['LogoutRequest'] | undefined)?.refresh;
+    if (refresh) {
+      // A refresh token that is bad or expired can no longer be used anyway.
+      const claims = await deps.tokens.verify(refresh, 'refresh').catch(() => undefined);
+      if (claims?.sid && claims.sub === caller.user_id) sessions.add(claims.sid);
+    }
+    for (const sid of sessions) {
+      await revokeSession(deps.repo, sid, caller.user_id, 'logout', context);
+      forget(sid);
+    }
+    res.json({ detail: 'Logged out successfully.' } satisfies Schemas['AuthDetail']);
+  });
+
+  return router;
+}

@@ -1,0 +1,79 @@
+import express, { type Router } from 'express';
+import { activateUser } from '../../commands/users/activate-user.js';
+import type { AuthDeps } from '../../commands/users/auth-deps.js';
+import { loadUser } from '../../commands/users/load-user.js';
+import { registerUser, resendActivation } from '../../commands/users/register-user.js';
+import { confirmPasswordReset, requestPasswordReset } from '../../commands/users/reset-password.js';
+import { setPassword } from '../../commands/users/set-password.js';
+import { updateProfile } from '../../commands/users/update-profile.js';
+import { isActive, type UserState } from '../../domain/users/state.js';
+import { requestContext } from '../auth/request-context.js';
+import type { components } from '../generated/openapi.js';
+import { principal, requireUser } from '../middleware/auth-guards.js';
+import { unauthorized } from '../problem.js';
+
+type Schemas = components['schemas'];
+
+export function userView(user: UserState): Schemas['User'] {
+  return {
+    id: user.user_id,
+    email: user.email,
+    country: user.country,
+    first_name: user.first_name,
+    last_name: user.last_name,
+    is_staff: user.is_staff,
+    is_active: isActive(user),
+    date_joined: user.date_joined,
+  };
+}
+
+/** Registration and self-service (djoser-style); bodies are validated against openapi/auth.yaml first. */
+export function authUserRoutes(deps: AuthDeps): Router {
+  const router = express.Router();
+
+  router.post('/auth/users', async (req, res) => {
+    const body = req.body as Schemas['RegisterRequest'];
+    const created: Schemas['RegisteredUser'] = await registerUser(deps, body, requestContext(req));
+    res.status(201).json(created);
+  });
+
+  router.post('/auth/users/activation', async (req, res) => {
+    const { uid, token } = req.body as Schemas['UidToken'];
+    await activateUser(deps, uid, token, requestContext(req));
+    res.status(204).end();
+  });
+
+  router.post('/auth/users/resend_activation', async (req, res) => {
+    await resendActivation(deps, (req.body as Schemas['EmailOnly']).email);
+    res.status(204).end();
+  });
+
+  router.get('/auth/users/me', requireUser, async (req, res) => {
+    const user = await loadUser(deps.repo, principal(req).user_id);
+    if (!user.exists) throw unauthorized();
+    res.json(userView(user));
+  });
+
+  router.patch('/auth/users/me', requireUser, async (req, res) => {
+    const changes = req.body as Schemas['ProfileUpdate'];
+    const user = await updateProfile(deps, principal(req).user_id, changes, requestContext(req));
+    res.json(userView(user));
+  });
+
+  router.post('/auth/users/reset_password', async (req, res) => {
+    await requestPasswordReset(deps, (req.body as Schemas['EmailOnly']).email);
+    res.status(204).end();
+  });
+
+  router.post('/auth/users/reset_password_confirm', async (req, res) => {
+    await confirmPasswordReset(deps, req.body as Schemas['ResetPasswordConfirm'], requestContext(req));
+    res.status(204).end();
+  });
+
+  router.post('/auth/users/set_password', requireUser, async (req, res) => {
+    await setPassword(deps, principal(req).user_id, req.body as Schemas['SetPassword'], requestContext(req));
+    res.status(204).end();
+  });
+
+  return router;
+}

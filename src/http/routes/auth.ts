@@ -1,0 +1,14 @@
+import express, { type Router } from 'express';
+import type { AppDeps } from '../deps.js';
+import { authDeps } from './auth-deps.js';
+import { authJwtRoutes } from './auth-jwt.js';
+import { authUserRoutes } from './auth-users.js';
+
+/** Everything under /auth (contract: openapi/auth.yaml). */
+export function authRoutes(deps: AppDeps): Router {
+  const auth = authDeps(deps);
+  const router = express.Router();
+  router.use(authUserRoutes(auth));
+  router.use(authJwtRoutes(auth, deps.authenticator));
+  return router;
+}
