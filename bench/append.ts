@@ -18,6 +18,7 @@ import pg from 'pg';
 import { contentDigest, GENESIS_HASH, linkHash } from '../src/eventstore/hash-chain.js';
 import type { EventMetadata, ExpectedRevision, NewEvent } from '../src/eventstore/port.js';
 import { openPostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
+import { CpuMeter, type CpuDelta, type CpuSnapshot } from './lib/cpu.js';
 import { BENCH_ADMIN_URL, freshBenchDatabase, serverInfo } from './lib/db.js';
 import { runClosedLoop, type ClosedLoopResult, type Operation } from './lib/load.js';
 import { fmtInt, fmtMs, fmtRatio, printTable } from './lib/table.js';
@@ -116,27 +117,55 @@ function adapterWorker(store: Store, run: string, index: number): Operation {
   };
 }
 
-async function runSide(side: Side, url: string, concurrency: number): Promise<ClosedLoopResult> {
+interface SideResult extends ClosedLoopResult {
+  /** CPU microseconds per counted append: this process and the PostgreSQL backends. */
+  cpu: { nodeUsPerOp: number; pgUsPerOp: number; totalUsPerOp: number; pgMeasured: boolean };
+}
+
+async function measure(url: string, concurrency: number, makeWorker: (i: number) => Operation): Promise<SideResult> {
+  const meter = await CpuMeter.open(url);
+  try {
+    let from: CpuSnapshot | undefined;
+    let delta: CpuDelta | undefined;
+    const r = await runClosedLoop({
+      workers: concurrency,
+      durationMs: SECONDS * 1000,
+      warmupMs: WARMUP_MS,
+      makeWorker,
+      onWindowStart: async () => {
+        from = await meter.snapshot();
+      },
+      onWindowEnd: async () => {
+        const to = await meter.snapshot();
+        if (from) delta = CpuMeter.delta(from, to);
+      },
+    });
+    const perOp = (seconds: number) => (r.ops > 0 ? (seconds * 1e6) / r.ops : Number.NaN);
+    const nodeUs = perOp(delta?.nodeSeconds ?? Number.NaN);
+    const pgUs = perOp(delta?.pgSeconds ?? Number.NaN);
+    return {
+      ...r,
+      cpu: { nodeUsPerOp: nodeUs, pgUsPerOp: pgUs, totalUsPerOp: nodeUs + pgUs, pgMeasured: delta?.pgMeasured ?? false },
+    };
+  } finally {
+    await meter.close();
+  }
+}
+
+async function runSide(side: Side, url: string, concurrency: number): Promise<SideResult> {
   const run = randomUUID().slice(0, 8);
-  const durationMs = SECONDS * 1000;
   if (side === 'bare') {
     const pool = new pg.Pool({ connectionString: url, max: concurrency });
     pool.on('error', () => undefined);
     try {
-      return await runClosedLoop({
-        workers: concurrency, durationMs, warmupMs: WARMUP_MS,
-        makeWorker: (i) => bareWorker(pool, run, i),
-      });
+      return await measure(url, concurrency, (i) => bareWorker(pool, run, i));
     } finally {
       await pool.end();
     }
   }
   const store = await openPostgresEventStore(url, concurrency);
   try {
-    return await runClosedLoop({
-      workers: concurrency, durationMs, warmupMs: WARMUP_MS,
-      makeWorker: (i) => adapterWorker(store, run, i),
-    });
+    return await measure(url, concurrency, (i) => adapterWorker(store, run, i));
   } finally {
     await store.close();
   }
@@ -145,15 +174,15 @@ async function runSide(side: Side, url: string, concurrency: number): Promise<Cl
 interface Row {
   concurrency: number;
   order: Side[];
-  bare: ClosedLoopResult;
-  adapter: ClosedLoopResult;
+  bare: SideResult;
+  adapter: SideResult;
   /** adapter ops/s divided by bare ops/s */
   ratio: number;
   rounds?: { bare: number[]; adapter: number[] };
 }
 
 /** The round whose ops/s is the median (the lower middle one for an even count). */
-function medianRound(results: ClosedLoopResult[]): ClosedLoopResult {
+function medianRound(results: SideResult[]): SideResult {
   const sorted = [...results].sort((a, b) => a.opsPerSec - b.opsPerSec);
   return sorted[(sorted.length - 1) >> 1]!;
 }
@@ -179,7 +208,7 @@ async function main(): Promise<void> {
 
     for (const [k, concurrency] of CONCURRENCY.entries()) {
       const order: Side[] = k % 2 === 0 ? ['bare', 'adapter'] : ['adapter', 'bare'];
-      const results: Record<Side, ClosedLoopResult[]> = { bare: [], adapter: [] };
+      const results: Record<Side, SideResult[]> = { bare: [], adapter: [] };
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate within the concurrency too, so neither side always runs on the warmer server.
         const roundOrder = round % 2 === 0 ? order : [...order].reverse();
@@ -188,7 +217,8 @@ async function main(): Promise<void> {
           results[side].push(r);
           process.stderr.write(
             `  c=${concurrency} round ${round + 1} ${side.padEnd(7)} ${fmtInt(r.opsPerSec).padStart(7)} ops/s  ` +
-              `p50 ${fmtMs(r.latency.p50)} ms  p99 ${fmtMs(r.latency.p99)} ms\n`,
+              `p50 ${fmtMs(r.latency.p50)} ms  p99 ${fmtMs(r.latency.p99)} ms  ` +
+              `cpu ${fmtInt(r.cpu.totalUsPerOp)} us/op (node ${fmtInt(r.cpu.nodeUsPerOp)}, pg ${fmtInt(r.cpu.pgUsPerOp)})\n`,
           );
         }
         // Keep autovacuum/checkpoint debt from one side landing on the other's run.
@@ -222,6 +252,8 @@ async function main(): Promise<void> {
       { header: 'adapter p50 ms' },
       { header: 'adapter p99 ms' },
       { header: 'ratio' },
+      { header: 'cpu us/op bare' },
+      { header: 'cpu us/op adapter' },
     ],
     rows.map((r) => [
       String(r.concurrency),
@@ -233,6 +265,8 @@ async function main(): Promise<void> {
       fmtMs(r.adapter.latency.p50),
       fmtMs(r.adapter.latency.p99),
       fmtRatio(r.ratio),
+      fmtInt(r.bare.cpu.totalUsPerOp),
+      fmtInt(r.adapter.cpu.totalUsPerOp),
     ]),
   );
   const low = rows.filter((r) => r.ratio < 0.8);
@@ -244,10 +278,14 @@ async function main(): Promise<void> {
 
   if (JSON_OUT) {
     const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
-    const side = (r: ClosedLoopResult) => ({
+    const side = (r: SideResult) => ({
       ops: r.ops, errors: r.errors, seconds: r.seconds, ops_per_sec: round(r.opsPerSec, 1),
       p50_ms: round(r.latency.p50), p90_ms: round(r.latency.p90), p99_ms: round(r.latency.p99),
       max_ms: round(r.latency.max), mean_ms: round(r.latency.mean),
+      cpu_us_per_op: {
+        node: round(r.cpu.nodeUsPerOp, 1), postgres: r.cpu.pgMeasured ? round(r.cpu.pgUsPerOp, 1) : null,
+        total: r.cpu.pgMeasured ? round(r.cpu.totalUsPerOp, 1) : null,
+      },
     });
     console.log(
       JSON.stringify(

@@ -18,6 +18,9 @@ export interface ClosedLoopOptions {
   makeWorker: (index: number) => Operation | Promise<Operation>;
   /** Errors tolerated before the run is aborted with the first one. Default 0. */
   maxErrors?: number;
+  /** Called when the measured window opens and closes (e.g. CPU snapshots); awaited before the result. */
+  onWindowStart?: () => unknown;
+  onWindowEnd?: () => unknown;
 }
 
 export interface ClosedLoopResult {
@@ -77,11 +80,21 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   };
 
   const running = ops.map((op) => worker(op));
-  const timer = sleep(warmupMs + options.durationMs).then(() => {
-    stop = true;
-  });
+  let startHook: Promise<unknown> = Promise.resolve();
+  let endHook: Promise<unknown> = Promise.resolve();
+  const timer = sleep(warmupMs)
+    .then(() => {
+      startHook = Promise.resolve(options.onWindowStart?.());
+      return sleep(windowEnd - performance.now());
+    })
+    .then(() => {
+      stop = true;
+      endHook = Promise.resolve(options.onWindowEnd?.());
+    });
   await Promise.all(running);
   await timer;
+  await startHook;
+  await endHook;
   if (errors > maxErrors) throw firstError;
 
   const seconds = options.durationMs / 1000;
