@@ -13,6 +13,9 @@ export type AccountCommand =
       amount: bigint;
       fee: bigint;
       counterparty_account: string;
+      credit_amount: bigint;
+      fx: FxApplied | null;
+      fee_account: string | null;
       from_reservation: boolean;
     }
   | {

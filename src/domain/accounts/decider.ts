@@ -72,9 +72,11 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
         if (held === undefined || held !== total) {
           throw new DomainError('reservation_missing', 'No matching hold for this transfer.', 409);
         }
-      } else if (available(state) < total) {
+      } else if (available(state) < total && state.type !== 'BankCash') {
         throw new DomainError('insufficient_funds', 'Insufficient funds.', 422);
       }
+      if (command.credit_amount <= 0n) throw new DomainError('invalid_amount', 'Credited amount must be greater than zero.', 400);
+      if (command.fee > 0n && command.fee_account === null) throw new DomainError('invalid_fee', 'A fee needs a fee account.', 400);
       return [{
         type: 'AccountDebited',
         data: {
@@ -83,13 +85,19 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
           amount: command.amount.toString(),
           fee: command.fee.toString(),
           counterparty_account: command.counterparty_account,
+          credit_amount: command.credit_amount.toString(),
+          fx: command.fx,
+          fee_account: command.fee_account,
           from_reservation: command.from_reservation,
           balance_after: (state.balance - total).toString(),
         },
       }];
     }
     case 'CreditAccount':
-      mustBeActive(state);
+      // Completes a transfer whose debit is already recorded: the receiver was
+      // checked before the debit, so a freeze in between does not refuse it
+      // (refusing would need a reversal racing with a credit that may exist).
+      mustExist(state);
       positive(command.amount);
       return [{
         type: 'AccountCredited',

@@ -1,9 +1,18 @@
 import type { DomainEvent } from '../shared/event.js';
 import type { Currency } from '../money/currency.js';
 
+/** Types a customer may open. */
 export const ACCOUNT_TYPES = ['Basic', 'Savings', 'Salary', 'USD', 'EUR'] as const;
-export type AccountType = (typeof ACCOUNT_TYPES)[number];
-export type TransferKind = 'internal' | 'external' | 'bill';
+export type CustomerAccountType = (typeof ACCOUNT_TYPES)[number];
+/**
+ * The bank's own accounts: `BankCash` is the other side of every deposit (it
+ * goes negative as money enters, so all balances always sum to zero per
+ * currency); `BankFees` collects fees; `Biller` receives bill payments.
+ */
+export const SYSTEM_ACCOUNT_TYPES = ['BankCash', 'BankFees', 'Biller'] as const;
+export type SystemAccountType = (typeof SYSTEM_ACCOUNT_TYPES)[number];
+export type AccountType = CustomerAccountType | SystemAccountType;
+export type TransferKind = 'internal' | 'external' | 'bill' | 'deposit';
 
 /** Amounts are integer minor units of the account's currency, as strings. */
 export interface FxApplied {
@@ -25,9 +34,14 @@ export type AccountEvent =
   | DomainEvent<'AccountDebited', {
       transfer_id: string;
       kind: TransferKind;
+      /** Taken from this account, fee excluded. */
       amount: string;
       fee: string;
+      /** The settlement still owed after this debit: carried here so it can be finished after a crash. */
       counterparty_account: string;
+      credit_amount: string;
+      fx: FxApplied | null;
+      fee_account: string | null;
       from_reservation: boolean;
       balance_after: string;
     }>

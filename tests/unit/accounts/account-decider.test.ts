@@ -27,7 +27,8 @@ const deposited = (amount: bigint, after: bigint): AccountEvent => ({
   data: { deposit_id: `d${after}`, amount: amount.toString(), balance_after: after.toString(), reference: '' },
 });
 const debit = (amount: bigint, fee = 0n, from_reservation = false): AccountCommand => ({
-  type: 'DebitAccount', transfer_id: 't1', kind: 'external', amount, fee, counterparty_account: '200000000015', from_reservation,
+  type: 'DebitAccount', transfer_id: 't1', kind: 'external', amount, fee, counterparty_account: '200000000015',
+  credit_amount: amount, fx: null, fee_account: fee > 0n ? 'FEES' : null, from_reservation,
 });
 
 describe('account decider', () => {
@@ -40,7 +41,10 @@ describe('account decider', () => {
     const out = given(opened, deposited(10_000n, 10_000n)).when(debit(4_000n, 40n));
     expect(out).to.deep.equal([{
       type: 'AccountDebited',
-      data: { transfer_id: 't1', kind: 'external', amount: '4000', fee: '40', counterparty_account: '200000000015', from_reservation: false, balance_after: '5960' },
+      data: {
+        transfer_id: 't1', kind: 'external', amount: '4000', fee: '40', counterparty_account: '200000000015',
+        credit_amount: '4000', fx: null, fee_account: 'FEES', from_reservation: false, balance_after: '5960',
+      },
     }]);
   });
 
@@ -49,12 +53,24 @@ describe('account decider', () => {
     expect(given(opened, deposited(10_000n, 10_000n)).when(debit(10_000n))).to.be.an('array');
   });
 
-  it('refuses to debit, credit or deposit on a frozen account but lets a reversal through', () => {
+  it('refuses to debit or deposit on a frozen account but lets a reversal and an owed credit through', () => {
     const frozen = given(opened, deposited(500n, 500n), { type: 'AccountFrozen', data: { reason: 'test' } });
     expect(frozen.when(debit(1n))).to.equal('account_frozen');
-    expect(frozen.when({ type: 'CreditAccount', transfer_id: 't', kind: 'internal', amount: 1n, counterparty_account: 'x', fx: null })).to.equal('account_frozen');
+    expect(frozen.when({ type: 'CreditAccount', transfer_id: 't', kind: 'internal', amount: 1n, counterparty_account: 'x', fx: null })).to.be.an('array');
     expect(frozen.when({ type: 'DepositFunds', deposit_id: 'd', amount: 1n, reference: '' })).to.equal('account_frozen');
     expect(frozen.when({ type: 'ReverseDebit', transfer_id: 't', amount: 1n, reason: 'r' })).to.be.an('array');
+  });
+
+  it('lets only the bank cash account go below zero', () => {
+    const cash: AccountEvent = { type: 'AccountOpened', data: { account_number: 'BANK-CASH-USD', owner_id: 'bank', type: 'BankCash', currency: 'USD' } };
+    const out = given(cash).when(debit(700n));
+    expect(out).to.be.an('array');
+    expect((out as AccountEvent[])[0]!.data).to.include({ balance_after: '-700' });
+    expect(given(opened).when(debit(700n))).to.equal('insufficient_funds');
+  });
+
+  it('refuses a fee without a fee account', () => {
+    expect(given(opened, deposited(500n, 500n)).when({ ...debit(100n, 1n), fee_account: null } as AccountCommand)).to.equal('invalid_fee');
   });
 
   it('refuses zero and negative amounts', () => {
