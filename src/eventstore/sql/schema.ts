@@ -49,8 +49,19 @@ declare
   v_ev jsonb;
   v_rev bigint;
   v_new_hash text;
+  v_elsewhere uuid;
 begin
-  if exists (select 1 from es.events e where e.event_id = (p_events->0->>'event_id')::uuid) then
+  -- Any id of the batch already stored: a retry of this append, or an id stored in another stream.
+  if exists (select 1 from es.events e
+              where e.event_id in (select (x->>'event_id')::uuid from jsonb_array_elements(p_events) x)) then
+    select e.event_id into v_elsewhere
+      from jsonb_array_elements(p_events) x(ev)
+      join es.events e on e.event_id = (x.ev->>'event_id')::uuid and e.stream_id <> p_stream
+     limit 1;
+    if v_elsewhere is not null then
+      raise exception using errcode = 'ES003', message = 'event id stored in another stream',
+        detail = v_elsewhere::text;
+    end if;
     return query
       select (x.ev->>'event_id')::uuid, e.position, e.revision, e.prev_hash, e.hash, e.recorded_at, true
         from jsonb_array_elements(p_events) with ordinality as x(ev, ord)

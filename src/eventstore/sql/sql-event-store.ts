@@ -124,6 +124,7 @@ export class SqlEventStore implements EventStore {
           const detail = sqlDetail(error) ?? 'no_stream';
           throw new WrongExpectedRevisionError(stream, expected, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
         }
+        if (state === 'ES003') throw new DuplicateEventIdError(sqlDetail(error) ?? events[0]!.event_id, stream);
         const raced = state === '23505';
         if (raced && sqlConstraint(error) === 'events_stream_revision_key' && typeof expected === 'bigint') {
           throw new WrongExpectedRevisionError(stream, expected, expected + 1n);
