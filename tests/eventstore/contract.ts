@@ -366,10 +366,24 @@ export function describeEventStoreContract(name: string, open: () => Promise<Ope
           const error = await writesNothing(() => rejection(store.append(s2, [fresh, e2], expected)));
           expect(error, `expected ${String(expected)}`).to.be.instanceOf(DuplicateEventIdError);
           expect((error as DuplicateEventIdError).stream).to.equal(s2);
+          expect((error as DuplicateEventIdError).eventId).to.equal(e2.event_id);
         }
         expect(await store.readStream(s2).catch(() => [])).to.deep.equal([]);
         // The fresh id was not stored: it can go on its own.
         expect((await store.append(s2, [fresh], 'no_stream')).duplicate).to.equal(false);
+      });
+
+      it('a batch mixing a new event with one already in the stream is refused with DuplicateEventIdError', async () => {
+        const s = streamName('partial');
+        const [e1, e2] = newEvents(2) as [NewEvent, NewEvent];
+        await store.append(s, [e1, e2], 'no_stream');
+        const fresh = newEvent();
+        for (const batch of [[fresh, e1], [e2, fresh]]) {
+          const error = await writesNothing(() => rejection(store.append(s, batch, 'any')));
+          expect(error).to.be.instanceOf(DuplicateEventIdError);
+          expect((error as DuplicateEventIdError).stream).to.equal(s);
+        }
+        expect(ids(await store.readStream(s))).to.deep.equal([e1.event_id, e2.event_id]);
       });
 
       it('ten identical appends at once store one copy and all succeed', async () => {
