@@ -1,0 +1,71 @@
+import type { AccountEvent } from '../../domain/accounts/events.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
+import type { AggregateRepository, Decided } from '../shared/aggregate-repository.js';
+import type { CommandContext } from '../shared/command-context.js';
+import { deterministicId } from '../shared/ids.js';
+import type { AccountState } from '../../domain/accounts/state.js';
+
+export type DebitData = Extract<AccountEvent, { type: 'AccountDebited' }>['data'];
+
+/** The ids of a transfer's events: a retry or the process manager writes the same ones. */
+export const transferEventId = (transferId: string, step: 'debit' | 'credit' | 'fee' | 'reversal') =>
+  deterministicId('transfer', transferId, step);
+
+export interface Settlement {
+  credit: Decided<AccountState> | undefined;
+  reversal: Decided<AccountState> | undefined;
+  fee: Decided<AccountState> | undefined;
+  /** Position of the last event written or found. */
+  position: bigint;
+}
+
+const lastPosition = (d: Decided<AccountState> | undefined) => d?.result?.position ?? 0n;
+
+/**
+ * Finishes what a recorded debit owes: the credit to the counterparty and the
+ * fee to the bank, or, when the counterparty cannot take it, a reversal to the
+ * sender. Every event has a deterministic id, so running this twice (the
+ * request and the process manager racing) writes each once.
+ */
+export async function settleDebit(repo: AggregateRepository, ctx: CommandContext, from: string, debit: DebitData): Promise<Settlement> {
+  let credit: Decided<AccountState> | undefined;
+  try {
+    credit = await repo.execute(
+      accountAggregate,
+      accountStream(debit.counterparty_account),
+      {
+        type: 'CreditAccount',
+        transfer_id: debit.transfer_id,
+        kind: debit.kind,
+        amount: BigInt(debit.credit_amount),
+        counterparty_account: from,
+        fx: debit.fx,
+      },
+      ctx,
+      () => transferEventId(debit.transfer_id, 'credit'),
+    );
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'account_not_found')) throw error;
+    const reversal = await repo.execute(
+      accountAggregate,
+      accountStream(from),
+      { type: 'ReverseDebit', transfer_id: debit.transfer_id, amount: BigInt(debit.amount) + BigInt(debit.fee), reason: 'receiver_not_found' },
+      ctx,
+      () => transferEventId(debit.transfer_id, 'reversal'),
+    );
+    return { credit: undefined, reversal, fee: undefined, position: lastPosition(reversal) };
+  }
+  let fee: Decided<AccountState> | undefined;
+  if (BigInt(debit.fee) > 0n && debit.fee_account) {
+    fee = await repo.execute(
+      accountAggregate,
+      accountStream(debit.fee_account),
+      { type: 'CreditAccount', transfer_id: debit.transfer_id, kind: debit.kind, amount: BigInt(debit.fee), counterparty_account: from, fx: null },
+      ctx,
+      () => transferEventId(debit.transfer_id, 'fee'),
+    );
+  }
+  const positions = [lastPosition(credit), lastPosition(fee)];
+  return { credit, reversal: undefined, fee, position: positions.reduce((a, b) => (b > a ? b : a), 0n) };
+}

@@ -1,0 +1,150 @@
+import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
+import type { Db } from '../../infra/db.js';
+import type { Logger } from '../../infra/logger.js';
+import type { AggregateRepository } from '../shared/aggregate-repository.js';
+import { systemContext } from '../shared/command-context.js';
+import { settleDebit, transferEventId, type DebitData } from './settle.js';
+
+interface Pending {
+  debit: RecordedEvent;
+  credited: boolean;
+  feePaid: boolean;
+}
+
+export interface SettlementOptions {
+  /** How long a debit may wait for its credit before the process finishes it. */
+  graceMs: number;
+  batchSize: number;
+  idleMs: number;
+}
+
+const NAME = 'settlement';
+
+/**
+ * The transfer process manager. Follows `$all`; every debit whose credit (and
+ * fee) or reversal has not appeared within the grace period — the request
+ * that wrote it crashed — is settled here with the same deterministic event
+ * ids. Its checkpoint never passes an unsettled debit.
+ */
+export class SettlementProcess {
+  private readonly pending = new Map<string, Pending>();
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  settledHere = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Db,
+    private readonly repo: AggregateRepository,
+    private readonly logger: Logger,
+    private readonly options: SettlementOptions = { graceMs: 2_000, batchSize: 500, idleMs: 100 },
+  ) {}
+
+  static async migrate(db: Db): Promise<void> {
+    await db.query(`
+      create schema if not exists cmd;
+      create table if not exists cmd.process_checkpoints (
+        name text primary key,
+        position bigint not null,
+        updated_at timestamptz not null default now()
+      );`);
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    let readFrom = await this.loadCheckpoint();
+    let saved = readFrom;
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        const batch = await this.store.readAll({ fromPosition: readFrom, max: this.options.batchSize });
+        for (const event of batch) this.observe(event);
+        if (batch.length > 0) readFrom = batch[batch.length - 1]!.position;
+        await this.settleOverdue();
+        const checkpoint = this.checkpoint(readFrom);
+        if (checkpoint !== saved) {
+          await this.saveCheckpoint(checkpoint);
+          saved = checkpoint;
+        }
+        backoff = 100;
+        if (batch.length < this.options.batchSize) await this.sleep(this.options.idleMs);
+      } catch (error) {
+        this.logger.warn({ err: error, backoff_ms: backoff }, 'settlement process failed; retrying');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+  }
+
+  private observe(event: RecordedEvent): void {
+    if (event.type === 'AccountDebited') {
+      const data = event.data as unknown as DebitData;
+      this.pending.set(data.transfer_id, { debit: event, credited: false, feePaid: BigInt(data.fee) === 0n });
+      return;
+    }
+    if (event.type !== 'AccountCredited' && event.type !== 'DebitReversed') return;
+    const transferId = String(event.data.transfer_id);
+    const p = this.pending.get(transferId);
+    if (!p) return;
+    if (event.event_id === transferEventId(transferId, 'reversal')) p.credited = p.feePaid = true;
+    else if (event.event_id === transferEventId(transferId, 'credit')) p.credited = true;
+    else if (event.event_id === transferEventId(transferId, 'fee')) p.feePaid = true;
+    if (p.credited && p.feePaid) this.pending.delete(transferId);
+  }
+
+  private async settleOverdue(): Promise<void> {
+    const now = Date.now();
+    for (const [transferId, p] of this.pending) {
+      if (now - p.debit.recorded_at.getTime() < this.options.graceMs) continue;
+      const data = p.debit.data as unknown as DebitData;
+      const from = p.debit.stream_id.replace(/^account-/, '');
+      await settleDebit(this.repo, systemContext('settlement', p.debit.event_id), from, data);
+      this.pending.delete(transferId);
+      this.settledHere++;
+      this.logger.info({ transfer_id: transferId }, 'settled a transfer left half-done');
+    }
+  }
+
+  /** Just before the oldest unsettled debit, or everything read. */
+  private checkpoint(readTo: bigint): bigint {
+    let low = readTo;
+    for (const p of this.pending.values()) if (p.debit.position - 1n < low) low = p.debit.position - 1n;
+    return low;
+  }
+
+  private async loadCheckpoint(): Promise<bigint> {
+    const rows = await this.db.query<{ position: string }>(`select position::text as position from cmd.process_checkpoints where name = $1`, [NAME]);
+    return BigInt(rows[0]?.position ?? '0');
+  }
+
+  private async saveCheckpoint(position: bigint): Promise<void> {
+    await this.db.query(
+      `insert into cmd.process_checkpoints (name, position) values ($1, $2::bigint)
+       on conflict (name) do update set position = excluded.position, updated_at = now()`,
+      [NAME, position.toString()],
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
