@@ -1,0 +1,58 @@
+import type { Queryable } from '../../infra/db.js';
+import { LIVE_SCHEMA } from '../runtime/projection.js';
+
+export interface NotificationRow {
+  id: string;
+  notification_type: string;
+  message: string;
+  account_number: string | null;
+  related_transfer_id: string | null;
+  card_id: string | null;
+  created_at: string;
+  read_at: string | null;
+  position: string;
+}
+
+export interface NotificationFilter {
+  unreadOnly: boolean;
+  type?: string;
+  /** Rows strictly after this (position, id), in newest-first order. */
+  after?: { position: bigint; id: string };
+  limit: number;
+}
+
+const COLUMNS = `id::text as id, notification_type, message, account_number, related_transfer_id, card_id,
+  to_json(created_at)#>>'{}' as created_at, to_json(read_at)#>>'{}' as read_at, position::text as position`;
+
+/** A page of the user's notifications, newest first; one extra row tells whether more follow. */
+export async function notificationsPage(
+  db: Queryable,
+  userId: string,
+  filter: NotificationFilter,
+  schema = LIVE_SCHEMA,
+): Promise<{ rows: NotificationRow[]; more: boolean }> {
+  const params: unknown[] = [userId];
+  const where = ['user_id = $1'];
+  if (filter.unreadOnly) where.push('read_at is null');
+  if (filter.type) {
+    params.push(filter.type);
+    where.push(`notification_type = $${params.length}`);
+  }
+  if (filter.after) {
+    params.push(filter.after.position.toString(), filter.after.id);
+    where.push(`(position, id) < ($${params.length - 1}::bigint, $${params.length}::uuid)`);
+  }
+  params.push(filter.limit + 1);
+  const rows = await db.query<NotificationRow>(
+    `select ${COLUMNS} from ${schema}.notifications where ${where.join(' and ')}
+     order by position desc, id desc limit $${params.length}`,
+    params,
+  );
+  return { rows: rows.slice(0, filter.limit), more: rows.length > filter.limit };
+}
+
+/** One notification, only when it is `userId`'s. */
+export async function ownedNotification(db: Queryable, userId: string, id: string, schema = LIVE_SCHEMA): Promise<NotificationRow | undefined> {
+  const rows = await db.query<NotificationRow>(`select ${COLUMNS} from ${schema}.notifications where id = $1 and user_id = $2`, [id, userId]);
+  return rows[0];
+}
