@@ -1,4 +1,6 @@
+import { ensureSystemAccounts } from './commands/accounts/system-accounts.js';
 import { AggregateRepository } from './commands/shared/aggregate-repository.js';
+import { SettlementProcess } from './commands/transfers/settlement-process.js';
 import { IdempotencyStore } from './commands/shared/idempotency.js';
 import { SnapshotStore } from './commands/shared/snapshots.js';
 import type { Config } from './config/config.js';
@@ -21,7 +23,14 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
   await SnapshotStore.migrate(infra.db);
   await IdempotencyStore.migrate(infra.db);
   const repo = new AggregateRepository(infra.store, new SnapshotStore(infra.db));
+  await SettlementProcess.migrate(infra.db);
+  await ensureSystemAccounts(repo);
   const readModels = await startReadModels(config, logger, infra);
+  // The process manager runs beside the projectors (here, or in `npm run projector`).
+  const settlement = readModels.projecting
+    ? new SettlementProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }))
+    : undefined;
+  settlement?.start();
   const base = {
     config,
     logger,
@@ -38,6 +47,7 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
     deps,
     readModels,
     async stop() {
+      await settlement?.stop();
       await readModels.stop();
     },
   };

@@ -1,8 +1,11 @@
 /**
  * The standalone projector process (`npm run projector`): runs every
- * projection against the configured stores until SIGTERM/SIGINT. Run it when
+ * projection and the transfer settlement process until SIGTERM/SIGINT. Run it when
  * the API processes start with PROJECTOR_IN_PROCESS=false.
  */
+import { AggregateRepository } from '../commands/shared/aggregate-repository.js';
+import { SnapshotStore } from '../commands/shared/snapshots.js';
+import { SettlementProcess } from '../commands/transfers/settlement-process.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../infra/logger.js';
 import { openInfrastructure } from '../infra/open-infrastructure.js';
@@ -15,6 +18,10 @@ async function main(): Promise<void> {
   const infra = await openInfrastructure(config, logger);
   const runtime = new ProjectionRuntime(infra.store, infra.db, logger, allProjections(), { project: true });
   await runtime.start();
+  await SnapshotStore.migrate(infra.db);
+  await SettlementProcess.migrate(infra.db);
+  const settlement = new SettlementProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }));
+  settlement.start();
   const unsubscribe = infra.store.onAppended?.(() => runtime.nudge());
   logger.info({ projections: runtime.projections.map((p) => p.name) }, 'projector running');
   const report = setInterval(() => {
@@ -27,6 +34,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'projector stopping');
     clearInterval(report);
     unsubscribe?.();
+    await settlement.stop();
     await runtime.stop();
     await infra.close();
     process.exit(0);

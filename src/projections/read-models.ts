@@ -8,6 +8,8 @@ import { ProjectionRuntime } from './runtime/runtime.js';
 
 export interface ReadModels extends ReadModelSync {
   runtime: ProjectionRuntime;
+  /** True when the projectors (and the settlement process) run in this process. */
+  projecting: boolean;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startReadModels(
   const unsubscribe = project ? infra.store.onAppended?.(() => runtime.nudge()) : undefined;
   return {
     runtime,
+    projecting: project,
     waitForPosition: (position, timeoutMs) => runtime.waitForPosition(position, timeoutMs),
     async stop() {
       unsubscribe?.();

@@ -1,6 +1,9 @@
+import { accountsProjection } from './accounts/accounts-projection.js';
 import type { Projection } from './runtime/projection.js';
 
 /** Every read model the service keeps, in one list. */
 export function allProjections(): Projection[] {
-  return [];
+  return [
+    accountsProjection,
+  ];
 }

@@ -21,6 +21,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's accounts */
+        get: operations["listAccounts"];
+        put?: never;
+        /** Open an account (balance zero) */
+        post: operations["openAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's accounts */
+        get: operations["getAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_number}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statement, newest first, with the balance after each entry */
+        get: operations["accountStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/accounts/{account_number}/deposit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff deposit into a customer account */
+        post: operations["depositFunds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/users": {
         parameters: {
             query?: never;
@@ -251,6 +320,73 @@ export interface components {
         /** @description Global event position of the command's last event (use as min_position). */
         Position: string;
         AccountNumber: string;
+        /** @enum {string} */
+        AccountType: "Basic" | "Savings" | "Salary" | "USD" | "EUR";
+        /** @description The opening balance is always zero; a `balance` field is refused. */
+        OpenAccountRequest: {
+            type?: components["schemas"]["AccountType"];
+            currency?: components["schemas"]["Currency"];
+        };
+        Account: {
+            account_number: components["schemas"]["AccountNumber"];
+            mask: string;
+            type: components["schemas"]["AccountType"];
+            currency: components["schemas"]["Currency"];
+            balance: components["schemas"]["Amount"];
+            /** @description Balance less amounts held for pending transfers. */
+            available_balance: string;
+            /** @enum {string} */
+            status: "active" | "frozen";
+            is_active: boolean;
+            /** @description Per-transfer cap in the account's currency. */
+            maximum_withdrawal_amount: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        OpenedAccount: components["schemas"]["Account"] & {
+            position: components["schemas"]["Position"];
+        };
+        StatementEntry: {
+            /** Format: uuid */
+            id: string;
+            transfer_id: string;
+            /** @enum {string} */
+            kind: "internal" | "external" | "bill" | "deposit";
+            /** @enum {string} */
+            direction: "debit" | "credit" | "reversal";
+            /** @description Signed, in the account's currency; a debit includes its fee. */
+            amount: string;
+            fee: components["schemas"]["Amount"];
+            /** @description The running balance after this entry (negative only for the bank's own cash account). */
+            balance_after: string;
+            counterparty_account: string | null;
+            /** @description The conversion applied to a credit from another currency (rate, exact fraction, rounding). */
+            fx: {
+                [key: string]: string;
+            } | null;
+            position: components["schemas"]["Position"];
+            /** Format: date-time */
+            occurred_at: string;
+        };
+        Statement: {
+            account: components["schemas"]["Account"];
+            results: components["schemas"]["StatementEntry"][];
+            next_cursor: string | null;
+        };
+        DepositRequest: {
+            amount: components["schemas"]["Amount"];
+        };
+        Deposit: {
+            /** Format: uuid */
+            deposit_id: string;
+            account_number: components["schemas"]["AccountNumber"];
+            amount: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            balance_after: components["schemas"]["Amount"];
+            position: components["schemas"]["Position"];
+        };
         /** Format: email */
         AuthEmail: string;
         AuthPassword: string;
@@ -342,6 +478,7 @@ export interface components {
         IdempotencyKey: string;
         Cursor: string;
         Limit: string;
+        AccountNumberPath: components["schemas"]["AccountNumber"];
     };
     requestBodies: never;
     headers: never;
@@ -371,6 +508,151 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    listAccounts: {
+        parameters: {
+            query?: {
+                type?: components["schemas"]["AccountType"];
+                ordering?: "balance" | "-balance" | "created_at" | "-created_at";
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accounts, newest first unless ordered otherwise */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+        };
+    };
+    openAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OpenAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description Opened */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenedAccount"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+        };
+    };
+    getAccount: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    accountStatement: {
+        parameters: {
+            query?: {
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries; pass next_cursor as cursor for the next */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    depositFunds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepositRequest"];
+            };
+        };
+        responses: {
+            /** @description Deposited */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deposit"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
         };
     };
     registerUser: {

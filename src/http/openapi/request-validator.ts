@@ -48,6 +48,13 @@ function problem(errors: ErrorObject[] | null | undefined, where: string): HttpP
   return new HttpProblem(400, 'validation_error', first ? `${first.field}: ${first.message}` : 'Invalid request.', { errors: list });
 }
 
+/** A copy of a schema whose local `#/...` references point into the registered document. */
+function rebase(schema: object): object {
+  return JSON.parse(JSON.stringify(schema), (key, value: unknown) =>
+    key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `openapi.json${value}` : value,
+  ) as object;
+}
+
 /**
  * Validates every request that matches an operation of the contract: path
  * parameters (a mismatch is a 404, the resource cannot exist), query parameters,
@@ -59,11 +66,8 @@ export function requestValidator(doc: OpenApiDocument): RequestHandler {
   ajv.addSchema(doc as object, 'openapi.json');
   const ref = (...parts: string[]) => ajv.compile({ $ref: `openapi.json#/${pointer(...parts)}` });
   const resolveParam = (p: Parameter | { $ref: string }): Parameter => {
-    if ('$ref' in p) {
-      const name = p.$ref.split('/').pop() ?? '';
-      return (doc.components.parameters?.[name] ?? {}) as Parameter;
-    }
-    return p;
+    const param = '$ref' in p ? ((doc.components.parameters?.[p.$ref.split('/').pop() ?? ''] ?? {}) as Parameter) : p;
+    return param.schema ? { ...param, schema: rebase(param.schema) } : param;
   };
 
   const routes: Route[] = Object.entries(doc.paths).map(([template, item]) => {

@@ -1,10 +1,14 @@
 import type { Router } from 'express';
 import type { AppDeps } from '../deps.js';
+import { accountRoutes } from './accounts.js';
+import { adminDepositRoutes } from './admin-deposits.js';
 import { authRoutes } from './auth.js';
 
 /** Every feature's routes, in one list. */
 export function featureRoutes(_deps: AppDeps): Router[] {
   return [
     authRoutes(_deps),
+    accountRoutes(_deps),
+    adminDepositRoutes(_deps),
   ];
 }
