@@ -25,7 +25,7 @@ const COLUMNS = `card_id::text as card_id, account_number, owner_id, card_type, 
 /** The cards of one account, newest first. */
 export function cardsOfAccount(db: Queryable, accountNumber: string, schema = LIVE_SCHEMA): Promise<CardRow[]> {
   return db.query<CardRow>(
-    `select ${COLUMNS} from ${schema}.cards where account_number = $1 order by created_at desc, position desc`,
+    `select ${COLUMNS} from ${schema}.cards c where c.account_number = $1 order by c.created_at desc, c.position desc`,
     [accountNumber],
   );
 }

@@ -21,6 +21,7 @@ export interface NotificationFilter {
   limit: number;
 }
 
+// Output names shadow columns in ORDER BY: sort and compare on the qualified n.position, never the text alias.
 const COLUMNS = `id::text as id, notification_type, message, account_number, related_transfer_id, card_id,
   to_json(created_at)#>>'{}' as created_at, to_json(read_at)#>>'{}' as read_at, position::text as position`;
 
@@ -40,12 +41,12 @@ export async function notificationsPage(
   }
   if (filter.after) {
     params.push(filter.after.position.toString(), filter.after.id);
-    where.push(`(position, id) < ($${params.length - 1}::bigint, $${params.length}::uuid)`);
+    where.push(`(n.position, n.id) < ($${params.length - 1}::bigint, $${params.length}::uuid)`);
   }
   params.push(filter.limit + 1);
   const rows = await db.query<NotificationRow>(
-    `select ${COLUMNS} from ${schema}.notifications where ${where.join(' and ')}
-     order by position desc, id desc limit $${params.length}`,
+    `select ${COLUMNS} from ${schema}.notifications n where ${where.join(' and ')}
+     order by n.position desc, n.id desc limit $${params.length}`,
     params,
   );
   return { rows: rows.slice(0, filter.limit), more: rows.length > filter.limit };

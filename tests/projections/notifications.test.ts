@@ -1,0 +1,111 @@
+import { expect } from 'chai';
+import { systemContext } from '../../src/commands/shared/command-context.js';
+import { notificationsPage, ownedNotification } from '../../src/projections/notifications/notification-queries.js';
+import { markNotificationRead } from '../../src/projections/notifications/notification-read.js';
+import { notificationId, notificationsProjection } from '../../src/projections/notifications/notifications-projection.js';
+import { projectionBench } from '../unit/cards/support/projection-bench.js';
+
+const A = '100000000017'; // u1, JOD
+const B = '200000000015'; // u2, USD
+const CASH = '900000000001'; // the bank's
+
+const opened = (account_number: string, owner_id: string, currency: string, type = 'Basic') =>
+  ({ type: 'AccountOpened', data: { account_number, owner_id, currency, type } });
+const debited = (transfer_id: string, kind: string, amount: string, fee: string, counterparty_account: string) => ({
+  type: 'AccountDebited',
+  data: { transfer_id, kind, amount, fee, counterparty_account, credit_amount: amount, fx: null, fee_account: null, from_reservation: false, balance_after: '0' },
+});
+const credited = (transfer_id: string, kind: string, amount: string, counterparty_account: string) => ({
+  type: 'AccountCredited', data: { transfer_id, kind, amount, counterparty_account, fx: null, balance_after: '0' },
+});
+
+describe('notifications projection (PostgreSQL)', function () {
+  this.timeout(60_000);
+  let bench: Awaited<ReturnType<typeof projectionBench>>;
+  const messagesOf = async (user: string) =>
+    (await notificationsPage(bench.db, user, { unreadOnly: false, limit: 100 })).rows.map((r) => r.message);
+
+  before(async () => {
+    bench = await projectionBench(notificationsProjection);
+    await bench.append(`account-${A}`, [opened(A, 'u1', 'JOD')]);
+    await bench.append(`account-${B}`, [opened(B, 'u2', 'USD')]);
+    await bench.append(`account-${CASH}`, [opened(CASH, 'bank', 'JOD', 'BankCash')]);
+    // A deposit: the bank's cash account is debited (nobody to tell), u1 is credited.
+    await bench.append(`account-${CASH}`, [debited('d1', 'deposit', '100000', '0', A)]);
+    await bench.append(`account-${A}`, [credited('d1', 'deposit', '100000', CASH)]);
+    // u1 sends 50 JOD (fee 0.500) to u2, who receives 70.50 USD.
+    await bench.append(`account-${A}`, [debited('t1', 'external', '50000', '500', B)]);
+    await bench.append(`account-${B}`, [credited('t1', 'external', '7050', A)]);
+    await bench.append(`account-${B}`, [{ type: 'AccountFrozen', data: { reason: 'staff' } }]);
+    await bench.append('card-c0ffee00-0000-4000-8000-000000000001', [{
+      type: 'CardIssued',
+      data: { card_id: 'c0ffee00-0000-4000-8000-000000000001', account_number: A, owner_id: 'u1', card_type: 'DEBIT', brand: 'VISA', last4: '4242', pan_hash: 'f'.repeat(64), expiry_year: 2030, expiry_month: 1, currency: 'JOD', daily_limit: '1', monthly_limit: '2', issued_at: '2025-01-01T00:00:00Z' },
+    }]);
+    await bench.append('card-c0ffee00-0000-4000-8000-000000000001', [{ type: 'CardBlocked', data: { reason: 'lost' } }]);
+    await bench.append(`account-${A}`, [{ type: 'DebitReversed', data: { transfer_id: 't2', amount: '1500', reason: 'receiver_frozen', balance_after: '0' } }]);
+  });
+  after(async () => {
+    await bench?.close();
+  });
+
+  it('tells each owner about money in and out, in their account\'s currency, newest first', async () => {
+    expect(await messagesOf('u1')).to.deep.equal([
+      `1.500 JOD returned to account ${A}: the transfer could not be completed.`,
+      'Card ending 4242 was blocked.',
+      `Sent 50.000 JOD to account ${B} (fee 0.500 JOD).`,
+      `Deposit of 100.000 JOD to account ${A}.`,
+    ]);
+    expect(await messagesOf('u2')).to.deep.equal([`Account ${B} was frozen.`, `Received 70.50 USD from account ${A}.`]);
+    expect(await messagesOf('bank')).to.deep.equal([]);
+  });
+
+  it('types and links each notification', async () => {
+    const rows = (await notificationsPage(bench.db, 'u2', { unreadOnly: false, limit: 10 })).rows;
+    expect(rows[0]).to.include({ notification_type: 'SECURITY', account_number: B, related_transfer_id: null, read_at: null });
+    expect(rows[1]).to.include({ notification_type: 'TRANSACTION', account_number: B, related_transfer_id: 't1' });
+    const security = await notificationsPage(bench.db, 'u1', { unreadOnly: false, type: 'SECURITY', limit: 10 });
+    expect(security.rows.map((r) => r.card_id)).to.deep.equal(['c0ffee00-0000-4000-8000-000000000001']);
+  });
+
+  it('pages with a cursor through every row exactly once', async () => {
+    const all = (await notificationsPage(bench.db, 'u1', { unreadOnly: false, limit: 100 })).rows.map((r) => r.id);
+    const seen: string[] = [];
+    let after: { position: bigint; id: string } | undefined;
+    for (;;) {
+      const page = await notificationsPage(bench.db, 'u1', { unreadOnly: false, limit: 3, ...(after ? { after } : {}) });
+      seen.push(...page.rows.map((r) => r.id));
+      if (!page.more) break;
+      const last = page.rows[page.rows.length - 1]!;
+      after = { position: BigInt(last.position), id: last.id };
+    }
+    expect(seen).to.deep.equal(all);
+    expect(seen).to.have.length(4);
+  });
+
+  it('marks read through a NotificationRead event, only for its owner, idempotently', async () => {
+    const [newest] = (await notificationsPage(bench.db, 'u2', { unreadOnly: false, limit: 1 })).rows;
+    const ctx = systemContext('test');
+    const first = await markNotificationRead(bench.store, ctx, 'u2', newest!.id);
+    const again = await markNotificationRead(bench.store, ctx, 'u2', newest!.id);
+    expect(again.duplicate).to.equal(true);
+    expect(again.position).to.equal(first.position);
+    await markNotificationRead(bench.store, ctx, 'u1', (await notificationsPage(bench.db, 'u2', { unreadOnly: false, limit: 2 })).rows[1]!.id);
+    bench.runtime.nudge();
+    await bench.caughtUp();
+    expect((await ownedNotification(bench.db, 'u2', newest!.id))?.read_at).to.be.a('string');
+    const unread = await notificationsPage(bench.db, 'u2', { unreadOnly: true, limit: 10 });
+    // u1's attempt on u2's notification changed nothing.
+    expect(unread.rows.map((r) => r.message)).to.deep.equal([`Received 70.50 USD from account ${A}.`]);
+    expect(await ownedNotification(bench.db, 'u1', newest!.id)).to.equal(undefined);
+  });
+
+  it('keeps ids (derived from event ids) and read marks across a rebuild', async () => {
+    const before = await bench.db.query('select id, user_id, message, read_at from rm.notifications order by id');
+    const events = await bench.store.readAll({ fromPosition: 0n, max: 1000 });
+    const credit = events.find((e) => e.type === 'AccountCredited' && e.stream_id === `account-${B}`)!;
+    expect(before.map((r) => (r as { id: string }).id)).to.include(notificationId(credit.event_id, 'u2'));
+    await bench.db.query('delete from rm.notifications');
+    await bench.runtime.rebuild('notifications');
+    expect(await bench.db.query('select id, user_id, message, read_at from rm.notifications order by id')).to.deep.equal(before);
+  });
+});
