@@ -1,0 +1,150 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { accountAggregate, accountStream } from '../../src/commands/accounts/account-aggregate.js';
+import { bankFeesAccount } from '../../src/commands/accounts/account-numbers.js';
+import { deposit } from '../../src/commands/accounts/deposit.js';
+import { openAccount } from '../../src/commands/accounts/open-account.js';
+import { ensureSystemAccounts } from '../../src/commands/accounts/system-accounts.js';
+import { AggregateRepository } from '../../src/commands/shared/aggregate-repository.js';
+import { systemContext } from '../../src/commands/shared/command-context.js';
+import { SnapshotStore } from '../../src/commands/shared/snapshots.js';
+import { moveMoney } from '../../src/commands/transfers/move-money.js';
+import { settleDebit, transferEventId, type DebitData } from '../../src/commands/transfers/settle.js';
+import { SettlementProcess } from '../../src/commands/transfers/settlement-process.js';
+import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
+import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
+import { postgresDb, type Db } from '../../src/infra/db.js';
+import { freshDatabase } from '../helpers/postgres.js';
+
+const logger = pino({ level: 'silent' });
+
+describe('transfer settlement (crash between debit and credit)', function () {
+  this.timeout(60_000);
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let store: SqlEventStore;
+  let db: Db;
+  let repo: AggregateRepository;
+  const ctx = () => systemContext('test');
+
+  before(async () => {
+    database = await freshDatabase('settle');
+    store = await openPostgresEventStore(database.url, 10);
+    db = postgresDb(database.url, 10);
+    await SnapshotStore.migrate(db);
+    await SettlementProcess.migrate(db);
+    repo = new AggregateRepository(store, new SnapshotStore(db));
+    await ensureSystemAccounts(repo);
+  });
+  after(async () => {
+    await store.close();
+    await db.end();
+    await database.drop();
+  });
+
+  const balance = async (n: string) => {
+    const fresh = new AggregateRepository(store, new SnapshotStore(db));
+    return (await fresh.load(accountAggregate, accountStream(n))).state.balance;
+  };
+  const funded = async (amount: bigint) => {
+    const acc = (await openAccount(repo, ctx(), { owner_id: 'u1', type: 'Basic', currency: 'JOD' })).state.account_number;
+    await deposit(repo, store, ctx(), { deposit_id: randomUUID(), account_number: acc, amount });
+    return acc;
+  };
+  /** Writes only the debit of a transfer: what a request leaves when it dies right after. */
+  const debitOnly = async (from: string, to: string, amount: bigint, fee: bigint, transfer_id = randomUUID()) => {
+    await repo.execute(
+      accountAggregate,
+      accountStream(from),
+      { type: 'DebitAccount', transfer_id, kind: 'external', amount, fee, counterparty_account: to, credit_amount: amount, fx: null, fee_account: fee > 0n ? bankFeesAccount('JOD') : null, from_reservation: false },
+      ctx(),
+      () => transferEventId(transfer_id, 'debit'),
+    );
+    return transfer_id;
+  };
+  const creditsOf = async (account: string, transferId: string) =>
+    (await store.readStream(accountStream(account))).filter((e) => e.type === 'AccountCredited' && e.data.transfer_id === transferId).length;
+
+  it('finishes a half-done transfer: credit and fee, each exactly once', async () => {
+    const a = await funded(100_000n);
+    const b = await funded(1n);
+    const feesBefore = await balance(bankFeesAccount('JOD'));
+    const t = await debitOnly(a, b, 40_000n, 400n);
+    const pm = new SettlementProcess(store, db, repo, logger, { graceMs: 50, batchSize: 100, idleMs: 10 });
+    pm.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await creditsOf(b, t)) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      await pm.stop();
+    }
+    expect(await creditsOf(b, t)).to.equal(1);
+    expect(await creditsOf(bankFeesAccount('JOD'), t)).to.equal(1);
+    expect(await balance(a)).to.equal(100_000n - 40_400n);
+    expect(await balance(b)).to.equal(1n + 40_000n);
+    expect(await balance(bankFeesAccount('JOD'))).to.equal(feesBefore + 400n);
+    expect(pm.settledHere).to.be.at.least(1);
+  });
+
+  it('reverses a debit whose receiver does not exist', async () => {
+    const a = await funded(5_000n);
+    const t = await debitOnly(a, '123456789012', 2_000n, 0n);
+    const pm = new SettlementProcess(store, db, repo, logger, { graceMs: 50, batchSize: 100, idleMs: 10 });
+    pm.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await balance(a)) !== 5_000n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      await pm.stop();
+    }
+    expect(await balance(a)).to.equal(5_000n);
+    const reversals = (await store.readStream(accountStream(a))).filter((e) => e.type === 'DebitReversed' && e.data.transfer_id === t);
+    expect(reversals).to.have.length(1);
+  });
+
+  it('credits once when the request and the process manager settle at the same time', async () => {
+    const a = await funded(10_000n);
+    const b = await funded(1n);
+    const t = await debitOnly(a, b, 3_000n, 30n);
+    const debit = (await store.readStream(accountStream(a))).find((e) => e.event_id === transferEventId(t, 'debit'))!;
+    await Promise.all(Array.from({ length: 6 }, () => settleDebit(new AggregateRepository(store, new SnapshotStore(db)), ctx(), a, debit.data as unknown as DebitData)));
+    expect(await creditsOf(b, t)).to.equal(1);
+    expect(await creditsOf(bankFeesAccount('JOD'), t)).to.equal(1);
+    expect(await balance(b)).to.equal(3_001n);
+  });
+
+  it('never moves its checkpoint past an unsettled debit, so a restart still settles it', async () => {
+    const a = await funded(10_000n);
+    const b = await funded(1n);
+    const t = await debitOnly(a, b, 1_000n, 0n);
+    const debitPosition = (await store.readStream(accountStream(a))).find((e) => e.event_id === transferEventId(t, 'debit'))!.position;
+    const patient = new SettlementProcess(store, db, repo, logger, { graceMs: 60_000, batchSize: 100, idleMs: 10 });
+    patient.start();
+    await new Promise((r) => setTimeout(r, 300));
+    await patient.stop();
+    const rows = await db.query<{ position: string }>(`select position::text as position from cmd.process_checkpoints where name = 'settlement'`);
+    expect(BigInt(rows[0]?.position ?? '0') < debitPosition).to.equal(true);
+    expect(await creditsOf(b, t)).to.equal(0);
+    const restarted = new SettlementProcess(store, db, repo, logger, { graceMs: 10, batchSize: 100, idleMs: 10 });
+    restarted.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await creditsOf(b, t)) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      await restarted.stop();
+    }
+    expect(await creditsOf(b, t)).to.equal(1);
+  });
+
+  it('a retried transfer finds its own debit even when the balance check now refuses it', async () => {
+    const a = await funded(1_000n);
+    const b = await funded(1n);
+    const movement = { transfer_id: randomUUID(), kind: 'internal' as const, from: a, to: b, amount: 1_000n, fee: 0n, fee_account: null, credit_amount: 1_000n, fx: null };
+    const first = await moveMoney(repo, store, ctx(), movement);
+    const retry = await moveMoney(new AggregateRepository(store, new SnapshotStore(db)), store, ctx(), movement);
+    expect(retry.replayed).to.equal(true);
+    expect(retry.debit.event_id).to.equal(first.debit.event_id);
+    expect(await balance(a)).to.equal(0n);
+    expect(await balance(b)).to.equal(1_001n);
+  });
+});
