@@ -1,9 +1,13 @@
 import { accountsProjection } from './accounts/accounts-projection.js';
+import { cardsProjection } from './cards/cards-projection.js';
+import { notificationsProjection } from './notifications/notifications-projection.js';
 import type { Projection } from './runtime/projection.js';
 
 /** Every read model the service keeps, in one list. */
 export function allProjections(): Projection[] {
   return [
     accountsProjection,
+    cardsProjection,
+    notificationsProjection,
   ];
 }

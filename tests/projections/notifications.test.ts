@@ -23,7 +23,7 @@ describe('notifications projection (PostgreSQL)', function () {
   this.timeout(60_000);
   let bench: Awaited<ReturnType<typeof projectionBench>>;
   const messagesOf = async (user: string) =>
-    (await notificationsPage(bench.db, user, { unreadOnly: false, limit: 100 })).rows.map((r) => r.message);
+    (await notificationsPage(bench.db, user, { unreadOnly: false, limit: 100 })).map((r) => r.message);
 
   before(async () => {
     bench = await projectionBench(notificationsProjection);
@@ -60,42 +60,42 @@ describe('notifications projection (PostgreSQL)', function () {
   });
 
   it('types and links each notification', async () => {
-    const rows = (await notificationsPage(bench.db, 'u2', { unreadOnly: false, limit: 10 })).rows;
+    const rows = (await notificationsPage(bench.db, 'u2', { unreadOnly: false, limit: 10 }));
     expect(rows[0]).to.include({ notification_type: 'SECURITY', account_number: B, related_transfer_id: null, read_at: null });
     expect(rows[1]).to.include({ notification_type: 'TRANSACTION', account_number: B, related_transfer_id: 't1' });
     const security = await notificationsPage(bench.db, 'u1', { unreadOnly: false, type: 'SECURITY', limit: 10 });
-    expect(security.rows.map((r) => r.card_id)).to.deep.equal(['c0ffee00-0000-4000-8000-000000000001']);
+    expect(security.map((r) => r.card_id)).to.deep.equal(['c0ffee00-0000-4000-8000-000000000001']);
   });
 
   it('pages with a cursor through every row exactly once', async () => {
-    const all = (await notificationsPage(bench.db, 'u1', { unreadOnly: false, limit: 100 })).rows.map((r) => r.id);
+    const all = (await notificationsPage(bench.db, 'u1', { unreadOnly: false, limit: 100 })).map((r) => r.id);
     const seen: string[] = [];
-    let after: { position: bigint; id: string } | undefined;
+    let before: bigint | undefined;
     for (;;) {
-      const page = await notificationsPage(bench.db, 'u1', { unreadOnly: false, limit: 3, ...(after ? { after } : {}) });
-      seen.push(...page.rows.map((r) => r.id));
-      if (!page.more) break;
-      const last = page.rows[page.rows.length - 1]!;
-      after = { position: BigInt(last.position), id: last.id };
+      const rows = await notificationsPage(bench.db, 'u1', { unreadOnly: false, limit: 3, ...(before !== undefined ? { before } : {}) });
+      const page = rows.slice(0, 3);
+      seen.push(...page.map((r) => r.id));
+      if (rows.length <= 3) break;
+      before = BigInt(page[page.length - 1]!.position);
     }
     expect(seen).to.deep.equal(all);
     expect(seen).to.have.length(4);
   });
 
   it('marks read through a NotificationRead event, only for its owner, idempotently', async () => {
-    const [newest] = (await notificationsPage(bench.db, 'u2', { unreadOnly: false, limit: 1 })).rows;
+    const [newest] = (await notificationsPage(bench.db, 'u2', { unreadOnly: false, limit: 1 }));
     const ctx = systemContext('test');
     const first = await markNotificationRead(bench.store, ctx, 'u2', newest!.id);
     const again = await markNotificationRead(bench.store, ctx, 'u2', newest!.id);
     expect(again.duplicate).to.equal(true);
     expect(again.position).to.equal(first.position);
-    await markNotificationRead(bench.store, ctx, 'u1', (await notificationsPage(bench.db, 'u2', { unreadOnly: false, limit: 2 })).rows[1]!.id);
+    await markNotificationRead(bench.store, ctx, 'u1', (await notificationsPage(bench.db, 'u2', { unreadOnly: false, limit: 2 }))[1]!.id);
     bench.runtime.nudge();
     await bench.caughtUp();
     expect((await ownedNotification(bench.db, 'u2', newest!.id))?.read_at).to.be.a('string');
     const unread = await notificationsPage(bench.db, 'u2', { unreadOnly: true, limit: 10 });
     // u1's attempt on u2's notification changed nothing.
-    expect(unread.rows.map((r) => r.message)).to.deep.equal([`Received 70.50 USD from account ${A}.`]);
+    expect(unread.map((r) => r.message)).to.deep.equal([`Received 70.50 USD from account ${A}.`]);
     expect(await ownedNotification(bench.db, 'u1', newest!.id)).to.equal(undefined);
   });
 

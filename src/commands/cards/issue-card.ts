@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { CardCommand } from '../../domain/cards/commands.js';
 import { cardDecider, cardNumberStream } from '../../domain/cards/decider.js';
 import type { CardType } from '../../domain/cards/events.js';
+import { parseAmount } from '../../domain/money/amount.js';
+import type { Currency } from '../../domain/money/currency.js';
 import type { CardState } from '../../domain/cards/state.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import { toNewEvent } from '../shared/aggregate-repository.js';
@@ -17,9 +19,16 @@ export interface IssueCardInput {
   caller_id: string;
   account_number: string;
   card_type: CardType;
-  daily_limit?: bigint;
-  monthly_limit?: bigint;
+  /** Decimal strings in the account's currency ("250.500" for JOD). */
+  daily_limit?: string;
+  monthly_limit?: string;
 }
+
+/** Limits from the API's decimal strings to minor units; more decimals than the currency has is a 400. */
+export const parseLimits = (input: { daily_limit?: string; monthly_limit?: string }, currency: Currency) => ({
+  ...(input.daily_limit !== undefined ? { daily_limit: parseAmount(input.daily_limit, currency, 'daily_limit') } : {}),
+  ...(input.monthly_limit !== undefined ? { monthly_limit: parseAmount(input.monthly_limit, currency, 'monthly_limit') } : {}),
+});
 
 export interface CardResult {
   state: CardState;
@@ -35,11 +44,11 @@ const MAX_NUMBER_DRAWS = 5;
  */
 export async function issueCard(deps: CardDeps & { store: EventStore }, ctx: CommandContext, input: IssueCardInput): Promise<CardResult> {
   const account = await loadAccountFacts(deps.repo, input.account_number);
+  const limits = parseLimits(input, account.currency);
   const card_id = randomUUID();
   const command = (pan: string, pan_hash: string): CardCommand => ({
     type: 'IssueCard', card_id, caller_id: input.caller_id, account, card_type: input.card_type, pan, pan_hash, now: ctx.now,
-    ...(input.daily_limit !== undefined ? { daily_limit: input.daily_limit } : {}),
-    ...(input.monthly_limit !== undefined ? { monthly_limit: input.monthly_limit } : {}),
+    ...limits,
   });
   for (let draw = 0; draw < MAX_NUMBER_DRAWS; draw++) {
     const pan = generatePan();

@@ -297,6 +297,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{account_number}/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_number: components["schemas"]["AccountNumber"];
+            };
+            cookie?: never;
+        };
+        /** The account's cards, newest first */
+        get: operations["listAccountCards"];
+        put?: never;
+        /** Issue a card on the caller's active account */
+        post: operations["issueCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cards/{card_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        /** One of the caller's cards */
+        get: operations["getCard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Block or unblock a card, or change its limits (all or nothing) */
+        patch: operations["updateCard"];
+        trace?: never;
+    };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications, newest first */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of the caller's notifications read (idempotent) */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -458,6 +534,68 @@ export interface components {
         };
         AuthDetail: {
             detail: string;
+        };
+        /** @enum {string} */
+        CardType: "DEBIT" | "CREDIT";
+        IssueCardRequest: {
+            card_type?: components["schemas"]["CardType"];
+            daily_limit?: components["schemas"]["Amount"];
+            monthly_limit?: components["schemas"]["Amount"];
+        };
+        UpdateCardRequest: {
+            /** @description false blocks the card, true unblocks it. */
+            is_active?: boolean;
+            daily_limit?: components["schemas"]["Amount"];
+            monthly_limit?: components["schemas"]["Amount"];
+        };
+        Card: {
+            /** Format: uuid */
+            id: string;
+            account_number: components["schemas"]["AccountNumber"];
+            card_type: components["schemas"]["CardType"];
+            brand: string;
+            last4: string;
+            /** @example **** **** **** 4242 */
+            masked_number: string;
+            is_active: boolean;
+            /** @enum {string} */
+            status: "active" | "blocked";
+            expiry_month: number;
+            expiry_year: number;
+            /**
+             * Format: date
+             * @description Last day of the expiry month.
+             */
+            expiration_date: string;
+            currency: components["schemas"]["Currency"];
+            daily_limit: components["schemas"]["Amount"];
+            monthly_limit: components["schemas"]["Amount"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        CardWithPosition: components["schemas"]["Card"] & {
+            position: components["schemas"]["Position"];
+        };
+        /** @enum {string} */
+        NotificationType: "TRANSACTION" | "SECURITY";
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            message: string;
+            notification_type: components["schemas"]["NotificationType"];
+            is_read: boolean;
+            /** Format: date-time */
+            read_at: string | null;
+            account_number: string | null;
+            related_transfer_id: string | null;
+            card_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        NotificationPage: {
+            results: components["schemas"]["Notification"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            next_cursor: string | null;
         };
     };
     responses: {
@@ -954,6 +1092,177 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+        };
+    };
+    listAccountCards: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                account_number: components["schemas"]["AccountNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Card"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    issueCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_number: components["schemas"]["AccountNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["IssueCardRequest"];
+            };
+        };
+        responses: {
+            /** @description Issued */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardWithPosition"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    getCard: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Card */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Card"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    updateCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCardRequest"];
+            };
+        };
+        responses: {
+            /** @description The card after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardWithPosition"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description true (any case) lists unread notifications only. */
+                unread_only?: string;
+                type?: components["schemas"]["NotificationType"];
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification, read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"] & {
+                        position: components["schemas"]["Position"];
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
         };
     };
 }

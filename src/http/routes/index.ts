@@ -3,6 +3,8 @@ import type { AppDeps } from '../deps.js';
 import { accountRoutes } from './accounts.js';
 import { adminDepositRoutes } from './admin-deposits.js';
 import { authRoutes } from './auth.js';
+import { cardRoutes } from './cards.js';
+import { notificationRoutes } from './notifications.js';
 
 /** Every feature's routes, in one list. */
 export function featureRoutes(_deps: AppDeps): Router[] {
@@ -10,5 +12,7 @@ export function featureRoutes(_deps: AppDeps): Router[] {
     authRoutes(_deps),
     accountRoutes(_deps),
     adminDepositRoutes(_deps),
+    cardRoutes(_deps),
+    notificationRoutes(_deps),
   ];
 }

@@ -16,8 +16,8 @@ export interface NotificationRow {
 export interface NotificationFilter {
   unreadOnly: boolean;
   type?: string;
-  /** Rows strictly after this (position, id), in newest-first order. */
-  after?: { position: bigint; id: string };
+  /** Rows below this position (one notification per event and user, so the position is a unique key per user). */
+  before?: bigint;
   limit: number;
 }
 
@@ -25,13 +25,13 @@ export interface NotificationFilter {
 const COLUMNS = `id::text as id, notification_type, message, account_number, related_transfer_id, card_id,
   to_json(created_at)#>>'{}' as created_at, to_json(read_at)#>>'{}' as read_at, position::text as position`;
 
-/** A page of the user's notifications, newest first; one extra row tells whether more follow. */
-export async function notificationsPage(
+/** The user's notifications, newest first; fetches limit+1 rows so the caller knows whether more follow. */
+export function notificationsPage(
   db: Queryable,
   userId: string,
   filter: NotificationFilter,
   schema = LIVE_SCHEMA,
-): Promise<{ rows: NotificationRow[]; more: boolean }> {
+): Promise<NotificationRow[]> {
   const params: unknown[] = [userId];
   const where = ['user_id = $1'];
   if (filter.unreadOnly) where.push('read_at is null');
@@ -39,17 +39,16 @@ export async function notificationsPage(
     params.push(filter.type);
     where.push(`notification_type = $${params.length}`);
   }
-  if (filter.after) {
-    params.push(filter.after.position.toString(), filter.after.id);
-    where.push(`(n.position, n.id) < ($${params.length - 1}::bigint, $${params.length}::uuid)`);
+  if (filter.before !== undefined) {
+    params.push(filter.before.toString());
+    where.push(`n.position < $${params.length}::bigint`);
   }
   params.push(filter.limit + 1);
-  const rows = await db.query<NotificationRow>(
+  return db.query<NotificationRow>(
     `select ${COLUMNS} from ${schema}.notifications n where ${where.join(' and ')}
      order by n.position desc, n.id desc limit $${params.length}`,
     params,
   );
-  return { rows: rows.slice(0, filter.limit), more: rows.length > filter.limit };
 }
 
 /** One notification, only when it is `userId`'s. */
