@@ -115,6 +115,26 @@ describe('accounts, statements and staff deposits (HTTP)', function () {
     expect((await svc.api.get(`/accounts/${acc.account_number}/transactions?limit=0`, { token: alice.access })).status).to.equal(400);
   });
 
+  it('orders by balance and pages statements by number, not by text', async () => {
+    const nine = await open(bob.access);
+    const ten = await open(bob.access);
+    await deposit(nine.account_number, '9.000');
+    let position = (await deposit(ten.account_number, '10.000')).body.position as string;
+    const asc = await svc.api.get(`/accounts?ordering=balance&min_position=${position}`, { token: bob.access });
+    const balances = asc.body.map((a: { balance: string }) => a.balance);
+    expect(balances.indexOf('9.000')).to.be.lessThan(balances.indexOf('10.000'));
+    for (let i = 0; i < 11; i++) position = (await deposit(nine.account_number, '1.000')).body.position;
+    const seen: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 5; page++) {
+      const res = await svc.api.get(`/accounts/${nine.account_number}/transactions?limit=5&min_position=${position}${cursor ? `&cursor=${cursor}` : ''}`, { token: bob.access });
+      seen.push(...res.body.results.map((e: { balance_after: string }) => e.balance_after));
+      if (!res.body.next_cursor) break;
+      cursor = res.body.next_cursor;
+    }
+    expect(seen).to.deep.equal(Array.from({ length: 12 }, (_, i) => `${20 - i}.000`));
+  });
+
   it('keeps the books balanced: every currency sums to zero with the bank cash account', async () => {
     const head = (await svc.api.get('/health')).body.head_position as string;
     await svc.api.get(`/accounts?min_position=${head}`, { token: alice.access });

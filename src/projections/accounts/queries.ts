@@ -29,15 +29,16 @@ export interface EntryRow {
 const ACCOUNT_COLUMNS = `account_number, owner_id, type, currency, status, balance::text as balance, held::text as held, opened_at, updated_at`;
 
 const ORDERINGS: Record<string, string> = {
-  balance: 'balance asc, account_number',
-  '-balance': 'balance desc, account_number',
-  created_at: 'opened_at asc, account_number',
-  '-created_at': 'opened_at desc, account_number',
+  balance: 'a.balance asc, a.account_number',
+  '-balance': 'a.balance desc, a.account_number',
+  created_at: 'a.opened_at asc, a.account_number',
+  '-created_at': 'a.opened_at desc, a.account_number',
 };
 
 export const ACCOUNT_ORDERINGS = Object.keys(ORDERINGS);
 
 export async function listAccounts(db: Queryable, ownerId: string, filter: { type?: string; ordering?: string }): Promise<AccountRow[]> {
+  // Ordered by table columns; the text aliases above must never be what is sorted.
   const order = ORDERINGS[filter.ordering ?? '-created_at'] ?? ORDERINGS['-created_at']!;
   const params: unknown[] = [ownerId];
   let where = 'owner_id = $1';
@@ -45,7 +46,7 @@ export async function listAccounts(db: Queryable, ownerId: string, filter: { typ
     params.push(filter.type);
     where += ` and type = $${params.length}`;
   }
-  return db.query<AccountRow>(`select ${ACCOUNT_COLUMNS} from rm.accounts where ${where} order by ${order} limit 500`, params);
+  return db.query<AccountRow>(`select ${ACCOUNT_COLUMNS} from rm.accounts a where ${where} order by ${order} limit 500`, params);
 }
 
 export async function findAccount(db: Queryable, accountNumber: string): Promise<AccountRow | undefined> {
@@ -64,7 +65,7 @@ export async function statementEntries(db: Queryable, accountNumber: string, lim
   return db.query<EntryRow>(
     `select event_id::text as event_id, position::text as position, transfer_id, kind, direction, amount::text as amount,
             fee::text as fee, balance_after::text as balance_after, counterparty_account, fx, occurred_at
-       from rm.account_entries where ${where} order by position desc limit $2`,
+       from rm.account_entries e where ${where} order by e.position desc limit $2`,
     params,
   );
 }
