@@ -34,7 +34,9 @@ export async function projectionBench(projection: Projection): Promise<{
     async append(stream, events) {
       const result = await appendTo(store, stream, events);
       runtime.nudge();
-      await caughtUp();
+      // Wait for this append's own position: the store's head may lag behind it while any
+      // other transaction on the server is open (visibility follows the cluster-wide xmin).
+      if (!(await runtime.waitForPosition(result, 15_000))) throw new Error('projection did not catch up');
       return result;
     },
     caughtUp,
