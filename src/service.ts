@@ -1,3 +1,4 @@
+import { ensureBillers } from './commands/bills/ensure-billers.js';
 import { ensureSystemAccounts } from './commands/accounts/system-accounts.js';
 import { AggregateRepository } from './commands/shared/aggregate-repository.js';
 import { SettlementProcess } from './commands/transfers/settlement-process.js';
@@ -25,6 +26,7 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
   const repo = new AggregateRepository(infra.store, new SnapshotStore(infra.db));
   await SettlementProcess.migrate(infra.db);
   await ensureSystemAccounts(repo);
+  await ensureBillers(repo);
   const readModels = await startReadModels(config, logger, infra);
   // The process manager runs beside the projectors (here, or in `npm run projector`).
   const settlement = readModels.projecting

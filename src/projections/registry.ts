@@ -1,4 +1,5 @@
 import { accountsProjection } from './accounts/accounts-projection.js';
+import { billsProjection } from './bills/bills-projection.js';
 import { cardsProjection } from './cards/cards-projection.js';
 import { notificationsProjection } from './notifications/notifications-projection.js';
 import type { Projection } from './runtime/projection.js';
@@ -9,5 +10,6 @@ export function allProjections(): Projection[] {
     accountsProjection,
     cardsProjection,
     notificationsProjection,
+    billsProjection,
   ];
 }

@@ -297,6 +297,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/billers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Billers, ordered by name */
+        get: operations["listBillers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's bill payments, newest first */
+        get: operations["listBillPayments"];
+        put?: never;
+        /**
+         * Pay a bill from one of the caller's accounts
+         * @description With an `Idempotency-Key`, the same key and body give the same response
+         *     (one debit); the same key with another body is a 422.
+         */
+        post: operations["payBill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bill/{bill_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's bill payments */
+        get: operations["getBillPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/{account_number}/cards": {
         parameters: {
             query?: never;
@@ -534,6 +590,62 @@ export interface components {
         };
         AuthDetail: {
             detail: string;
+        };
+        Biller: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            category: "Electricity" | "Water" | "Internet" | "Telecom" | "Other";
+            description: string;
+            currency: components["schemas"]["Currency"];
+            /** @enum {string} */
+            amount_type: "fixed" | "range";
+            /** @description The bill in the biller's currency, for a fixed bill. */
+            fixed_amount: string | null;
+            min_amount: string | null;
+            max_amount: string | null;
+            /** @description What the customer's reference at this biller looks like. */
+            reference_format: string;
+        };
+        PayBillRequest: {
+            biller_id: string;
+            account_number: components["schemas"]["AccountNumber"];
+            /** @description In the payer account's currency. Optional for a fixed bill (it must then equal the price). */
+            amount?: components["schemas"]["Amount"];
+            /** @description The customer's reference at the biller (meter, subscription or phone number), in the biller's format. */
+            reference: string;
+        };
+        BillPayment: {
+            /** Format: uuid */
+            id: string;
+            biller_id: string;
+            biller_name: string;
+            category: string;
+            account_number: components["schemas"]["AccountNumber"];
+            reference: string;
+            /** @description Debited from the payer, in the payer's currency. */
+            amount: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            /** @description Credited to the biller, in the biller's currency. */
+            credit_amount: components["schemas"]["Amount"];
+            biller_currency: components["schemas"]["Currency"];
+            /** @description The conversion from the payer's to the biller's currency (exact rate fraction, rounding), or null. */
+            fx: {
+                [key: string]: string;
+            } | null;
+            /** @enum {string} */
+            status: "paid";
+            position: components["schemas"]["Position"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        PaidBill: components["schemas"]["BillPayment"] & {
+            /** @description The payer account's balance after the debit. */
+            balance_after: components["schemas"]["Amount"];
+        };
+        BillPaymentPage: {
+            results: components["schemas"]["BillPayment"][];
+            next_cursor: string | null;
         };
         /** @enum {string} */
         CardType: "DEBIT" | "CREDIT";
@@ -1092,6 +1204,115 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+        };
+    };
+    listBillers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every biller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Biller"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+        };
+    };
+    listBillPayments: {
+        parameters: {
+            query?: {
+                biller_id?: string;
+                account_number?: components["schemas"]["AccountNumber"];
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of payments; pass next_cursor as cursor for the next */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillPaymentPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+        };
+    };
+    payBill: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayBillRequest"];
+            };
+        };
+        responses: {
+            /** @description Paid */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaidBill"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    getBillPayment: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                bill_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillPayment"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
         };
     };
     listAccountCards: {

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { accountRoutes } from './accounts.js';
 import { adminDepositRoutes } from './admin-deposits.js';
 import { authRoutes } from './auth.js';
+import { billRoutes } from './bills.js';
 import { cardRoutes } from './cards.js';
 import { notificationRoutes } from './notifications.js';
 
@@ -14,5 +15,6 @@ export function featureRoutes(_deps: AppDeps): Router[] {
     adminDepositRoutes(_deps),
     cardRoutes(_deps),
     notificationRoutes(_deps),
+    billRoutes(_deps),
   ];
 }
