@@ -269,6 +269,7 @@ async function main(): Promise<void> {
       fmtInt(r.adapter.cpu.totalUsPerOp),
     ]),
   );
+  console.log('(ops/s, p50/p99: median round; cpu us/op: this process + the PostgreSQL backends, per append)');
   const low = rows.filter((r) => r.ratio < 0.8);
   console.log(
     low.length === 0
