@@ -1,4 +1,4 @@
-import type { PasswordChangeReason } from './events.js';
+import type { PasswordChangeReason, UserRole } from './events.js';
 
 export interface Profile {
   first_name: string;
@@ -12,6 +12,7 @@ export type UserCommand =
   | { type: 'CreateSuperuser'; user_id: string; email: string; password_hash: string; at: Date }
   | { type: 'ActivateUser'; at: Date }
   | { type: 'UpdateProfile'; changes: Partial<Profile> }
+  | { type: 'GrantRole'; role: UserRole; at: Date }
   | {
       type: 'ChangePassword';
       password_hash: string;

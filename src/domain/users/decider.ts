@@ -69,6 +69,10 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       const same = next.first_name === state.first_name && next.last_name === state.last_name && next.country === state.country;
       return same ? [] : [{ type: 'ProfileUpdated', data: next }];
     }
+    case 'GrantRole':
+      mustExist(state);
+      // Granting a role the user already has records nothing.
+      return state.roles.includes(command.role) ? [] : [{ type: 'RoleGranted', data: { role: command.role, granted_at: command.at.toISOString() } }];
     case 'ChangePassword':
       mustExist(state);
       if (!isActive(state)) throw userNotFound();

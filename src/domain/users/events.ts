@@ -25,6 +25,8 @@ export type UserEvent =
     }>
   | DomainEvent<'UserActivated', { activated_at: string }>
   | DomainEvent<'ProfileUpdated', { first_name: string; last_name: string; country: string }>
-  | DomainEvent<'PasswordChanged', { password_hash: string; reason: PasswordChangeReason; changed_at: string }>;
+  | DomainEvent<'PasswordChanged', { password_hash: string; reason: PasswordChangeReason; changed_at: string }>
+  /** An operator gave the user an extra role (the CLI's grant-role). */
+  | DomainEvent<'RoleGranted', { role: UserRole; granted_at: string }>;
 
 export type UserEventType = UserEvent['type'];

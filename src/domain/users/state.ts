@@ -52,5 +52,7 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { ...state, ...event.data };
     case 'PasswordChanged':
       return { ...state, password_hash: event.data.password_hash, credentials_version: state.credentials_version + 1 };
+    case 'RoleGranted':
+      return state.roles.includes(event.data.role) ? state : { ...state, roles: [...state.roles, event.data.role] };
   }
 }
