@@ -13,6 +13,8 @@ export type UserCommand =
   | { type: 'ActivateUser'; at: Date }
   | { type: 'UpdateProfile'; changes: Partial<Profile> }
   | { type: 'GrantRole'; role: UserRole; at: Date }
+  | { type: 'BlockUser'; reason: string; at: Date }
+  | { type: 'UnblockUser'; reason: string; at: Date }
   | {
       type: 'ChangePassword';
       password_hash: string;

@@ -73,6 +73,14 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       mustExist(state);
       // Granting a role the user already has records nothing.
       return state.roles.includes(command.role) ? [] : [{ type: 'RoleGranted', data: { role: command.role, granted_at: command.at.toISOString() } }];
+    case 'BlockUser':
+      mustExist(state);
+      if (state.blocked) throw new DomainError('already_blocked', `User ${state.email} is already blocked.`, 409);
+      return [{ type: 'UserBlocked', data: { reason: command.reason, at: command.at.toISOString() } }];
+    case 'UnblockUser':
+      mustExist(state);
+      if (!state.blocked) throw new DomainError('already_active', `User ${state.email} is already active.`, 409);
+      return [{ type: 'UserUnblocked', data: { reason: command.reason, at: command.at.toISOString() } }];
     case 'ChangePassword':
       mustExist(state);
       if (!isActive(state)) throw userNotFound();

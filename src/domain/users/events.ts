@@ -27,6 +27,9 @@ export type UserEvent =
   | DomainEvent<'ProfileUpdated', { first_name: string; last_name: string; country: string }>
   | DomainEvent<'PasswordChanged', { password_hash: string; reason: PasswordChangeReason; changed_at: string }>
   /** An operator gave the user an extra role (the CLI's grant-role). */
-  | DomainEvent<'RoleGranted', { role: UserRole; granted_at: string }>;
+  | DomainEvent<'RoleGranted', { role: UserRole; granted_at: string }>
+  /** Staff blocked the user: no login, refresh or token works until unblocked. */
+  | DomainEvent<'UserBlocked', { reason: string; at: string }>
+  | DomainEvent<'UserUnblocked', { reason: string; at: string }>;
 
 export type UserEventType = UserEvent['type'];

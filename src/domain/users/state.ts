@@ -19,6 +19,8 @@ export interface UserState {
    * under, so a change of password invalidates every older token and reset link.
    */
   credentials_version: number;
+  /** Blocked by staff (UserBlocked, until UserUnblocked). */
+  blocked: boolean;
 }
 
 export const initialUserState: UserState = {
@@ -35,10 +37,11 @@ export const initialUserState: UserState = {
   activated: false,
   date_joined: '',
   credentials_version: 0,
+  blocked: false,
 };
 
-/** May log in and use tokens. A later admin block will also clear it. */
-export const isActive = (state: UserState): boolean => state.exists && state.activated;
+/** May log in and use tokens: registered, activated and not blocked by staff. */
+export const isActive = (state: UserState): boolean => state.exists && state.activated && state.blocked !== true;
 
 export function evolveUser(state: UserState, event: UserEvent): UserState {
   switch (event.type) {
@@ -54,5 +57,9 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { ...state, password_hash: event.data.password_hash, credentials_version: state.credentials_version + 1 };
     case 'RoleGranted':
       return state.roles.includes(event.data.role) ? state : { ...state, roles: [...state.roles, event.data.role] };
+    case 'UserBlocked':
+      return { ...state, blocked: true };
+    case 'UserUnblocked':
+      return { ...state, blocked: false };
   }
 }
