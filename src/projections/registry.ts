@@ -1,8 +1,11 @@
 import { accountsProjection } from './accounts/accounts-projection.js';
 import { billsProjection } from './bills/bills-projection.js';
+import { businessProjection } from './business/business-projection.js';
 import { cardsProjection } from './cards/cards-projection.js';
+import { loginsProjection } from './logins/logins-projection.js';
 import { notificationsProjection } from './notifications/notifications-projection.js';
 import type { Projection } from './runtime/projection.js';
+import { transfersProjection } from './transfers/transfers-projection.js';
 
 /** Every read model the service keeps, in one list. */
 export function allProjections(): Projection[] {
@@ -10,6 +13,9 @@ export function allProjections(): Projection[] {
     accountsProjection,
     cardsProjection,
     notificationsProjection,
+    loginsProjection,
     billsProjection,
+    transfersProjection,
+    businessProjection,
   ];
 }

@@ -1,0 +1,128 @@
+import { addDays } from '../../domain/metrics/calendar.js';
+import type { DayRange, Granularity } from '../../domain/metrics/date-range.js';
+import { addTotals, emptyTotals, isCounter, isMoneyMetric, type PeriodTotals } from '../../domain/metrics/kpis.js';
+import { isCurrency } from '../../domain/money/currency.js';
+import type { Queryable } from '../../infra/db.js';
+import { LIVE_SCHEMA } from '../runtime/projection.js';
+
+/** Periods in a range, keyed by their first day (the day, its Monday, or the 1st of the month). */
+export type Periods = Map<string, PeriodTotals>;
+
+const S = LIVE_SCHEMA;
+const period = (col: string) => `date_trunc($3, ${col}::timestamp)::date::text`;
+
+interface CountRow { key: string; metric: string; value: string }
+interface MoneyRow { key: string; metric: string; currency: string; count: string; amount: string }
+interface ActiveRow { key: string; users: string }
+
+/** Adds counter, money and active rows (keyed by period or country) into totals, creating keys as needed. */
+function fold(target: Map<string, PeriodTotals>, counts: CountRow[], money: MoneyRow[], active: ActiveRow[]): void {
+  const at = (key: string) => {
+    let t = target.get(key);
+    if (!t) target.set(key, (t = emptyTotals()));
+    return t;
+  };
+  for (const r of counts) if (isCounter(r.metric)) at(r.key).counters[r.metric] += Number(r.value);
+  for (const r of money) {
+    if (!isMoneyMetric(r.metric) || !isCurrency(r.currency)) continue;
+    const m = at(r.key).money[r.metric];
+    m.count[r.currency] += Number(r.count);
+    m.amount[r.currency] += BigInt(r.amount);
+  }
+  for (const r of active) at(r.key).active_users = Number(r.users);
+}
+
+/** Every period of the range with its totals (periods without events are zero). */
+export async function periodTotals(db: Queryable, granularity: Granularity, range: DayRange): Promise<Periods> {
+  const params = [range.from, range.to, granularity];
+  const where = `where day between $1::date and $2::date`;
+  const [keys, counts, money, active] = await Promise.all([
+    db.query<{ key: string }>(
+      `select g::date::text as key from generate_series(date_trunc($3, $1::timestamp), $2::timestamp, ('1 ' || $3)::interval) g order by 1`,
+      params,
+    ),
+    db.query<CountRow>(`select ${period('day')} as key, metric, sum(value)::text as value from ${S}.business_counts ${where} group by 1, 2`, params),
+    db.query<MoneyRow>(
+      `select ${period('day')} as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount
+       from ${S}.business_money ${where} group by 1, 2, 3`,
+      params,
+    ),
+    db.query<ActiveRow>(`select ${period('day')} as key, count(distinct user_id)::text as users from ${S}.business_active ${where} group by 1`, params),
+  ]);
+  const out: Periods = new Map(keys.map((k) => [k.key, emptyTotals()]));
+  fold(out, counts, money, active);
+  return out;
+}
+
+/** One summary over the whole range. */
+export async function rangeTotals(db: Queryable, range: DayRange): Promise<PeriodTotals> {
+  const byCountry = await countryTotals(db, range);
+  const [active] = await db.query<{ users: string }>(
+    `select count(distinct user_id)::text as users from ${S}.business_active where day between $1::date and $2::date`,
+    [range.from, range.to],
+  );
+  const total = emptyTotals();
+  for (const t of byCountry.values()) addTotals(total, t);
+  total.active_users = Number(active?.users ?? 0);
+  return total;
+}
+
+/** Totals per country over the range (the country of the user each event is attributed to). */
+export async function countryTotals(db: Queryable, range: DayRange): Promise<Map<string, PeriodTotals>> {
+  const params = [range.from, range.to];
+  const where = `where day between $1::date and $2::date`;
+  const [counts, money, active] = await Promise.all([
+    db.query<CountRow>(`select country as key, metric, sum(value)::text as value from ${S}.business_counts ${where} group by 1, 2`, params),
+    db.query<MoneyRow>(
+      `select country as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount from ${S}.business_money ${where} group by 1, 2, 3`,
+      params,
+    ),
+    db.query<ActiveRow>(`select country as key, count(distinct user_id)::text as users from ${S}.business_active ${where} group by 1`, params),
+  ]);
+  const out = new Map<string, PeriodTotals>();
+  fold(out, counts, money, active);
+  return out;
+}
+
+/** Registered users (or opened customer accounts) up to and including `day`, per country. */
+export async function cumulativeByCountry(db: Queryable, metric: 'new_users' | 'new_accounts', day: string): Promise<Map<string, number>> {
+  const rows = await db.query<{ country: string; value: string }>(
+    `select country, sum(value)::text as value from ${S}.business_counts where metric = $1 and day <= $2::date group by 1`,
+    [metric, day],
+  );
+  return new Map(rows.map((r) => [r.country, Number(r.value)]));
+}
+
+/** The running total of a counter at the end of each given day (sorted ascending or not). */
+export async function cumulativeAt(db: Queryable, metric: 'new_users' | 'new_accounts', days: string[]): Promise<Map<string, number>> {
+  if (days.length === 0) return new Map();
+  const rows = await db.query<{ day: string; value: string }>(
+    `select d::date::text as day,
+            (select coalesce(sum(value), 0) from ${S}.business_counts c where c.metric = $1 and c.day <= d::date)::text as value
+       from unnest($2::date[]) d`,
+    [metric, days],
+  );
+  return new Map(rows.map((r) => [r.day, Number(r.value)]));
+}
+
+export interface ActiveWindows {
+  date: string;
+  active_users: number;
+  active_users_7d: number;
+  active_users_30d: number;
+}
+
+/** DAU and distinct users over the trailing 7 and 30 days, for every day of the range. */
+export async function activeWindows(db: Queryable, range: DayRange): Promise<ActiveWindows[]> {
+  const rows = await db.query<{ date: string; d1: string; d7: string; d30: string }>(
+    `with days as (select g::date as d from generate_series($1::date, $2::date, interval '1 day') g),
+          seen as (select day, user_id from ${S}.business_active where day between $3::date and $2::date)
+     select days.d::text as date,
+            (select count(*) from seen where seen.day = days.d)::text as d1,
+            (select count(distinct user_id) from seen where seen.day between days.d - 6 and days.d)::text as d7,
+            (select count(distinct user_id) from seen where seen.day between days.d - 29 and days.d)::text as d30
+       from days order by days.d`,
+    [range.from, range.to, addDays(range.from, -29)],
+  );
+  return rows.map((r) => ({ date: r.date, active_users: Number(r.d1), active_users_7d: Number(r.d7), active_users_30d: Number(r.d30) }));
+}
