@@ -1,5 +1,17 @@
 import type { CliCommand } from '../command.js';
+import { balanceAsOfCommand } from './balance-as-of.js';
 import { createSuperuserCommand } from './createsuperuser.js';
+import { grantRoleCommand } from './grant-role.js';
+import { rebuildCommand } from './rebuild.js';
+import { replayCommand } from './replay.js';
+import { verifyCommand } from './verify.js';
 
 /** Every CLI subcommand; add one file per command and list it here. */
-export const cliCommands: CliCommand[] = [createSuperuserCommand];
+export const cliCommands: CliCommand[] = [
+  createSuperuserCommand,
+  grantRoleCommand,
+  replayCommand,
+  verifyCommand,
+  rebuildCommand,
+  balanceAsOfCommand,
+];
