@@ -11,6 +11,7 @@ import type { Infrastructure } from './infra/open-infrastructure.js';
 import type { Logger } from './infra/logger.js';
 import { createMailer } from './infra/mailer.js';
 import { createAuthenticator } from './http/auth/create-authenticator.js';
+import { createSecurity } from './commands/security/security.js';
 import { startReadModels, type ReadModels } from './projections/read-models.js';
 
 export interface Service {
@@ -43,12 +44,14 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
     mailer: createMailer(config, logger),
     readModels,
     openapi: bundleOpenApi(),
+    security: createSecurity(config, infra.store, logger.child({ component: 'security' })),
   };
   const deps: AppDeps = { ...base, authenticator: await createAuthenticator(base) };
   return {
     deps,
     readModels,
     async stop() {
+      await deps.security.stop(); // appends the security hits counted since the last flush
       await settlement?.stop();
       await readModels.stop();
     },

@@ -1,3 +1,4 @@
+import type { Security } from '../commands/security/security.js';
 import type { AggregateRepository } from '../commands/shared/aggregate-repository.js';
 import type { IdempotencyStore } from '../commands/shared/idempotency.js';
 import type { Config } from '../config/config.js';
@@ -21,4 +22,6 @@ export interface AppDeps {
   authenticator: Authenticator;
   readModels: ReadModelSync;
   openapi: OpenApiDocument;
+  /** Lockout policies, login-attempt recorder and security-hit counter (issue 4). */
+  security: Security;
 }

@@ -9,6 +9,6 @@ export function authRoutes(deps: AppDeps): Router {
   const auth = authDeps(deps);
   const router = express.Router();
   router.use(authUserRoutes(auth));
-  router.use(authJwtRoutes(auth, deps.authenticator));
+  router.use(authJwtRoutes(auth, deps.authenticator, deps.security));
   return router;
 }
