@@ -3,6 +3,7 @@ import { billsProjection } from './bills/bills-projection.js';
 import { businessProjection } from './business/business-projection.js';
 import { cardsProjection } from './cards/cards-projection.js';
 import { loginsProjection } from './logins/logins-projection.js';
+import { loginsProjection } from './logins/logins-projection.js';
 import { notificationsProjection } from './notifications/notifications-projection.js';
 import type { Projection } from './runtime/projection.js';
 import { transfersProjection } from './transfers/transfers-projection.js';
@@ -13,6 +14,7 @@ export function allProjections(): Projection[] {
     accountsProjection,
     cardsProjection,
     notificationsProjection,
+    loginsProjection,
     loginsProjection,
     billsProjection,
     transfersProjection,

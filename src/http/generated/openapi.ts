@@ -429,6 +429,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/transfers/internal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers between the caller's own accounts, in every status */
+        get: operations["listInternalTransfers"];
+        put?: never;
+        /** Move money between two of the caller's accounts (no fee) */
+        post: operations["makeInternalTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transfers/external": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers the caller sent to other customers, in every status */
+        get: operations["listExternalTransfers"];
+        put?: never;
+        /** Send money to another customer's account (1% fee) */
+        post: operations["makeExternalTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transfers/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a pending high-value transfer with its e-mailed code
+         * @description A wrong code is a 400 with attempts_left; the third wrong code locks the
+         *     transfer (423). An expired code is a 410. Confirming twice moves the
+         *     money once.
+         */
+        post: operations["confirmTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -709,6 +767,77 @@ export interface components {
             /** @description Pass as `cursor` for the next (older) page; null on the last page. */
             next_cursor: string | null;
         };
+        TransferRequest: {
+            sender_account: components["schemas"]["AccountNumber"];
+            receiver_account: components["schemas"]["AccountNumber"];
+            /** @description In the sender's currency, fee excluded; no more decimals than that currency has. */
+            amount: components["schemas"]["Amount"];
+        };
+        ConfirmTransferRequest: {
+            /** Format: uuid */
+            transfer_id: string;
+            otp: string;
+        };
+        TransferFx: {
+            from: components["schemas"]["Currency"];
+            to: components["schemas"]["Currency"];
+            /** @description Units of `to` per unit of `from`, 10 decimals (display only). */
+            rate: string;
+            /** @description The exact rate is rate_numerator / rate_denominator. */
+            rate_numerator: string;
+            rate_denominator: string;
+            /** @enum {string} */
+            rounding: "half_even";
+            /** @description In the sender's currency. */
+            source_amount: components["schemas"]["Amount"];
+            /** @description In the receiver's currency */
+            converted_amount: components["schemas"]["Amount"];
+        };
+        Transfer: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "internal" | "external";
+            /** @enum {string} */
+            status: "pending_otp" | "confirmed" | "processing" | "completed" | "reversed" | "failed" | "locked" | "expired";
+            sender_account: components["schemas"]["AccountNumber"];
+            receiver_account: components["schemas"]["AccountNumber"];
+            amount: components["schemas"]["Amount"];
+            fee: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            credited_amount: components["schemas"]["Amount"];
+            receiver_currency: components["schemas"]["Currency"];
+            fx: components["schemas"]["TransferFx"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The sender's balance after this transfer, once its money moved. */
+            sender_balance_after?: string | null;
+            /** @description Only when the caller owns the receiving account. */
+            receiver_balance_after?: string | null;
+            attempts_left?: number | null;
+            failure_code?: string | null;
+        };
+        TransferResult: {
+            transfer: components["schemas"]["Transfer"];
+            sender_balance_after: components["schemas"]["Amount"];
+            /** @description Only when the caller owns the receiving account; null otherwise. */
+            receiver_balance_after: string | null;
+            position: components["schemas"]["Position"];
+        };
+        PendingTransfer: {
+            /** @enum {string} */
+            status: "pending_otp";
+            /** Format: uuid */
+            transfer_id: string;
+            /** Format: date-time */
+            expires_at: string;
+            attempts_left: number;
+            position: components["schemas"]["Position"];
+        };
+        TransferPage: {
+            results: components["schemas"]["Transfer"][];
+            next_cursor: string | null;
+        };
     };
     responses: {
         /** @description Error */
@@ -729,6 +858,11 @@ export interface components {
         Cursor: string;
         Limit: string;
         AccountNumberPath: components["schemas"]["AccountNumber"];
+        /** @description Created on or after this calendar date (UTC). */
+        TransferFrom: string;
+        /** @description Created on or before this calendar date (UTC). */
+        TransferTo: string;
+        TransferOrdering: "created_at" | "-created_at" | "amount" | "-amount";
     };
     requestBodies: never;
     headers: never;
@@ -1484,6 +1618,190 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    listInternalTransfers: {
+        parameters: {
+            query?: {
+                /** @description Only transfers from or to this account. */
+                account_number?: components["schemas"]["AccountNumber"];
+                /** @description Created on or after this calendar date (UTC). */
+                from?: components["parameters"]["TransferFrom"];
+                /** @description Created on or before this calendar date (UTC). */
+                to?: components["parameters"]["TransferTo"];
+                ordering?: components["parameters"]["TransferOrdering"];
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; pass next_cursor as cursor (with the same filters) for the next */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+        };
+    };
+    makeInternalTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            /** @description The money moved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferResult"];
+                };
+            };
+            /** @description High value; a one-time code was e-mailed, confirm with POST /transfers/confirm */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingTransfer"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    listExternalTransfers: {
+        parameters: {
+            query?: {
+                /** @description Only transfers sent from this account of the caller's. */
+                account_number?: components["schemas"]["AccountNumber"];
+                /** @description Created on or after this calendar date (UTC). */
+                from?: components["parameters"]["TransferFrom"];
+                /** @description Created on or before this calendar date (UTC). */
+                to?: components["parameters"]["TransferTo"];
+                ordering?: components["parameters"]["TransferOrdering"];
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; pass next_cursor as cursor (with the same filters) for the next */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+        };
+    };
+    makeExternalTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            /** @description The money moved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferResult"];
+                };
+            };
+            /** @description High value; a one-time code was e-mailed, confirm with POST /transfers/confirm */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingTransfer"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    confirmTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmTransferRequest"];
+            };
+        };
+        responses: {
+            /** @description Confirmed; the money moved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            410: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            423: components["responses"]["Problem"];
         };
     };
 }

@@ -6,6 +6,7 @@ import { authRoutes } from './auth.js';
 import { billRoutes } from './bills.js';
 import { cardRoutes } from './cards.js';
 import { notificationRoutes } from './notifications.js';
+import { transferRoutes } from './transfers.js';
 
 /** Every feature's routes, in one list. */
 export function featureRoutes(_deps: AppDeps): Router[] {
@@ -16,5 +17,6 @@ export function featureRoutes(_deps: AppDeps): Router[] {
     cardRoutes(_deps),
     notificationRoutes(_deps),
     billRoutes(_deps),
+    transferRoutes(_deps),
   ];
 }
