@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Configuration from the environment, validated once at start. Every variable
  * is listed in .env.example. A bad value stops the process with a message that
@@ -27,6 +29,27 @@ export interface Config {
   corsOrigins: string[];
   trustProxy: string[];
   projectorInProcess: boolean;
+  security: SecurityConfig;
+}
+
+/** Lockouts, rate limits, API keys, blacklisted IPs and geolocation (issue 4). */
+export interface SecurityConfig {
+  /** Failures from one IP that lock it (axes: 15). */
+  lockoutIpFailureLimit: number;
+  /** Failures for one email from one IP that lock that pair. */
+  lockoutPairFailureLimit: number;
+  /** How long a lock lasts, and how long a failure counts (axes: 1 h). */
+  lockoutCoolOffSeconds: number;
+  rateLimitsEnabled: boolean;
+  rateLimitAnonPerMinute: number;
+  rateLimitUserPerMinute: number;
+  rateLimitLoginPerMinute: number;
+  rateLimitPasswordResetPerHour: number;
+  allowedApiKeys: string[];
+  blacklistedIps: string[];
+  ipinfoToken: string | undefined;
+  /** How often aggregated security hits are appended to the event store. */
+  securityHitsFlushSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +96,19 @@ function list(env: Env, name: string, fallback: string[]): string[] {
   return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
+/** A comma list of IPv4/IPv6 addresses or CIDR blocks. */
+function ipList(env: Env, name: string): string[] {
+  const entries = list(env, name, []);
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const badBits = bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > maxBits);
+    if (family === 0 || badBits || rest.length > 0) throw new ConfigError(`${name}: "${entry}" is not an IP address or CIDR block`);
+  }
+  return entries;
+}
+
 const DEV_SECRET = 'nexus-dev-only-secret-do-not-use-in-production-0123456789';
 
 export function loadConfig(env: Env = process.env): Config {
@@ -110,5 +146,20 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: list(env, 'CORS_ORIGINS', ['http://localhost:3000']),
     trustProxy: list(env, 'TRUST_PROXY', []),
     projectorInProcess: bool(env, 'PROJECTOR_IN_PROCESS', true),
+    security: {
+      lockoutIpFailureLimit: int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000),
+      lockoutPairFailureLimit: int(env, 'LOCKOUT_PAIR_FAILURE_LIMIT', 5, 1, 10_000),
+      lockoutCoolOffSeconds: int(env, 'AXES_COOLOFF_SECONDS', 3600, 1, 30 * 86_400),
+      // Off by default under NODE_ENV=test only, so suites that log in many times from one address stay quiet.
+      rateLimitsEnabled: bool(env, 'RATE_LIMITS_ENABLED', nodeEnv !== 'test'),
+      rateLimitAnonPerMinute: int(env, 'RATE_LIMIT_ANON_PER_MINUTE', 30, 1, 1_000_000),
+      rateLimitUserPerMinute: int(env, 'RATE_LIMIT_USER_PER_MINUTE', 300, 1, 1_000_000),
+      rateLimitLoginPerMinute: int(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 5, 1, 1_000_000),
+      rateLimitPasswordResetPerHour: int(env, 'RATE_LIMIT_PASSWORD_RESET_PER_HOUR', 3, 1, 1_000_000),
+      allowedApiKeys: list(env, 'RISK_ALLOWED_API_KEYS', []),
+      blacklistedIps: ipList(env, 'RISK_BLACKLISTED_IPS'),
+      ipinfoToken: env.IPINFO_TOKEN || undefined,
+      securityHitsFlushSeconds: int(env, 'SECURITY_HITS_FLUSH_SECONDS', 60, 1, 3600),
+    },
   };
 }

@@ -1,23 +1,48 @@
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './deps.js';
+import { apiKeys } from './middleware/api-keys.js';
 import { authenticate } from './middleware/auth-guards.js';
+import { clientIp } from './middleware/client-ip.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { ipBlacklist } from './middleware/ip-blacklist.js';
 import { minPosition } from './middleware/min-position.js';
+import { rateLimits } from './middleware/rate-limits.js';
+import { cors, securityHeaders } from './middleware/security-headers.js';
 import { stripTrailingSlash } from './middleware/trailing-slash.js';
 import { requestValidator } from './openapi/request-validator.js';
+import { axesRoutes } from './routes/axes.js';
 import { docsRoutes } from './routes/docs.js';
 import { featureRoutes } from './routes/index.js';
+import { riskLoginRoutes } from './routes/risk-logins.js';
 
 const MIN_POSITION_TIMEOUT_MS = 5_000;
+const BODY_LIMIT = '16kb';
 
+/**
+ * Middleware order: cheap refusals first, expensive work last.
+ * headers and CORS → client IP → blacklisted IP (403) → logging → API key (403)
+ * → docs and /health → authentication (headers only) → per-user / per-IP rate
+ * limit (before the body is read) → JSON body (16 kB, 413 beyond) → contract
+ * validation → login and password-reset limits (before argon2) → min_position
+ * → routes → 404 → problem+json errors.
+ */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // X-Forwarded-For counts only when the peer is a configured proxy (TRUST_PROXY).
+  app.set('trust proxy', deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false);
+  const security = deps.security;
+  const limits = rateLimits(security.settings, security.hits);
+
+  app.use(securityHeaders(deps.config.debug));
+  app.use(cors(deps.config.corsOrigins));
+  app.use(clientIp);
+  app.use(ipBlacklist(security.settings.blacklistedIps, security.hits));
   app.use(pinoHttp({ logger: deps.logger, autoLogging: deps.config.logLevel === 'debug' || deps.config.logLevel === 'trace' }));
+  app.use(apiKeys(security.settings.allowedApiKeys, security.hits));
   app.use(stripTrailingSlash);
-  app.use(express.json({ limit: '16kb', strict: true }));
   app.use(docsRoutes(deps.openapi));
   app.get('/health', async (_req, res, next) => {
     try {
@@ -26,10 +51,14 @@ export function createApp(deps: AppDeps): Express {
       next(error);
     }
   });
-  app.use(requestValidator(deps.openapi));
   app.use(authenticate(deps.authenticator));
+  app.use(limits.general);
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(requestValidator(deps.openapi));
+  app.post('/auth/jwt/create', limits.login);
+  app.post('/auth/users/reset_password', limits.passwordReset);
   app.use(minPosition(deps.readModels, MIN_POSITION_TIMEOUT_MS));
-  for (const router of featureRoutes(deps)) app.use(router);
+  for (const router of [...featureRoutes(deps), riskLoginRoutes(deps), axesRoutes(deps)]) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

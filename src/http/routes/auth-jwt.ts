@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
-import { login } from '../../commands/sessions/login.js';
-import { refreshSession } from '../../commands/sessions/refresh-session.js';
+import { guardedLogin } from '../../commands/security/guarded-login.js';
+import { recordedRefresh } from '../../commands/security/recorded-refresh.js';
+import type { Security } from '../../commands/security/security.js';
 import { revokeSession } from '../../commands/sessions/revoke-session.js';
 import { sessionStatus } from '../../commands/sessions/session-status.js';
 import type { TokenClaims } from '../../commands/sessions/token-service.js';
@@ -11,11 +12,12 @@ import { requestContext } from '../auth/request-context.js';
 import { authProblem, tokenNotValid } from '../auth/token-problems.js';
 import type { components } from '../generated/openapi.js';
 import { principal, requireUser } from '../middleware/auth-guards.js';
+import { lockoutProblem, userAgentOf } from '../middleware/lockout-problem.js';
 
 type Schemas = components['schemas'];
 
-/** Login, rotation, verification and logout. */
-export function authJwtRoutes(deps: AuthDeps, authenticator: Authenticator): Router {
+/** Login (behind the lockouts), rotation, verification and logout; every login, refresh and logout attempt is recorded. */
+export function authJwtRoutes(deps: AuthDeps, authenticator: Authenticator, security: Security): Router {
   const router = express.Router();
   const forget = (sid: string) => {
     if (isSessionAware(authenticator)) authenticator.forgetSession(sid);
@@ -24,16 +26,16 @@ export function authJwtRoutes(deps: AuthDeps, authenticator: Authenticator): Rou
   router.post('/auth/jwt/create', async (req, res) => {
     const { email, password } = req.body as Schemas['Credentials'];
     try {
-      const { access, refresh } = await login(deps, email, password, requestContext(req));
+      const { access, refresh } = await guardedLogin(deps, security, email, password, requestContext(req), userAgentOf(req));
       res.json({ access, refresh } satisfies Schemas['TokenPair']);
     } catch (error) {
-      throw authProblem(error);
+      throw lockoutProblem(authProblem(error));
     }
   });
 
   router.post('/auth/jwt/refresh', async (req, res) => {
     try {
-      const pair = await refreshSession(deps, (req.body as Schemas['RefreshRequest']).refresh, requestContext(req));
+      const pair = await recordedRefresh(deps, security, (req.body as Schemas['RefreshRequest']).refresh, requestContext(req), userAgentOf(req));
       res.json(pair satisfies Schemas['TokenPair']);
     } catch (error) {
       throw authProblem(error);
@@ -69,6 +71,7 @@ export function authJwtRoutes(deps: AuthDeps, authenticator: Authenticator): Rou
       await revokeSession(deps.repo, sid, caller.user_id, 'logout', context);
       forget(sid);
     }
+    await security.recordAttempt(context, { kind: 'logout', outcome: 'success', user_id: caller.user_id, email: caller.email, user_agent: userAgentOf(req), reason: null });
     res.json({ detail: 'Logged out successfully.' } satisfies Schemas['AuthDetail']);
   });
 

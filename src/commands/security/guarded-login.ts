@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { isActive } from '../../domain/users/state.js';
+import { login } from '../sessions/login.js';
+import { InvalidCredentials } from '../sessions/token-errors.js';
+import type { CommandContext } from '../shared/command-context.js';
+import type { AuthDeps } from '../users/auth-deps.js';
+import { loadUserByEmail } from '../users/load-user.js';
+import { countLoginFailure, countLoginSuccess, lockoutStatus, type Lock } from './lockouts.js';
+import type { Security } from './security.js';
+
+/** A login refused by a lockout, before the password was checked. */
+export class LoginLocked extends Error {
+  override readonly name = 'LoginLocked';
+  constructor(readonly lock: Lock) {
+    super('Too many failed login attempts; try again later.');
+  }
+}
+
+type Login = typeof login;
+
+/**
+ * Login behind the lockouts, with every attempt recorded:
+ * 1. the IP's and the email+IP pair's lockout streams are read; a lock refuses
+ *    the attempt (outcome `locked`) without ever reaching argon2;
+ * 2. otherwise the password is checked; a failure counts against both keys
+ *    (and may lock them), a success clears the pair.
+ */
+export async function guardedLogin(
+  deps: Pick<AuthDeps, 'repo' | 'tokens'>,
+  security: Security,
+  email: string,
+  password: string,
+  context: CommandContext,
+  userAgent: string | null,
+  doLogin: Login = login,
+): Promise<Awaited<ReturnType<Login>>> {
+  const attempt_id = randomUUID();
+  const ip = context.actor.ip ?? 'unknown';
+  const record = (outcome: 'success' | 'failure' | 'locked', user_id: string | null, reason: string | null) =>
+    security.recordAttempt(context, { attempt_id, kind: 'login', outcome, user_id, email, user_agent: userAgent, reason });
+
+  const lock = await lockoutStatus(deps.repo, email, ip, context.now);
+  if (lock) {
+    const user = await loadUserByEmail(deps.repo, email);
+    await record('locked', user.exists ? user.user_id : null, lock.scope === 'ip' ? 'ip_locked' : 'email_ip_locked');
+    throw new LoginLocked(lock);
+  }
+  let result;
+  try {
+    result = await doLogin(deps, email, password, context);
+  } catch (error) {
+    if (!(error instanceof InvalidCredentials)) throw error;
+    const user = await loadUserByEmail(deps.repo, email);
+    const reason = !user.exists ? 'unknown_email' : !isActive(user) ? 'inactive_user' : 'invalid_credentials';
+    await Promise.all([
+      countLoginFailure(deps.repo, security.lockoutPolicies, email, ip, attempt_id, context),
+      record('failure', user.exists ? user.user_id : null, reason),
+    ]);
+    throw error;
+  }
+  await Promise.all([countLoginSuccess(deps.repo, email, ip, context, attempt_id), record('success', result.user_id, null)]);
+  return result;
+}

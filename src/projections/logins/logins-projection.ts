@@ -1,0 +1,53 @@
+import type { Json } from '../../domain/shared/event.js';
+import { byEventType, type Projection } from '../runtime/projection.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const text = (v: Json | undefined): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * Read model `logins`: one row per AuthAttemptRecorded (sign-in, refresh,
+ * logout), for GET /risk/logins. Keyed by the attempt id, so a replay or a
+ * rebuild writes each attempt once.
+ */
+export const loginsProjection: Projection = {
+  name: 'logins',
+  version: 1,
+  tables: ['login_events'],
+  async setup(tx, schema) {
+    await tx.query(`
+      create table ${schema}.login_events (
+        id uuid primary key,
+        position bigint not null,
+        kind text not null,
+        outcome text not null,
+        successful boolean not null,
+        user_id text,
+        email text,
+        ip text,
+        country text,
+        user_agent text,
+        reason text,
+        occurred_at timestamptz not null
+      );
+      create index on ${schema}.login_events (position desc);
+      create index on ${schema}.login_events (user_id, position desc);
+      create index on ${schema}.login_events (ip, position desc);
+      create index on ${schema}.login_events (occurred_at);`);
+  },
+  apply: byEventType({
+    async AuthAttemptRecorded(tx, e, schema) {
+      const d = e.data;
+      const id = text(d.attempt_id) ?? '';
+      const outcome = text(d.outcome) ?? 'failure';
+      const at = text(d.occurred_at);
+      // Never let a malformed event stop the projector.
+      if (!UUID.test(id) || at === null || Number.isNaN(Date.parse(at))) return;
+      await tx.query(
+        `insert into ${schema}.login_events (id, position, kind, outcome, successful, user_id, email, ip, country, user_agent, reason, occurred_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict (id) do nothing`,
+        [id, e.position.toString(), text(d.kind) ?? 'login', outcome, outcome === 'success', text(d.user_id), text(d.email),
+          text(d.ip), text(d.country), text(d.user_agent), text(d.reason), at],
+      );
+    },
+  }),
+};
