@@ -90,6 +90,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/streams/{stream_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One stream's events in revision order, with envelope and hashes */
+        get: operations["auditStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The global log ($all) after a position, in position order */
+        get: operations["auditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify the hash chains of every stream (walking $all) or of one */
+        get: operations["auditVerify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/accounts/{account_number}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's balance at a position or an instant, replayed from its stream */
+        get: operations["auditBalanceAsOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/projections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every projection's checkpoint, lag and rebuild state */
+        get: operations["auditProjections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/projections/{name}/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rebuild a projection from position 0 into fresh tables, then swap them in
+         * @description Starts the rebuild and answers at once; follow it in GET /audit/projections.
+         */
+        post: operations["auditRebuildProjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/users": {
         parameters: {
             query?: never;
@@ -429,6 +534,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/risk/logins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign-in, refresh and logout attempts, newest first (staff) */
+        get: operations["listLoginEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/risk/axes/unlock-ip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clear the lockout of an IP and of every email tried from it (staff; recorded) */
+        post: operations["unlockIp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/transfers/internal": {
         parameters: {
             query?: never;
@@ -576,6 +715,131 @@ export interface components {
             currency: components["schemas"]["Currency"];
             balance_after: components["schemas"]["Amount"];
             position: components["schemas"]["Position"];
+        };
+        StreamId: string;
+        AuditEvent: {
+            /** Format: uuid */
+            event_id: string;
+            type: string;
+            stream_id: string;
+            revision: string;
+            position: string;
+            /** Format: date-time */
+            recorded_at: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** @description correlation_id, causation_id, actor {user_id, role, ip}, schema_version, occurred_at */
+            metadata: {
+                [key: string]: unknown;
+            };
+            prev_hash: string;
+            hash: string;
+        };
+        AuditEventPage: {
+            stream_id: string;
+            results: components["schemas"]["AuditEvent"][];
+            next_cursor: string | null;
+        };
+        AuditLogPage: {
+            head_position: string;
+            results: components["schemas"]["AuditEvent"][];
+            /** @description null once the page reached the head */
+            next_from_position: string | null;
+        };
+        ChainBreak: {
+            stream_id: string;
+            revision: string;
+            event_id: string;
+            /** @enum {string} */
+            kind: "hash_mismatch" | "prev_hash_mismatch" | "revision_gap";
+            detail: string;
+        };
+        VerifyReport: {
+            /** @enum {string} */
+            scope: "all" | "stream";
+            stream_id: string | null;
+            head_position: string;
+            streams_checked: number;
+            events_checked: number;
+            ok: boolean;
+            break_count: number;
+            breaks: components["schemas"]["ChainBreak"][];
+            breaks_truncated: boolean;
+        };
+        /** @description A decimal in the currency's minor unit; the bank's own accounts may be negative. */
+        SignedAmount: string;
+        BalanceAsOf: {
+            account_number: string;
+            as_of: {
+                /** @enum {string} */
+                kind: "position" | "time" | "head";
+                value: string | null;
+            };
+            /** @description false when the account was not yet opened at that point */
+            existed: boolean;
+            currency: string | null;
+            balance: components["schemas"]["SignedAmount"];
+            /** @description The balance in integer minor units */
+            balance_minor?: string;
+            held: components["schemas"]["SignedAmount"];
+            status?: string | null;
+            events_replayed: number;
+            /** @description Revision of the last event replayed */
+            revision: string | null;
+            /** @description Position of the last event replayed */
+            position: string | null;
+            occurred_at: string | null;
+            /** @description Events whose recorded balance_after differs from the replayed sum */
+            discrepancies: {
+                revision?: string;
+                position?: string;
+                type?: string;
+                recorded?: string;
+                computed?: string;
+            }[];
+            /** @description The statement (read model) at the same point, for comparison */
+            read_model: {
+                balance: null | string;
+                position: string | null;
+                matches: boolean;
+            };
+        };
+        ProjectionStatus: {
+            name: string;
+            version: number;
+            /** @description Checkpoint: the last position applied */
+            position: string;
+            /** @description Events between the checkpoint and the head */
+            lag: string;
+            /** @enum {string} */
+            state: "live" | "building" | "rebuilding";
+            /** @description Progress of the rebuild running now */
+            rebuild: {
+                position?: string;
+                target?: string;
+                events?: number;
+            } | null;
+            updated_at?: string | null;
+            /** @description The latest rebuild recorded (running, done or failed) */
+            last_rebuild?: {
+                /** @enum {string} */
+                state?: "running" | "done" | "failed";
+                position?: string;
+                target_position?: string;
+                events_applied?: string;
+                started_at?: string;
+                finished_at?: string | null;
+                error?: string | null;
+            } | null;
+        };
+        ProjectionsStatus: {
+            head_position: string;
+            projections: components["schemas"]["ProjectionStatus"][];
+            last_error: {
+                message?: string;
+                at?: string;
+            } | null;
         };
         /** Format: email */
         AuthEmail: string;
@@ -764,6 +1028,29 @@ export interface components {
         };
         NotificationPage: {
             results: components["schemas"]["Notification"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            next_cursor: string | null;
+        };
+        LoginEvent: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "login" | "refresh" | "logout";
+            /** @enum {string} */
+            outcome: "success" | "failure" | "locked" | "refused";
+            successful: boolean;
+            user_id: string | null;
+            attempted_email: string | null;
+            ip: string | null;
+            /** @description ISO 3166 alpha-2 */
+            country: string | null;
+            user_agent: string | null;
+            failure_reason: string | null;
+            /** Format: date-time */
+            timestamp: string;
+        };
+        LoginEventPage: {
+            results: components["schemas"]["LoginEvent"][];
             /** @description Pass as `cursor` for the next (older) page; null on the last page. */
             next_cursor: string | null;
         };
@@ -1037,6 +1324,166 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+        };
+    };
+    auditStream: {
+        parameters: {
+            query?: {
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                stream_id: components["schemas"]["StreamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; pass next_cursor as cursor for the next */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    auditEvents: {
+        parameters: {
+            query?: {
+                /** @description Exclusive; events with a greater position are returned (default 0, the start). */
+                from_position?: string;
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; pass next_from_position as from_position for the next */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    auditVerify: {
+        parameters: {
+            query?: {
+                stream_id?: components["schemas"]["StreamId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report, with every break found (ok is false when there is any) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyReport"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    auditBalanceAsOf: {
+        parameters: {
+            query?: {
+                /** @description An event position (digits) or an ISO 8601 date-time with offset; the head when absent. */
+                as_of?: string;
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The replayed balance, beside the read model's statement at the same point */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceAsOf"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    auditProjections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Projection status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectionsStatus"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    auditRebuildProjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rebuild started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectionStatus"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
         };
     };
     registerUser: {
@@ -1618,6 +2065,78 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    listLoginEvents: {
+        parameters: {
+            query?: {
+                user_id?: string;
+                ip?: string;
+                /** @description ISO 3166 alpha-2 code (any case). */
+                country?: string;
+                /** @description true (any case) lists successes only, false the rest. */
+                success?: string;
+                kind?: "login" | "refresh" | "logout";
+                /** @description From this date (UTC day start) or instant, inclusive. */
+                from?: string;
+                /** @description Up to this date (whole UTC day, inclusive) or instant (exclusive). */
+                to?: string;
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of login events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginEventPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    unlockIp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ip: string | unknown | unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Cleared */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        ip: string;
+                        position: components["schemas"]["Position"] | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     listInternalTransfers: {

@@ -2,6 +2,8 @@ import type { Router } from 'express';
 import type { AppDeps } from '../deps.js';
 import { accountRoutes } from './accounts.js';
 import { adminDepositRoutes } from './admin-deposits.js';
+import { auditProjectionRoutes } from './audit-projections.js';
+import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { billRoutes } from './bills.js';
 import { cardRoutes } from './cards.js';
@@ -17,6 +19,8 @@ export function featureRoutes(_deps: AppDeps): Router[] {
     cardRoutes(_deps),
     notificationRoutes(_deps),
     billRoutes(_deps),
+    auditRoutes(_deps),
+    auditProjectionRoutes(_deps),
     transferRoutes(_deps),
   ];
 }

@@ -1,0 +1,86 @@
+import express, { type Router } from 'express';
+import { accountBalanceAsOf } from '../../commands/audit/account-balance.js';
+import { verifyAllStreams, verifyStream } from '../../commands/audit/verify-chains.js';
+import { accountStream } from '../../commands/accounts/account-aggregate.js';
+import { parseAsOf, type AsOf } from '../../domain/audit/as-of.js';
+import type { Queryable } from '../../infra/db.js';
+import type { AppDeps } from '../deps.js';
+import { requireRole } from '../middleware/auth-guards.js';
+import { cursorFor, pageOf } from '../pagination.js';
+import { HttpProblem, notFoundProblem } from '../problem.js';
+import { auditEventView, balanceView, verifyView, type ReadModelPoint } from './audit-views.js';
+
+export const requireAuditor = requireRole('staff', 'auditor');
+
+/** The read model's statement balance at `position` (the last entry at or before it). */
+async function readModelBalance(db: Queryable, accountNumber: string, position: bigint | null): Promise<ReadModelPoint> {
+  if (position === null) return { balance: null, position: null };
+  const [entry] = await db.query<{ balance_after: string; position: string }>(
+    `select balance_after::text as balance_after, position::text as position from rm.account_entries
+      where account_number = $1 and position <= $2::bigint order by position desc limit 1`,
+    [accountNumber, position.toString()],
+  );
+  if (entry) return { balance: BigInt(entry.balance_after), position: BigInt(entry.position) };
+  const [account] = await db.query(`select 1 from rm.accounts where account_number = $1`, [accountNumber]);
+  return account ? { balance: 0n, position: null } : { balance: null, position: null };
+}
+
+/** The raw event log, hash-chain verification and balances replayed from the streams. */
+export function auditRoutes(deps: AppDeps): Router {
+  const router = express.Router();
+
+  router.get('/audit/streams/:stream_id', requireAuditor, async (req, res) => {
+    const stream = String(req.params.stream_id);
+    const page = pageOf(req);
+    // The cursor holds the next revision to read (pages go forwards).
+    const from = page.before ?? 0n;
+    const events = await deps.store.readStream(stream, { from, max: page.limit + 1 });
+    if (events.length === 0 && from === 0n) throw notFoundProblem('Stream not found.');
+    const shown = events.slice(0, page.limit);
+    const more = events.length > page.limit;
+    res.json({ stream_id: stream, results: shown.map(auditEventView), next_cursor: more ? cursorFor(events[page.limit]!.revision) : null });
+  });
+
+  router.get('/audit/events', requireAuditor, async (req, res) => {
+    const page = pageOf(req, 100);
+    const raw = typeof req.query.from_position === 'string' ? req.query.from_position : '0';
+    const [events, head] = await Promise.all([
+      deps.store.readAll({ fromPosition: BigInt(raw), max: page.limit }),
+      deps.store.headPosition(),
+    ]);
+    const last = events[events.length - 1]?.position;
+    res.json({
+      head_position: head.toString(),
+      results: events.map(auditEventView),
+      next_from_position: last !== undefined && events.length === page.limit && last < head ? last.toString() : null,
+    });
+  });
+
+  router.get('/audit/verify', requireAuditor, async (req, res) => {
+    const stream = typeof req.query.stream_id === 'string' ? req.query.stream_id : undefined;
+    const report = stream ? await verifyStream(deps.store, stream) : await verifyAllStreams(deps.store);
+    if (stream && report.events_checked === 0) throw notFoundProblem('Stream not found.');
+    res.json(verifyView(report));
+  });
+
+  router.get('/audit/accounts/:account_number/balance', requireAuditor, async (req, res) => {
+    const accountNumber = String(req.params.account_number);
+    let asOf: AsOf | null = null;
+    if (typeof req.query.as_of === 'string' && req.query.as_of !== '') {
+      try {
+        asOf = parseAsOf(req.query.as_of);
+      } catch (error) {
+        throw new HttpProblem(400, 'invalid_as_of', error instanceof Error ? error.message : 'invalid as_of');
+      }
+    }
+    const head = await deps.store.headPosition();
+    const replay = await accountBalanceAsOf(deps.store, accountNumber, asOf ?? { kind: 'position', position: head });
+    if (!replay.exists && replay.events_applied === 0) {
+      const [first] = await deps.store.readStream(accountStream(accountNumber), { max: 1 });
+      if (!first) throw notFoundProblem('Account not found.');
+    }
+    res.json(balanceView(replay, asOf, await readModelBalance(deps.db, accountNumber, replay.last_position)));
+  });
+
+  return router;
+}
