@@ -3,7 +3,6 @@ import { billsProjection } from './bills/bills-projection.js';
 import { businessProjection } from './business/business-projection.js';
 import { cardsProjection } from './cards/cards-projection.js';
 import { loginsProjection } from './logins/logins-projection.js';
-import { loginsProjection } from './logins/logins-projection.js';
 import { notificationsProjection } from './notifications/notifications-projection.js';
 import type { Projection } from './runtime/projection.js';
 import { transfersProjection } from './transfers/transfers-projection.js';
@@ -14,7 +13,6 @@ export function allProjections(): Projection[] {
     accountsProjection,
     cardsProjection,
     notificationsProjection,
-    loginsProjection,
     loginsProjection,
     billsProjection,
     transfersProjection,
