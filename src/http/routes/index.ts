@@ -6,6 +6,7 @@ import { auditProjectionRoutes } from './audit-projections.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { billRoutes } from './bills.js';
+import { businessRoutes } from './business.js';
 import { cardRoutes } from './cards.js';
 import { notificationRoutes } from './notifications.js';
 import { transferRoutes } from './transfers.js';
@@ -19,6 +20,7 @@ export function featureRoutes(_deps: AppDeps): Router[] {
     cardRoutes(_deps),
     notificationRoutes(_deps),
     billRoutes(_deps),
+    businessRoutes(_deps),
     auditRoutes(_deps),
     auditProjectionRoutes(_deps),
     transferRoutes(_deps),

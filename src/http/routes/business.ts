@@ -1,0 +1,133 @@
+import express, { type Request, type Router } from 'express';
+import { addDays, utcDay } from '../../domain/metrics/calendar.js';
+import { emptyTotals } from '../../domain/metrics/kpis.js';
+import { resolveRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
+import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../../projections/business/business-queries.js';
+import type { Queryable } from '../../infra/db.js';
+import type { AppDeps } from '../deps.js';
+import { requireStaff } from '../middleware/auth-guards.js';
+import { HttpProblem } from '../problem.js';
+import { businessDashboard } from './business-dashboard.js';
+import { currencyViews, periodLabels, periodView, type Running } from './business-views.js';
+
+const TIMEZONE = 'UTC';
+
+function rangeOf(req: Request, granularity: Granularity, allowDate: boolean): DayRange {
+  const q = req.query as Record<string, unknown>;
+  const text = (name: string) => {
+    const v = q[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw new HttpProblem(400, 'invalid_date', `${name} must be given once, as YYYY-MM-DD.`, { field: name });
+    return v;
+  };
+  if (!allowDate && q.date !== undefined) throw new HttpProblem(400, 'invalid_range', 'Use from and to here.', { field: 'date' });
+  return resolveRange({ date: allowDate ? text('date') : undefined, from: text('from'), to: text('to') }, utcDay(new Date()), granularity);
+}
+
+function overviewDate(req: Request): string {
+  for (const name of ['from', 'to']) {
+    if (req.query[name] !== undefined) throw new HttpProblem(400, 'invalid_range', 'The overview takes one date.', { field: name });
+  }
+  return rangeOf(req, 'day', true).to;
+}
+
+/** Running user and account totals at the end of each given day. */
+async function runningAt(db: Queryable, days: string[]): Promise<Map<string, Running>> {
+  const [users, accounts] = await Promise.all([cumulativeAt(db, 'new_users', days), cumulativeAt(db, 'new_accounts', days)]);
+  return new Map(days.map((d) => [d, { users: users.get(d) ?? 0, accounts: accounts.get(d) ?? 0 }]));
+}
+
+const none: Running = { users: 0, accounts: 0 };
+
+async function dailyViews(db: Queryable, range: DayRange) {
+  const [days, windows] = await Promise.all([periodTotals(db, 'day', range), activeWindows(db, range)]);
+  const running = await runningAt(db, [...days.keys()]);
+  const byDay = new Map(windows.map((w) => [w.date, w]));
+  return [...days.entries()].reverse().map(([date, totals]) => ({
+    date,
+    ...periodView(totals, running.get(date) ?? none),
+    active_users_7d: byDay.get(date)?.active_users_7d ?? 0,
+    active_users_30d: byDay.get(date)?.active_users_30d ?? 0,
+  }));
+}
+
+async function periodViews(db: Queryable, granularity: 'week' | 'month', range: DayRange) {
+  const periods = await periodTotals(db, granularity, range);
+  const labels = [...periods.keys()].map((start) => periodLabels(granularity, start));
+  const ends = labels.map((l) => l.week_end ?? l.month_end!);
+  const running = await runningAt(db, ends);
+  return [...periods.entries()]
+    .map(([start, totals], i) => ({ ...labels[i]!, ...periodView(totals, running.get(ends[i]!) ?? none) }))
+    .reverse();
+}
+
+/** Business KPIs for staff (openapi/business.yaml); the dashboard page is public, its data is not. */
+export function businessRoutes(deps: AppDeps): Router {
+  const router = express.Router();
+  const db = deps.db;
+  router.use(businessDashboard());
+  router.use('/business', (_req, res, next) => {
+    res.set('Cache-Control', 'private, no-store');
+    next();
+  });
+
+  router.get('/business/daily', requireStaff, async (req, res) => {
+    const range = rangeOf(req, 'day', true);
+    res.json({ ...range, timezone: TIMEZONE, results: await dailyViews(db, range) });
+  });
+
+  for (const granularity of ['week', 'month'] as const) {
+    router.get(`/business/${granularity}ly`, requireStaff, async (req, res) => {
+      const range = rangeOf(req, granularity, false);
+      res.json({ ...range, timezone: TIMEZONE, results: await periodViews(db, granularity, range) });
+    });
+  }
+
+  router.get('/business/countries', requireStaff, async (req, res) => {
+    const range = rangeOf(req, 'day', true);
+    const [byCountry, users, accounts] = await Promise.all([
+      countryTotals(db, range),
+      cumulativeByCountry(db, 'new_users', range.to),
+      cumulativeByCountry(db, 'new_accounts', range.to),
+    ]);
+    const countries = [...new Set([...byCountry.keys(), ...users.keys()])].sort();
+    const results = countries.map((country) => ({
+      country,
+      ...periodView(byCountry.get(country) ?? emptyTotals(), { users: users.get(country) ?? 0, accounts: accounts.get(country) ?? 0 }),
+    }));
+    res.json({ ...range, timezone: TIMEZONE, results });
+  });
+
+  router.get('/business/currencies', requireStaff, async (req, res) => {
+    const range = rangeOf(req, 'day', true);
+    res.json({ ...range, timezone: TIMEZONE, results: currencyViews(await rangeTotals(db, range)) });
+  });
+
+  router.get('/business/active', requireStaff, async (req, res) => {
+    const range = rangeOf(req, 'day', true);
+    res.json({ ...range, timezone: TIMEZONE, results: (await activeWindows(db, range)).reverse() });
+  });
+
+  router.get('/business/overview', requireStaff, async (req, res) => {
+    const date = overviewDate(req);
+    const last7 = { from: addDays(date, -6), to: date };
+    const last30 = { from: addDays(date, -29), to: date };
+    const [[daily], week, month, running] = await Promise.all([
+      dailyViews(db, { from: date, to: date }),
+      rangeTotals(db, last7),
+      rangeTotals(db, last30),
+      runningAt(db, [date]),
+    ]);
+    const atEnd = running.get(date) ?? none;
+    res.json({
+      date,
+      timezone: TIMEZONE,
+      daily,
+      last_7_days: { ...last7, ...periodView(week, atEnd) },
+      last_30_days: { ...last30, ...periodView(month, atEnd) },
+      currencies: currencyViews(month),
+    });
+  });
+
+  return router;
+}
