@@ -21,9 +21,9 @@ export class PgExecutor implements SqlExecutor {
     let broken: Error | undefined;
     try {
       return await work({
-        query: async <R>(text: string, params?: unknown[]) => {
+        query: async <R>(text: string, params?: unknown[], name?: string) => {
           try {
-            const result = await client.query(text, params);
+            const result = name ? await client.query({ name, text, values: params }) : await client.query(text, params);
             return { rows: result.rows as R[] };
           } catch (error) {
             if (!(error as { code?: unknown }).code) broken = error as Error;

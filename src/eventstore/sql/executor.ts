@@ -4,7 +4,8 @@ export interface SqlRows<R> {
 }
 
 export interface SqlSession {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<SqlRows<R>>;
+  /** `name` asks a driver that can to prepare the statement once per connection. */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<SqlRows<R>>;
 }
 
 export interface SqlExecutor extends SqlSession {

@@ -12,6 +12,11 @@
  * This needs the append to be the first write of its transaction; the function
  * refuses otherwise.
  *
+ * `es.append_checked` is one stream's append (idempotency by event id, the
+ * expected-revision check, the inserts); `es.append_events` runs one under the
+ * lock, `es.append_batch` runs many under one lock and one commit (group commit,
+ * used by the pg adapter when appends arrive concurrently).
+ *
  * The hash chain link is computed here as in hash-chain.ts `linkHash`.
  */
 export const APPEND_LOCK_KEY = 7_262_001;
@@ -38,14 +43,13 @@ create table if not exists es.events (
 
 create index if not exists events_tx_id_idx on es.events (tx_id);
 
-create or replace function es.append_events(p_stream text, p_expected text, p_events jsonb)
+create or replace function es.append_checked(p_stream text, p_expected text, p_events jsonb, p_xid xid8)
 returns table (o_event_id uuid, o_position bigint, o_revision bigint, o_prev_hash text,
                o_hash text, o_recorded_at timestamptz, o_duplicate boolean)
 language plpgsql as $fn$
 declare
   v_head bigint;
   v_hash text;
-  v_xid xid8;
   v_ev jsonb;
   v_rev bigint;
   v_new_hash text;
@@ -80,13 +84,6 @@ begin
       detail = coalesce(v_head::text, 'no_stream');
   end if;
 
-  if pg_current_xact_id_if_assigned() is not null then
-    raise exception using errcode = 'ES002',
-      message = 'es.append_events must be the first write of its transaction';
-  end if;
-
-  perform pg_advisory_lock(${APPEND_LOCK_KEY});
-  v_xid := pg_current_xact_id();
   v_rev := coalesce(v_head, -1);
   v_hash := coalesce(v_hash, repeat('0', 64));
   for v_ev in select value from jsonb_array_elements(p_events) loop
@@ -94,10 +91,66 @@ begin
     v_new_hash := encode(sha256(convert_to(v_hash || ':' || v_rev::text || ':' || (v_ev->>'digest'), 'UTF8')), 'hex');
     return query
       insert into es.events as e (tx_id, event_id, stream_id, revision, type, data, metadata, digest, prev_hash, hash)
-      values (v_xid, (v_ev->>'event_id')::uuid, p_stream, v_rev, v_ev->>'type', v_ev->'data',
+      values (p_xid, (v_ev->>'event_id')::uuid, p_stream, v_rev, v_ev->>'type', v_ev->'data',
               v_ev->'metadata', v_ev->>'digest', v_hash, v_new_hash)
       returning e.event_id, e.position, e.revision, e.prev_hash, e.hash, e.recorded_at, false;
     v_hash := v_new_hash;
+  end loop;
+end
+$fn$;
+
+-- One append, for callers holding their own transaction (and PGlite).
+create or replace function es.append_events(p_stream text, p_expected text, p_events jsonb)
+returns table (o_event_id uuid, o_position bigint, o_revision bigint, o_prev_hash text,
+               o_hash text, o_recorded_at timestamptz, o_duplicate boolean)
+language plpgsql as $fn$
+begin
+  if pg_current_xact_id_if_assigned() is not null then
+    raise exception using errcode = 'ES002',
+      message = 'es.append_events must be the first write of its transaction';
+  end if;
+  perform pg_advisory_lock(${APPEND_LOCK_KEY});
+  return query select * from es.append_checked(p_stream, p_expected, p_events, pg_current_xact_id());
+  perform pg_advisory_unlock(${APPEND_LOCK_KEY});
+end
+$fn$;
+
+-- Group commit: many independent appends (items {stream, expected, events}) in
+-- one transaction, one lock hand-off and one commit. Each item runs in its own
+-- subtransaction, so a wrong expected revision or a conflict fails that item
+-- only (reported in o_error / o_detail / o_constraint) and the others stand.
+-- Keep batches under 64 items (the subtransaction cache).
+create or replace function es.append_batch(p_items jsonb)
+returns table (o_item int, o_event_id uuid, o_position bigint, o_revision bigint, o_prev_hash text,
+               o_hash text, o_recorded_at timestamptz, o_duplicate boolean,
+               o_error text, o_detail text, o_constraint text)
+language plpgsql as $fn$
+declare
+  v_xid xid8;
+  v_item jsonb;
+  v_i int := 0;
+  v_state text;
+  v_detail text;
+  v_constraint text;
+begin
+  if pg_current_xact_id_if_assigned() is not null then
+    raise exception using errcode = 'ES002',
+      message = 'es.append_batch must be the first write of its transaction';
+  end if;
+  perform pg_advisory_lock(${APPEND_LOCK_KEY});
+  v_xid := pg_current_xact_id();
+  for v_item in select value from jsonb_array_elements(p_items) loop
+    begin
+      return query
+        select v_i, c.o_event_id, c.o_position, c.o_revision, c.o_prev_hash, c.o_hash, c.o_recorded_at,
+               c.o_duplicate, null::text, null::text, null::text
+          from es.append_checked(v_item->>'stream', v_item->>'expected', v_item->'events', v_xid) c;
+    exception when others then
+      get stacked diagnostics v_state = returned_sqlstate, v_detail = pg_exception_detail, v_constraint = constraint_name;
+      return query select v_i, null::uuid, null::bigint, null::bigint, null::text, null::text,
+                          null::timestamptz, null::boolean, v_state, v_detail, v_constraint;
+    end;
+    v_i := v_i + 1;
   end loop;
   perform pg_advisory_unlock(${APPEND_LOCK_KEY});
 end

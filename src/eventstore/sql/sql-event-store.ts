@@ -14,6 +14,7 @@ import type {
   Subscription,
 } from '../port.js';
 import { PollingSubscription } from '../polling-subscription.js';
+import { AppendBatcher, type AppendRow } from './append-batcher.js';
 import { APPEND_LOCK_KEY, EVENT_STORE_SCHEMA } from './schema.js';
 import { sqlConstraint, sqlDetail, sqlState, type SqlExecutor, type SqlSession } from './executor.js';
 
@@ -30,15 +31,6 @@ interface EventRow {
   recorded_at: Date | string;
 }
 
-interface AppendRow {
-  o_event_id: string;
-  o_position: string | null;
-  o_revision: string | null;
-  o_prev_hash: string | null;
-  o_hash: string | null;
-  o_recorded_at: Date | string | null;
-  o_duplicate: boolean;
-}
 
 /**
  * Bigint columns are selected as text so pg and PGlite hand back the same types.
@@ -84,12 +76,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export class SqlEventStore implements EventStore {
   private readonly wakers = new Set<() => void>();
+  /** Group commit over a connection pool; PGlite has one connection and appends one by one. */
+  private readonly batcher: AppendBatcher | undefined;
 
   constructor(
     readonly kind: 'postgres' | 'pglite',
     private readonly sql: SqlExecutor,
     private readonly pollIntervalMs = 25,
-  ) {}
+  ) {
+    this.batcher = kind === 'postgres' ? new AppendBatcher(sql) : undefined;
+  }
 
   static async migrate(sql: SqlSession): Promise<void> {
     await sql.query(`select pg_advisory_lock(${APPEND_LOCK_KEY + 1})`);
@@ -114,7 +110,9 @@ export class SqlEventStore implements EventStore {
     );
     for (let attempt = 0; ; attempt++) {
       try {
-        const rows = await this.callAppend(stream, expectedText(expected), payload);
+        const rows = this.batcher
+          ? await this.batcher.submit(stream, expectedText(expected), payload)
+          : await this.callAppend(stream, expectedText(expected), payload);
         const result = this.toAppendResult(stream, events, rows);
         if (!result.duplicate) this.wake();
         return result;
