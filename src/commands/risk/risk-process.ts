@@ -1,0 +1,166 @@
+import { assess } from '../../domain/risk/assess.js';
+import type { Finding } from '../../domain/risk/facts.js';
+import { emptyMemory, pruneMemory, type RiskMemory } from '../../domain/risk/memory.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
+import type { RiskConfig } from '../../config/risk-config.js';
+import type { Db } from '../../infra/db.js';
+import type { Logger } from '../../infra/logger.js';
+import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
+import type { AggregateRepository } from '../shared/aggregate-repository.js';
+import { systemContext } from '../shared/command-context.js';
+import { idsFrom } from '../shared/ids.js';
+import { incidentIdFor, raiseIncident } from './incident-aggregate.js';
+import { factOf } from './risk-facts.js';
+
+export interface RiskProcessOptions {
+  batchSize: number;
+  idleMs: number;
+}
+
+const NAME = 'risk';
+
+/**
+ * The risk process. Follows `$all`, turns sign-in attempts, security hits and
+ * customer transfers into facts, runs the rules of src/domain/risk and raises
+ * an incident per finding (id derived from the triggering event and the rule,
+ * so a replay raises nothing twice). With auto-freeze on, a critical finding
+ * about an account freezes it as `system:risk`. The rules' memory is saved
+ * with the checkpoint in one statement, so a restart resumes exactly.
+ */
+export class RiskProcess {
+  private memory: RiskMemory = emptyMemory();
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  raisedHere = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Db,
+    private readonly repo: AggregateRepository,
+    private readonly config: RiskConfig,
+    private readonly logger: Logger,
+    private readonly options: RiskProcessOptions = { batchSize: 500, idleMs: 100 },
+  ) {}
+
+  static async migrate(db: Db): Promise<void> {
+    await db.query(`
+      create schema if not exists cmd;
+      create table if not exists cmd.process_checkpoints (
+        name text primary key,
+        position bigint not null,
+        updated_at timestamptz not null default now()
+      );
+      create table if not exists cmd.risk_memory (
+        name text primary key,
+        memory jsonb not null,
+        updated_at timestamptz not null default now()
+      );`);
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Wakes the loop early (after an append in this process). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    let readFrom = await this.load();
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        const batch = await this.store.readAll({ fromPosition: readFrom, max: this.options.batchSize });
+        for (const event of batch) await this.handle(event);
+        if (batch.length > 0) {
+          readFrom = batch[batch.length - 1]!.position;
+          await this.save(readFrom, batch[batch.length - 1]!);
+        }
+        backoff = 100;
+        if (batch.length < this.options.batchSize) await this.sleep(this.options.idleMs);
+      } catch (error) {
+        this.logger.warn({ err: error, backoff_ms: backoff }, 'risk process failed; retrying from its checkpoint');
+        // Resume from what was saved: memory and position move together.
+        readFrom = await this.load().catch(() => readFrom);
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+  }
+
+  private async handle(event: RecordedEvent): Promise<void> {
+    const fact = await factOf(event, this.repo);
+    if (!fact) return;
+    const findings = assess(fact, this.memory, this.config.thresholds);
+    for (const finding of findings) await this.raise(event, finding, new Date(fact.at));
+  }
+
+  private async raise(event: RecordedEvent, finding: Finding, at: Date): Promise<void> {
+    const incidentId = incidentIdFor(event.event_id, finding.rule);
+    const freeze = this.config.autoFreeze && finding.severity === 'critical' && finding.account_number !== null;
+    const evidence = freeze ? { ...finding.evidence, auto_freeze: true } : finding.evidence;
+    const ctx = systemContext('risk', event.event_id);
+    const raised = await raiseIncident(this.repo, ctx, incidentId, { ...finding, evidence }, at);
+    if (raised.events.length > 0 && !raised.result?.duplicate) this.raisedHere++;
+    if (!freeze) return;
+    try {
+      await this.repo.execute(
+        accountAggregate,
+        accountStream(finding.account_number!),
+        { type: 'FreezeAccount', reason: `risk:${finding.rule} incident ${incidentId}` },
+        ctx,
+        idsFrom(`risk-freeze/${incidentId}`),
+      );
+      this.logger.warn({ incident_id: incidentId, account_number: finding.account_number }, 'account frozen by the risk engine');
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error; // already frozen, or gone: nothing to do
+    }
+  }
+
+  private async load(): Promise<bigint> {
+    const rows = await this.db.query<{ position: string; memory: RiskMemory | null }>(
+      `select c.position::text as position, m.memory
+         from cmd.process_checkpoints c left join cmd.risk_memory m on m.name = c.name
+        where c.name = $1`,
+      [NAME],
+    );
+    this.memory = rows[0]?.memory ?? emptyMemory();
+    return BigInt(rows[0]?.position ?? '0');
+  }
+
+  /** Position and memory in one statement: both or neither. */
+  private async save(position: bigint, last: RecordedEvent): Promise<void> {
+    pruneMemory(this.memory, Date.parse(last.metadata.occurred_at) || last.recorded_at.getTime(), this.config.thresholds);
+    await this.db.query(
+      `with m as (
+         insert into cmd.risk_memory (name, memory) values ($1, $3::jsonb)
+         on conflict (name) do update set memory = excluded.memory, updated_at = now()
+       )
+       insert into cmd.process_checkpoints (name, position) values ($1, $2::bigint)
+       on conflict (name) do update set position = excluded.position, updated_at = now()`,
+      [NAME, position.toString(), JSON.stringify(this.memory)],
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import type { Queryable } from '../../infra/db.js';
+
+export interface IncidentRow {
+  incident_id: string;
+  position: string;
+  rule: string;
+  severity: string;
+  status: string;
+  user_id: string | null;
+  account_number: string | null;
+  ip: string | null;
+  country: string | null;
+  evidence: Record<string, unknown>;
+  raised_at: Date;
+  raised_by: string | null;
+  acknowledged_by: string | null;
+  acknowledged_note: string | null;
+  acknowledged_at: Date | null;
+  resolved_by: string | null;
+  resolved_note: string | null;
+  resolved_at: Date | null;
+}
+
+export interface IncidentFilter {
+  rule?: string;
+  severity?: string;
+  status?: string;
+  user_id?: string;
+  country?: string;
+  from?: string;
+  to?: string;
+}
+
+const COLUMNS = `incident_id::text as incident_id, position::text as position, rule, severity, status, user_id, account_number, ip, country,
+  evidence, raised_at, raised_by, acknowledged_by, acknowledged_note, acknowledged_at, resolved_by, resolved_note, resolved_at`;
+
+/** Newest first (by position); `before` continues below a position. Fetches limit+1 rows. */
+export async function listIncidents(db: Queryable, f: IncidentFilter, limit: number, before: bigint | undefined): Promise<IncidentRow[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.rule) add('rule = ?', f.rule);
+  if (f.severity) add('severity = ?', f.severity);
+  if (f.status) add('status = ?', f.status);
+  if (f.user_id) add('user_id = ?', f.user_id);
+  if (f.country) add('country = ?', f.country);
+  if (f.from) add('raised_at >= ?::timestamptz', f.from);
+  if (f.to) add('raised_at < ?::timestamptz', f.to);
+  if (before !== undefined) add('position < ?::bigint', before.toString());
+  params.push(limit + 1);
+  return db.query<IncidentRow>(
+    `select ${COLUMNS} from rm.incidents ${where.length ? `where ${where.join(' and ')}` : ''} order by position desc limit $${params.length}`,
+    params,
+  );
+}
+
+export async function findIncident(db: Queryable, incidentId: string): Promise<IncidentRow | undefined> {
+  return (await db.query<IncidentRow>(`select ${COLUMNS} from rm.incidents where incident_id = $1::uuid`, [incidentId]))[0];
+}
+
+export interface RiskKpis {
+  total_incidents: number;
+  open_incidents: number;
+  critical_alerts: number;
+  open_critical_alerts: number;
+  failed_logins: number;
+  locked_logins: number;
+  unique_attack_ips: number;
+  admin_actions: number;
+  by_severity: Record<string, number>;
+  by_status: Record<string, number>;
+  by_rule: Record<string, number>;
+}
+
+/**
+ * The reference's four KPIs with its bugs fixed: failed_logins counts failed
+ * sign-ins (not every incident whose name says "failed"), and unique_attack_ips
+ * counts distinct known IPs of medium-or-worse incidents other than staff actions.
+ */
+export async function riskKpis(db: Queryable): Promise<RiskKpis> {
+  const [groups, ips, counters] = await Promise.all([
+    db.query<{ rule: string; severity: string; status: string; n: string }>(
+      `select rule, severity, status, count(*)::text as n from rm.incidents group by rule, severity, status`,
+    ),
+    db.query<{ n: string }>(
+      `select count(distinct ip)::text as n from rm.incidents where ip is not null and rule <> 'admin_action' and severity in ('medium', 'high', 'critical')`,
+    ),
+    db.query<{ name: string; n: string }>(`select name, n::text as n from rm.risk_counters`),
+  ]);
+  const k: RiskKpis = {
+    total_incidents: 0, open_incidents: 0, critical_alerts: 0, open_critical_alerts: 0,
+    failed_logins: 0, locked_logins: 0, unique_attack_ips: Number(ips[0]?.n ?? 0), admin_actions: 0,
+    by_severity: { low: 0, medium: 0, high: 0, critical: 0 },
+    by_status: { open: 0, acknowledged: 0, resolved: 0 },
+    by_rule: {},
+  };
+  for (const g of groups) {
+    const n = Number(g.n);
+    k.total_incidents += n;
+    if (g.status === 'open') k.open_incidents += n;
+    if (g.severity === 'critical') k.critical_alerts += n;
+    if (g.severity === 'critical' && g.status === 'open') k.open_critical_alerts += n;
+    if (g.rule === 'admin_action') k.admin_actions += n;
+    k.by_severity[g.severity] = (k.by_severity[g.severity] ?? 0) + n;
+    k.by_status[g.status] = (k.by_status[g.status] ?? 0) + n;
+    k.by_rule[g.rule] = (k.by_rule[g.rule] ?? 0) + n;
+  }
+  for (const c of counters) {
+    if (c.name === 'login_failure') k.failed_logins = Number(c.n);
+    if (c.name === 'login_locked') k.locked_logins = Number(c.n);
+  }
+  return k;
+}
