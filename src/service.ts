@@ -2,6 +2,8 @@ import { ensureBillers } from './commands/bills/ensure-billers.js';
 import { ensureSystemAccounts } from './commands/accounts/system-accounts.js';
 import { AggregateRepository } from './commands/shared/aggregate-repository.js';
 import { SettlementProcess } from './commands/transfers/settlement-process.js';
+import { RiskProcess } from './commands/risk/risk-process.js';
+import { loadRiskConfig } from './config/risk-config.js';
 import { IdempotencyStore } from './commands/shared/idempotency.js';
 import { SnapshotStore } from './commands/shared/snapshots.js';
 import type { Config } from './config/config.js';
@@ -26,6 +28,8 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
   await IdempotencyStore.migrate(infra.db);
   const repo = new AggregateRepository(infra.store, new SnapshotStore(infra.db));
   await SettlementProcess.migrate(infra.db);
+  await RiskProcess.migrate(infra.db);
+  const riskConfig = loadRiskConfig();
   await ensureSystemAccounts(repo);
   await ensureBillers(repo);
   const readModels = await startReadModels(config, logger, infra);
@@ -34,6 +38,10 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
     ? new SettlementProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }))
     : undefined;
   settlement?.start();
+  const risk = readModels.projecting
+    ? new RiskProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), riskConfig, logger.child({ component: 'risk' }))
+    : undefined;
+  risk?.start();
   const base = {
     config,
     logger,
@@ -53,6 +61,7 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
     async stop() {
       await deps.security.stop(); // appends the security hits counted since the last flush
       await settlement?.stop();
+      await risk?.stop();
       await readModels.stop();
     },
   };

@@ -6,6 +6,8 @@
 import { AggregateRepository } from '../commands/shared/aggregate-repository.js';
 import { SnapshotStore } from '../commands/shared/snapshots.js';
 import { SettlementProcess } from '../commands/transfers/settlement-process.js';
+import { RiskProcess } from '../commands/risk/risk-process.js';
+import { loadRiskConfig } from '../config/risk-config.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../infra/logger.js';
 import { openInfrastructure } from '../infra/open-infrastructure.js';
@@ -22,6 +24,9 @@ async function main(): Promise<void> {
   await SettlementProcess.migrate(infra.db);
   const settlement = new SettlementProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }));
   settlement.start();
+  await RiskProcess.migrate(infra.db);
+  const risk = new RiskProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), loadRiskConfig(), logger.child({ component: 'risk' }));
+  risk.start();
   const unsubscribe = infra.store.onAppended?.(() => runtime.nudge());
   logger.info({ projections: runtime.projections.map((p) => p.name) }, 'projector running');
   const report = setInterval(() => {
@@ -35,6 +40,7 @@ async function main(): Promise<void> {
     clearInterval(report);
     unsubscribe?.();
     await settlement.stop();
+    await risk.stop();
     await runtime.stop();
     await infra.close();
     process.exit(0);

@@ -1,9 +1,11 @@
 import { accountsProjection } from './accounts/accounts-projection.js';
+import { adminProjection } from './admin/admin-projection.js';
 import { billsProjection } from './bills/bills-projection.js';
 import { businessProjection } from './business/business-projection.js';
 import { cardsProjection } from './cards/cards-projection.js';
 import { loginsProjection } from './logins/logins-projection.js';
 import { notificationsProjection } from './notifications/notifications-projection.js';
+import { riskProjection } from './risk/risk-projection.js';
 import type { Projection } from './runtime/projection.js';
 import { transfersProjection } from './transfers/transfers-projection.js';
 
@@ -17,5 +19,7 @@ export function allProjections(): Projection[] {
     billsProjection,
     transfersProjection,
     businessProjection,
+    riskProjection,
+    adminProjection,
   ];
 }

@@ -1,7 +1,10 @@
 import type { Router } from 'express';
 import type { AppDeps } from '../deps.js';
+import { riskIncidentRoutes } from './risk-incidents.js';
 import { accountRoutes } from './accounts.js';
+import { adminAccountRoutes } from './admin-accounts.js';
 import { adminDepositRoutes } from './admin-deposits.js';
+import { adminUserRoutes } from './admin-users.js';
 import { auditProjectionRoutes } from './audit-projections.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
@@ -17,6 +20,9 @@ export function featureRoutes(_deps: AppDeps): Router[] {
     authRoutes(_deps),
     accountRoutes(_deps),
     adminDepositRoutes(_deps),
+    adminAccountRoutes(_deps),
+    adminUserRoutes(_deps),
+    riskIncidentRoutes(_deps),
     cardRoutes(_deps),
     notificationRoutes(_deps),
     billRoutes(_deps),
