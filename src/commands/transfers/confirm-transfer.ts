@@ -61,7 +61,8 @@ export async function confirmTransfer(repo: AggregateRepository, store: EventSto
       credit_amount: BigInt(request.credit_amount),
       fx: request.fx,
     });
-    return completedFrom(
+    return await completedFrom(
+      store,
       {
         id: request.transfer_id,
         kind: request.kind,

@@ -84,7 +84,7 @@ export async function makeTransfer(
     credit_amount: terms.credited_amount,
     fx: terms.fx,
   });
-  return completedFrom(terms, moved);
+  return completedFrom(store, terms, moved);
 }
 
 async function requestWithCode(repo: AggregateRepository, ctx: CommandContext, t: TransferTerms, sendCode: SendCode): Promise<PendingTransfer> {

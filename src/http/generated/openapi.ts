@@ -90,6 +90,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every customer account with its owner, newest first (cursor pages) */
+        get: operations["adminListAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/accounts/{account_number}/freeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Freeze a customer account (409 when already frozen) */
+        post: operations["adminFreezeAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/accounts/{account_number}/unfreeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unfreeze a customer account (409 when already active) */
+        post: operations["adminUnfreezeAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Block a user (no login, refresh or access token works; every session revoked). 409 when already blocked, 422 for oneself */
+        post: operations["adminBlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unblock a user (409 when not blocked) */
+        post: operations["adminUnblockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/terminate-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke every session of a user (refresh tokens at once, access tokens within a second) */
+        post: operations["adminTerminateSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/streams/{stream_id}": {
         parameters: {
             query?: never;
@@ -458,6 +560,156 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/business/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * KPIs per UTC day, newest first (every day of the range, zero when quiet)
+         * @description Defaults to the 30 days ending today; at most 366 days.
+         */
+        get: operations["businessDaily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/business/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * KPIs per ISO week (Monday to Sunday), newest first, summed from the days on read
+         * @description The range is widened to whole weeks; defaults to the 12 weeks ending this one.
+         */
+        get: operations["businessWeekly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/business/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * KPIs per calendar month, newest first, summed from the days on read
+         * @description The range is widened to whole months; defaults to the 12 months ending this one.
+         */
+        get: operations["businessMonthly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/business/countries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KPIs per country of the user each event belongs to ("Unknown" when none), over a range */
+        get: operations["businessCountries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/business/currencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Money KPIs per currency over a range (one row per supported currency) */
+        get: operations["businessCurrencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/business/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** DAU, and distinct users over the trailing 7 (WAU) and 30 (MAU) days, per day, newest first */
+        get: operations["businessActive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/business/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One day (default today, UTC), the 7 and 30 days ending it, running totals and currencies */
+        get: operations["businessOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/business/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HTML dashboard drawing the daily series as charts
+         * @description A static page (no data in it, no external resources). It asks for a
+         *     staff access token, keeps it in sessionStorage, and reads the JSON
+         *     endpoints above with it.
+         */
+        get: operations["businessDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts/{account_number}/cards": {
         parameters: {
             query?: never;
@@ -528,6 +780,63 @@ export interface paths {
         put?: never;
         /** Mark one of the caller's notifications read (idempotent) */
         post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/risk/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents, newest first, with filters and cursor pages */
+        get: operations["listIncidents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/risk/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** One incident */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Acknowledge or resolve an incident (recorded with the staff actor)
+         * @description open → acknowledged → resolved, or open → resolved. Any other transition is a 409.
+         */
+        patch: operations["updateIncident"];
+        trace?: never;
+    };
+    "/risk/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incident counts by severity, status and rule; failed sign-ins; distinct attacking IPs */
+        get: operations["riskKpis"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -715,6 +1024,52 @@ export interface components {
             currency: components["schemas"]["Currency"];
             balance_after: components["schemas"]["Amount"];
             position: components["schemas"]["Position"];
+        };
+        AdminReason: {
+            reason?: string;
+        };
+        AdminUserAction: {
+            detail: string;
+            /** Format: uuid */
+            user_id: string;
+            email: string;
+            sessions_revoked: number;
+            /**
+             * Format: uuid
+             * @description The admin_action incident that records it
+             */
+            incident_id: string;
+            position: components["schemas"]["Position"];
+        };
+        AdminAccountAction: {
+            detail: string;
+            account_number: components["schemas"]["AccountNumber"];
+            /** @enum {string} */
+            status: "active" | "frozen";
+            /** Format: uuid */
+            incident_id: string;
+            position: components["schemas"]["Position"];
+        };
+        AdminAccount: {
+            account_number: components["schemas"]["AccountNumber"];
+            type: string;
+            currency: components["schemas"]["Currency"];
+            /** @enum {string} */
+            status: "active" | "frozen";
+            is_active: boolean;
+            balance: string;
+            available_balance: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            owner: {
+                id: string;
+                email: string | null;
+                first_name: string;
+                last_name: string;
+                is_blocked: boolean;
+            };
         };
         StreamId: string;
         AuditEvent: {
@@ -969,6 +1324,165 @@ export interface components {
             results: components["schemas"]["BillPayment"][];
             next_cursor: string | null;
         };
+        /** @description Decimal strings per currency, every supported currency present. */
+        CurrencyAmounts: {
+            /** @example 12.500 */
+            JOD: string;
+            /** @example 3.00 */
+            USD: string;
+            /** @example 0.00 */
+            EUR: string;
+        };
+        PeriodMetrics: {
+            /** @description Users registered in the period */
+            new_users: number;
+            /** @description Users registered up to the end of the period */
+            total_users: number;
+            /** @description Customer accounts opened */
+            new_accounts: number;
+            /** @description Customer accounts opened up to the end of the period */
+            total_accounts: number;
+            /** @description Successful logins (sessions started) */
+            logins: number;
+            /** @description Failed login attempts */
+            failed_logins: number;
+            /** @description Distinct users with a successful login in the period */
+            active_users: number;
+            deposits_count: number;
+            deposits_amount: components["schemas"]["CurrencyAmounts"];
+            internal_transfers_count: number;
+            internal_transfers_amount: components["schemas"]["CurrencyAmounts"];
+            external_transfers_count: number;
+            external_transfers_amount: components["schemas"]["CurrencyAmounts"];
+            /** @description Internal plus external transfers debited (confirmed high-value ones included) */
+            transfers_count: number;
+            transfers_amount: components["schemas"]["CurrencyAmounts"];
+            avg_transfer_amount: components["schemas"]["CurrencyAmounts"];
+            bill_payments_count: number;
+            bill_payments_amount: components["schemas"]["CurrencyAmounts"];
+            reversals_count: number;
+            reversals_amount: components["schemas"]["CurrencyAmounts"];
+            fees_collected: components["schemas"]["CurrencyAmounts"];
+            fx_volume: components["schemas"]["CurrencyAmounts"];
+        };
+        DailyMetrics: components["schemas"]["PeriodMetrics"] & {
+            /** Format: date */
+            date: string;
+            active_users_7d: number;
+            active_users_30d: number;
+        };
+        WeeklyMetrics: components["schemas"]["PeriodMetrics"] & {
+            /** Format: date */
+            week_start: string;
+            /** Format: date */
+            week_end: string;
+        };
+        MonthlyMetrics: components["schemas"]["PeriodMetrics"] & {
+            /** @example 2026-01 */
+            month: string;
+            /** Format: date */
+            month_start: string;
+            /** Format: date */
+            month_end: string;
+        };
+        RangeMetrics: components["schemas"]["PeriodMetrics"] & {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        CountryMetrics: components["schemas"]["PeriodMetrics"] & {
+            country: string;
+        };
+        CurrencyMetrics: {
+            /** @enum {string} */
+            currency: "JOD" | "USD" | "EUR";
+            deposits_count: number;
+            deposits_amount: string;
+            transfers_count: number;
+            transfers_amount: string;
+            bill_payments_count: number;
+            bill_payments_amount: string;
+            reversals_count: number;
+            reversals_amount: string;
+            fees_collected: string;
+            fx_volume: string;
+        };
+        ActiveUsers: {
+            /** Format: date */
+            date: string;
+            /** @description DAU */
+            active_users: number;
+            /** @description Distinct users over the 7 days ending date (WAU) */
+            active_users_7d: number;
+            /** @description Distinct users over the 30 days ending date (MAU) */
+            active_users_30d: number;
+        };
+        DailyMetricsList: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @constant */
+            timezone: "UTC";
+            results: components["schemas"]["DailyMetrics"][];
+        };
+        WeeklyMetricsList: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @constant */
+            timezone: "UTC";
+            results: components["schemas"]["WeeklyMetrics"][];
+        };
+        MonthlyMetricsList: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @constant */
+            timezone: "UTC";
+            results: components["schemas"]["MonthlyMetrics"][];
+        };
+        CountryMetricsList: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @constant */
+            timezone: "UTC";
+            results: components["schemas"]["CountryMetrics"][];
+        };
+        CurrencyMetricsList: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @constant */
+            timezone: "UTC";
+            results: components["schemas"]["CurrencyMetrics"][];
+        };
+        ActiveUsersList: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @constant */
+            timezone: "UTC";
+            results: components["schemas"]["ActiveUsers"][];
+        };
+        BusinessOverview: {
+            /** Format: date */
+            date: string;
+            /** @constant */
+            timezone: "UTC";
+            daily: components["schemas"]["DailyMetrics"];
+            last_7_days: components["schemas"]["RangeMetrics"];
+            last_30_days: components["schemas"]["RangeMetrics"];
+            /** @description Over the last 30 days */
+            currencies: components["schemas"]["CurrencyMetrics"][];
+        };
         /** @enum {string} */
         CardType: "DEBIT" | "CREDIT";
         IssueCardRequest: {
@@ -1030,6 +1544,59 @@ export interface components {
             results: components["schemas"]["Notification"][];
             /** @description Pass as `cursor` for the next (older) page; null on the last page. */
             next_cursor: string | null;
+        };
+        /** @enum {string} */
+        IncidentSeverity: "low" | "medium" | "high" | "critical";
+        /** @enum {string} */
+        IncidentStatus: "open" | "acknowledged" | "resolved";
+        IncidentStep: {
+            by: string;
+            note: string;
+            /** Format: date-time */
+            at: string;
+        } | null;
+        Incident: {
+            /** Format: uuid */
+            id: string;
+            /** @description brute_force, credential_stuffing, new_country_login, impossible_travel, shared_ip, locked_out, refresh_failed, large_transfer, unusual_transfer, transfer_burst, transfer_velocity, blacklisted_ip, bad_api_key, throttled, admin_action */
+            rule: string;
+            severity: components["schemas"]["IncidentSeverity"];
+            status: components["schemas"]["IncidentStatus"];
+            user_id: string | null;
+            account_number: string | null;
+            ip: string | null;
+            country: string | null;
+            evidence: Record<string, never>;
+            /** Format: date-time */
+            raised_at: string;
+            acknowledged: components["schemas"]["IncidentStep"];
+            resolved: components["schemas"]["IncidentStep"];
+        };
+        IncidentUpdate: {
+            /** @enum {string} */
+            status: "acknowledged" | "resolved";
+            note?: string;
+        };
+        RiskKpis: {
+            total_incidents: number;
+            open_incidents: number;
+            critical_alerts: number;
+            open_critical_alerts?: number;
+            /** @description Failed sign-ins (not other failures) */
+            failed_logins: number;
+            locked_logins?: number;
+            /** @description Distinct known IPs of medium-or-worse incidents, staff actions excluded */
+            unique_attack_ips: number;
+            admin_actions?: number;
+            by_severity: {
+                [key: string]: number;
+            };
+            by_status: {
+                [key: string]: number;
+            };
+            by_rule: {
+                [key: string]: number;
+            };
         };
         LoginEvent: {
             /** Format: uuid */
@@ -1145,6 +1712,13 @@ export interface components {
         Cursor: string;
         Limit: string;
         AccountNumberPath: components["schemas"]["AccountNumber"];
+        AdminUserId: string;
+        /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
+        BusinessDate: string;
+        /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
+        BusinessFrom: string;
+        /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
+        BusinessTo: string;
         /** @description Created on or after this calendar date (UTC). */
         TransferFrom: string;
         /** @description Created on or before this calendar date (UTC). */
@@ -1316,6 +1890,198 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Deposit"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    adminListAccounts: {
+        parameters: {
+            query?: {
+                status?: "active" | "frozen";
+                owner?: string;
+                currency?: components["schemas"]["Currency"];
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: components["schemas"]["AdminAccount"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    adminFreezeAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAccountAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+        };
+    };
+    adminUnfreezeAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAccountAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+        };
+    };
+    adminBlockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["AdminUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    adminUnblockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["AdminUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserAction"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+        };
+    };
+    adminTerminateSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["AdminUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserAction"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -1896,6 +2662,242 @@ export interface operations {
             404: components["responses"]["Problem"];
         };
     };
+    businessDaily: {
+        parameters: {
+            query?: {
+                /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
+                date?: components["parameters"]["BusinessDate"];
+                /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
+                from?: components["parameters"]["BusinessFrom"];
+                /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
+                to?: components["parameters"]["BusinessTo"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Days of the range */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyMetricsList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    businessWeekly: {
+        parameters: {
+            query?: {
+                /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
+                from?: components["parameters"]["BusinessFrom"];
+                /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
+                to?: components["parameters"]["BusinessTo"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Weeks of the range */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyMetricsList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    businessMonthly: {
+        parameters: {
+            query?: {
+                /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
+                from?: components["parameters"]["BusinessFrom"];
+                /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
+                to?: components["parameters"]["BusinessTo"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Months of the range */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthlyMetricsList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    businessCountries: {
+        parameters: {
+            query?: {
+                /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
+                date?: components["parameters"]["BusinessDate"];
+                /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
+                from?: components["parameters"]["BusinessFrom"];
+                /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
+                to?: components["parameters"]["BusinessTo"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Countries by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountryMetricsList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    businessCurrencies: {
+        parameters: {
+            query?: {
+                /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
+                date?: components["parameters"]["BusinessDate"];
+                /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
+                from?: components["parameters"]["BusinessFrom"];
+                /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
+                to?: components["parameters"]["BusinessTo"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Currencies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrencyMetricsList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    businessActive: {
+        parameters: {
+            query?: {
+                /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
+                date?: components["parameters"]["BusinessDate"];
+                /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
+                from?: components["parameters"]["BusinessFrom"];
+                /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
+                to?: components["parameters"]["BusinessTo"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Days of the range */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveUsersList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    businessOverview: {
+        parameters: {
+            query?: {
+                /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
+                date?: components["parameters"]["BusinessDate"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Overview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessOverview"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    businessDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
     listAccountCards: {
         parameters: {
             query?: {
@@ -2065,6 +3067,132 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                rule?: string;
+                severity?: components["schemas"]["IncidentSeverity"];
+                status?: components["schemas"]["IncidentStatus"];
+                user?: string;
+                country?: string;
+                /** @description Inclusive lower bound on raised_at (ISO 8601 date-time). */
+                date_from?: string;
+                /** @description Exclusive upper bound on raised_at (ISO 8601 date-time). */
+                date_to?: string;
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of incidents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: components["schemas"]["Incident"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incident */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    updateIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The incident after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"] & {
+                        position?: components["schemas"]["Position"];
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+        };
+    };
+    riskKpis: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have applied this event position. */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description KPIs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskKpis"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     listLoginEvents: {
