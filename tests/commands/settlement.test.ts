@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { accountAggregate, accountStream } from '../../src/commands/accounts/account-aggregate.js';
-import { bankFeesAccount } from '../../src/commands/accounts/account-numbers.js';
+import { bankCashAccount, bankFeesAccount, bankFxAccount } from '../../src/commands/accounts/account-numbers.js';
+import { convert } from '../../src/domain/money/fx.js';
+import { CURRENCIES } from '../../src/domain/money/currency.js';
 import { deposit } from '../../src/commands/accounts/deposit.js';
 import { openAccount } from '../../src/commands/accounts/open-account.js';
 import { ensureSystemAccounts } from '../../src/commands/accounts/system-accounts.js';
@@ -146,5 +148,50 @@ describe('transfer settlement (crash between debit and credit)', function () {
     expect(retry.debit.event_id).to.equal(first.debit.event_id);
     expect(await balance(a)).to.equal(0n);
     expect(await balance(b)).to.equal(1_001n);
+  });
+
+  it('keeps every currency summing to zero across a conversion finished after a crash', async () => {
+    const usd = (await openAccount(repo, ctx(), { owner_id: 'u2', type: 'USD', currency: 'USD' })).state.account_number;
+    await deposit(repo, store, ctx(), { deposit_id: randomUUID(), account_number: usd, amount: 50_000n });
+    const jod = await funded(1n);
+    const conversion = convert(10_000n, 'USD', 'JOD');
+    const t = randomUUID();
+    await repo.execute(
+      accountAggregate,
+      accountStream(usd),
+      {
+        type: 'DebitAccount', transfer_id: t, kind: 'external', amount: 10_000n, fee: 100n, counterparty_account: jod,
+        credit_amount: conversion.converted_amount, fee_account: bankFeesAccount('USD'), from_reservation: false,
+        fx: { from: 'USD', to: 'JOD', rate: conversion.rate, rate_numerator: String(conversion.rate_numerator), rate_denominator: String(conversion.rate_denominator), rounding: conversion.rounding, source_amount: '10000' },
+      },
+      ctx(),
+      () => transferEventId(t, 'debit'),
+    );
+    const pm = new SettlementProcess(store, db, repo, logger, { graceMs: 20, batchSize: 100, idleMs: 10 });
+    pm.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await balance(bankFxAccount('JOD'))) === 0n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      await pm.stop();
+    }
+    expect(await balance(jod)).to.equal(1n + conversion.converted_amount);
+    expect(await balance(bankFxAccount('USD'))).to.equal(10_000n);
+    expect(await balance(bankFxAccount('JOD'))).to.equal(-conversion.converted_amount);
+    // Every account of each currency, bank ones included, sums to zero.
+    const rows = await store.readAll({ fromPosition: 0n, max: 100_000 });
+    const currencyOf = new Map<string, string>();
+    const last = new Map<string, bigint>();
+    for (const e of rows) {
+      if (!e.stream_id.startsWith('account-')) continue;
+      if (e.type === 'AccountOpened') currencyOf.set(e.stream_id, String(e.data.currency));
+      if (e.data.balance_after !== undefined) last.set(e.stream_id, BigInt(String(e.data.balance_after)));
+    }
+    for (const currency of CURRENCIES) {
+      let sum = 0n;
+      for (const [stream, b] of last) if (currencyOf.get(stream) === currency) sum += b;
+      expect(sum, currency).to.equal(0n);
+    }
+    expect(await balance(bankCashAccount('USD'))).to.equal(-50_000n);
   });
 });

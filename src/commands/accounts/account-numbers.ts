@@ -31,3 +31,4 @@ const CURRENCY_INDEX: Record<Currency, string> = { JOD: '1', USD: '2', EUR: '3' 
 /** The bank's own accounts use numbers starting with 9, never given to customers. */
 export const bankCashAccount = (c: Currency) => `90000000000${CURRENCY_INDEX[c]}`;
 export const bankFeesAccount = (c: Currency) => `90000000001${CURRENCY_INDEX[c]}`;
+export const bankFxAccount = (c: Currency) => `90000000002${CURRENCY_INDEX[c]}`;

@@ -1,6 +1,7 @@
 import type { AccountEvent } from '../../domain/accounts/events.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
+import { bankFxAccount } from '../accounts/account-numbers.js';
 import type { AggregateRepository, Decided } from '../shared/aggregate-repository.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';
@@ -9,13 +10,17 @@ import type { AccountState } from '../../domain/accounts/state.js';
 export type DebitData = Extract<AccountEvent, { type: 'AccountDebited' }>['data'];
 
 /** The ids of a transfer's events: a retry or the process manager writes the same ones. */
-export const transferEventId = (transferId: string, step: 'debit' | 'credit' | 'fee' | 'reversal') =>
+export type TransferStep = 'debit' | 'credit' | 'fee' | 'reversal' | 'fx-in' | 'fx-out';
+
+export const transferEventId = (transferId: string, step: TransferStep) =>
   deterministicId('transfer', transferId, step);
 
 export interface Settlement {
   credit: Decided<AccountState> | undefined;
   reversal: Decided<AccountState> | undefined;
   fee: Decided<AccountState> | undefined;
+  /** The two legs of the bank's FX position when the currencies differ. */
+  fx: Decided<AccountState>[];
   /** Position of the last event written or found. */
   position: bigint;
 }
@@ -23,8 +28,8 @@ export interface Settlement {
 const lastPosition = (d: Decided<AccountState> | undefined) => d?.result?.position ?? 0n;
 
 /**
- * Finishes what a recorded debit owes: the credit to the counterparty and the
- * fee to the bank, or, when the counterparty cannot take it, a reversal to the
+ * Finishes what a recorded debit owes: the credit to the counterparty, the
+ * fee to the bank and, across currencies, the bank's FX position legs; or, when the counterparty cannot take it, a reversal to the
  * sender. Every event has a deterministic id, so running this twice (the
  * request and the process manager racing) writes each once.
  */
@@ -54,7 +59,7 @@ export async function settleDebit(repo: AggregateRepository, ctx: CommandContext
       ctx,
       () => transferEventId(debit.transfer_id, 'reversal'),
     );
-    return { credit: undefined, reversal, fee: undefined, position: lastPosition(reversal) };
+    return { credit: undefined, reversal, fee: undefined, fx: [], position: lastPosition(reversal) };
   }
   let fee: Decided<AccountState> | undefined;
   if (BigInt(debit.fee) > 0n && debit.fee_account) {
@@ -66,6 +71,23 @@ export async function settleDebit(repo: AggregateRepository, ctx: CommandContext
       () => transferEventId(debit.transfer_id, 'fee'),
     );
   }
-  const positions = [lastPosition(credit), lastPosition(fee)];
-  return { credit, reversal: undefined, fee, position: positions.reduce((a, b) => (b > a ? b : a), 0n) };
+  const fx: Decided<AccountState>[] = [];
+  if (debit.fx) {
+    // The sender's currency enters the bank's position in it; the receiver's leaves its own.
+    const legs = [
+      { step: 'fx-in', currency: debit.fx.from, amount: BigInt(debit.amount) },
+      { step: 'fx-out', currency: debit.fx.to, amount: -BigInt(debit.credit_amount) },
+    ] as const;
+    for (const leg of legs) {
+      fx.push(await repo.execute(
+        accountAggregate,
+        accountStream(bankFxAccount(leg.currency)),
+        { type: 'PostFxPosition', transfer_id: debit.transfer_id, kind: debit.kind, amount: leg.amount },
+        ctx,
+        () => transferEventId(debit.transfer_id, leg.step),
+      ));
+    }
+  }
+  const positions = [lastPosition(credit), lastPosition(fee), ...fx.map(lastPosition)];
+  return { credit, reversal: undefined, fee, fx, position: positions.reduce((a, b) => (b > a ? b : a), 0n) };
 }

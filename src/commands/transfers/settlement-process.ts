@@ -7,8 +7,8 @@ import { settleDebit, transferEventId, type DebitData } from './settle.js';
 
 interface Pending {
   debit: RecordedEvent;
-  credited: boolean;
-  feePaid: boolean;
+  /** Event ids still to appear before the transfer counts as settled. */
+  awaiting: Set<string>;
 }
 
 export interface SettlementOptions {
@@ -89,17 +89,20 @@ export class SettlementProcess {
   private observe(event: RecordedEvent): void {
     if (event.type === 'AccountDebited') {
       const data = event.data as unknown as DebitData;
-      this.pending.set(data.transfer_id, { debit: event, credited: false, feePaid: BigInt(data.fee) === 0n });
+      const t = data.transfer_id;
+      const awaiting = new Set([transferEventId(t, 'credit')]);
+      if (BigInt(data.fee) > 0n) awaiting.add(transferEventId(t, 'fee'));
+      if (data.fx) for (const step of ['fx-in', 'fx-out'] as const) awaiting.add(transferEventId(t, step));
+      this.pending.set(t, { debit: event, awaiting });
       return;
     }
-    if (event.type !== 'AccountCredited' && event.type !== 'DebitReversed') return;
+    if (event.type !== 'AccountCredited' && event.type !== 'DebitReversed' && event.type !== 'FxPositionPosted') return;
     const transferId = String(event.data.transfer_id);
     const p = this.pending.get(transferId);
     if (!p) return;
-    if (event.event_id === transferEventId(transferId, 'reversal')) p.credited = p.feePaid = true;
-    else if (event.event_id === transferEventId(transferId, 'credit')) p.credited = true;
-    else if (event.event_id === transferEventId(transferId, 'fee')) p.feePaid = true;
-    if (p.credited && p.feePaid) this.pending.delete(transferId);
+    if (event.event_id === transferEventId(transferId, 'reversal')) p.awaiting.clear();
+    else p.awaiting.delete(event.event_id);
+    if (p.awaiting.size === 0) this.pending.delete(transferId);
   }
 
   private async settleOverdue(): Promise<void> {

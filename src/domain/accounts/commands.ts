@@ -26,6 +26,7 @@ export type AccountCommand =
       counterparty_account: string;
       fx: FxApplied | null;
     }
+  | { type: 'PostFxPosition'; transfer_id: string; kind: TransferKind; amount: bigint }
   | { type: 'ReverseDebit'; transfer_id: string; amount: bigint; reason: string }
   | { type: 'FreezeAccount'; reason: string }
   | { type: 'UnfreezeAccount'; reason: string };

@@ -110,6 +110,20 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
           balance_after: (state.balance + command.amount).toString(),
         },
       }];
+    case 'PostFxPosition':
+      // The bank's currency position moves either way; only its BankFx accounts take it.
+      mustExist(state);
+      if (state.type !== 'BankFx') throw new DomainError('not_fx_account', 'Only an FX position account takes FX postings.', 409);
+      if (command.amount === 0n) throw new DomainError('invalid_amount', 'An FX posting cannot be zero.', 400);
+      return [{
+        type: 'FxPositionPosted',
+        data: {
+          transfer_id: command.transfer_id,
+          kind: command.kind,
+          amount: command.amount.toString(),
+          balance_after: (state.balance + command.amount).toString(),
+        },
+      }];
     case 'ReverseDebit':
       // A reversal returns money already taken: allowed on a frozen account.
       mustExist(state);

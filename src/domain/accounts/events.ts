@@ -7,9 +7,12 @@ export type CustomerAccountType = (typeof ACCOUNT_TYPES)[number];
 /**
  * The bank's own accounts: `BankCash` is the other side of every deposit (it
  * goes negative as money enters, so all balances always sum to zero per
- * currency); `BankFees` collects fees; `Biller` receives bill payments.
+ * currency); `BankFees` collects fees; `BankFx` is the bank's position in a
+ * currency from conversions (a transfer from USD to JOD adds the USD to the USD
+ * position and takes the JOD from the JOD one, so each currency still sums to
+ * zero); `Biller` receives bill payments.
  */
-export const SYSTEM_ACCOUNT_TYPES = ['BankCash', 'BankFees', 'Biller'] as const;
+export const SYSTEM_ACCOUNT_TYPES = ['BankCash', 'BankFees', 'BankFx', 'Biller'] as const;
 export type SystemAccountType = (typeof SYSTEM_ACCOUNT_TYPES)[number];
 export type AccountType = CustomerAccountType | SystemAccountType;
 export type TransferKind = 'internal' | 'external' | 'bill' | 'deposit';
@@ -53,6 +56,7 @@ export type AccountEvent =
       fx: FxApplied | null;
       balance_after: string;
     }>
+  | DomainEvent<'FxPositionPosted', { transfer_id: string; kind: TransferKind; amount: string; balance_after: string }>
   | DomainEvent<'DebitReversed', { transfer_id: string; amount: string; reason: string; balance_after: string }>
   | DomainEvent<'AccountFrozen', { reason: string }>
   | DomainEvent<'AccountUnfrozen', { reason: string }>;

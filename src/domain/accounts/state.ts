@@ -44,6 +44,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     case 'AccountOpened':
       return { ...initialAccountState, exists: true, ...event.data, status: 'active', balance: 0n, reservations: {} };
     case 'FundsDeposited':
+    case 'FxPositionPosted':
     case 'AccountCredited':
     case 'DebitReversed':
       return { ...state, balance: BigInt(event.data.balance_after) };

@@ -993,7 +993,7 @@ export interface components {
             /** @enum {string} */
             kind: "internal" | "external" | "bill" | "deposit";
             /** @enum {string} */
-            direction: "debit" | "credit" | "reversal";
+            direction: "debit" | "credit" | "reversal" | "fx";
             /** @description Signed, in the account's currency; a debit includes its fee. */
             amount: string;
             fee: components["schemas"]["Amount"];

@@ -57,7 +57,7 @@ async function setStatus(tx: Queryable, schema: string, e: RecordedEvent, status
 
 export const accountsProjection: Projection = {
   name: 'accounts',
-  version: 1,
+  version: 2,
   tables: ['accounts', 'account_entries'],
   async setup(tx, schema) {
     await tx.query(`
@@ -113,6 +113,10 @@ export const accountsProjection: Projection = {
     async AccountCredited(tx, e, schema) {
       await setBalance(tx, schema, e);
       await entry(tx, schema, e, 'credit', BigInt(String(e.data.amount)), 0n);
+    },
+    async FxPositionPosted(tx, e, schema) {
+      await setBalance(tx, schema, e);
+      await entry(tx, schema, e, 'fx', BigInt(String(e.data.amount)), 0n);
     },
     async DebitReversed(tx, e, schema) {
       await setBalance(tx, schema, e);

@@ -69,6 +69,14 @@ describe('account decider', () => {
     expect(given(opened).when(debit(700n))).to.equal('insufficient_funds');
   });
 
+  it('posts FX positions only on the bank FX accounts, either way but never zero', () => {
+    const fx: AccountEvent = { type: 'AccountOpened', data: { account_number: '900000000021', owner_id: 'bank', type: 'BankFx', currency: 'JOD' } };
+    const out = given(fx).when({ type: 'PostFxPosition', transfer_id: 't', kind: 'external', amount: -1_410n });
+    expect((out as AccountEvent[])[0]!.data).to.include({ amount: '-1410', balance_after: '-1410' });
+    expect(given(fx).when({ type: 'PostFxPosition', transfer_id: 't', kind: 'external', amount: 0n })).to.equal('invalid_amount');
+    expect(given(opened).when({ type: 'PostFxPosition', transfer_id: 't', kind: 'external', amount: 5n })).to.equal('not_fx_account');
+  });
+
   it('refuses a fee without a fee account', () => {
     expect(given(opened, deposited(500n, 500n)).when({ ...debit(100n, 1n), fee_account: null } as AccountCommand)).to.equal('invalid_fee');
   });
