@@ -146,4 +146,14 @@ describe('business metrics projection (PostgreSQL)', function () {
     const totals = await cumulativeAt(bench.db, 'new_users', ['2026-01-03', '2026-01-04', '2026-03-01']);
     expect(Object.fromEntries(totals)).to.deep.equal({ '2026-01-03': 0, '2026-01-04': 3, '2026-03-01': 3 });
   });
+
+  it('rebuilds from position 0 to the same tables', async () => {
+    const dump = async () =>
+      Promise.all(businessProjection.tables.map((t) => bench.db.query(`select * from rm.${t} t order by t::text`)));
+    const before = await dump();
+    expect(before.every((rows) => rows.length > 0)).to.equal(true);
+    await bench.db.query('delete from rm.business_money; delete from rm.business_active');
+    await bench.runtime.rebuild('business');
+    expect(await dump()).to.deep.equal(before);
+  });
 });
