@@ -138,6 +138,9 @@ describe('rebuilding every projection from position 0 gives the live tables back
     const rebuilt = await dumpAll(db, runtime);
     expect(Object.keys(rebuilt)).to.deep.equal(Object.keys(live));
     for (const table of Object.keys(live)) {
+      const gone = live[table]!.filter((r) => !rebuilt[table]!.includes(r));
+      const added = rebuilt[table]!.filter((r) => !live[table]!.includes(r));
+      if (gone.length + added.length > 0) console.error(`${table}: live only ${JSON.stringify(gone.slice(0, 3))}\nrebuilt only ${JSON.stringify(added.slice(0, 3))}`);
       expect(rebuilt[table], `${table} differs after the rebuild`).to.deep.equal(live[table]);
     }
     const status = await runtime.status();
