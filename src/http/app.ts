@@ -9,6 +9,7 @@ import { ipBlacklist } from './middleware/ip-blacklist.js';
 import { minPosition } from './middleware/min-position.js';
 import { rateLimits } from './middleware/rate-limits.js';
 import { cors, securityHeaders } from './middleware/security-headers.js';
+import { rejectUnsafeText } from './middleware/unsafe-text.js';
 import { stripTrailingSlash } from './middleware/trailing-slash.js';
 import { requestValidator } from './openapi/request-validator.js';
 import { axesRoutes } from './routes/axes.js';
@@ -23,7 +24,8 @@ const BODY_LIMIT = '16kb';
  * Middleware order: cheap refusals first, expensive work last.
  * headers and CORS → client IP → blacklisted IP (403) → logging → API key (403)
  * → docs and /health → authentication (headers only) → per-user / per-IP rate
- * limit (before the body is read) → JSON body (16 kB, 413 beyond) → contract
+ * limit (before the body is read) → JSON body (16 kB, 413 beyond; NUL or broken
+ * surrogates 400) → contract
  * validation → login and password-reset limits (before argon2) → min_position
  * → routes → 404 → problem+json errors.
  */
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(authenticate(deps.authenticator));
   app.use(limits.general);
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(rejectUnsafeText);
   app.use(requestValidator(deps.openapi));
   app.post('/auth/jwt/create', limits.login);
   app.post('/auth/users/reset_password', limits.passwordReset);
