@@ -2,6 +2,7 @@ import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { Db, Queryable } from '../../infra/db.js';
 import { insertCheckpoint, lockCheckpoints, moveCheckpoint } from './checkpoints.js';
 import { buildSchema, LIVE_SCHEMA, type Projection } from './projection.js';
+import { batchingQueryable } from './statement-batcher.js';
 
 export interface RebuildProgress {
   position: bigint;
@@ -12,6 +13,13 @@ export interface RebuildProgress {
 export interface RebuildOptions {
   batchSize: number;
   onProgress?: (progress: RebuildProgress) => void;
+  /**
+   * Sends the build's writes many statements per round trip (statement-batcher.ts):
+   * about 5x faster for row-at-a-time projections. Off by default: with it on, the
+   * runtime test that rebuilds while events keep coming failed about 1 run in 10
+   * (a stream's counts behind after waitForPosition), not yet explained.
+   */
+  batchStatements?: boolean;
   /** Checked between batches; a stopped rebuild leaves the live tables untouched. */
   shouldStop?: () => boolean;
 }
@@ -59,12 +67,23 @@ export async function rebuildProjection(
   const progress: RebuildProgress = { position: 0n, target: await store.headPosition(), events: 0 };
   await recordRebuild(db, projection.name, 'running', progress);
   try {
+    const read = (from: bigint) => store.readAll({ fromPosition: from, max: options.batchSize });
+    let next: Promise<RecordedEvent[]> | undefined;
     for (;;) {
       if (options.shouldStop?.()) throw new RebuildStopped(`rebuild of ${projection.name} stopped`);
-      const batch = await store.readAll({ fromPosition: progress.position, max: options.batchSize });
+      const batch = await (next ?? read(progress.position));
+      next = undefined;
       if (batch.length > 0) {
+        // Read the next batch while this one is applied.
+        if (batch.length === options.batchSize) {
+          next = read(batch[batch.length - 1]!.position);
+          next.catch(() => undefined);
+        }
         await db.transaction(async (tx) => {
-          await projection.apply(tx, batch, schema);
+          if (!options.batchStatements) return projection.apply(tx, batch, schema);
+          const batched = batchingQueryable(tx);
+          await projection.apply(batched, batch, schema);
+          await batched.flush();
         });
         progress.position = batch[batch.length - 1]!.position;
         progress.events += batch.length;
