@@ -1,0 +1,220 @@
+/**
+ * Internal transfers per second through the real HTTP service (its own
+ * process, PostgreSQL event store) at 32 keep-alive connections, beside a
+ * pgbench-style bare `pg` workload (per transaction: 1 UPDATE + 2 INSERTs) at
+ * 32 clients, in the same run; then an open-loop run at half the measured
+ * transfer rate for p50/p99 latency (measured from each request's scheduled
+ * start, so a stall is not hidden).
+ *
+ *   npx tsx bench/transfers.ts [--json]
+ *
+ * Env: BENCH_SECONDS (measured seconds per closed-loop run, default 10; 2 s
+ * warm-up), BENCH_OPEN_SECONDS (open-loop run, default 10), BENCH_CONNECTIONS
+ * (default 32), TEST_DATABASE_URL / BENCH_DATABASE_URL (admin URL).
+ * Targets: transfers/s ≥ 0.25 × bare tx/s; p99 < 50 ms at half load.
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { startService, type RunningService } from '../tests/helpers/service.js';
+import { createStaff, login, registerUser } from '../tests/helpers/users.js';
+import { freshBenchDatabase, serverInfo } from './lib/db.js';
+import { runClosedLoop, type Operation } from './lib/load.js';
+import { SampleBuffer, summarize } from './lib/stats.js';
+import { fmtInt, fmtMs, fmtRatio, printTable } from './lib/table.js';
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return n;
+}
+
+const SECONDS = positiveInt('BENCH_SECONDS', 10);
+const OPEN_SECONDS = positiveInt('BENCH_OPEN_SECONDS', 10);
+const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 32);
+const WARMUP_MS = 2000;
+const USERS = 8;
+const JSON_OUT = process.argv.includes('--json');
+
+/** A tiny keep-alive JSON client (fetch adds overhead that is not the service's). */
+class Client {
+  private readonly agent: http.Agent;
+  private readonly url: URL;
+  constructor(base: string, sockets: number) {
+    this.url = new URL(base);
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+  }
+  post(path: string, body: unknown, token: string): Promise<{ status: number; body: string }> {
+    const payload = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: this.url.hostname,
+          port: this.url.port,
+          path,
+          method: 'POST',
+          agent: this.agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+interface Pair {
+  token: string;
+  from: string;
+  to: string;
+}
+
+async function setUp(svc: RunningService, pairs: number): Promise<Pair[]> {
+  const staff = await createStaff(svc, 'bench-staff@example.com');
+  const tokens: string[] = [];
+  for (let u = 0; u < USERS; u++) {
+    const email = `bench-${u}@example.com`;
+    await registerUser(svc, email);
+    tokens.push((await login(svc, email)).access);
+  }
+  const out: Pair[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const token = tokens[i % USERS]!;
+    const open = async () => {
+      const res = await svc.api.post('/accounts/', {}, { token });
+      if (res.status !== 201) throw new Error(`open account: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.account_number as string;
+    };
+    const from = await open();
+    const to = await open();
+    const dep = await svc.api.post(`/admin/accounts/${from}/deposit/`, { amount: '100000.000' }, { token: staff.access });
+    if (dep.status !== 201) throw new Error(`deposit: ${dep.status} ${JSON.stringify(dep.body)}`);
+    out.push({ token, from, to });
+  }
+  return out;
+}
+
+function transferOp(client: Client, pair: Pair): Operation {
+  return async () => {
+    const res = await client.post('/transfers/internal', { sender_account: pair.from, receiver_account: pair.to, amount: '0.001' }, pair.token);
+    if (res.status !== 201) throw new Error(`transfer: ${res.status} ${res.body}`);
+  };
+}
+
+const BARE_SCHEMA = `
+  create table pgb_accounts (aid int primary key, bid int not null, abalance bigint not null, filler char(84));
+  create table pgb_history (tid int, bid int, aid int, delta bigint, mtime timestamptz, filler char(22));
+  create table pgb_ledger (aid int, delta bigint, balance_after bigint, mtime timestamptz);
+  insert into pgb_accounts select g, 1, 0, '' from generate_series(1, 100000) g;`;
+
+/** pgbench-style: one short transaction per operation, 1 UPDATE + 2 INSERTs, one connection per worker. */
+async function bareWorker(pool: pg.Pool, held: pg.PoolClient[]): Promise<Operation> {
+  const client = await pool.connect();
+  held.push(client);
+  return async () => {
+    const aid = 1 + Math.floor(Math.random() * 100_000);
+    const delta = Math.floor(Math.random() * 10_000) - 5_000;
+    await client.query('begin');
+    try {
+      const r = await client.query<{ abalance: string }>('update pgb_accounts set abalance = abalance + $1 where aid = $2 returning abalance', [delta, aid]);
+      await client.query('insert into pgb_history (tid, bid, aid, delta, mtime) values ($1, 1, $2, $3, now())', [aid % 10, aid, delta]);
+      await client.query('insert into pgb_ledger (aid, delta, balance_after, mtime) values ($1, $2, $3, now())', [aid, delta, r.rows[0]!.abalance]);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    }
+  };
+}
+
+/** Requests started at a fixed rate regardless of completions; latency from each scheduled start. */
+async function openLoop(ratePerSec: number, seconds: number, op: (i: number) => Promise<void>): Promise<{ sent: number; errors: number; samples: SampleBuffer }> {
+  const samples = new SampleBuffer();
+  const total = Math.floor(ratePerSec * seconds);
+  const interval = 1000 / ratePerSec;
+  const start = performance.now();
+  let errors = 0;
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(op(i).then(
+      () => samples.push(performance.now() - due),
+      () => {
+        errors++;
+      },
+    ));
+  }
+  await Promise.all(inflight);
+  return { sent: total, errors, samples };
+}
+
+const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+async function main(): Promise<void> {
+  progress('starting the service');
+  const svc = await startService({ LOG_LEVEL: 'error' });
+  const bare = await freshBenchDatabase('transfers_bare');
+  const client = new Client(svc.baseUrl, CONNECTIONS * 2);
+  try {
+    const info = await serverInfo(svc.databaseUrl);
+    const pairs = await setUp(svc, CONNECTIONS);
+    progress(`set up ${pairs.length} account pairs`);
+
+    const pool = new pg.Pool({ connectionString: bare.url, max: CONNECTIONS });
+    await pool.query(BARE_SCHEMA);
+    const held: pg.PoolClient[] = [];
+    const bareResult = await runClosedLoop({ workers: CONNECTIONS, durationMs: SECONDS * 1000, warmupMs: WARMUP_MS, makeWorker: () => bareWorker(pool, held) });
+    for (const c of held) c.release();
+    await pool.end();
+    progress(`bare: ${fmtInt(bareResult.opsPerSec)} tx/s`);
+
+    const http32 = await runClosedLoop({
+      workers: CONNECTIONS,
+      durationMs: SECONDS * 1000,
+      warmupMs: WARMUP_MS,
+      makeWorker: (i) => transferOp(client, pairs[i]!),
+    });
+
+    progress(`http: ${fmtInt(http32.opsPerSec)} transfers/s`);
+    const halfRate = Math.max(1, http32.opsPerSec / 2);
+    const ops = pairs.map((p) => transferOp(client, p));
+    const open = await openLoop(halfRate, OPEN_SECONDS, (i) => ops[i % ops.length]!());
+    const openLatency = summarize(open.samples.values());
+
+    const ratio = http32.opsPerSec / bareResult.opsPerSec;
+    console.log(`PostgreSQL ${info.version} (synchronous_commit=${info.synchronous_commit}, fsync=${info.fsync}); ${CONNECTIONS} connections; ${SECONDS} s per closed-loop run`);
+    printTable(
+      [{ header: 'workload', align: 'left' }, { header: 'ops/s' }, { header: 'p50 ms' }, { header: 'p99 ms' }, { header: 'errors' }],
+      [
+        ['bare pg tx (1 UPDATE + 2 INSERT), closed loop', fmtInt(bareResult.opsPerSec), fmtMs(bareResult.latency.p50), fmtMs(bareResult.latency.p99), String(bareResult.errors)],
+        ['POST /transfers/internal, closed loop', fmtInt(http32.opsPerSec), fmtMs(http32.latency.p50), fmtMs(http32.latency.p99), String(http32.errors)],
+        [`POST /transfers/internal, open loop at ${fmtInt(halfRate)}/s`, fmtInt(open.samples.length / OPEN_SECONDS), fmtMs(openLatency.p50), fmtMs(openLatency.p99), String(open.errors)],
+      ],
+    );
+    console.log(`\ntransfers/s ÷ bare tx/s = ${fmtRatio(ratio)} (target ≥ 0.25: ${ratio >= 0.25 ? 'met' : 'NOT met'})`);
+    console.log(`p99 at half load = ${fmtMs(openLatency.p99)} ms (target < 50 ms: ${openLatency.p99 < 50 ? 'met' : 'NOT met'})`);
+    if (JSON_OUT) {
+      console.log(JSON.stringify({ bare_tps: bareResult.opsPerSec, transfers_per_s: http32.opsPerSec, ratio, half_rate: halfRate, open_loop: openLatency, closed_loop: http32.latency, errors: open.errors }));
+    }
+  } finally {
+    client.close();
+    await svc.stop();
+    await bare.drop();
+  }
+}
+
+await main();
+process.exit(0);
