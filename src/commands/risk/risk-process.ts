@@ -9,6 +9,7 @@ import type { Logger } from '../../infra/logger.js';
 import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import { systemContext } from '../shared/command-context.js';
+import { FollowerLoop } from '../shared/follower-loop.js';
 import { idsFrom } from '../shared/ids.js';
 import { incidentIdFor, raiseIncident } from './incident-aggregate.js';
 import { factOf } from './risk-facts.js';
@@ -30,9 +31,9 @@ const NAME = 'risk';
  */
 export class RiskProcess {
   private memory: RiskMemory = emptyMemory();
-  private stopped = false;
-  private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: FollowerLoop;
+  /** Undefined until loaded from the checkpoint, and again after a failure. */
+  private readFrom: bigint | undefined;
   raisedHere = 0;
 
   constructor(
@@ -42,7 +43,10 @@ export class RiskProcess {
     private readonly config: RiskConfig,
     private readonly logger: Logger,
     private readonly options: RiskProcessOptions = { batchSize: 500, idleMs: 100 },
-  ) {}
+  ) {
+    // After a failure, resume from what was saved: memory and position move together.
+    this.loop = new FollowerLoop('risk process', logger, options.idleMs, () => this.step(), () => (this.readFrom = undefined));
+  }
 
   static async migrate(db: Db): Promise<void> {
     await db.query(`
@@ -60,41 +64,28 @@ export class RiskProcess {
   }
 
   start(): void {
-    this.running ??= this.loop();
+    this.loop.start();
   }
 
   /** Wakes the loop early (after an append in this process). */
   nudge(): void {
-    this.wake?.();
+    this.loop.nudge();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.running;
+    await this.loop.stop();
   }
 
-  private async loop(): Promise<void> {
-    let readFrom = await this.load();
-    let backoff = 100;
-    while (!this.stopped) {
-      try {
-        const batch = await this.store.readAll({ fromPosition: readFrom, max: this.options.batchSize });
-        for (const event of batch) await this.handle(event);
-        if (batch.length > 0) {
-          readFrom = batch[batch.length - 1]!.position;
-          await this.save(readFrom, batch[batch.length - 1]!);
-        }
-        backoff = 100;
-        if (batch.length < this.options.batchSize) await this.sleep(this.options.idleMs);
-      } catch (error) {
-        this.logger.warn({ err: error, backoff_ms: backoff }, 'risk process failed; retrying from its checkpoint');
-        // Resume from what was saved: memory and position move together.
-        readFrom = await this.load().catch(() => readFrom);
-        await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, 10_000);
-      }
+  private async step(): Promise<boolean> {
+    this.readFrom ??= await this.load();
+    const batch = await this.store.readAll({ fromPosition: this.readFrom, max: this.options.batchSize });
+    for (const event of batch) await this.handle(event);
+    if (batch.length > 0) {
+      const last = batch[batch.length - 1]!;
+      await this.save(last.position, last);
+      this.readFrom = last.position;
     }
+    return batch.length === this.options.batchSize;
   }
 
   private async handle(event: RecordedEvent): Promise<void> {
@@ -149,18 +140,5 @@ export class RiskProcess {
        on conflict (name) do update set position = excluded.position, updated_at = now()`,
       [NAME, position.toString(), JSON.stringify(this.memory)],
     );
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import { systemContext } from '../shared/command-context.js';
+import { FollowerLoop } from '../shared/follower-loop.js';
 import { settleDebit, transferEventId, type DebitData } from './settle.js';
 
 interface Pending {
@@ -28,9 +29,9 @@ const NAME = 'settlement';
  */
 export class SettlementProcess {
   private readonly pending = new Map<string, Pending>();
-  private stopped = false;
-  private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: FollowerLoop;
+  /** Read position and last saved checkpoint; undefined until loaded (and after a failure). */
+  private cursor: { readFrom: bigint; saved: bigint } | undefined;
   settledHere = 0;
 
   constructor(
@@ -39,7 +40,13 @@ export class SettlementProcess {
     private readonly repo: AggregateRepository,
     private readonly logger: Logger,
     private readonly options: SettlementOptions = { graceMs: 2_000, batchSize: 500, idleMs: 100 },
-  ) {}
+  ) {
+    this.loop = new FollowerLoop('settlement process', logger, options.idleMs, () => this.step(), () => {
+      // Start again from the saved checkpoint, re-learning what is pending.
+      this.cursor = undefined;
+      this.pending.clear();
+    });
+  }
 
   static async migrate(db: Db): Promise<void> {
     await db.query(`
@@ -52,38 +59,28 @@ export class SettlementProcess {
   }
 
   start(): void {
-    this.running ??= this.loop();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.running;
+    await this.loop.stop();
   }
 
-  private async loop(): Promise<void> {
-    let readFrom = await this.loadCheckpoint();
-    let saved = readFrom;
-    let backoff = 100;
-    while (!this.stopped) {
-      try {
-        const batch = await this.store.readAll({ fromPosition: readFrom, max: this.options.batchSize });
-        for (const event of batch) this.observe(event);
-        if (batch.length > 0) readFrom = batch[batch.length - 1]!.position;
-        await this.settleOverdue();
-        const checkpoint = this.checkpoint(readFrom);
-        if (checkpoint !== saved) {
-          await this.saveCheckpoint(checkpoint);
-          saved = checkpoint;
-        }
-        backoff = 100;
-        if (batch.length < this.options.batchSize) await this.sleep(this.options.idleMs);
-      } catch (error) {
-        this.logger.warn({ err: error, backoff_ms: backoff }, 'settlement process failed; retrying');
-        await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, 10_000);
-      }
+  private async step(): Promise<boolean> {
+    if (!this.cursor) {
+      const at = await this.loadCheckpoint();
+      this.cursor = { readFrom: at, saved: at };
     }
+    const batch = await this.store.readAll({ fromPosition: this.cursor.readFrom, max: this.options.batchSize });
+    for (const event of batch) this.observe(event);
+    if (batch.length > 0) this.cursor.readFrom = batch[batch.length - 1]!.position;
+    await this.settleOverdue();
+    const checkpoint = this.checkpoint(this.cursor.readFrom);
+    if (checkpoint !== this.cursor.saved) {
+      await this.saveCheckpoint(checkpoint);
+      this.cursor.saved = checkpoint;
+    }
+    return batch.length === this.options.batchSize;
   }
 
   private observe(event: RecordedEvent): void {
@@ -136,18 +133,5 @@ export class SettlementProcess {
        on conflict (name) do update set position = excluded.position, updated_at = now()`,
       [NAME, position.toString()],
     );
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

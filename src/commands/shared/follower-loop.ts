@@ -1,0 +1,70 @@
+import type { Logger } from '../../infra/logger.js';
+
+export interface FollowerStep {
+  /** One round of work; resolves true when more is waiting (run again at once). */
+  (): Promise<boolean>;
+}
+
+/**
+ * The loop of a process that follows `$all` (settlement, risk): runs `step`
+ * until stopped, sleeps `idleMs` when caught up (a nudge wakes it sooner), and
+ * backs off exponentially after a failure, calling `recover` first so the next
+ * step starts again from what was saved.
+ */
+export class FollowerLoop {
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly logger: Logger,
+    private readonly idleMs: number,
+    private readonly step: FollowerStep,
+    private readonly recover: () => void = () => undefined,
+  ) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        const more = await this.step();
+        backoff = 100;
+        if (!more) await this.sleep(this.idleMs);
+      } catch (error) {
+        this.logger.warn({ err: error, backoff_ms: backoff }, `${this.name} failed; retrying from its checkpoint`);
+        this.recover();
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
