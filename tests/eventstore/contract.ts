@@ -330,6 +330,17 @@ export function describeEventStoreContract(name: string, open: () => Promise<Ope
         expect(next.next_revision).to.equal(3n);
       });
 
+      it('a retry decided anew reports the stored payload and hashes, not its own', async () => {
+        const s = streamName('idem');
+        const stored = newEvents(2);
+        const first = await store.append(s, stored, 'no_stream');
+        const redecided = stored.map((e) => ({ ...e, data: { ...e.data, balance_after: 'changed' } }));
+        const again = await store.append(s, redecided, 'any');
+        expect(again.duplicate).to.equal(true);
+        expect(again.events.map((e) => e.data)).to.deep.equal(stored.map((e) => e.data));
+        expect(again.events.map((e) => e.hash)).to.deep.equal(first.events.map((e) => e.hash));
+      });
+
       it('re-appending the tail of a stream is a duplicate too', async () => {
         const s = streamName('idem');
         const a = newEvents(2);

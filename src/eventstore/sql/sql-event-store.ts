@@ -114,8 +114,14 @@ export class SqlEventStore implements EventStore {
           ? await this.batcher.submit(stream, expectedText(expected), payload)
           : await this.callAppend(stream, expectedText(expected), payload);
         const result = this.toAppendResult(stream, events, rows);
-        if (!result.duplicate) this.wake();
-        return result;
+        if (!result.duplicate) {
+          this.wake();
+          return result;
+        }
+        // A retry: report what is stored (its payload may differ from the re-decided one).
+        const first = result.events[0]!.revision;
+        const stored = await this.readStream(stream, { from: first, max: events.length });
+        return { ...result, events: stored };
       } catch (error) {
         const state = sqlState(error);
         if (state === 'ES001') {
