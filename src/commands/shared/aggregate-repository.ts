@@ -43,8 +43,15 @@ export class AggregateRepository {
     private readonly snapshots: SnapshotStore,
   ) {}
 
-  async load<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, stream: string): Promise<Loaded<S>> {
+  /**
+   * The aggregate's state. Fresh by default (cache or snapshot, then the
+   * stream's tail). `{ cached: true }` returns a remembered state without
+   * reading, for facts that never change (owner, currency) or checks that the
+   * append's expected revision verifies anyway.
+   */
+  async load<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, stream: string, options: { cached?: boolean } = {}): Promise<Loaded<S>> {
     let base = this.cache.get(stream) as Loaded<S> | undefined;
+    if (base && options.cached) return base;
     if (!base) {
       const snap = await this.snapshots.load<S>(stream, type.snapshotVersion);
       base = snap ? { state: snap.state, revision: snap.revision } : { state: type.decider.initialState, revision: -1n };
@@ -75,10 +82,27 @@ export class AggregateRepository {
     ids: EventIds,
   ): Promise<Decided<S>> {
     for (let attempt = 0; ; attempt++) {
-      const { state, revision } = await this.load(type, stream);
+      // First try on the remembered state: the expected revision proves it current, and a
+      // conflict (or a refusal that a newer state might not give) reloads it.
+      const optimistic = attempt === 0 && this.cache.has(stream);
+      const { state, revision } = await this.load(type, stream, { cached: optimistic });
       const cmd = typeof command === 'function' ? (command as (s: S) => C)(state) : command;
-      const events = type.decider.decide(cmd, state);
-      if (events.length === 0) return { state, revision, result: undefined, events: [] };
+      let events: E[];
+      try {
+        events = type.decider.decide(cmd, state);
+      } catch (error) {
+        if (!optimistic) throw error;
+        this.cache.delete(stream);
+        continue;
+      }
+      if (events.length === 0) {
+        // "Nothing to do" must come from the current state, not a remembered one.
+        if (optimistic) {
+          this.cache.delete(stream);
+          continue;
+        }
+        return { state, revision, result: undefined, events: [] };
+      }
       try {
         const result = await this.store.append(
           stream,

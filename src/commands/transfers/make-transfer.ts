@@ -51,8 +51,11 @@ export async function makeTransfer(
   cmd: MakeTransfer,
   sendCode: SendCode,
 ): Promise<CompletedTransfer | PendingTransfer> {
+  // The sender's remembered state is enough: its owner and currency never change, and its
+  // status and balance are proved by the debit's expected revision. The receiver is read
+  // fresh, since nothing written later re-checks its freeze.
   const [{ state: sender }, { state: receiver }] = await Promise.all([
-    repo.load(accountAggregate, accountStream(cmd.sender_account)),
+    repo.load(accountAggregate, accountStream(cmd.sender_account), { cached: true }),
     repo.load(accountAggregate, accountStream(cmd.receiver_account)),
   ]);
   checkParties(cmd.kind, cmd.owner_id, sender, receiver);
