@@ -51,6 +51,11 @@ export function postgresDb(connectionString: string, max = 20): Db & { pool: pg.
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A held client has no pool listener: a server restart must fail the transaction, not end the process.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await work(queryable(async (text, params) => (await client.query(text, params)).rows));
@@ -62,6 +67,7 @@ export function postgresDb(connectionString: string, max = 20): Db & { pool: pg.
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

@@ -19,6 +19,12 @@ export class PgExecutor implements SqlExecutor {
   async withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: without this, a server restart
+    // while it is held is an unhandled 'error' event that ends the process.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       return await work({
         query: async <R>(text: string, params?: unknown[], name?: string) => {
@@ -32,6 +38,7 @@ export class PgExecutor implements SqlExecutor {
         },
       });
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
