@@ -110,7 +110,7 @@ export async function injectFaults(cluster: Cluster, w: Workload, plan: readonly
       case 'api-pause':
       case 'projector-pause': {
         const p = f.kind === 'api-pause' ? cluster.apiProcess : cluster.projector;
-        p.pause();
+        await p.pause();
         await sleep(f.holdMs);
         p.resume();
         rec.restartMs = Date.now() - t0;

@@ -29,6 +29,7 @@ export interface ScenarioResult {
   workload: Workload;
   report: LedgerReport;
   replays: Check;
+  survived: Check;
   violations: number;
   lines: string[];
 }
@@ -52,6 +53,8 @@ export async function settle(url: string, graceMs: number, timeoutMs: number): P
 export async function runScenario(cluster: Cluster, o: ScenarioOptions): Promise<ScenarioResult> {
   const log = o.log;
   const w = new Workload(cluster, { seed: o.seed, accounts: o.accounts, clients: o.clients, openingDeposit: 2000, requestTimeoutMs: 15_000, log });
+  cluster.apiProcess.supervise = true;
+  cluster.projector.supervise = true;
   const s0 = Date.now();
   await w.setup();
   await w.openingDeposits();
@@ -70,6 +73,8 @@ export async function runScenario(cluster: Cluster, o: ScenarioOptions): Promise
   log(`  settled at position ${head} in ${Date.now() - s1} ms; ${cluster.settledByProcessManager()} transfers finished by the settlement process`);
 
   const replays = await checkReplays(w, o.replaySample);
+  const exits = [...cluster.apiProcess.unexpectedExits, ...cluster.projector.unexpectedExits];
+  const survived: Check = { name: 'no process exited by itself (the supervisor restarted it)', violations: exits.map((x) => x.slice(0, 1500)), detail: `api started ${cluster.apiProcess.starts}×, projector ${cluster.projector.starts}×` };
   const report = await checkLedger(cluster.databaseUrl, w, { rebuild: o.rebuild, log });
 
   // Figures.
@@ -92,10 +97,10 @@ export async function runScenario(cluster: Cluster, o: ScenarioOptions): Promise
   lines.push(`throughput: before the first fault ${before.toFixed(1)} acks/s, after the last recovery ${Number.isNaN(after) ? 'n/a (no time left)' : after.toFixed(1)} acks/s${Number.isNaN(after) ? '' : ` (ratio ${(after / before).toFixed(2)})`}`);
   lines.push(`acks per second: ${w.timeline(0, ran.loadEndMs)}`);
   for (const [k, v] of Object.entries(report.figures)) lines.push(`${k}: ${v}`);
-  lines.push(...formatChecks([...report.checks, replays]));
-  const violations = report.violations + replays.violations.length;
+  lines.push(...formatChecks([...report.checks, replays, survived]));
+  const violations = report.violations + replays.violations.length + survived.violations.length;
   lines.push(`invariant violations: ${violations}`);
-  return { workload: w, report, replays, violations, lines };
+  return { workload: w, report, replays, survived, violations, lines };
 }
 
 function count2(w: Workload, kind: string): number {

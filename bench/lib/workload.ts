@@ -110,6 +110,11 @@ export interface WorkloadOptions {
   log: (line: string) => void;
 }
 
+/** The id an acknowledgement names: deposit_id, transfer.id or (bill) id. */
+export function effectIdOf(body: any): string {
+  return String(body?.deposit_id ?? body?.transfer?.id ?? body?.id ?? '');
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const BILL_REFERENCES: Record<string, string> = {
@@ -286,7 +291,7 @@ export class Workload {
     if (status >= 200 && status < 300) {
       c.state = 'acked';
       c.ackBody = body;
-      c.effectId = String(body.deposit_id ?? body.id ?? '');
+      c.effectId = effectIdOf(body);
       c.ackedAt = this.now();
       this.acks.push(c.ackedAt);
       return;

@@ -7,7 +7,7 @@
  * immediate mode. A `Cluster` is a `RunningService`, so the user helpers work on it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -42,6 +42,12 @@ export class ManagedProcess {
   matches = 0;
   starts = 0;
   paused = false;
+  /** Exits the harness did not cause (a crash of the process itself), with the output just before. */
+  readonly unexpectedExits: string[] = [];
+  private expectingExit = false;
+  /** Restart the process when it exits by itself, as a supervisor (systemd, Kubernetes) would. */
+  supervise = false;
+  private restarting: Promise<void> | undefined;
 
   constructor(
     readonly name: string,
@@ -51,6 +57,8 @@ export class ManagedProcess {
     private readonly ready: (output: string) => Promise<boolean>,
     private readonly readyTimeoutMs = 60_000,
     private readonly countPattern?: RegExp,
+    /** Every line of output is also appended here when set. */
+    readonly logFile?: string,
   ) {}
 
   get pid(): number | undefined {
@@ -67,6 +75,7 @@ export class ManagedProcess {
 
   private append(text: string): void {
     if (this.countPattern) for (const line of text.split('\n')) if (this.countPattern.test(line)) this.matches++;
+    if (this.logFile) appendFileSync(this.logFile, text);
     this.log += text;
     if (this.log.length > LOG_CAP) this.log = this.log.slice(-LOG_CAP / 2);
     if (this.current.length < LOG_CAP) this.current += text;
@@ -77,12 +86,31 @@ export class ManagedProcess {
     if (this.running) throw new Error(`${this.name} is already running`);
     const child = spawn(process.execPath, ['--import', 'tsx', this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    this.expectingExit = false;
+    child.once('exit', (code, signal) => {
+      if (this.expectingExit || this.starting) return;
+      this.unexpectedExits.push(`${this.name} exited by itself (${code ?? signal}):\n${this.current.slice(-3000)}`);
+      if (this.supervise) this.restarting = this.superviseRestart().finally(() => (this.restarting = undefined));
+    });
     this.current = '';
     this.paused = false;
     this.starts++;
     child.stdout?.on('data', (d: Buffer) => this.append(d.toString()));
     child.stderr?.on('data', (d: Buffer) => this.append(d.toString()));
     const deadline = Date.now() + this.readyTimeoutMs;
+    this.starting = true;
+    try {
+      await this.waitReady(child, deadline);
+    } finally {
+      this.starting = false;
+    }
+    // It may have died between the last check and now.
+    if (!this.running) throw new Error(`${this.name} exited right after it was ready:\n${this.current.slice(-4000)}`);
+  }
+
+  private starting = false;
+
+  private async waitReady(child: ChildProcess, deadline: number): Promise<void> {
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`${this.name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${this.log.slice(-4000)}`);
@@ -101,15 +129,40 @@ export class ManagedProcess {
     });
   }
 
+  /** Starts the process again, every 500 ms for up to a minute, until it comes up (a start while PostgreSQL is down fails). */
+  private async superviseRestart(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    let failures = 0;
+    while (!this.running && !this.expectingExit) {
+      await sleep(500);
+      try {
+        await this.start();
+      } catch (e) {
+        failures++;
+        if (Date.now() > deadline) {
+          this.unexpectedExits.push(`${this.name}: the supervisor gave up after ${failures} failed starts: ${String(e).slice(0, 500)}`);
+          return;
+        }
+      }
+    }
+    if (failures > 0) this.failedStarts += failures;
+  }
+
+  /** Starts by the supervisor that failed (the process exited before it was ready). */
+  failedStarts = 0;
+
   /** kill -9, no cleanup. */
   async kill(): Promise<void> {
+    await this.restarting;
+    this.expectingExit = true;
     this.child?.kill('SIGKILL');
     this.paused = false;
     await this.exited();
   }
 
-  pause(): void {
-    if (!this.running) throw new Error(`${this.name} is not running`);
+  async pause(): Promise<void> {
+    await this.restarting;
+    if (!this.running) throw new Error(`${this.name} is not running: ${this.unexpectedExits.join('\n') || 'never started'}`);
     this.child!.kill('SIGSTOP');
     this.paused = true;
   }
@@ -121,6 +174,8 @@ export class ManagedProcess {
 
   /** SIGTERM (after SIGCONT if paused), SIGKILL if it does not leave within `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
+    await this.restarting;
+    this.expectingExit = true;
     if (!this.running) return;
     this.resume();
     this.child!.kill('SIGTERM');
@@ -133,8 +188,8 @@ export class ManagedProcess {
 export interface ClusterOptions {
   /** Extra environment for both processes. */
   env?: Record<string, string>;
-  /** Projector log level; `info` lets the cluster count settlements done by the process manager. */
-  projectorLogLevel?: string;
+  /** Folder for api.log and projector.log (every line of output). */
+  logDir?: string;
 }
 
 export interface Cluster extends RunningService {
@@ -169,14 +224,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     PROJECTOR_IN_PROCESS: 'false',
     ...options.env,
   };
-  const apiProcess = new ManagedProcess('api', 'src/main.ts', env, async () => (await fetch(`${baseUrl}/health`)).ok);
+  const file = (name: string) => (options.logDir ? `${options.logDir}/${name}.log` : undefined);
+  const apiProcess = new ManagedProcess('api', 'src/main.ts', env, async () => (await fetch(`${baseUrl}/health`)).ok, 60_000, undefined, file('api'));
   const projector = new ManagedProcess(
     'projector',
     'src/projections/main.ts',
-    { ...env, LOG_LEVEL: options.projectorLogLevel ?? 'info' },
+    { ...env, LOG_LEVEL: 'info' },
     async (output) => output.includes('projector running'),
     60_000,
     /settled a transfer left half-done/,
+    file('projector'),
   );
 
   // The API migrates and creates the system accounts; the projector follows.
