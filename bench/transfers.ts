@@ -165,7 +165,7 @@ const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 async function main(): Promise<void> {
   progress('starting the service');
-  const svc = await startService({ LOG_LEVEL: 'error' });
+  const svc = await startService({ LOG_LEVEL: 'error', ...(process.env.BENCH_SERVICE_ENV ? (JSON.parse(process.env.BENCH_SERVICE_ENV) as Record<string, string>) : {}) });
   const bare = await freshBenchDatabase('transfers_bare');
   const client = new Client(svc.baseUrl, CONNECTIONS * 2);
   try {

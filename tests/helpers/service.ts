@@ -42,7 +42,9 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
   let log = '';
 
   const launch = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the service under a bench.
+    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+    child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
       env: {
         ...process.env,
         NODE_ENV: 'test',
