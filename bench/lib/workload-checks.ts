@@ -82,8 +82,9 @@ async function readEvents(client: pg.Client): Promise<Ev[]> {
   let from = 0n;
   for (;;) {
     const { rows } = await client.query(
-      `select position::text as position, stream_id, revision::text as revision, event_id::text as event_id, type, data, metadata, prev_hash, hash, recorded_at
-         from es.events where position > $1::bigint order by position limit 5000`,
+      // Order by the column, not the text alias (which would sort '10' before '9').
+      `select e.position::text as position, e.stream_id, e.revision::text as revision, e.event_id::text as event_id, e.type, e.data, e.metadata, e.prev_hash, e.hash, e.recorded_at
+         from es.events e where e.position > $1::bigint order by e.position limit 5000`,
       [from.toString()],
     );
     for (const r of rows) out.push({ ...r, position: BigInt(r.position), revision: BigInt(r.revision) });

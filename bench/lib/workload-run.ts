@@ -52,7 +52,7 @@ export async function settle(url: string, graceMs: number, timeoutMs: number): P
 
 export async function runScenario(cluster: Cluster, o: ScenarioOptions): Promise<ScenarioResult> {
   const log = o.log;
-  const w = new Workload(cluster, { seed: o.seed, accounts: o.accounts, clients: o.clients, openingDeposit: 2000, requestTimeoutMs: 15_000, log });
+  const w = new Workload(cluster, { seed: o.seed, accounts: o.accounts, clients: o.clients, openingDeposit: 300, requestTimeoutMs: 15_000, log });
   cluster.apiProcess.supervise = true;
   cluster.projector.supervise = true;
   const s0 = Date.now();
