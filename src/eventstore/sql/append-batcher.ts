@@ -1,4 +1,4 @@
-import type { SqlExecutor } from './executor.js';
+import { sqlState, type SqlExecutor } from './executor.js';
 
 export interface AppendRow {
   o_event_id: string;
@@ -55,6 +55,25 @@ export class AppendBatcher {
     private readonly options: BatcherOptions = { maxInFlight: 2, maxItems: 50 },
   ) {}
 
+  private call(items: string, isolate: boolean): Promise<BatchRow[]> {
+    return this.sql.withSession(async (session) => {
+      try {
+        const result = await session.query<BatchRow>(
+          `select o_item, o_event_id::text as o_event_id, o_position::text as o_position, o_revision::text as o_revision,
+                  o_prev_hash, o_hash, o_recorded_at, o_duplicate, o_error, o_detail, o_constraint
+             from es.append_batch($1::jsonb, $2)`,
+          [items, isolate],
+          'es_append_batch',
+        );
+        return result.rows;
+      } catch (error) {
+        // A failure inside the locked section leaves the session-level lock held.
+        await session.query('select pg_advisory_unlock_all()').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
   submit(stream: string, expected: string, eventsJson: string): Promise<AppendRow[]> {
     const json = `{"stream":${JSON.stringify(stream)},"expected":${JSON.stringify(expected)},"events":${eventsJson}}`;
     return new Promise((resolve, reject) => {
@@ -75,24 +94,17 @@ export class AppendBatcher {
   }
 
   private async send(batch: Queued[]): Promise<void> {
+    const items = `[${batch.map((q) => q.json).join(',')}]`;
     let rows: BatchRow[];
     try {
-      rows = await this.sql.withSession(async (session) => {
-        try {
-          const result = await session.query<BatchRow>(
-            `select o_item, o_event_id::text as o_event_id, o_position::text as o_position, o_revision::text as o_revision,
-                    o_prev_hash, o_hash, o_recorded_at, o_duplicate, o_error, o_detail, o_constraint
-               from es.append_batch($1::jsonb)`,
-            [`[${batch.map((q) => q.json).join(',')}]`],
-            'es_append_batch',
-          );
-          return result.rows;
-        } catch (error) {
-          // A failure inside the locked section leaves the session-level lock held.
-          await session.query('select pg_advisory_unlock_all()').catch(() => undefined);
-          throw error;
-        }
-      });
+      try {
+        rows = await this.call(items, false);
+      } catch (error) {
+        // Something raised (a writer outside the lock won a unique key): nothing of the
+        // batch was kept. Again, each item in its own subtransaction.
+        if (!sqlState(error)) throw error;
+        rows = await this.call(items, true);
+      }
     } catch (error) {
       for (const q of batch) q.reject(error);
       return;

@@ -41,11 +41,58 @@ create table if not exists es.events (
   constraint events_stream_revision_key unique (stream_id, revision)
 );
 
-create index if not exists events_tx_id_idx on es.events (tx_id);
+-- Readers scan the position key and filter on tx_id: no index on tx_id to maintain.
+drop index if exists es.events_tx_id_idx;
 
-create or replace function es.append_checked(p_stream text, p_expected text, p_events jsonb, p_xid xid8)
+-- A refused append (ES001 wrong expected revision, ES003 id stored in another
+-- stream) returns one row carrying o_error/o_detail instead of raising, so a
+-- batch needs no subtransaction for the refusals that contention makes common.
+-- (Replaced only when its result columns change: a drop would fail appends running now.)
+do $do$ begin
+  if exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+              where n.nspname = 'es' and p.proname = 'append_checked'
+                and p.pronargs = 4) then
+    drop function es.append_checked(text, text, jsonb, xid8);
+  end if;
+end $do$;
+-- The stored result of an append whose ids are already stored (a retry), an
+-- ES003 row when one of them is stored in another stream, or no row at all.
+create or replace function es.append_stored(p_stream text, p_events jsonb)
 returns table (o_event_id uuid, o_position bigint, o_revision bigint, o_prev_hash text,
-               o_hash text, o_recorded_at timestamptz, o_duplicate boolean)
+               o_hash text, o_recorded_at timestamptz, o_duplicate boolean, o_error text, o_detail text)
+language plpgsql as $fn$
+declare
+  v_elsewhere uuid;
+begin
+  if not exists (select 1 from es.events e
+                  where e.event_id in (select (x->>'event_id')::uuid from jsonb_array_elements(p_events) x)) then
+    return;
+  end if;
+  select e.event_id into v_elsewhere
+    from jsonb_array_elements(p_events) x(ev)
+    join es.events e on e.event_id = (x.ev->>'event_id')::uuid and e.stream_id <> p_stream
+   limit 1;
+  if v_elsewhere is not null then
+    return query select null::uuid, null::bigint, null::bigint, null::text, null::text, null::timestamptz,
+                        null::boolean, 'ES003'::text, v_elsewhere::text;
+    return;
+  end if;
+  return query
+    select (x.ev->>'event_id')::uuid, e.position, e.revision, e.prev_hash, e.hash, e.recorded_at, true,
+           null::text, null::text
+      from jsonb_array_elements(p_events) with ordinality as x(ev, ord)
+      left join es.events e on e.event_id = (x.ev->>'event_id')::uuid and e.stream_id = p_stream
+     order by x.ord;
+end
+$fn$;
+
+-- One stream's append. With p_precheck false and an exact expectation that
+-- holds, the look-up of already-stored ids is skipped: a reused id then fails
+-- the insert on its unique key, and the caller runs again with p_precheck.
+create or replace function es.append_checked(p_stream text, p_expected text, p_events jsonb, p_xid xid8,
+                                             p_precheck boolean default true)
+returns table (o_event_id uuid, o_position bigint, o_revision bigint, o_prev_hash text,
+               o_hash text, o_recorded_at timestamptz, o_duplicate boolean, o_error text, o_detail text)
 language plpgsql as $fn$
 declare
   v_head bigint;
@@ -53,25 +100,26 @@ declare
   v_ev jsonb;
   v_rev bigint;
   v_new_hash text;
-  v_elsewhere uuid;
+  v_checked boolean := p_precheck or p_expected in ('any', 'stream_exists');
 begin
-  -- Any id of the batch already stored: a retry of this append, or an id stored in another stream.
-  if exists (select 1 from es.events e
-              where e.event_id in (select (x->>'event_id')::uuid from jsonb_array_elements(p_events) x)) then
-    select e.event_id into v_elsewhere
-      from jsonb_array_elements(p_events) x(ev)
-      join es.events e on e.event_id = (x.ev->>'event_id')::uuid and e.stream_id <> p_stream
-     limit 1;
-    if v_elsewhere is not null then
-      raise exception using errcode = 'ES003', message = 'event id stored in another stream',
-        detail = v_elsewhere::text;
-    end if;
+  if v_checked then
+    return query select * from es.append_stored(p_stream, p_events);
+    if found then return; end if;
+  elsif jsonb_array_length(p_events) = 1 then
+    -- The common case in one statement: read the head, check the expectation, insert.
+    v_ev := p_events->0;
     return query
-      select (x.ev->>'event_id')::uuid, e.position, e.revision, e.prev_hash, e.hash, e.recorded_at, true
-        from jsonb_array_elements(p_events) with ordinality as x(ev, ord)
-        left join es.events e on e.event_id = (x.ev->>'event_id')::uuid and e.stream_id = p_stream
-       order by x.ord;
-    return;
+      with h as (select e.revision, e.hash from es.events e where e.stream_id = p_stream order by e.revision desc limit 1),
+           head as (select (select h.revision from h) as rev, coalesce((select h.hash from h), repeat('0', 64)) as hash)
+      insert into es.events as e (tx_id, event_id, stream_id, revision, type, data, metadata, digest, prev_hash, hash)
+      select p_xid, (v_ev->>'event_id')::uuid, p_stream, coalesce(head.rev, -1) + 1, v_ev->>'type', v_ev->'data',
+             v_ev->'metadata', v_ev->>'digest', head.hash,
+             encode(sha256(convert_to(head.hash || ':' || (coalesce(head.rev, -1) + 1)::text || ':' || (v_ev->>'digest'), 'UTF8')), 'hex')
+        from head
+       where (p_expected = 'no_stream' and head.rev is null) or head.rev = nullif(p_expected, 'no_stream')::bigint
+      returning e.event_id, e.position, e.revision, e.prev_hash, e.hash, e.recorded_at, false, null::text, null::text;
+    if found then return; end if;
+    -- The expectation did not hold: the general path below says why.
   end if;
 
   select e.revision, e.hash into v_head, v_hash
@@ -80,8 +128,14 @@ begin
   if (p_expected = 'no_stream' and v_head is not null)
      or (p_expected = 'stream_exists' and v_head is null)
      or (p_expected not in ('any', 'no_stream', 'stream_exists') and v_head is distinct from p_expected::bigint) then
-    raise exception using errcode = 'ES001', message = 'wrong expected revision',
-      detail = coalesce(v_head::text, 'no_stream');
+    if not v_checked then
+      -- A retry carries the expectation of its first attempt: report what it stored.
+      return query select * from es.append_stored(p_stream, p_events);
+      if found then return; end if;
+    end if;
+    return query select null::uuid, null::bigint, null::bigint, null::text, null::text, null::timestamptz,
+                        null::boolean, 'ES001'::text, coalesce(v_head::text, 'no_stream');
+    return;
   end if;
 
   v_rev := coalesce(v_head, -1);
@@ -93,7 +147,7 @@ begin
       insert into es.events as e (tx_id, event_id, stream_id, revision, type, data, metadata, digest, prev_hash, hash)
       values (p_xid, (v_ev->>'event_id')::uuid, p_stream, v_rev, v_ev->>'type', v_ev->'data',
               v_ev->'metadata', v_ev->>'digest', v_hash, v_new_hash)
-      returning e.event_id, e.position, e.revision, e.prev_hash, e.hash, e.recorded_at, false;
+      returning e.event_id, e.position, e.revision, e.prev_hash, e.hash, e.recorded_at, false, null::text, null::text;
     v_hash := v_new_hash;
   end loop;
 end
@@ -104,23 +158,40 @@ create or replace function es.append_events(p_stream text, p_expected text, p_ev
 returns table (o_event_id uuid, o_position bigint, o_revision bigint, o_prev_hash text,
                o_hash text, o_recorded_at timestamptz, o_duplicate boolean)
 language plpgsql as $fn$
+declare
+  r record;
 begin
   if pg_current_xact_id_if_assigned() is not null then
     raise exception using errcode = 'ES002',
       message = 'es.append_events must be the first write of its transaction';
   end if;
   perform pg_advisory_lock(${APPEND_LOCK_KEY});
-  return query select * from es.append_checked(p_stream, p_expected, p_events, pg_current_xact_id());
+  for r in select * from es.append_checked(p_stream, p_expected, p_events, pg_current_xact_id()) loop
+    if r.o_error is not null then
+      raise exception using errcode = r.o_error, detail = r.o_detail,
+        message = case r.o_error when 'ES001' then 'wrong expected revision' else 'event id stored in another stream' end;
+    end if;
+    o_event_id := r.o_event_id; o_position := r.o_position; o_revision := r.o_revision; o_prev_hash := r.o_prev_hash;
+    o_hash := r.o_hash; o_recorded_at := r.o_recorded_at; o_duplicate := r.o_duplicate;
+    return next;
+  end loop;
   perform pg_advisory_unlock(${APPEND_LOCK_KEY});
 end
 $fn$;
 
 -- Group commit: many independent appends (items {stream, expected, events}) in
--- one transaction, one lock hand-off and one commit. Each item runs in its own
--- subtransaction, so a wrong expected revision or a conflict fails that item
--- only (reported in o_error / o_detail / o_constraint) and the others stand.
--- Keep batches under 64 items (the subtransaction cache).
-create or replace function es.append_batch(p_items jsonb)
+-- one transaction, one lock hand-off and one commit. A refused item reports
+-- its error in its row and the others stand. Anything raised (a unique
+-- violation when a writer outside the lock got there first) fails the whole
+-- call; the caller then sends the batch again with p_isolate, which runs each
+-- item in its own subtransaction (keep batches under 64 items for the cache).
+do $do$ begin
+  if exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+              where n.nspname = 'es' and p.proname = 'append_batch' and p.pronargs = 1) then
+    drop function es.append_batch(jsonb);
+  end if;
+end $do$;
+create or replace function es.append_batch(p_items jsonb, p_isolate boolean default false)
 returns table (o_item int, o_event_id uuid, o_position bigint, o_revision bigint, o_prev_hash text,
                o_hash text, o_recorded_at timestamptz, o_duplicate boolean,
                o_error text, o_detail text, o_constraint text)
@@ -140,16 +211,21 @@ begin
   perform pg_advisory_lock(${APPEND_LOCK_KEY});
   v_xid := pg_current_xact_id();
   for v_item in select value from jsonb_array_elements(p_items) loop
-    begin
+    if not p_isolate then
       return query
-        select v_i, c.o_event_id, c.o_position, c.o_revision, c.o_prev_hash, c.o_hash, c.o_recorded_at,
-               c.o_duplicate, null::text, null::text, null::text
-          from es.append_checked(v_item->>'stream', v_item->>'expected', v_item->'events', v_xid) c;
-    exception when others then
-      get stacked diagnostics v_state = returned_sqlstate, v_detail = pg_exception_detail, v_constraint = constraint_name;
-      return query select v_i, null::uuid, null::bigint, null::bigint, null::text, null::text,
-                          null::timestamptz, null::boolean, v_state, v_detail, v_constraint;
-    end;
+        select v_i, c.*, null::text
+          from es.append_checked(v_item->>'stream', v_item->>'expected', v_item->'events', v_xid, false) c;
+    else
+      begin
+        return query
+          select v_i, c.*, null::text
+            from es.append_checked(v_item->>'stream', v_item->>'expected', v_item->'events', v_xid) c;
+      exception when others then
+        get stacked diagnostics v_state = returned_sqlstate, v_detail = pg_exception_detail, v_constraint = constraint_name;
+        return query select v_i, null::uuid, null::bigint, null::bigint, null::text, null::text,
+                            null::timestamptz, null::boolean, v_state, v_detail, v_constraint;
+      end;
+    end if;
     v_i := v_i + 1;
   end loop;
   perform pg_advisory_unlock(${APPEND_LOCK_KEY});
