@@ -7,6 +7,8 @@ import { confirmPasswordReset, requestPasswordReset } from '../../commands/users
 import { setPassword } from '../../commands/users/set-password.js';
 import { updateProfile } from '../../commands/users/update-profile.js';
 import { isActive, type UserState } from '../../domain/users/state.js';
+import { isSessionAware } from '../auth/create-authenticator.js';
+import type { Authenticator } from '../auth/principal.js';
 import { requestContext } from '../auth/request-context.js';
 import type { components } from '../generated/openapi.js';
 import { principal, requireUser } from '../middleware/auth-guards.js';
@@ -28,7 +30,7 @@ export function userView(user: UserState): Schemas['User'] {
 }
 
 /** Registration and self-service (djoser-style); bodies are validated against openapi/auth.yaml first. */
-export function authUserRoutes(deps: AuthDeps): Router {
+export function authUserRoutes(deps: AuthDeps, authenticator?: Authenticator): Router {
   const router = express.Router();
 
   router.post('/auth/users', async (req, res) => {
@@ -71,7 +73,10 @@ export function authUserRoutes(deps: AuthDeps): Router {
   });
 
   router.post('/auth/users/set_password', requireUser, async (req, res) => {
-    await setPassword(deps, principal(req).user_id, req.body as Schemas['SetPassword'], requestContext(req));
+    const caller = principal(req);
+    await setPassword(deps, caller.user_id, req.body as Schemas['SetPassword'], requestContext(req));
+    // This session's token stops at once here; the user's other sessions within a second.
+    if (authenticator && isSessionAware(authenticator)) authenticator.forgetSession(caller.session_id);
     res.status(204).end();
   });
 
