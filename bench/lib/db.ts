@@ -1,44 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { freshDatabase, type ScratchDatabase } from '../../tests/helpers/postgres.js';
 
 /** The server benches create their scratch databases on. */
 export const BENCH_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
+export type { ScratchDatabase };
 
-export interface ScratchDatabase {
-  url: string;
-  name: string;
-  drop: () => Promise<void>;
-}
-
-/** A fresh, empty database for one bench run; `drop()` removes it. */
-export async function freshBenchDatabase(label = 'bench', adminUrl = BENCH_ADMIN_URL): Promise<ScratchDatabase> {
-  const name = `nexus_${label.replace(/[^a-z0-9_]/gi, '').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name} template template0`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    url: withDatabase(adminUrl, name),
-    name,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+/** A fresh, empty database for one bench run (the tests' helper, on the bench's server). */
+export function freshBenchDatabase(label = 'bench', adminUrl = BENCH_ADMIN_URL): Promise<ScratchDatabase> {
+  return freshDatabase(label, adminUrl);
 }
 
 /** Server facts worth printing next to figures. */

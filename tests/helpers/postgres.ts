@@ -10,13 +10,19 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+export interface ScratchDatabase {
+  url: string;
+  name: string;
+  drop: () => Promise<void>;
+}
+
 /**
- * A fresh, empty database for one suite; `drop()` removes it. Suites never
- * share tables, so they can run in any order.
+ * A fresh, empty database for one suite (or bench run); `drop()` removes it.
+ * Suites never share tables, so they can run in any order.
  */
-export async function freshDatabase(label = 't'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function freshDatabase(label = 't', adminUrl = ADMIN_URL): Promise<ScratchDatabase> {
   const name = `nexus_${label.replace(/[^a-z0-9_]/gi, '').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`create database ${name} template template0`);
@@ -24,10 +30,10 @@ export async function freshDatabase(label = 't'): Promise<{ url: string; name: s
     await admin.end();
   }
   return {
-    url: withDatabase(ADMIN_URL, name),
+    url: withDatabase(adminUrl, name),
     name,
     drop: async () => {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
+      const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       try {
         await c.query(`drop database if exists ${name} with (force)`);

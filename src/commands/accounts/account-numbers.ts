@@ -1,29 +1,16 @@
 import { randomInt } from 'node:crypto';
+import { isLuhnValid, luhnCheckDigit } from '../../domain/shared/luhn.js';
 import type { Currency } from '../../domain/money/currency.js';
 
-/** Luhn check digit of a string of digits. */
-export function luhnDigit(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
-
 export function isValidAccountNumber(n: string): boolean {
-  return /^[0-9]{12}$/.test(n) && luhnDigit(n.slice(0, 11)) === n[11];
+  return /^[0-9]{12}$/.test(n) && isLuhnValid(n);
 }
 
 /** A customer account number: 12 digits, first 1–8, last a Luhn check digit (typos are caught). */
 export function newAccountNumber(): string {
   let body = String(randomInt(1, 9));
   for (let i = 0; i < 10; i++) body += String(randomInt(0, 10));
-  return body + luhnDigit(body);
+  return body + luhnCheckDigit(body);
 }
 
 const CURRENCY_INDEX: Record<Currency, string> = { JOD: '1', USD: '2', EUR: '3' };

@@ -9,7 +9,7 @@ import type { Logger } from '../../infra/logger.js';
 import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import { systemContext } from '../shared/command-context.js';
-import { FollowerLoop } from '../shared/follower-loop.js';
+import { FollowerLoop } from '../../infra/follower-loop.js';
 import { idsFrom } from '../shared/ids.js';
 import { incidentIdFor, raiseIncident } from './incident-aggregate.js';
 import { factOf } from './risk-facts.js';

@@ -3,7 +3,7 @@ import type { Db } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import { systemContext } from '../shared/command-context.js';
-import { FollowerLoop } from '../shared/follower-loop.js';
+import { FollowerLoop } from '../../infra/follower-loop.js';
 import { settleDebit, transferEventId, type DebitData } from './settle.js';
 
 interface Pending {

@@ -1,4 +1,4 @@
-import { luhnCheckDigit, isLuhnValid } from './luhn.js';
+import { luhnCheckDigit, isLuhnValid } from '../shared/luhn.js';
 
 /** Nexus Bank's issuer identification number (a Visa-range BIN). */
 export const NEXUS_BIN = '489317';

@@ -2,14 +2,13 @@ import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { Db } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import { lockCheckpoints, moveCheckpoint } from './checkpoints.js';
+import { FollowerLoop } from '../../infra/follower-loop.js';
 import { LIVE_SCHEMA, type Projection } from './projection.js';
 
 export interface LiveProjectorOptions {
   batchSize: number;
   /** How long to wait for new events when caught up (a local append wakes it sooner). */
   idleMs: number;
-  /** Longest back-off after a failure. */
-  maxBackoffMs: number;
 }
 
 export interface LiveProjectorEvents {
@@ -30,18 +29,26 @@ export class LiveProjector {
   private position = 0n;
   /** Set by `add` while a batch may be running: the next read starts no later than this. */
   private pendingLow: bigint | undefined;
-  private stopped = false;
-  private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: FollowerLoop;
   lastError: { message: string; at: Date } | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly db: Db,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: LiveProjectorOptions,
     private readonly events: LiveProjectorEvents,
-  ) {}
+  ) {
+    this.loop = new FollowerLoop('projector batch', logger, options.idleMs, async () => {
+      if (this.projections.size === 0) return false;
+      const applied = await this.step();
+      this.lastError = undefined;
+      return applied >= this.options.batchSize;
+    }, (error) => {
+      this.lastError = { message: error instanceof Error ? error.message : String(error), at: new Date() };
+      this.events.onError(error);
+    });
+  }
 
   /** Adds a projection already set up in the live schema, whose checkpoint is `at`. */
   add(projection: Projection, at: bigint): void {
@@ -49,7 +56,7 @@ export class LiveProjector {
     this.projections.set(projection.name, projection);
     if (first || at < this.position) this.position = at;
     this.pendingLow = this.pendingLow === undefined || at < this.pendingLow ? at : this.pendingLow;
-    this.wake?.();
+    this.loop.nudge();
   }
 
   names(): string[] {
@@ -57,36 +64,16 @@ export class LiveProjector {
   }
 
   start(): void {
-    this.running ??= this.loop();
+    this.loop.start();
   }
 
   /** Wakes the loop now (a local append happened). */
   nudge(): void {
-    this.wake?.();
+    this.loop.nudge();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.running;
-  }
-
-  private async loop(): Promise<void> {
-    let backoff = 100;
-    while (!this.stopped) {
-      try {
-        const applied = this.projections.size > 0 ? await this.step() : 0;
-        backoff = 100;
-        this.lastError = undefined;
-        if (applied < this.options.batchSize) await this.sleep(this.options.idleMs);
-      } catch (error) {
-        this.lastError = { message: error instanceof Error ? error.message : String(error), at: new Date() };
-        this.events.onError(error);
-        this.logger.warn({ err: error, backoff_ms: backoff }, 'projector batch failed; retrying');
-        await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
-      }
-    }
+    await this.loop.stop();
   }
 
   /** Reads one batch after the lowest checkpoint and applies it. Returns its size. */
@@ -118,17 +105,5 @@ export class LiveProjector {
     this.position = pending !== undefined && pending < reached ? pending : reached;
     this.events.onCommitted(this.position);
     return batch.length;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
   }
 }

@@ -58,7 +58,6 @@ export class ProjectionRuntime {
     this.live = new LiveProjector(store, db, logger, {
       batchSize: options.batchSize ?? 500,
       idleMs: options.idleMs ?? 50,
-      maxBackoffMs: 10_000,
     }, {
       onCommitted: (position) => this.waiters.advance(position),
       onError: () => undefined,

@@ -1,4 +1,4 @@
-import type { Logger } from '../../infra/logger.js';
+import type { Logger } from './logger.js';
 
 export interface FollowerStep {
   /** One round of work; resolves true when more is waiting (run again at once). */
@@ -21,7 +21,8 @@ export class FollowerLoop {
     private readonly logger: Logger,
     private readonly idleMs: number,
     private readonly step: FollowerStep,
-    private readonly recover: () => void = () => undefined,
+    /** Called after a failed step, before the back-off (e.g. to forget what was read but not saved). */
+    private readonly recover: (error: unknown) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -30,6 +31,10 @@ export class FollowerLoop {
 
   nudge(): void {
     this.wake?.();
+  }
+
+  get stopping(): boolean {
+    return this.stopped;
   }
 
   async stop(): Promise<void> {
@@ -47,7 +52,7 @@ export class FollowerLoop {
         if (!more) await this.sleep(this.idleMs);
       } catch (error) {
         this.logger.warn({ err: error, backoff_ms: backoff }, `${this.name} failed; retrying from its checkpoint`);
-        this.recover();
+        this.recover(error);
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, 10_000);
       }
