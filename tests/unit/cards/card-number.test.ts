@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { expirationDate, expiryFor, isExpired } from '../../../src/domain/cards/expiry.js';
-import { isLuhnValid, luhnCheckDigit } from '../../../src/domain/cards/luhn.js';
+import { isLuhnValid, luhnCheckDigit } from '../../../src/domain/shared/luhn.js';
 import { composePan, isNexusPan, maskedPan, NEXUS_BIN } from '../../../src/domain/cards/pan.js';
 
 describe('card numbers (Luhn) and expiry', () => {
