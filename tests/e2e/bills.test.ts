@@ -1,24 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
-import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
-import { startService, type RunningService } from '../helpers/service.js';
-import { createStaff, login, registerUser, type Tokens } from '../helpers/users.js';
+import { bankSteps, startBank } from '../helpers/bank.js';
+import type { RunningService } from '../helpers/service.js';
+import { login, type Tokens } from '../helpers/users.js';
 
-/** No freeze endpoint exists yet: a staff freeze is appended to the account stream directly. */
-async function freezeAccount(svc: RunningService, account: string): Promise<void> {
-  const store = await openPostgresEventStore(svc.databaseUrl, 1);
-  try {
-    await store.append(`account-${account}`, [{
-      event_id: randomUUID(),
-      type: 'AccountFrozen',
-      data: { reason: 'e2e' },
-      metadata: { correlation_id: randomUUID(), causation_id: null, actor: { user_id: null, role: 'staff', ip: null }, schema_version: 1, occurred_at: new Date().toISOString() },
-    }], 'stream_exists');
-  } finally {
-    await store.close();
-  }
-}
 
 const ELECTRICITY_ACCOUNT = '900000000101';
 
@@ -27,16 +13,14 @@ describe('bills and billers (HTTP)', function () {
   let svc: RunningService;
   let alice: Tokens;
   let bob: Tokens;
-  let staff: Tokens;
   let db: pg.Client;
 
+  let steps: ReturnType<typeof bankSteps>;
+
   before(async () => {
-    svc = await startService();
-    await registerUser(svc, 'alice@example.com');
-    await registerUser(svc, 'bob@example.com');
-    alice = await login(svc, 'alice@example.com');
-    bob = await login(svc, 'bob@example.com');
-    staff = await createStaff(svc, 'staff@example.com');
+    const bank = await startBank();
+    ({ svc, alice, bob } = bank);
+    steps = bankSteps(bank);
     db = new pg.Client({ connectionString: svc.databaseUrl });
     await db.connect();
   });
@@ -45,23 +29,11 @@ describe('bills and billers (HTTP)', function () {
     await svc?.stop();
   });
 
-  const open = async (token: string, body: Record<string, unknown> = {}) => {
-    const res = await svc.api.post('/accounts/', body, { token });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.account_number as string;
-  };
-  const fund = async (account: string, amount: string) => {
-    const res = await svc.api.post(`/admin/accounts/${account}/deposit/`, { amount }, { token: staff.access });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.position as string;
-  };
+  const open = (token: string, body: Record<string, unknown> = {}) => steps.open(token, body);
+  const fund = (account: string, amount: string) => steps.fund(account, amount);
   const pay = (token: string, body: Record<string, unknown>, key?: string) =>
     svc.api.post('/bill/', body, { token, headers: key ? { 'Idempotency-Key': key } : {} });
-  const balanceOf = async (token: string, account: string, position: string) => {
-    const res = await svc.api.get(`/accounts/${account}?min_position=${position}`, { token });
-    expect(res.status).to.equal(200);
-    return res.body.balance as string;
-  };
+  const balanceOf = (token: string, account: string, position: string) => steps.balanceOf(token, account, position);
   const billerBalance = async (account: string) =>
     (await db.query(`select balance::text as b from rm.accounts where account_number = $1`, [account])).rows[0]?.b as string | undefined;
 
@@ -234,7 +206,7 @@ describe('bills and billers (HTTP)', function () {
     expect(retried.status, JSON.stringify(retried.body)).to.equal(201);
     expect(retried.body.balance_after).to.equal('5.000');
 
-    await freezeAccount(svc, account);
+    await steps.freezeBehindTheService(account);
     const frozen = await pay(alice.access, { ...body, biller_id: 'water-authority', reference: '123456' });
     expect(frozen.status).to.equal(422);
     expect(frozen.body.code).to.equal('account_frozen');

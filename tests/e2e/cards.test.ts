@@ -1,25 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
-import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
+import { freezeBehindTheService } from '../helpers/bank.js';
 import { startService, type RunningService } from '../helpers/service.js';
 import { login, registerUser, type Tokens } from '../helpers/users.js';
 
-/** No freeze endpoint exists yet: staff freezes are appended to the account stream directly. */
-async function freezeAccount(svc: RunningService, account: string, type: 'AccountFrozen' | 'AccountUnfrozen' = 'AccountFrozen'): Promise<string> {
-  const store = await openPostgresEventStore(svc.databaseUrl, 1);
-  try {
-    const result = await store.append(`account-${account}`, [{
-      event_id: randomUUID(),
-      type,
-      data: { reason: 'e2e' },
-      metadata: { correlation_id: randomUUID(), causation_id: null, actor: { user_id: null, role: 'staff', ip: null }, schema_version: 1, occurred_at: new Date().toISOString() },
-    }], 'stream_exists');
-    return result.position.toString();
-  } finally {
-    await store.close();
-  }
-}
 
 describe('cards (HTTP)', function () {
   this.timeout(120_000);
@@ -142,7 +127,7 @@ describe('cards (HTTP)', function () {
   });
 
   it('on a frozen account: blocking works, unblocking and issuing are 422 account_frozen', async () => {
-    await freezeAccount(svc, aliceAccount);
+    await freezeBehindTheService(svc, aliceAccount);
     const blocked = await svc.api.patch(`/cards/${card.id}/`, { is_active: false }, { token: alice.access });
     expect(blocked.status).to.equal(200);
     const unblock = await svc.api.patch(`/cards/${card.id}/`, { is_active: true }, { token: alice.access });
@@ -151,7 +136,7 @@ describe('cards (HTTP)', function () {
     const issue = await svc.api.post(`/accounts/${aliceAccount}/cards/`, {}, { token: alice.access });
     expect(issue.status).to.equal(422);
     expect(issue.body.code).to.equal('account_frozen');
-    await freezeAccount(svc, aliceAccount, 'AccountUnfrozen');
+    await freezeBehindTheService(svc, aliceAccount, 'AccountUnfrozen');
     expect((await svc.api.patch(`/cards/${card.id}/`, { is_active: true }, { token: alice.access })).status).to.equal(200);
   });
 });

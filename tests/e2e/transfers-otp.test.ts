@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { hashOtp } from '../../src/commands/transfers/otp-code.js';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
-import { startService, type RunningService } from '../helpers/service.js';
-import { createStaff, login, registerUser, type Tokens } from '../helpers/users.js';
+import { bankSteps, startBank } from '../helpers/bank.js';
+import type { RunningService } from '../helpers/service.js';
+import type { Tokens } from '../helpers/users.js';
 
 const SUBJECT = /Confirm Your Transfer/;
 
@@ -12,38 +13,24 @@ describe('high-value transfers with an e-mailed one-time code (HTTP)', function 
   let svc: RunningService;
   let alice: Tokens;
   let bob: Tokens;
-  let staff: Tokens;
+
+  let steps: ReturnType<typeof bankSteps>;
 
   before(async () => {
-    svc = await startService();
-    await registerUser(svc, 'alice@example.com');
-    await registerUser(svc, 'bob@example.com');
-    alice = await login(svc, 'alice@example.com');
-    bob = await login(svc, 'bob@example.com');
-    staff = await createStaff(svc, 'staff@example.com');
+    const bank = await startBank();
+    ({ svc, alice, bob } = bank);
+    steps = bankSteps(bank);
   });
   after(async () => {
     await svc?.stop();
   });
 
-  const open = async (token: string, body: Record<string, unknown> = {}) => {
-    const res = await svc.api.post('/accounts/', body, { token });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.account_number as string;
-  };
-  const fund = async (account: string, amount: string) => {
-    const res = await svc.api.post(`/admin/accounts/${account}/deposit/`, { amount }, { token: staff.access });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.position as string;
-  };
+  const open = (token: string, body: Record<string, unknown> = {}) => steps.open(token, body);
+  const fund = (account: string, amount: string) => steps.fund(account, amount);
   const send = (kind: 'internal' | 'external', token: string, body: Record<string, unknown>, key?: string) =>
     svc.api.post(`/transfers/${kind}/`, body, { token, headers: key ? { 'Idempotency-Key': key } : {} });
   const confirm = (token: string, transfer_id: string, otp: string) => svc.api.post('/transfers/confirm/', { transfer_id, otp }, { token });
-  const balanceOf = async (token: string, account: string, position: string) => {
-    const res = await svc.api.get(`/accounts/${account}?min_position=${position}`, { token });
-    expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    return res.body.balance as string;
-  };
+  const balanceOf = (token: string, account: string, position: string) => steps.balanceOf(token, account, position);
   /** Sends a high-value transfer and reads its code from the mail it caused. */
   const pending = async (kind: 'internal' | 'external', token: string, email: string, body: Record<string, unknown>) => {
     const before = svc.mail.mails.length;

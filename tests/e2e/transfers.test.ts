@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
-import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
-import { startService, type RunningService } from '../helpers/service.js';
-import { createStaff, login, registerUser, type Tokens } from '../helpers/users.js';
+import { bankSteps, startBank } from '../helpers/bank.js';
+import type { RunningService } from '../helpers/service.js';
+import type { Tokens } from '../helpers/users.js';
 
 const FEES_JOD = '900000000011';
 
@@ -12,16 +11,14 @@ describe('transfers (HTTP)', function () {
   let svc: RunningService;
   let alice: Tokens;
   let bob: Tokens;
-  let staff: Tokens;
   let db: pg.Client;
 
+  let steps: ReturnType<typeof bankSteps>;
+
   before(async () => {
-    svc = await startService();
-    await registerUser(svc, 'alice@example.com');
-    await registerUser(svc, 'bob@example.com');
-    alice = await login(svc, 'alice@example.com');
-    bob = await login(svc, 'bob@example.com');
-    staff = await createStaff(svc, 'staff@example.com');
+    const bank = await startBank();
+    ({ svc, alice, bob } = bank);
+    steps = bankSteps(bank);
     db = new pg.Client({ connectionString: svc.databaseUrl });
     await db.connect();
   });
@@ -30,40 +27,17 @@ describe('transfers (HTTP)', function () {
     await svc?.stop();
   });
 
-  const open = async (token: string, body: Record<string, unknown> = {}) => {
-    const res = await svc.api.post('/accounts/', body, { token });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.account_number as string;
-  };
-  const fund = async (account: string, amount: string) => {
-    const res = await svc.api.post(`/admin/accounts/${account}/deposit/`, { amount }, { token: staff.access });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.position as string;
-  };
+  const open = (token: string, body: Record<string, unknown> = {}) => steps.open(token, body);
+  const fund = (account: string, amount: string) => steps.fund(account, amount);
   const send = (kind: 'internal' | 'external', token: string, body: Record<string, unknown>, key?: string) =>
     svc.api.post(`/transfers/${kind}/`, body, { token, headers: key ? { 'Idempotency-Key': key } : {} });
-  const balanceOf = async (token: string, account: string, position: string) => {
-    const res = await svc.api.get(`/accounts/${account}?min_position=${position}`, { token });
-    expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    return res.body.balance as string;
-  };
+  const balanceOf = (token: string, account: string, position: string) => steps.balanceOf(token, account, position);
   const ledgerBalance = async (account: string) => {
     const rows = await db.query(`select data->>'balance_after' as b from es.events where stream_id = $1 and data ? 'balance_after' order by revision desc limit 1`, [`account-${account}`]);
     return BigInt(rows.rows[0]?.b ?? '0');
   };
-  const freeze = async (account: string) => {
-    const store = await openPostgresEventStore(svc.databaseUrl, 1);
-    try {
-      await store.append(`account-${account}`, [{
-        event_id: randomUUID(),
-        type: 'AccountFrozen',
-        data: { reason: 'e2e' },
-        metadata: { correlation_id: randomUUID(), causation_id: null, actor: { user_id: null, role: 'staff', ip: null }, schema_version: 1, occurred_at: new Date().toISOString() },
-      }], 'stream_exists');
-    } finally {
-      await store.close();
-    }
-  };
+  // Frozen behind the service's back: the transfer must still see it.
+  const freeze = (account: string) => steps.freezeBehindTheService(account);
 
   it('moves money between own accounts with no fee, and answers with the transfer, both balances and a position', async () => {
     const a = await open(alice.access);
