@@ -1,0 +1,171 @@
+import { utcDay } from '../../domain/metrics/calendar.js';
+import { accountFactOf, accountsNeeded, incrementsOf, type AccountFact, type Increment } from '../../domain/metrics/increments.js';
+import { isCurrency } from '../../domain/money/currency.js';
+import type { RecordedEvent } from '../../eventstore/port.js';
+import type { Queryable } from '../../infra/db.js';
+
+/** Country of events not tied to a user, or of users who gave none. */
+export const UNKNOWN_COUNTRY = 'Unknown';
+
+const HANDLED = new Set([
+  'UserRegistered', 'ProfileUpdated', 'AccountOpened', 'SessionStarted', 'AuthAttemptRecorded',
+  'AccountDebited', 'AccountCredited', 'FundsDeposited', 'DebitReversed',
+]);
+
+/** What the batch does, in event order, once account facts are known. */
+type Step = { kind: 'user'; user_id: string; country: string } | { kind: 'inc'; day: string; inc: Increment };
+
+/**
+ * Applies a batch to the business tables with a fixed number of statements
+ * whatever its size, giving exactly what applying the events one by one gives:
+ * account facts are first-wins, a user's country is the last one given, each
+ * increment is attributed to the country its user has at that point of the
+ * batch, counters and sums add up per (day, key), and a day's active user keeps
+ * the country of their first activity that day.
+ */
+export async function applyBusinessEvents(tx: Queryable, events: readonly RecordedEvent[], schema: string): Promise<void> {
+  const handled = events.filter((e) => HANDLED.has(e.type));
+  if (handled.length === 0) return;
+
+  // Account facts: as stored before the batch, then the batch's own openings (first one wins).
+  const numbers = new Set<string>();
+  for (const e of handled) {
+    const event = { type: e.type, stream_id: e.stream_id, data: e.data as Record<string, unknown> };
+    if (e.type === 'AccountOpened') {
+      const fact = accountFactOf(event.data);
+      if (fact) numbers.add(fact.account_number);
+    }
+    for (const n of accountsNeeded(event)) numbers.add(n);
+  }
+  const facts = new Map<string, AccountFact>();
+  // Every stored row blocks a later opening, even one whose currency the metrics do not know.
+  const storedAccounts = new Set<string>();
+  if (numbers.size > 0) {
+    const rows = await tx.query<{ account_number: string; owner_id: string; type: string; currency: string }>(
+      `select account_number, owner_id, type, currency from ${schema}.business_accounts where account_number = any($1::text[])`,
+      [[...numbers]],
+    );
+    for (const r of rows) {
+      storedAccounts.add(r.account_number);
+      if (isCurrency(r.currency)) facts.set(r.account_number, { owner_id: r.owner_id, type: r.type, currency: r.currency });
+    }
+  }
+  const newAccounts: (AccountFact & { account_number: string })[] = [];
+
+  const steps: Step[] = [];
+  const users = new Set<string>();
+  for (const e of handled) {
+    const d = e.data as Record<string, unknown>;
+    if (e.type === 'UserRegistered' || e.type === 'ProfileUpdated') {
+      const userId = typeof d.user_id === 'string' ? d.user_id : e.stream_id.replace(/^user-/, '');
+      const country = typeof d.country === 'string' ? d.country.trim() : '';
+      steps.push({ kind: 'user', user_id: userId, country });
+      users.add(userId);
+    } else if (e.type === 'AccountOpened') {
+      const fact = accountFactOf(d);
+      if (fact && !storedAccounts.has(fact.account_number)) {
+        storedAccounts.add(fact.account_number);
+        facts.set(fact.account_number, { owner_id: fact.owner_id, type: fact.type, currency: fact.currency });
+        newAccounts.push(fact);
+      }
+    }
+    const event = { type: e.type, stream_id: e.stream_id, data: d };
+    const increments = incrementsOf(event, facts);
+    if (increments.length === 0) continue;
+    const day = utcDay(e.metadata.occurred_at);
+    for (const inc of increments) {
+      steps.push({ kind: 'inc', day, inc });
+      if (inc.user_id) users.add(inc.user_id);
+    }
+  }
+
+  // Countries: as stored before the batch, then the batch's own registrations and updates (last one wins).
+  const countries = new Map<string, string>();
+  if (users.size > 0) {
+    const rows = await tx.query<{ user_id: string; country: string }>(
+      `select user_id, country from ${schema}.business_users where user_id = any($1::text[])`,
+      [[...users]],
+    );
+    for (const r of rows) countries.set(r.user_id, r.country);
+  }
+  const userRows = new Map<string, string>();
+  const counts = new Map<string, { day: string; country: string; metric: string; value: bigint }>();
+  const money = new Map<string, { day: string; country: string; metric: string; currency: string; count: bigint; amount: bigint }>();
+  const active = new Map<string, { day: string; user_id: string; country: string }>();
+  for (const step of steps) {
+    if (step.kind === 'user') {
+      countries.set(step.user_id, step.country);
+      userRows.set(step.user_id, step.country);
+      continue;
+    }
+    const { day, inc } = step;
+    const country = (inc.user_id ? countries.get(inc.user_id) : undefined) || UNKNOWN_COUNTRY;
+    if (inc.kind === 'count') {
+      const key = JSON.stringify([day, inc.metric, country]);
+      const row = counts.get(key);
+      if (row) row.value += 1n;
+      else counts.set(key, { day, country, metric: inc.metric, value: 1n });
+    } else if (inc.kind === 'money') {
+      const key = JSON.stringify([day, inc.metric, inc.currency, country]);
+      const row = money.get(key);
+      if (row) {
+        row.count += 1n;
+        row.amount += inc.amount;
+      } else {
+        money.set(key, { day, country, metric: inc.metric, currency: inc.currency, count: 1n, amount: inc.amount });
+      }
+    } else {
+      const key = JSON.stringify([day, inc.user_id]);
+      if (!active.has(key)) active.set(key, { day, user_id: inc.user_id, country });
+    }
+  }
+
+  if (userRows.size > 0) {
+    const rows = [...userRows.entries()];
+    await tx.query(
+      `insert into ${schema}.business_users (user_id, country)
+       select * from unnest($1::text[], $2::text[])
+       on conflict (user_id) do update set country = excluded.country`,
+      [rows.map(([u]) => u), rows.map(([, c]) => c)],
+    );
+  }
+  if (newAccounts.length > 0) {
+    await tx.query(
+      `insert into ${schema}.business_accounts (account_number, owner_id, type, currency)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       on conflict (account_number) do nothing`,
+      [newAccounts.map((r) => r.account_number), newAccounts.map((r) => r.owner_id), newAccounts.map((r) => r.type), newAccounts.map((r) => r.currency)],
+    );
+  }
+  if (counts.size > 0) {
+    const rows = [...counts.values()];
+    await tx.query(
+      `insert into ${schema}.business_counts (day, country, metric, value)
+       select * from unnest($1::date[], $2::text[], $3::text[], $4::bigint[])
+       on conflict (day, metric, country) do update set value = ${schema}.business_counts.value + excluded.value`,
+      [rows.map((r) => r.day), rows.map((r) => r.country), rows.map((r) => r.metric), rows.map((r) => r.value.toString())],
+    );
+  }
+  if (money.size > 0) {
+    const rows = [...money.values()];
+    await tx.query(
+      `insert into ${schema}.business_money (day, country, metric, currency, count, amount)
+       select * from unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+       on conflict (day, metric, currency, country) do update
+         set count = ${schema}.business_money.count + excluded.count, amount = ${schema}.business_money.amount + excluded.amount`,
+      [
+        rows.map((r) => r.day), rows.map((r) => r.country), rows.map((r) => r.metric), rows.map((r) => r.currency),
+        rows.map((r) => r.count.toString()), rows.map((r) => r.amount.toString()),
+      ],
+    );
+  }
+  if (active.size > 0) {
+    const rows = [...active.values()];
+    await tx.query(
+      `insert into ${schema}.business_active (day, user_id, country)
+       select * from unnest($1::date[], $2::text[], $3::text[])
+       on conflict (day, user_id) do nothing`,
+      [rows.map((r) => r.day), rows.map((r) => r.user_id), rows.map((r) => r.country)],
+    );
+  }
+}
