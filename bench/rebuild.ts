@@ -13,8 +13,7 @@
  *
  * Env: BENCH_DATABASE_URL (admin URL), BENCH_EVENTS (default 1,000,000),
  * BENCH_EVENTS_PER_ACCOUNT (default 200), BENCH_BATCH (rebuild batch, default 5,000),
- * BENCH_ONLY_ACCOUNTS=1 to skip the other projections, BENCH_BATCH_STATEMENTS=0 for the
- * runtime's default (unbatched) write path.
+ * BENCH_ONLY_ACCOUNTS=1 to skip the other projections.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -40,8 +39,6 @@ const EVENTS = positiveInt('BENCH_EVENTS', 1_000_000);
 const PER_ACCOUNT = positiveInt('BENCH_EVENTS_PER_ACCOUNT', 200);
 const BATCH = positiveInt('BENCH_BATCH', 5_000);
 const APPEND_CHUNK = 500;
-/** BENCH_BATCH_STATEMENTS=0 measures the runtime's default path (one round trip per statement). */
-const BATCHED = process.env.BENCH_BATCH_STATEMENTS !== '0';
 const WRITERS = 4;
 
 
@@ -127,7 +124,6 @@ async function main(): Promise<void> {
       let last = started;
       const result: RebuildProgress = await rebuildProjection(store, db, projection, {
         batchSize: BATCH,
-        batchStatements: BATCHED,
         onProgress: (p) => {
           if (performance.now() - last > 1000) {
             last = performance.now();
@@ -150,7 +146,6 @@ async function main(): Promise<void> {
       ],
       rows,
     );
-    console.log(`statement batching: ${BATCHED ? "on" : "off"}`);
     console.log(`all ${targets.length} projections: ${total.toFixed(1)} s for ${fmtInt(Number(head))} events each`);
   } finally {
     await store.close();

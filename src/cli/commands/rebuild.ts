@@ -8,7 +8,7 @@ import { progressBar } from '../progress.js';
 export const rebuildCommand: CliCommand = {
   name: 'rebuild',
   summary: 'Rebuild projections from position 0 into fresh tables and swap them in (safe while the service runs)',
-  usage: 'rebuild --projection NAME | --all [--batch-statements]',
+  usage: 'rebuild --projection NAME | --all',
   async run(args) {
     const projections = allProjections();
     const names = projections.map((p) => p.name);
@@ -22,7 +22,6 @@ export const rebuildCommand: CliCommand = {
         const started = performance.now();
         const result = await rebuildProjection(infra.store, infra.db, projection, {
           batchSize: 5_000,
-          batchStatements: args.flags['batch-statements'] === true,
           onProgress: (p) => bar.update(Number(p.position), Number(p.target)),
         });
         const seconds = (performance.now() - started) / 1000;

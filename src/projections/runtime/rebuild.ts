@@ -2,7 +2,6 @@ import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { Db, Queryable } from '../../infra/db.js';
 import { insertCheckpoint, lockCheckpoints, moveCheckpoint } from './checkpoints.js';
 import { buildSchema, LIVE_SCHEMA, type Projection } from './projection.js';
-import { batchingQueryable } from './statement-batcher.js';
 
 export interface RebuildProgress {
   position: bigint;
@@ -13,13 +12,6 @@ export interface RebuildProgress {
 export interface RebuildOptions {
   batchSize: number;
   onProgress?: (progress: RebuildProgress) => void;
-  /**
-   * Sends the build's writes many statements per round trip (statement-batcher.ts):
-   * about 5x faster for row-at-a-time projections. Off by default: with it on, the
-   * runtime test that rebuilds while events keep coming failed about 1 run in 10
-   * (a stream's counts behind after waitForPosition), not yet explained.
-   */
-  batchStatements?: boolean;
   /** Checked between batches; a stopped rebuild leaves the live tables untouched. */
   shouldStop?: () => boolean;
 }
@@ -79,12 +71,7 @@ export async function rebuildProjection(
           next = read(batch[batch.length - 1]!.position);
           next.catch(() => undefined);
         }
-        await db.transaction(async (tx) => {
-          if (!options.batchStatements) return projection.apply(tx, batch, schema);
-          const batched = batchingQueryable(tx);
-          await projection.apply(batched, batch, schema);
-          await batched.flush();
-        });
+        await db.transaction((tx) => projection.apply(tx, batch, schema));
         progress.position = batch[batch.length - 1]!.position;
         progress.events += batch.length;
         if (progress.position > progress.target) progress.target = progress.position;
