@@ -8,6 +8,8 @@
  *
  *   npx tsx bench/transfers.ts [--json]
  *
+ * BENCH_TOPOLOGY=split runs the projectors in their own process, as docker-compose does.
+ *
  * Env: BENCH_SECONDS (measured seconds per closed-loop run, default 10; 2 s
  * warm-up), BENCH_OPEN_SECONDS (open-loop run, default 10), BENCH_CONNECTIONS
  * (default 32), TEST_DATABASE_URL / BENCH_DATABASE_URL (admin URL).
@@ -16,6 +18,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { startCluster } from '../tests/helpers/processes.js';
 import { startService, type RunningService } from '../tests/helpers/service.js';
 import { createStaff, login, registerUser } from '../tests/helpers/users.js';
 import { freshBenchDatabase, serverInfo } from './lib/db.js';
@@ -164,8 +167,12 @@ async function openLoop(ratePerSec: number, seconds: number, op: (i: number) => 
 const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 async function main(): Promise<void> {
-  progress('starting the service');
-  const svc = await startService({ LOG_LEVEL: 'error', ...(process.env.BENCH_SERVICE_ENV ? (JSON.parse(process.env.BENCH_SERVICE_ENV) as Record<string, string>) : {}) });
+  const extraEnv = process.env.BENCH_SERVICE_ENV ? (JSON.parse(process.env.BENCH_SERVICE_ENV) as Record<string, string>) : {};
+  // BENCH_TOPOLOGY=split: the API and a separate projector process (as docker-compose runs them);
+  // default: one process with the projectors inside.
+  const split = process.env.BENCH_TOPOLOGY === 'split';
+  progress(`starting the service (${split ? 'API + separate projector process' : 'projectors in the API process'})`);
+  const svc = split ? await startCluster({ env: { LOG_LEVEL: 'error', ...extraEnv } }) : await startService({ LOG_LEVEL: 'error', ...extraEnv });
   const bare = await freshBenchDatabase('transfers_bare');
   const client = new Client(svc.baseUrl, CONNECTIONS * 2);
   try {
