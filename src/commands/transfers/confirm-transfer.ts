@@ -61,8 +61,7 @@ export async function confirmTransfer(repo: AggregateRepository, store: EventSto
       credit_amount: BigInt(request.credit_amount),
       fx: request.fx,
     });
-    return await completedFrom(
-      store,
+    return completedFrom(
       {
         id: request.transfer_id,
         kind: request.kind,

@@ -87,7 +87,7 @@ export async function makeTransfer(
     credit_amount: terms.credited_amount,
     fx: terms.fx,
   });
-  return completedFrom(store, terms, moved);
+  return completedFrom(terms, moved);
 }
 
 async function requestWithCode(repo: AggregateRepository, ctx: CommandContext, t: TransferTerms, sendCode: SendCode): Promise<PendingTransfer> {

@@ -1,8 +1,6 @@
 import type { FxApplied } from '../../domain/accounts/events.js';
 import type { Currency } from '../../domain/money/currency.js';
 import type { CustomerTransferKind } from '../../domain/transfers/events.js';
-import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
-import { accountStream } from '../accounts/account-aggregate.js';
 import type { Moved } from './move-money.js';
 import { transferEventId } from './settle.js';
 
@@ -42,30 +40,17 @@ export interface TransferTerms {
   fx: FxApplied | null;
 }
 
-/** How far back a retry looks for the events its first attempt stored. */
-const RECENT_WINDOW = 200;
-
-async function stored(store: EventStore, account: string, eventId: string): Promise<RecordedEvent | undefined> {
-  const recent = await store.readStream(accountStream(account), { direction: 'backwards', max: RECENT_WINDOW });
-  return recent.find((e) => e.event_id === eventId);
-}
-
 /**
- * Reads the balances after from the movement's own events. On a retry the
- * append reports the re-decided payload, not the stored one, so the stored
- * debit, credit and reversal are read back from their streams.
+ * Reads the balances after from the movement's own events. On a retry these
+ * are the stored events (the store reports what it kept, not the re-decided
+ * payload), so a replay answers with the first attempt's balances.
  */
-export async function completedFrom(store: EventStore, t: TransferTerms, moved: Moved): Promise<CompletedTransfer> {
+export function completedFrom(t: TransferTerms, moved: Moved): CompletedTransfer {
   const creditId = transferEventId(t.id, 'credit');
   const reversalId = transferEventId(t.id, 'reversal');
-  let debit = moved.debit;
-  let credit = moved.settlement.credit?.events.find((e) => e.event_id === creditId);
-  let reversal = moved.settlement.reversal?.events.find((e) => e.event_id === reversalId);
-  if (moved.replayed || moved.settlement.credit?.result?.duplicate || moved.settlement.reversal?.result?.duplicate) {
-    debit = (await stored(store, t.sender_account, moved.debit.event_id)) ?? debit;
-    if (credit) credit = (await stored(store, t.receiver_account, creditId)) ?? credit;
-    if (reversal) reversal = (await stored(store, t.sender_account, reversalId)) ?? reversal;
-  }
+  const debit = moved.debit;
+  const credit = moved.settlement.credit?.events.find((e) => e.event_id === creditId);
+  const reversal = moved.settlement.reversal?.events.find((e) => e.event_id === reversalId);
   const receiverBalance = credit ? BigInt(String(credit.data.balance_after)) : moved.receiver?.balance;
   const senderBalance = reversal ? BigInt(String(reversal.data.balance_after)) : BigInt(String(debit.data.balance_after));
   return {

@@ -6,7 +6,7 @@ import { billersByName, type Biller } from '../../domain/bills/billers.js';
 import type { BillPaidData } from '../../domain/bills/events.js';
 import { formatAmount } from '../../domain/money/amount.js';
 import { assertCurrency } from '../../domain/money/currency.js';
-import { ownedBill, ownerBills } from '../../projections/bills/bill-queries.js';
+import { ownedBill, ownerBills, type BillRow } from '../../projections/bills/bill-queries.js';
 import { requestContext } from '../auth/request-context.js';
 import type { AppDeps } from '../deps.js';
 import type { components } from '../generated/openapi.js';
@@ -35,21 +35,8 @@ export function billerView(b: Biller): Schemas['Biller'] {
   };
 }
 
-interface BillFacts {
-  bill_id: string;
-  biller_id: string;
-  biller_name: string;
-  category: string;
-  account_number: string;
-  reference: string;
-  amount: string;
-  currency: string;
-  credit_amount: string;
-  biller_currency: string;
-  fx: Record<string, string> | null;
-  position: string;
-  paid_at: string;
-}
+/** A payment as the views need it: the read model's row without its owner. */
+type BillFacts = Omit<BillRow, 'owner_id'>;
 
 const paymentFacts = (p: BillPaidData, position: bigint, paidAt: Date): BillFacts => ({
   bill_id: p.bill_id,
