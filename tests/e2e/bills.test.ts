@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
 import { bankSteps, startBank } from '../helpers/bank.js';
-import type { RunningService } from '../helpers/service.js';
+import { writtenHead, type RunningService } from '../helpers/service.js';
 import { login, type Tokens } from '../helpers/users.js';
 
 
@@ -54,7 +54,7 @@ describe('bills and billers (HTTP)', function () {
   });
 
   it("opens every biller's bank-owned collecting account at start", async () => {
-    const head = (await svc.api.get('/health')).body.head_position as string;
+    const head = await writtenHead(svc);
     await svc.api.get(`/billers?min_position=${head}`, { token: alice.access });
     const rows = await db.query(`select account_number, owner_id, type, currency from rm.accounts where type = 'Biller' order by account_number`);
     expect(rows.rows).to.deep.equal([
@@ -186,7 +186,7 @@ describe('bills and billers (HTTP)', function () {
     expect(zero.status).to.equal(400);
     expect((await svc.api.get('/bill?limit=0', { token: alice.access })).status).to.equal(400);
     expect((await svc.api.get('/bill?cursor=bogus', { token: alice.access })).status).to.equal(400);
-    const head = (await svc.api.get('/health')).body.head_position as string;
+    const head = await writtenHead(svc);
     expect(await balanceOf(alice.access, account, head)).to.equal('100.000');
   });
 

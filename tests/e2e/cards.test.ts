@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
 import { freezeBehindTheService } from '../helpers/bank.js';
-import { startService, type RunningService } from '../helpers/service.js';
+import { startService, writtenHead, type RunningService } from '../helpers/service.js';
 import { login, registerUser, type Tokens } from '../helpers/users.js';
 
 
@@ -88,7 +88,7 @@ describe('cards (HTTP)', function () {
   });
 
   it('lists the account\'s cards newest first', async () => {
-    const head = (await svc.api.get('/health')).body.head_position as string;
+    const head = await writtenHead(svc);
     const res = await svc.api.get(`/accounts/${aliceAccount}/cards/?min_position=${head}`, { token: alice.access });
     expect(res.status).to.equal(200);
     expect(res.body).to.have.length(2);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { startService, type RunningService } from '../helpers/service.js';
+import { startService, writtenHead, type RunningService } from '../helpers/service.js';
 import { createStaff, login, registerUser, type Tokens } from '../helpers/users.js';
 
 describe('notifications (HTTP)', function () {
@@ -30,7 +30,7 @@ describe('notifications (HTTP)', function () {
     const card = await svc.api.post(`/accounts/${account}/cards/`, {}, { token: alice.access });
     const blocked = await svc.api.patch(`/cards/${card.body.id}/`, { is_active: false }, { token: alice.access });
     expect(blocked.status).to.equal(200);
-    head = (await svc.api.get('/health')).body.head_position as string;
+    head = await writtenHead(svc);
   });
   after(async () => {
     await svc?.stop();

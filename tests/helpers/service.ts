@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { createServer } from 'node:net';
 import { ApiClient } from './http-client.js';
 import { freshDatabase } from './postgres.js';
@@ -101,4 +102,20 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
       await db.drop();
     },
   };
+}
+
+/**
+ * The last position written to the store, read from the table itself. Unlike
+ * `/health`'s head_position (how far `$all` is complete, which trails while any
+ * write transaction on the server is open), it covers every acknowledged command.
+ */
+export async function writtenHead(svc: RunningService): Promise<string> {
+  const client = new pg.Client({ connectionString: svc.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ head: string | null }>('select max(position)::text as head from es.events');
+    return rows[0]?.head ?? '0';
+  } finally {
+    await client.end();
+  }
 }
