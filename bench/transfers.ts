@@ -21,6 +21,7 @@ import pg from 'pg';
 import { startCluster } from '../tests/helpers/processes.js';
 import { startService, type RunningService } from '../tests/helpers/service.js';
 import { createStaff, login, registerUser } from '../tests/helpers/users.js';
+import { CpuMeter, type CpuDelta, type CpuSnapshot } from './lib/cpu.js';
 import { freshBenchDatabase, serverInfo } from './lib/db.js';
 import { runClosedLoop, type Operation } from './lib/load.js';
 import { SampleBuffer, summarize } from './lib/stats.js';
@@ -188,12 +189,24 @@ async function main(): Promise<void> {
     await pool.end();
     progress(`bare: ${fmtInt(bareResult.opsPerSec)} tx/s`);
 
+    // CPU per transfer (service processes and their PostgreSQL backends) is steadier than the rate.
+    const meter = await CpuMeter.open(svc.databaseUrl);
+    let from: CpuSnapshot | undefined;
+    let cpu: CpuDelta | undefined;
     const http32 = await runClosedLoop({
       workers: CONNECTIONS,
       durationMs: SECONDS * 1000,
       warmupMs: WARMUP_MS,
       makeWorker: (i) => transferOp(client, pairs[i]!),
+      onWindowStart: async () => {
+        from = await meter.snapshot(svc.pids());
+      },
+      onWindowEnd: async () => {
+        if (from) cpu = CpuMeter.delta(from, await meter.snapshot(svc.pids()));
+      },
     });
+    await meter.close();
+    const perTransferMs = (seconds: number | undefined) => (seconds === undefined || http32.ops === 0 ? Number.NaN : (seconds * 1000) / http32.ops);
 
     progress(`http: ${fmtInt(http32.opsPerSec)} transfers/s`);
     const halfRate = Math.max(1, http32.opsPerSec / 2);
@@ -211,10 +224,11 @@ async function main(): Promise<void> {
         [`POST /transfers/internal, open loop at ${fmtInt(halfRate)}/s`, fmtInt(open.samples.length / OPEN_SECONDS), fmtMs(openLatency.p50), fmtMs(openLatency.p99), String(open.errors)],
       ],
     );
-    console.log(`\ntransfers/s ÷ bare tx/s = ${fmtRatio(ratio)} (target ≥ 0.25: ${ratio >= 0.25 ? 'met' : 'NOT met'})`);
+    console.log(`\nCPU per transfer: service ${fmtMs(perTransferMs(cpu?.processSeconds))} ms, PostgreSQL ${cpu?.pgMeasured ? fmtMs(perTransferMs(cpu.pgSeconds)) : 'n/a'} ms, bench client ${fmtMs(perTransferMs(cpu?.nodeSeconds))} ms`);
+    console.log(`transfers/s ÷ bare tx/s = ${fmtRatio(ratio)} (target ≥ 0.25: ${ratio >= 0.25 ? 'met' : 'NOT met'})`);
     console.log(`p99 at half load = ${fmtMs(openLatency.p99)} ms (target < 50 ms: ${openLatency.p99 < 50 ? 'met' : 'NOT met'})`);
     if (JSON_OUT) {
-      console.log(JSON.stringify({ bare_tps: bareResult.opsPerSec, transfers_per_s: http32.opsPerSec, ratio, half_rate: halfRate, open_loop: openLatency, closed_loop: http32.latency, errors: open.errors }));
+      console.log(JSON.stringify({ bare_tps: bareResult.opsPerSec, transfers_per_s: http32.opsPerSec, ratio, half_rate: halfRate, open_loop: openLatency, closed_loop: http32.latency, errors: open.errors, cpu_ms_per_transfer: { service: perTransferMs(cpu?.processSeconds), postgres: perTransferMs(cpu?.pgSeconds), client: perTransferMs(cpu?.nodeSeconds) } }));
     }
   } finally {
     client.close();

@@ -25,12 +25,16 @@ function procCpuSeconds(pid: number): number | undefined {
 
 export interface CpuSnapshot {
   nodeSeconds: number;
+  /** pid -> CPU seconds of each watched process (a service under test). */
+  processes: Map<number, number>;
   /** pid -> CPU seconds of each backend of the database. */
   backends: Map<number, number>;
 }
 
 export interface CpuDelta {
   nodeSeconds: number;
+  /** CPU of the watched processes; 0 when none were given. */
+  processSeconds: number;
   pgSeconds: number;
   /** false when /proc was unreadable (not Linux, or a remote server). */
   pgMeasured: boolean;
@@ -47,7 +51,8 @@ export class CpuMeter {
     return new CpuMeter(client, decodeURIComponent(db));
   }
 
-  async snapshot(): Promise<CpuSnapshot> {
+  /** `pids`: other processes to account for, e.g. the service a bench drives over HTTP. */
+  async snapshot(pids: readonly number[] = []): Promise<CpuSnapshot> {
     const { rows } = await this.client.query<{ pid: number }>(
       `select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
       [this.database],
@@ -57,15 +62,22 @@ export class CpuMeter {
       const s = procCpuSeconds(pid);
       if (s !== undefined) backends.set(pid, s);
     }
+    const processes = new Map<number, number>();
+    for (const pid of pids) {
+      const s = procCpuSeconds(pid);
+      if (s !== undefined) processes.set(pid, s);
+    }
     const u = process.cpuUsage();
-    return { nodeSeconds: (u.user + u.system) / 1e6, backends };
+    return { nodeSeconds: (u.user + u.system) / 1e6, processes, backends };
   }
 
   /** Backends that appeared after `from` count from zero (their connection set-up included). */
   static delta(from: CpuSnapshot, to: CpuSnapshot): CpuDelta {
     let pgSeconds = 0;
     for (const [pid, s] of to.backends) pgSeconds += s - (from.backends.get(pid) ?? 0);
-    return { nodeSeconds: to.nodeSeconds - from.nodeSeconds, pgSeconds, pgMeasured: to.backends.size > 0 };
+    let processSeconds = 0;
+    for (const [pid, s] of to.processes) processSeconds += s - (from.processes.get(pid) ?? s);
+    return { nodeSeconds: to.nodeSeconds - from.nodeSeconds, processSeconds, pgSeconds, pgMeasured: to.backends.size > 0 };
   }
 
   async close(): Promise<void> {

@@ -248,6 +248,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     apiProcess,
     projector,
     settledByProcessManager: () => projector.matches,
+    pids: () => [apiProcess.pid, projector.pid].filter((pid): pid is number => pid !== undefined),
     output: () => `--- api ---\n${apiProcess.output().slice(-8000)}\n--- projector ---\n${projector.output().slice(-8000)}`,
     kill: () => apiProcess.kill(),
     restart: () => apiProcess.start(),

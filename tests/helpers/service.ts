@@ -10,6 +10,8 @@ export interface RunningService {
   baseUrl: string;
   databaseUrl: string;
   mail: SmtpSink;
+  /** Process ids of the service's processes now running (for CPU figures in benches). */
+  pids(): number[];
   /** Output of the service process so far (for failure messages). */
   output(): string;
   /** SIGKILL the process (no cleanup), then `restart()` brings it back on the same database. */
@@ -89,6 +91,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     baseUrl,
     databaseUrl: db.url,
     mail,
+    pids: () => (child?.pid !== undefined && child.exitCode === null ? [child.pid] : []),
     output: () => log,
     async kill() {
       child?.kill('SIGKILL');

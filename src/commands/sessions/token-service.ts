@@ -34,12 +34,20 @@ export interface IssuedToken {
 type TokenConfig = Pick<Config, 'jwtSecret' | 'jwtIssuer' | 'jwtAudience' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>;
 
 const ALGORITHM = 'HS256';
+/** Verified tokens remembered (a signature check costs more than the rest of a request's auth). */
+const VERIFIED_CACHE_LIMIT = 10_000;
 const ACTIVATION_TTL_SECONDS = 3 * 86_400;
 const RESET_TTL_SECONDS = 3_600;
 
-/** Signs and verifies HS256 JWTs with jose; the algorithm, issuer and audience are pinned. */
+/**
+ * Signs and verifies HS256 JWTs with jose; the algorithm, issuer and audience
+ * are pinned. A token that verified is remembered by its exact text until it
+ * expires (at most VERIFIED_CACHE_LIMIT of them), so a client's repeated calls
+ * pay for the signature once; a token never verified is always checked in full.
+ */
 export class TokenService {
   private readonly key: Uint8Array;
+  private readonly verified = new Map<string, JWTPayload>();
 
   constructor(private readonly config: TokenConfig) {
     this.key = new TextEncoder().encode(config.jwtSecret);
@@ -81,17 +89,7 @@ export class TokenService {
 
   /** The claims of a valid token of one of the `expected` kinds; InvalidToken otherwise. */
   async verify(token: string, ...expected: TokenType[]): Promise<TokenClaims> {
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, this.key, {
-        algorithms: [ALGORITHM],
-        issuer: this.config.jwtIssuer,
-        audience: this.config.jwtAudience,
-        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'token_type'],
-      }));
-    } catch {
-      throw new InvalidToken();
-    }
+    const payload = await this.verifiedPayload(token);
     const type = payload.token_type;
     if (typeof type !== 'string' || !expected.includes(type as TokenType)) throw new InvalidToken('Token has wrong type');
     if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string') throw new InvalidToken();
@@ -108,5 +106,31 @@ export class TokenService {
       ...(Array.isArray(payload.roles) ? { roles: payload.roles.filter((r): r is string => typeof r === 'string') } : {}),
       ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
     };
+  }
+
+  private async verifiedPayload(token: string): Promise<JWTPayload> {
+    const remembered = this.verified.get(token);
+    if (remembered) {
+      if (remembered.exp! > Date.now() / 1000) return remembered;
+      this.verified.delete(token);
+      throw new InvalidToken();
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, {
+        algorithms: [ALGORITHM],
+        issuer: this.config.jwtIssuer,
+        audience: this.config.jwtAudience,
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'token_type'],
+      }));
+    } catch {
+      throw new InvalidToken();
+    }
+    // Only tokens already valid (no nbf still ahead) are kept: from then on only exp can end them.
+    if (payload.nbf === undefined) {
+      if (this.verified.size >= VERIFIED_CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, payload);
+    }
+    return payload;
   }
 }

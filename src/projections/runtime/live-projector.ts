@@ -9,6 +9,8 @@ export interface LiveProjectorOptions {
   batchSize: number;
   /** How long to wait for new events when caught up (a local append wakes it sooner). */
   idleMs: number;
+  /** Least time from one batch's start to the next when the first was not full (see FollowerLoop). */
+  minGapMs: number;
 }
 
 export interface LiveProjectorEvents {
@@ -47,7 +49,7 @@ export class LiveProjector {
     }, (error) => {
       this.lastError = { message: error instanceof Error ? error.message : String(error), at: new Date() };
       this.events.onError(error);
-    });
+    }, options.minGapMs);
   }
 
   /** Adds a projection already set up in the live schema, whose checkpoint is `at`. */

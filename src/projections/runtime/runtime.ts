@@ -12,6 +12,8 @@ export interface RuntimeOptions {
   project: boolean;
   batchSize?: number;
   idleMs?: number;
+  /** Least time between the starts of two batches that were not full (default 25 ms). */
+  minGapMs?: number;
   /** How often `waitForPosition` reads the checkpoints when the projector is elsewhere. */
   checkpointPollMs?: number;
 }
@@ -58,6 +60,7 @@ export class ProjectionRuntime {
     this.live = new LiveProjector(store, db, logger, {
       batchSize: options.batchSize ?? 500,
       idleMs: options.idleMs ?? 50,
+      minGapMs: options.minGapMs ?? 25,
     }, {
       onCommitted: (position) => this.waiters.advance(position),
       onError: () => undefined,

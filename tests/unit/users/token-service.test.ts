@@ -54,4 +54,18 @@ describe('token service', () => {
       expect(await rejected(tokens.verify(token, 'access'))).to.be.instanceOf(InvalidToken);
     }
   });
+
+  it('remembers a verified token only until it expires, and never a changed one', async function () {
+    this.timeout(5_000);
+    // Issued so that it expires a second from now.
+    const short = await tokens.issue('access', { sub: 'u1', sid: 's1' }, new Date(Date.now() - 599_000));
+    expect((await tokens.verify(short.token, 'access')).sub).to.equal('u1');
+    expect((await tokens.verify(short.token, 'access')).sub).to.equal('u1');
+    const [header, payload, signature] = short.token.split('.') as [string, string, string];
+    const flipped = signature[0] === 'A' ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+    expect(await rejected(tokens.verify(`${header}.${payload}.${flipped}`, 'access'))).to.be.instanceOf(InvalidToken);
+    expect(await rejected(tokens.verify(short.token, 'refresh'))).to.be.instanceOf(InvalidToken);
+    await new Promise((r) => setTimeout(r, 1_600));
+    expect(await rejected(tokens.verify(short.token, 'access'))).to.be.instanceOf(InvalidToken);
+  });
 });
