@@ -33,6 +33,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Responses are private and change with every command: no ETag (it hashed every body).
+  app.set('etag', false);
   // X-Forwarded-For counts only when the peer is a configured proxy (TRUST_PROXY).
   app.set('trust proxy', deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false);
   const security = deps.security;
@@ -42,7 +44,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(cors(deps.config.corsOrigins));
   app.use(clientIp);
   app.use(ipBlacklist(security.settings.blacklistedIps, security.hits));
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: deps.config.logLevel === 'debug' || deps.config.logLevel === 'trace' }));
+  // Per-request log lines at debug and trace only; below that the middleware would only cost.
+  if (deps.config.logLevel === 'debug' || deps.config.logLevel === 'trace') app.use(pinoHttp({ logger: deps.logger }));
   app.use(apiKeys(security.settings.allowedApiKeys, security.hits));
   app.use(stripTrailingSlash);
   app.use(docsRoutes(deps.openapi));

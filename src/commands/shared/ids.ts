@@ -1,10 +1,10 @@
-import { v5 as uuidv5 } from 'uuid';
+import { nameBasedIds } from '../../infra/name-based-id.js';
 
-const NAMESPACE = 'a3c1f6de-5d0f-4f1e-9b7a-3f4d2c1b0e9a';
+const idOf = nameBasedIds('a3c1f6de-5d0f-4f1e-9b7a-3f4d2c1b0e9a');
 
 /** A uuid derived from its parts: the same parts always give the same id. */
 export function deterministicId(...parts: string[]): string {
-  return uuidv5(parts.join('\u001f'), NAMESPACE);
+  return idOf(parts.join('\u001f'));
 }
 
 /** Event ids for one command: `<seed>/<index>/<type>`. */

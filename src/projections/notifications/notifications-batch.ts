@@ -1,4 +1,4 @@
-import { v5 as uuidv5 } from 'uuid';
+import { nameBasedIds } from '../../infra/name-based-id.js';
 import { SYSTEM_ACCOUNT_TYPES } from '../../domain/accounts/events.js';
 import type { Currency } from '../../domain/money/currency.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
@@ -7,10 +7,10 @@ import { messages } from './messages.js';
 
 type Data = Record<string, string>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NAMESPACE = '6f1d3c2a-8b4e-4f7a-9c5d-2e1f0a9b8c7d';
+const idOf = nameBasedIds('6f1d3c2a-8b4e-4f7a-9c5d-2e1f0a9b8c7d');
 
 /** Stable across rebuilds: derived from the event that caused it and its recipient. */
-export const notificationId = (eventId: string, userId: string): string => uuidv5(`${eventId}/${userId}`, NAMESPACE);
+export const notificationId = (eventId: string, userId: string): string => idOf(`${eventId}/${userId}`);
 
 interface AccountRow {
   owner_id: string;
