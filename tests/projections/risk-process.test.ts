@@ -31,8 +31,8 @@ describe('risk process against PostgreSQL', function () {
   const config: RiskConfig = loadRiskConfig({ RISK_AUTO_FREEZE: 'true', RISK_VELOCITY_AMOUNT: '100' });
 
   const newRepo = () => new AggregateRepository(store, new SnapshotStore(db));
-  const startProcess = () => {
-    process = new RiskProcess(store, db, newRepo(), config, pino({ level: 'silent' }), { batchSize: 50, idleMs: 10 });
+  const startProcess = (saveEveryMs?: number) => {
+    process = new RiskProcess(store, db, newRepo(), config, pino({ level: 'silent' }), { batchSize: 50, idleMs: 10, saveEveryMs });
     process.start();
     return process;
   };
@@ -139,5 +139,21 @@ describe('risk process against PostgreSQL', function () {
     expect((await raised()).length).to.equal(before);
     expect((await allEvents()).filter((e) => e.type === 'AccountFrozen').length).to.equal(frozenBefore);
     expect(replay.raisedHere).to.equal(0);
+  });
+
+  it('spaces its saves, and saves what it has done when stopped', async () => {
+    await caughtUp();
+    await process!.stop();
+    const proc = startProcess(60_000);
+    await store.append('auth-attempts-anon-test4', [attempt('y@example.com', '192.0.2.9')], 'any');
+    const appended = await store.append('auth-attempts-anon-test5', Array.from({ length: 5 }, () => attempt('z@example.com', '192.0.2.7')), 'any');
+    const id = incidentIdFor(appended.events[4]!.event_id, 'brute_force');
+    await until(async () => (await store.readStream(`incident-${id}`)).length > 0, 15_000, 'brute force incident');
+    // Handled (the incident is raised) but not saved: the next save is a minute after the start.
+    expect(await checkpoint()).to.be.lessThan(appended.events[4]!.position);
+    await proc.stop();
+    expect(await checkpoint()).to.be.at.least(appended.events[4]!.position);
+    expect(proc.raisedHere).to.equal(1);
+    startProcess();
   });
 });

@@ -56,7 +56,8 @@ export async function factOf(event: RecordedEvent, repo: AggregateRepository): P
     case 'AccountDebited': {
       if (d.kind !== 'internal' && d.kind !== 'external') return null;
       const accountNumber = event.stream_id.replace(/^account-/, '');
-      const { state } = await repo.load(accountAggregate, accountStream(accountNumber));
+      // Owner and currency never change: a remembered state will do.
+      const { state } = await repo.load(accountAggregate, accountStream(accountNumber), { cached: true });
       if (!state.exists || state.owner_id === BANK_OWNER_ID || !isCurrency(state.currency)) return null;
       return {
         kind: 'transfer',

@@ -17,6 +17,12 @@ import { factOf } from './risk-facts.js';
 export interface RiskProcessOptions {
   batchSize: number;
   idleMs: number;
+  /**
+   * Least time between two saves of memory and checkpoint (default 1 s). Work
+   * done since the last save is done again after a crash, with the same result:
+   * incidents have ids derived from their event and rule.
+   */
+  saveEveryMs?: number;
 }
 
 const NAME = 'risk';
@@ -27,13 +33,17 @@ const NAME = 'risk';
  * an incident per finding (id derived from the triggering event and the rule,
  * so a replay raises nothing twice). With auto-freeze on, a critical finding
  * about an account freezes it as `system:risk`. The rules' memory is saved
- * with the checkpoint in one statement, so a restart resumes exactly.
+ * with the checkpoint in one statement, so a restart resumes exactly; saves
+ * are spaced (`saveEveryMs`), as the memory is written whole.
  */
 export class RiskProcess {
   private memory: RiskMemory = emptyMemory();
   private readonly loop: FollowerLoop;
   /** Undefined until loaded from the checkpoint, and again after a failure. */
   private readFrom: bigint | undefined;
+  /** The last event handled but not yet saved, and when the last save happened. */
+  private unsaved: RecordedEvent | undefined;
+  private savedAt = 0;
   raisedHere = 0;
 
   constructor(
@@ -45,7 +55,10 @@ export class RiskProcess {
     private readonly options: RiskProcessOptions = { batchSize: 500, idleMs: 100 },
   ) {
     // After a failure, resume from what was saved: memory and position move together.
-    this.loop = new FollowerLoop('risk process', logger, options.idleMs, () => this.step(), () => (this.readFrom = undefined));
+    this.loop = new FollowerLoop('risk process', logger, options.idleMs, () => this.step(), () => {
+      this.readFrom = undefined;
+      this.unsaved = undefined;
+    });
   }
 
   static async migrate(db: Db): Promise<void> {
@@ -74,6 +87,7 @@ export class RiskProcess {
 
   async stop(): Promise<void> {
     await this.loop.stop();
+    if (this.unsaved) await this.save(this.unsaved).catch((error: unknown) => this.logger.warn({ err: error }, 'risk process: last save failed'));
   }
 
   private async step(): Promise<boolean> {
@@ -81,10 +95,10 @@ export class RiskProcess {
     const batch = await this.store.readAll({ fromPosition: this.readFrom, max: this.options.batchSize });
     for (const event of batch) await this.handle(event);
     if (batch.length > 0) {
-      const last = batch[batch.length - 1]!;
-      await this.save(last.position, last);
-      this.readFrom = last.position;
+      this.unsaved = batch[batch.length - 1]!;
+      this.readFrom = this.unsaved.position;
     }
+    if (this.unsaved && Date.now() - this.savedAt >= (this.options.saveEveryMs ?? 1_000)) await this.save(this.unsaved);
     return batch.length === this.options.batchSize;
   }
 
@@ -125,11 +139,13 @@ export class RiskProcess {
       [NAME],
     );
     this.memory = rows[0]?.memory ?? emptyMemory();
+    this.savedAt = Date.now();
     return BigInt(rows[0]?.position ?? '0');
   }
 
   /** Position and memory in one statement: both or neither. */
-  private async save(position: bigint, last: RecordedEvent): Promise<void> {
+  private async save(last: RecordedEvent): Promise<void> {
+    const position = last.position;
     pruneMemory(this.memory, Date.parse(last.metadata.occurred_at) || last.recorded_at.getTime(), this.config.thresholds);
     await this.db.query(
       `with m as (
@@ -140,5 +156,7 @@ export class RiskProcess {
        on conflict (name) do update set position = excluded.position, updated_at = now()`,
       [NAME, position.toString(), JSON.stringify(this.memory)],
     );
+    this.savedAt = Date.now();
+    if (this.unsaved === last) this.unsaved = undefined;
   }
 }
