@@ -14,9 +14,19 @@ export interface Queryable {
   run<R = Record<string, unknown>>(builder: Knex.QueryBuilder | Knex.Raw): Promise<R[]>;
 }
 
+export interface TransactionOptions {
+  /**
+   * false: commit without waiting for the WAL flush (synchronous_commit off).
+   * A crash may then lose the transaction whole, never part of it: for work
+   * that is done again from its own saved position, such as a projector batch
+   * and its checkpoint. Default true.
+   */
+  durable?: boolean;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   end(): Promise<void>;
 }
 
@@ -48,7 +58,7 @@ export function postgresDb(connectionString: string, max = 20): Db & { pool: pg.
     ...base,
     kind: 'postgres',
     pool,
-    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
       // A held client has no pool listener: a server restart must fail the transaction, not end the process.
@@ -57,7 +67,7 @@ export function postgresDb(connectionString: string, max = 20): Db & { pool: pg.
       };
       client.on('error', onError);
       try {
-        await client.query('begin');
+        await client.query(options.durable === false ? 'begin; set local synchronous_commit = off' : 'begin');
         const result = await work(queryable(async (text, params) => (await client.query(text, params)).rows));
         await client.query('commit');
         return result;
@@ -83,7 +93,7 @@ async function pgliteRaw(db: PGlite | PGliteTransaction, text: string, params: u
   return (await db.query(text, params)).rows;
 }
 
-/** PGlite runs one transaction at a time; other queries wait for it. */
+/** PGlite runs one transaction at a time; other queries wait for it. It never waits for a flush anyway. */
 export function pgliteDb(db: PGlite): Db {
   return {
     ...queryable((text, params) => pgliteRaw(db, text, params)),

@@ -23,7 +23,9 @@ export interface LiveProjectorEvents {
  * Follows `$all` for a set of projections. Each batch is applied, together
  * with the checkpoints it moves, in one transaction that first locks those
  * checkpoints: a crash loses the whole batch or none of it, and two projector
- * processes serialize on the locks instead of applying an event twice.
+ * processes serialize on the locks instead of applying an event twice. The
+ * commit does not wait for the WAL flush: a crash can only lose whole batches
+ * with their checkpoints, which are then applied again.
  */
 export class LiveProjector {
   private readonly projections = new Map<string, Projection>();
@@ -101,7 +103,7 @@ export class LiveProjector {
         if (now < low) low = now;
       }
       return low;
-    });
+    }, { durable: false });
     const pending = this.pendingLow;
     this.pendingLow = undefined;
     this.position = pending !== undefined && pending < reached ? pending : reached;

@@ -71,7 +71,8 @@ export async function rebuildProjection(
           next = read(batch[batch.length - 1]!.position);
           next.catch(() => undefined);
         }
-        await db.transaction((tx) => projection.apply(tx, batch, schema));
+        // Not flushed one by one: the swap's commit is, and a crash before it drops the build.
+        await db.transaction((tx) => projection.apply(tx, batch, schema), { durable: false });
         progress.position = batch[batch.length - 1]!.position;
         progress.events += batch.length;
         if (progress.position > progress.target) progress.target = progress.position;
