@@ -2,9 +2,10 @@
  * Internal transfers per second through the real HTTP service (its own
  * process, PostgreSQL event store) at 32 keep-alive connections, beside a
  * pgbench-style bare `pg` workload (per transaction: 1 UPDATE + 2 INSERTs) at
- * 32 clients, in the same run; then an open-loop run at half the measured
- * transfer rate for p50/p99 latency (measured from each request's scheduled
- * start, so a stall is not hidden).
+ * 32 clients, in the same run; then, once the read models have caught up on
+ * that run's backlog, an open-loop run at half the measured transfer rate for
+ * p50/p99 latency (1 s at that rate unmeasured, then measured from each
+ * request's scheduled start, so a stall is not hidden).
  *
  *   npx tsx bench/transfers.ts [--json]
  *
@@ -19,7 +20,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { startCluster } from '../tests/helpers/processes.js';
-import { startService, type RunningService } from '../tests/helpers/service.js';
+import { startService, writtenHead, type RunningService } from '../tests/helpers/service.js';
 import { createStaff, login, registerUser } from '../tests/helpers/users.js';
 import { CpuMeter, type CpuDelta, type CpuSnapshot } from './lib/cpu.js';
 import { freshBenchDatabase, serverInfo } from './lib/db.js';
@@ -142,10 +143,19 @@ async function bareWorker(pool: pg.Pool, held: pg.PoolClient[]): Promise<Operati
   };
 }
 
-/** Requests started at a fixed rate regardless of completions; latency from each scheduled start. */
-async function openLoop(ratePerSec: number, seconds: number, op: (i: number) => Promise<void>): Promise<{ sent: number; errors: number; samples: SampleBuffer }> {
+/**
+ * Requests started at a fixed rate regardless of completions; latency from each
+ * scheduled start. The first `warmupSeconds` run at the same rate unmeasured.
+ */
+async function openLoop(
+  ratePerSec: number,
+  seconds: number,
+  warmupSeconds: number,
+  op: (i: number) => Promise<void>,
+): Promise<{ sent: number; all: number; errors: number; samples: SampleBuffer }> {
   const samples = new SampleBuffer();
-  const total = Math.floor(ratePerSec * seconds);
+  const measuredFrom = Math.floor(ratePerSec * warmupSeconds);
+  const total = measuredFrom + Math.floor(ratePerSec * seconds);
   const interval = 1000 / ratePerSec;
   const start = performance.now();
   let errors = 0;
@@ -155,14 +165,26 @@ async function openLoop(ratePerSec: number, seconds: number, op: (i: number) => 
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     inflight.push(op(i).then(
-      () => samples.push(performance.now() - due),
+      () => {
+        if (i >= measuredFrom) samples.push(performance.now() - due);
+      },
       () => {
         errors++;
       },
     ));
   }
   await Promise.all(inflight);
-  return { sent: total, errors, samples };
+  return { sent: total - measuredFrom, all: total, errors, samples };
+}
+
+/** Waits until the read models have applied every event written so far. */
+async function caughtUp(svc: RunningService, token: string): Promise<void> {
+  const head = await writtenHead(svc);
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const res = await svc.api.get(`/accounts/?min_position=${head}`, { token });
+    if (res.status === 200) return;
+  }
+  throw new Error(`read models did not reach position ${head}`);
 }
 
 const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -210,13 +232,15 @@ async function main(): Promise<void> {
     progress(`http: ${fmtInt(http32.opsPerSec)} transfers/s`);
     const halfRate = Math.max(1, http32.opsPerSec / 2);
     const ops = pairs.map((p) => transferOp(client, p));
+    // Steady state at half load: the read models catch up on the closed loop's backlog first.
+    await caughtUp(svc, pairs[0]!.token);
     const openFrom = await meter.snapshot(svc.pids());
-    const open = await openLoop(halfRate, OPEN_SECONDS, (i) => ops[i % ops.length]!());
+    const open = await openLoop(halfRate, OPEN_SECONDS, 1, (i) => ops[i % ops.length]!());
     const openCpu = CpuMeter.delta(openFrom, await meter.snapshot(svc.pids()));
     await meter.close();
     const openLatency = summarize(open.samples.values());
     // Below saturation CPU per transfer is not inflated by contention: the figure to compare variants by.
-    const perOpenMs = (seconds: number) => (open.samples.length === 0 ? Number.NaN : (seconds * 1000) / open.samples.length);
+    const perOpenMs = (seconds: number) => (open.all === 0 ? Number.NaN : (seconds * 1000) / open.all);
 
     const ratio = http32.opsPerSec / bareResult.opsPerSec;
     console.log(`PostgreSQL ${info.version} (synchronous_commit=${info.synchronous_commit}, fsync=${info.fsync}); ${CONNECTIONS} connections; ${SECONDS} s per closed-loop run`);
