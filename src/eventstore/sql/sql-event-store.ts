@@ -1,6 +1,7 @@
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors.js';
 import { contentDigest } from '../hash-chain.js';
 import type {
+  AppendOptions,
   AppendResult,
   EventData,
   EventMetadata,
@@ -96,7 +97,7 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append(stream: string, events: NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     if (stream.length === 0 || stream.startsWith('$')) throw new RangeError(`invalid stream name "${stream}"`);
     const ids = new Set<string>();
@@ -111,7 +112,7 @@ export class SqlEventStore implements EventStore {
     for (let attempt = 0; ; attempt++) {
       try {
         const rows = this.batcher
-          ? await this.batcher.submit(stream, expectedText(expected), payload)
+          ? await this.batcher.submit(stream, expectedText(expected), payload, options.durable !== false)
           : await this.callAppend(stream, expectedText(expected), payload);
         const result = this.toAppendResult(stream, events, rows);
         if (!result.duplicate) {
@@ -219,6 +220,15 @@ export class SqlEventStore implements EventStore {
       [options.fromPosition.toString(), options.max],
     );
     return rows.map(toRecorded);
+  }
+
+  /**
+   * A transaction that takes an id commits with a record in the WAL, and a
+   * synchronous commit flushes the WAL up to it: everything committed before,
+   * asynchronous commits included. (PGlite does not flush on commit at all.)
+   */
+  async flush(): Promise<void> {
+    if (this.kind === 'postgres') await this.sql.query('select pg_current_xact_id()');
   }
 
   async headPosition(): Promise<bigint> {
