@@ -72,6 +72,15 @@ export async function moveCheckpoint(tx: Queryable, name: string, position: bigi
   );
 }
 
+/** Moves several checkpoints to one position in one statement. */
+export async function moveCheckpoints(tx: Queryable, names: readonly string[], position: bigint): Promise<void> {
+  if (names.length === 0) return;
+  await tx.query(
+    `update rm_meta.checkpoints set position = $2::bigint, updated_at = now() where name = any($1::text[])`,
+    [names, position.toString()],
+  );
+}
+
 export async function insertCheckpoint(tx: Queryable, name: string, version: number): Promise<void> {
   await tx.query(
     `insert into rm_meta.checkpoints (name, position, version) values ($1, 0, $2) on conflict (name) do nothing`,

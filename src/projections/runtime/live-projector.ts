@@ -1,7 +1,7 @@
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { Db } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import { lockCheckpoints, moveCheckpoint } from './checkpoints.js';
+import { lockCheckpoints, moveCheckpoints } from './checkpoints.js';
 import { FollowerLoop } from '../../infra/follower-loop.js';
 import { LIVE_SCHEMA, type Projection } from './projection.js';
 
@@ -89,6 +89,7 @@ export class LiveProjector {
     const reached = await this.db.transaction(async (tx) => {
       const checkpoints = await lockCheckpoints(tx, names);
       let low = last;
+      const moved: string[] = [];
       for (const name of names) {
         const projection = this.projections.get(name)!;
         const at = checkpoints.get(name)?.position;
@@ -97,11 +98,12 @@ export class LiveProjector {
         const fresh = at >= last ? [] : batch.filter((e: RecordedEvent) => e.position > at);
         if (fresh.length > 0) {
           await projection.apply(tx, fresh, LIVE_SCHEMA);
-          await moveCheckpoint(tx, name, last);
+          moved.push(name);
         }
         const now = at >= last ? at : last;
         if (now < low) low = now;
       }
+      await moveCheckpoints(tx, moved, last);
       return low;
     }, { durable: false });
     const pending = this.pendingLow;
