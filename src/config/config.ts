@@ -29,6 +29,8 @@ export interface Config {
   corsOrigins: string[];
   trustProxy: string[];
   projectorInProcess: boolean;
+  /** Least time between the starts of two projector batches that were not full (ms). */
+  projectorBatchGapMs: number;
   security: SecurityConfig;
 }
 
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: list(env, 'CORS_ORIGINS', ['http://localhost:3000']),
     trustProxy: list(env, 'TRUST_PROXY', []),
     projectorInProcess: bool(env, 'PROJECTOR_IN_PROCESS', true),
+    projectorBatchGapMs: int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000),
     security: {
       lockoutIpFailureLimit: int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000),
       lockoutPairFailureLimit: int(env, 'LOCKOUT_PAIR_FAILURE_LIMIT', 5, 1, 10_000),

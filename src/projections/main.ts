@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config).child({ component: 'projector' });
   const infra = await openInfrastructure(config, logger);
-  const runtime = new ProjectionRuntime(infra.store, infra.db, logger, allProjections(), { project: true });
+  const runtime = new ProjectionRuntime(infra.store, infra.db, logger, allProjections(), { project: true, minGapMs: config.projectorBatchGapMs });
   await runtime.start();
   await SnapshotStore.migrate(infra.db);
   await SettlementProcess.migrate(infra.db);

@@ -12,7 +12,7 @@ export interface RuntimeOptions {
   project: boolean;
   batchSize?: number;
   idleMs?: number;
-  /** Least time between the starts of two batches that were not full (default 25 ms). */
+  /** Least time between the starts of two batches that were not full (default 50 ms). */
   minGapMs?: number;
   /** How often `waitForPosition` reads the checkpoints when the projector is elsewhere. */
   checkpointPollMs?: number;
@@ -60,7 +60,7 @@ export class ProjectionRuntime {
     this.live = new LiveProjector(store, db, logger, {
       batchSize: options.batchSize ?? 500,
       idleMs: options.idleMs ?? 50,
-      minGapMs: options.minGapMs ?? 25,
+      minGapMs: options.minGapMs ?? 50,
     }, {
       onCommitted: (position) => this.waiters.advance(position),
       onError: () => undefined,
