@@ -22,17 +22,10 @@ import { CpuMeter, type CpuDelta, type CpuSnapshot } from './lib/cpu.js';
 import { BENCH_ADMIN_URL, freshBenchDatabase, serverInfo } from './lib/db.js';
 import { runClosedLoop, type ClosedLoopResult, type Operation } from './lib/load.js';
 import { fmtInt, fmtMs, fmtRatio, printTable } from './lib/table.js';
+import { positiveInt } from './lib/env.js';
 
 type Mode = 'stream-per-worker' | 'new-stream';
 type Side = 'bare' | 'adapter';
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
 
 const SECONDS = positiveInt('BENCH_SECONDS', 5);
 const ROUNDS = positiveInt('BENCH_ROUNDS', 1);

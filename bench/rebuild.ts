@@ -26,14 +26,7 @@ import { migrateCheckpoints } from '../src/projections/runtime/checkpoints.js';
 import { rebuildProjection, type RebuildProgress } from '../src/projections/runtime/rebuild.js';
 import { freshBenchDatabase, serverInfo } from './lib/db.js';
 import { fmtInt, printTable } from './lib/table.js';
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw.replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
+import { positiveInt } from './lib/env.js';
 
 const EVENTS = positiveInt('BENCH_EVENTS', 1_000_000);
 const PER_ACCOUNT = positiveInt('BENCH_EVENTS_PER_ACCOUNT', 200);

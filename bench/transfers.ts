@@ -27,14 +27,7 @@ import { freshBenchDatabase, serverInfo } from './lib/db.js';
 import { runClosedLoop, type Operation } from './lib/load.js';
 import { SampleBuffer, summarize } from './lib/stats.js';
 import { fmtInt, fmtMs, fmtRatio, printTable } from './lib/table.js';
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
+import { positiveInt } from './lib/env.js';
 
 const SECONDS = positiveInt('BENCH_SECONDS', 10);
 const OPEN_SECONDS = positiveInt('BENCH_OPEN_SECONDS', 10);
