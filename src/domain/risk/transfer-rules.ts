@@ -9,7 +9,7 @@ import { MINUTE_MS, type RiskThresholds } from './thresholds.js';
  * deposits). Pure: they read the memory before the transfer. Amounts compare
  * in the transfer's own currency, thresholds being major units of it.
  */
-export type TransferRule = (fact: TransferFact, memory: RiskMemory, t: RiskThresholds) => Finding | null;
+export type TransferRule = (fact: TransferFact, memory: RiskMemory, t: RiskThresholds, history?: TransferHistory) => Finding | null;
 
 const base = (f: TransferFact) => ({
   user_id: f.user_id,
@@ -18,8 +18,43 @@ const base = (f: TransferFact) => ({
   transfer: { transfer_id: f.transfer_id, amount: formatAmount(f.amount, f.currency), currency: f.currency, counterparty_account: f.counterparty_account },
 });
 
-const history = (f: TransferFact, m: RiskMemory, windowMs: number) =>
-  (m.transfersByUser[f.user_id] ?? []).filter((x) => x.at > f.at - windowMs && x.at <= f.at);
+/** What the rules need from the user's earlier transfers, gathered in one pass. */
+export interface TransferHistory {
+  /** Transfers within the burst window. */
+  burst: number;
+  /** Transfers within the velocity window, and their totals per currency. */
+  velocity: number;
+  velocityTotals: Map<Currency, bigint>;
+  /** The same account's transfers within the unusual-transfer window, and their total. */
+  sameAccount: number;
+  sameAccountTotal: bigint;
+}
+
+/** Earlier means at or before the transfer and inside the window (as the rules always read it). */
+export function transferHistory(f: TransferFact, m: RiskMemory, t: RiskThresholds): TransferHistory {
+  const burstMs = t.burstWindowMinutes * MINUTE_MS;
+  const velocityMs = t.velocityWindowMinutes * MINUTE_MS;
+  const unusualMs = t.unusualWindowDays * 1440 * MINUTE_MS;
+  const h: TransferHistory = { burst: 0, velocity: 0, velocityTotals: new Map(), sameAccount: 0, sameAccountTotal: 0n };
+  for (const x of m.transfersByUser[f.user_id] ?? []) {
+    if (x.at > f.at) continue;
+    const age = f.at - x.at;
+    const inVelocity = age < velocityMs;
+    const inUnusual = age < unusualMs && x.account === f.account_number;
+    if (age < burstMs) h.burst++;
+    if (!inVelocity && !inUnusual) continue;
+    const amount = BigInt(x.amount);
+    if (inVelocity) {
+      h.velocity++;
+      if (isCurrency(x.currency)) h.velocityTotals.set(x.currency, (h.velocityTotals.get(x.currency) ?? 0n) + amount);
+    }
+    if (inUnusual) {
+      h.sameAccount++;
+      h.sameAccountTotal += amount;
+    }
+  }
+  return h;
+}
 
 /** A single transfer at or above the large-transfer threshold. */
 export const largeTransfer: TransferRule = (f, _m, t) => {
@@ -33,12 +68,12 @@ export const largeTransfer: TransferRule = (f, _m, t) => {
  * At least `multiplier` × the average of the same account's earlier transfers
  * in the window (the current one excluded), once there is enough history.
  */
-export const unusualTransfer: TransferRule = (f, m, t) => {
-  const earlier = history(f, m, t.unusualWindowDays * 1440 * MINUTE_MS).filter((x) => x.account === f.account_number);
-  if (earlier.length < t.unusualMinHistory) return null;
-  const total = earlier.reduce((s, x) => s + BigInt(x.amount), 0n);
+export const unusualTransfer: TransferRule = (f, m, t, h = transferHistory(f, m, t)) => {
+  const earlier = h.sameAccount;
+  if (earlier < t.unusualMinHistory) return null;
+  const total = h.sameAccountTotal;
   // amount ≥ multiplier × total / n, without dividing.
-  if (f.amount * BigInt(earlier.length) < BigInt(t.unusualMultiplier) * total || total === 0n) return null;
+  if (f.amount * BigInt(earlier) < BigInt(t.unusualMultiplier) * total || total === 0n) return null;
   const { transfer, ...who } = base(f);
   return {
     ...who,
@@ -46,8 +81,8 @@ export const unusualTransfer: TransferRule = (f, m, t) => {
     severity: 'medium',
     evidence: {
       ...transfer,
-      average: formatAmount(total / BigInt(earlier.length), f.currency),
-      earlier_transfers: earlier.length,
+      average: formatAmount(total / BigInt(earlier), f.currency),
+      earlier_transfers: earlier,
       multiplier: t.unusualMultiplier,
       window_days: t.unusualWindowDays,
     },
@@ -55,9 +90,9 @@ export const unusualTransfer: TransferRule = (f, m, t) => {
 };
 
 /** ≥ N transfers by the user within the short window; once per user per window. */
-export const transferBurst: TransferRule = (f, m, t) => {
+export const transferBurst: TransferRule = (f, m, t, h = transferHistory(f, m, t)) => {
   const window = t.burstWindowMinutes * MINUTE_MS;
-  const count = history(f, m, window).length + 1;
+  const count = h.burst + 1;
   if (count < t.burstCount || firedWithin(m, `transfer_burst:${f.user_id}`, f.at, window)) return null;
   const { transfer, ...who } = base(f);
   return { ...who, rule: 'transfer_burst', severity: 'medium', evidence: { ...transfer, count, window_minutes: t.burstWindowMinutes } };
@@ -68,12 +103,11 @@ export const transferBurst: TransferRule = (f, m, t) => {
  * in any one currency. High; critical at twice either threshold. Once per user
  * and severity per window.
  */
-export const transferVelocity: TransferRule = (f, m, t) => {
+export const transferVelocity: TransferRule = (f, m, t, h = transferHistory(f, m, t)) => {
   const window = t.velocityWindowMinutes * MINUTE_MS;
-  const recent = history(f, m, window);
-  const count = recent.length + 1;
+  const count = h.velocity + 1;
   const totals = new Map<Currency, bigint>([[f.currency, f.amount]]);
-  for (const x of recent) if (isCurrency(x.currency)) totals.set(x.currency, (totals.get(x.currency) ?? 0n) + BigInt(x.amount));
+  for (const [c, v] of h.velocityTotals) totals.set(c, (totals.get(c) ?? 0n) + v);
   const ratio = (c: Currency, v: bigint) => {
     const threshold = t.velocityAmount * unitScale(c);
     return v >= 2n * threshold ? 2 : v >= threshold ? 1 : 0;
@@ -102,7 +136,8 @@ export const transferVelocity: TransferRule = (f, m, t) => {
 };
 
 export function assessTransfer(f: TransferFact, m: RiskMemory, t: RiskThresholds): Finding[] {
-  return [largeTransfer, unusualTransfer, transferBurst, transferVelocity].map((r) => r(f, m, t)).filter((x): x is Finding => x !== null);
+  const h = transferHistory(f, m, t);
+  return [largeTransfer, unusualTransfer, transferBurst, transferVelocity].map((r) => r(f, m, t, h)).filter((x): x is Finding => x !== null);
 }
 
 export function rememberTransfer(f: TransferFact, m: RiskMemory, findings: Finding[]): void {

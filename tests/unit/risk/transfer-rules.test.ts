@@ -3,6 +3,7 @@ import { assess } from '../../../src/domain/risk/assess.js';
 import type { SecurityHitFact, TransferFact } from '../../../src/domain/risk/facts.js';
 import { emptyMemory, type RiskMemory } from '../../../src/domain/risk/memory.js';
 import { DEFAULT_THRESHOLDS as T, MINUTE_MS } from '../../../src/domain/risk/thresholds.js';
+import { transferHistory } from '../../../src/domain/risk/transfer-rules.js';
 
 const T0 = Date.parse('2025-05-01T12:00:00Z');
 let n = 0;
@@ -112,5 +113,26 @@ describe('risk rules: security hits', () => {
     expect(JSON.stringify(f!.evidence)).to.not.include('sk_live_secret');
     expect(assess(hit({ count: 0 }), emptyMemory(), T)).to.deep.equal([]);
     expect(assess(hit({ hit: 'other' as never }), emptyMemory(), T)).to.deep.equal([]);
+  });
+
+  describe('history of earlier transfers (one pass for every rule)', () => {
+    it('counts each window, totals per currency and per account, and ignores later transfers', () => {
+      const memory = emptyMemory();
+      const x = (minutesAgo: number, account: string, currency: string, amount: string) => ({ at: T0 - minutesAgo * MINUTE_MS, account, currency, amount });
+      memory.transfersByUser.u1 = [
+        x(40 * 1440, '100000000017', 'JOD', '1'), // outside every window
+        x(2 * 1440, '100000000017', 'JOD', '20'), // unusual window only
+        x(10, '100000000025', 'USD', '300'), // velocity (15 min) but not burst (5 min), another account
+        x(3, '100000000017', 'JOD', '4000'), // burst and velocity, same account
+        x(-1, '100000000017', 'JOD', '50000'), // later than the transfer: never counted
+      ];
+      const h = transferHistory(transfer({}), memory, T);
+      expect([T.burstWindowMinutes, T.velocityWindowMinutes, T.unusualWindowDays]).to.deep.equal([5, 15, 30]);
+      expect(h.burst).to.equal(1);
+      expect(h.velocity).to.equal(2);
+      expect([...h.velocityTotals]).to.deep.equal([['USD', 300n], ['JOD', 4000n]]);
+      expect(h.sameAccount).to.equal(2);
+      expect(h.sameAccountTotal).to.equal(4020n);
+    });
   });
 });
