@@ -12,10 +12,9 @@ import { cors, securityHeaders } from './middleware/security-headers.js';
 import { rejectUnsafeText } from './middleware/unsafe-text.js';
 import { stripTrailingSlash } from './middleware/trailing-slash.js';
 import { requestValidator } from './openapi/request-validator.js';
-import { axesRoutes } from './routes/axes.js';
+import { routeBySegment } from './route-by-segment.js';
 import { docsRoutes } from './routes/docs.js';
 import { featureRoutes } from './routes/index.js';
-import { riskLoginRoutes } from './routes/risk-logins.js';
 
 const MIN_POSITION_TIMEOUT_MS = 5_000;
 const BODY_LIMIT = '16kb';
@@ -64,7 +63,7 @@ export function createApp(deps: AppDeps): Express {
   app.post('/auth/jwt/create', limits.login);
   app.post('/auth/users/reset_password', limits.passwordReset);
   app.use(minPosition(deps.readModels, MIN_POSITION_TIMEOUT_MS));
-  for (const router of [...featureRoutes(deps), riskLoginRoutes(deps), axesRoutes(deps)]) app.use(router);
+  app.use(routeBySegment(featureRoutes(deps)));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

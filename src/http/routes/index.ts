@@ -1,5 +1,5 @@
-import type { Router } from 'express';
 import type { AppDeps } from '../deps.js';
+import type { SegmentRoutes } from '../route-by-segment.js';
 import { riskIncidentRoutes } from './risk-incidents.js';
 import { accountRoutes } from './accounts.js';
 import { adminAccountRoutes } from './admin-accounts.js';
@@ -13,22 +13,26 @@ import { businessRoutes } from './business.js';
 import { cardRoutes } from './cards.js';
 import { notificationRoutes } from './notifications.js';
 import { transferRoutes } from './transfers.js';
+import { riskLoginRoutes } from './risk-logins.js';
+import { axesRoutes } from './axes.js';
 
-/** Every feature's routes, in one list. */
-export function featureRoutes(_deps: AppDeps): Router[] {
+/** Every feature's routes, with the first path segments each answers under (checked by the e2e suites over every path). */
+export function featureRoutes(deps: AppDeps): SegmentRoutes[] {
   return [
-    authRoutes(_deps),
-    accountRoutes(_deps),
-    adminDepositRoutes(_deps),
-    adminAccountRoutes(_deps),
-    adminUserRoutes(_deps),
-    riskIncidentRoutes(_deps),
-    cardRoutes(_deps),
-    notificationRoutes(_deps),
-    billRoutes(_deps),
-    businessRoutes(_deps),
-    auditRoutes(_deps),
-    auditProjectionRoutes(_deps),
-    transferRoutes(_deps),
+    { segments: ['auth'], router: authRoutes(deps) },
+    { segments: ['accounts'], router: accountRoutes(deps) },
+    { segments: ['admin'], router: adminDepositRoutes(deps) },
+    { segments: ['admin'], router: adminAccountRoutes(deps) },
+    { segments: ['admin'], router: adminUserRoutes(deps) },
+    { segments: ['risk'], router: riskIncidentRoutes(deps) },
+    { segments: ['accounts', 'cards'], router: cardRoutes(deps) },
+    { segments: ['notifications'], router: notificationRoutes(deps) },
+    { segments: ['billers', 'bill'], router: billRoutes(deps) },
+    { segments: ['business'], router: businessRoutes(deps) },
+    { segments: ['audit'], router: auditRoutes(deps) },
+    { segments: ['audit'], router: auditProjectionRoutes(deps) },
+    { segments: ['transfers'], router: transferRoutes(deps) },
+    { segments: ['risk'], router: riskLoginRoutes(deps) },
+    { segments: ['risk'], router: axesRoutes(deps) },
   ];
 }
