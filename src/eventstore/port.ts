@@ -45,19 +45,6 @@ export interface RecordedEvent<T extends EventData = EventData> extends NewEvent
 /** `no_stream`: the stream must not exist; `stream_exists`: it must; `any`: no check. */
 export type ExpectedRevision = bigint | 'any' | 'no_stream' | 'stream_exists';
 
-export interface AppendOptions {
-  /**
-   * false: the store may answer before the events are on disk. They become
-   * durable with the next durable append made through the same store (its log
-   * is one ordered sequence, so flushing a later write flushes every earlier
-   * one) or with `flush()`. For a step that a durable append always follows
-   * before anything is acknowledged, e.g. a transfer's debit before its credit:
-   * a crash in between loses both or neither, never the later one alone.
-   * Default true. Adapters that always write durably ignore it.
-   */
-  durable?: boolean;
-}
-
 export interface AppendResult {
   /** Revision of the last event in the stream after the append. */
   next_revision: bigint;
@@ -101,7 +88,7 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 
 export interface EventStore {
   readonly kind: 'postgres' | 'pglite' | 'eventstoredb';
-  append(stream: string, events: NewEvent[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
+  append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeAll(options: SubscribeAllOptions): Subscription;
@@ -110,11 +97,6 @@ export interface EventStore {
    * wake a local reader early; readers still poll). Returns the unsubscribe.
    */
   onAppended?(listener: () => void): () => void;
-  /**
-   * Makes every append acknowledged so far durable, those made with
-   * `durable: false` included. Absent where every append is durable anyway.
-   */
-  flush?(): Promise<void>;
   /** Position of the newest event that readers may see (0n when empty). */
   headPosition(): Promise<bigint>;
   close(): Promise<void>;

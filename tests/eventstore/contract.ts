@@ -416,23 +416,6 @@ export function describeEventStoreContract(name: string, open: () => Promise<Ope
       });
     });
 
-    describe('durability hint', () => {
-      it('a non-durable append reads back like any other, keeps the order, and flush() resolves', async () => {
-        const own = streamName('relaxed');
-        const debit = newEvent('Debited', { amount: '5' });
-        const first = await store.append(own, [debit], 'no_stream', { durable: false });
-        const second = await store.append(own, [newEvent('Credited', { amount: '5' })], 0n);
-        expect(second.position > first.position).to.equal(true);
-        await store.flush?.();
-        const events = await store.readStream(own);
-        expect(events.map((e) => e.type)).to.deep.equal(['Debited', 'Credited']);
-        expect(events[0]!.hash).to.equal(first.events[0]!.hash);
-        expect(events[1]!.prev_hash).to.equal(events[0]!.hash);
-        const again = await store.append(own, [debit], 'no_stream', { durable: false });
-        expect(again.duplicate).to.equal(true);
-      });
-    });
-
     describe('shared readers', () => {
       it('readers sharing what they read see exactly what a reader of the store sees', async () => {
         const own = streamName('shared');

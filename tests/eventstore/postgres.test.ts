@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { expect } from 'chai';
 import { contentDigest } from '../../src/eventstore/hash-chain.js';
 import type { NewEvent } from '../../src/eventstore/port.js';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
@@ -72,47 +71,4 @@ describeEventStoreContract('PostgreSQL', async () => {
       await db.drop();
     },
   };
-});
-
-describe('PostgreSQL append batch commit mode', function () {
-  this.timeout(30_000);
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let client: pg.Client;
-
-  before(async () => {
-    db = await freshDatabase('es_commit_mode');
-    const store = await openPostgresEventStore(db.url, 2);
-    await store.close();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-  });
-  after(async () => {
-    await client.end();
-    await untilDisconnected(db.name);
-    await db.drop();
-  });
-
-  const modeAfter = async (durable: boolean): Promise<string> => {
-    const stream = `mode-${durable}-${Date.now()}`;
-    const event: NewEvent = {
-      event_id: crypto.randomUUID(),
-      type: 'Noted',
-      data: {},
-      metadata: { correlation_id: 'c', causation_id: null, actor: { user_id: null, role: 'test', ip: null }, schema_version: 1, occurred_at: new Date().toISOString() },
-    };
-    const items = JSON.stringify([{ stream, expected: 'no_stream', events: [{ ...event, digest: contentDigest(stream, event) }] }]);
-    await client.query('begin');
-    try {
-      const { rows } = await client.query<{ o_error: string | null }>('select o_error from es.append_batch($1::jsonb, false, $2)', [items, durable]);
-      if (rows.length !== 1 || rows[0]!.o_error !== null) throw new Error(`append failed: ${JSON.stringify(rows)}`);
-      return (await client.query<{ mode: string }>(`select current_setting('synchronous_commit') as mode`)).rows[0]!.mode;
-    } finally {
-      await client.query('rollback');
-    }
-  };
-
-  it('commits a non-durable batch without waiting for the flush, and a durable one as the server does', async () => {
-    expect(await modeAfter(false)).to.equal('off');
-    expect(await modeAfter(true)).to.equal('on');
-  });
 });

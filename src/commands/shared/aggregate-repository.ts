@@ -1,6 +1,6 @@
 import type { Decider, DomainEvent } from '../../domain/shared/event.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
-import type { AppendOptions, AppendResult, EventData, EventStore, NewEvent, RecordedEvent } from '../../eventstore/port.js';
+import type { AppendResult, EventData, EventStore, NewEvent, RecordedEvent } from '../../eventstore/port.js';
 import type { CommandContext } from './command-context.js';
 import type { SnapshotStore } from './snapshots.js';
 
@@ -73,7 +73,6 @@ export class AggregateRepository {
   /**
    * Decides `command` (or the command built from the current state) and appends
    * its events. An empty decision appends nothing. Domain errors propagate.
-   * `options` go to the store's append (see AppendOptions.durable).
    */
   async execute<C, S, E extends DomainEvent>(
     type: AggregateType<C, S, E>,
@@ -81,7 +80,6 @@ export class AggregateRepository {
     command: C | ((state: S) => C),
     context: CommandContext,
     ids: EventIds,
-    options?: AppendOptions,
   ): Promise<Decided<S>> {
     for (let attempt = 0; ; attempt++) {
       // First try on the remembered state: the expected revision proves it current, and a
@@ -110,7 +108,6 @@ export class AggregateRepository {
           stream,
           events.map((e, i) => toNewEvent(e, ids(e, i), context)),
           revision < 0n ? 'no_stream' : revision,
-          options,
         );
         if (result.duplicate) {
           // A retry of a command already stored: reload to report the stored outcome.

@@ -39,12 +39,6 @@ const RECENT_WINDOW = 200;
  * Debits the sender (the balance check and the append are one step, guarded
  * by the expected revision), then settles: credit, fee, or reversal. A crash
  * after the debit is finished by the settlement process manager.
- *
- * The debit is appended without waiting for the disk: the settlement's
- * durable appends, made after it, flush it too, so one flush wait serves the
- * whole transfer. When the settlement writes nothing new (a retry finding
- * everything stored) the store is flushed explicitly. Either way nothing is
- * answered before the debit is durable.
  */
 export async function moveMoney(repo: AggregateRepository, store: EventStore, ctx: CommandContext, m: MoneyMovement): Promise<Moved> {
   const debitId = transferEventId(m.transfer_id, 'debit');
@@ -69,7 +63,6 @@ export async function moveMoney(repo: AggregateRepository, store: EventStore, ct
       },
       ctx,
       () => debitId,
-      { durable: false },
     );
     debit = decided.events.find((e) => e.event_id === debitId);
     replayed = decided.result?.duplicate === true;
@@ -85,13 +78,7 @@ export async function moveMoney(repo: AggregateRepository, store: EventStore, ct
   }
   if (!debit) throw new Error(`debit ${debitId} was neither written nor found`);
   const settlement = await settleDebit(repo, ctx, m.from, debit.data as unknown as DebitData);
-  if (!wroteAnything(settlement)) await store.flush?.();
   if (settlement.reversal) sender = settlement.reversal.state;
   const position = settlement.position > debit.position ? settlement.position : debit.position;
   return { debit, settlement, sender, receiver: settlement.credit?.state, position, replayed };
-}
-
-/** True when a step of the settlement appended new events (a durable append: it flushed the debit). */
-function wroteAnything(s: Settlement): boolean {
-  return [s.credit, s.reversal, s.fee, ...s.fx].some((d) => d?.result !== undefined && !d.result.duplicate);
 }

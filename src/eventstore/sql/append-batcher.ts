@@ -30,9 +30,6 @@ export class BatchItemError extends Error {
 
 interface Queued {
   json: string;
-  durable: boolean;
-  /** Arrival order across both queues. */
-  seq: number;
   resolve: (rows: AppendRow[]) => void;
   reject: (error: unknown) => void;
 }
@@ -48,12 +45,9 @@ export interface BatcherOptions {
  * Group commit for the PostgreSQL adapter: appends that arrive while others
  * are running are sent together through `es.append_batch`, one transaction
  * and one lock hand-off for many. A lone append goes out at once, alone.
- * Durable and non-durable appends never share a batch (one commit mode each);
- * the older waiting append decides which kind goes next.
  */
 export class AppendBatcher {
-  private readonly queues = { durable: [] as Queued[], relaxed: [] as Queued[] };
-  private seq = 0;
+  private readonly queue: Queued[] = [];
   private inFlight = 0;
 
   constructor(
@@ -61,14 +55,14 @@ export class AppendBatcher {
     private readonly options: BatcherOptions = { maxInFlight: 2, maxItems: 50 },
   ) {}
 
-  private call(items: string, isolate: boolean, durable: boolean): Promise<BatchRow[]> {
+  private call(items: string, isolate: boolean): Promise<BatchRow[]> {
     return this.sql.withSession(async (session) => {
       try {
         const result = await session.query<BatchRow>(
           `select o_item, o_event_id::text as o_event_id, o_position::text as o_position, o_revision::text as o_revision,
                   o_prev_hash, o_hash, o_recorded_at, o_duplicate, o_error, o_detail, o_constraint
-             from es.append_batch($1::jsonb, $2, $3)`,
-          [items, isolate, durable],
+             from es.append_batch($1::jsonb, $2)`,
+          [items, isolate],
           'es_append_batch',
         );
         return result.rows;
@@ -80,25 +74,17 @@ export class AppendBatcher {
     });
   }
 
-  submit(stream: string, expected: string, eventsJson: string, durable = true): Promise<AppendRow[]> {
+  submit(stream: string, expected: string, eventsJson: string): Promise<AppendRow[]> {
     const json = `{"stream":${JSON.stringify(stream)},"expected":${JSON.stringify(expected)},"events":${eventsJson}}`;
     return new Promise((resolve, reject) => {
-      (durable ? this.queues.durable : this.queues.relaxed).push({ json, durable, seq: this.seq++, resolve, reject });
+      this.queue.push({ json, resolve, reject });
       this.pump();
     });
   }
 
-  /** The queue whose first append has waited longest, or undefined when both are empty. */
-  private next(): Queued[] | undefined {
-    const { durable, relaxed } = this.queues;
-    if (durable.length === 0) return relaxed.length > 0 ? relaxed : undefined;
-    if (relaxed.length === 0) return durable;
-    return durable[0]!.seq < relaxed[0]!.seq ? durable : relaxed;
-  }
-
   private pump(): void {
-    for (let queue = this.next(); this.inFlight < this.options.maxInFlight && queue; queue = this.next()) {
-      const batch = queue.splice(0, this.options.maxItems);
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxItems);
       this.inFlight++;
       void this.send(batch).finally(() => {
         this.inFlight--;
@@ -109,16 +95,15 @@ export class AppendBatcher {
 
   private async send(batch: Queued[]): Promise<void> {
     const items = `[${batch.map((q) => q.json).join(',')}]`;
-    const durable = batch[0]!.durable;
     let rows: BatchRow[];
     try {
       try {
-        rows = await this.call(items, false, durable);
+        rows = await this.call(items, false);
       } catch (error) {
         // Something raised (a writer outside the lock won a unique key): nothing of the
         // batch was kept. Again, each item in its own subtransaction.
         if (!sqlState(error)) throw error;
-        rows = await this.call(items, true, durable);
+        rows = await this.call(items, true);
       }
     } catch (error) {
       for (const q of batch) q.reject(error);

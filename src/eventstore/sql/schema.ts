@@ -185,17 +185,13 @@ $fn$;
 -- violation when a writer outside the lock got there first) fails the whole
 -- call; the caller then sends the batch again with p_isolate, which runs each
 -- item in its own subtransaction (keep batches under 64 items for the cache).
--- With p_durable false the transaction commits without waiting for the WAL
--- flush (synchronous_commit off, local to it): the caller's next durable
--- commit flushes it too. Call it as a statement of its own (autocommit).
 do $do$ begin
   if exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-              where n.nspname = 'es' and p.proname = 'append_batch' and p.pronargs in (1, 2)) then
-    drop function if exists es.append_batch(jsonb);
-    drop function if exists es.append_batch(jsonb, boolean);
+              where n.nspname = 'es' and p.proname = 'append_batch' and p.pronargs = 1) then
+    drop function es.append_batch(jsonb);
   end if;
 end $do$;
-create or replace function es.append_batch(p_items jsonb, p_isolate boolean default false, p_durable boolean default true)
+create or replace function es.append_batch(p_items jsonb, p_isolate boolean default false)
 returns table (o_item int, o_event_id uuid, o_position bigint, o_revision bigint, o_prev_hash text,
                o_hash text, o_recorded_at timestamptz, o_duplicate boolean,
                o_error text, o_detail text, o_constraint text)
@@ -211,9 +207,6 @@ begin
   if pg_current_xact_id_if_assigned() is not null then
     raise exception using errcode = 'ES002',
       message = 'es.append_batch must be the first write of its transaction';
-  end if;
-  if not p_durable then
-    perform set_config('synchronous_commit', 'off', true);
   end if;
   perform pg_advisory_lock(${APPEND_LOCK_KEY});
   v_xid := pg_current_xact_id();

@@ -1,7 +1,6 @@
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors.js';
 import { contentDigest } from '../hash-chain.js';
 import type {
-  AppendOptions,
   AppendResult,
   EventData,
   EventMetadata,
@@ -108,7 +107,7 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  async append(stream: string, events: NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+  async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     if (stream.length === 0 || stream.startsWith('$')) throw new RangeError(`invalid stream name "${stream}"`);
     const ids = new Set<string>();
@@ -123,7 +122,7 @@ export class SqlEventStore implements EventStore {
     for (let attempt = 0; ; attempt++) {
       try {
         const rows = this.batcher
-          ? await this.batcher.submit(stream, expectedText(expected), payload, options.durable !== false)
+          ? await this.batcher.submit(stream, expectedText(expected), payload)
           : await this.callAppend(stream, expectedText(expected), payload);
         const result = this.toAppendResult(stream, events, rows);
         if (!result.duplicate) {
@@ -252,15 +251,6 @@ export class SqlEventStore implements EventStore {
       [fromPosition.toString(), max],
     );
     return rows.map((row) => frozen(toRecorded(row)));
-  }
-
-  /**
-   * A transaction that takes an id commits with a record in the WAL, and a
-   * synchronous commit flushes the WAL up to it: everything committed before,
-   * asynchronous commits included. (PGlite does not flush on commit at all.)
-   */
-  async flush(): Promise<void> {
-    if (this.kind === 'postgres') await this.sql.query('select pg_current_xact_id()');
   }
 
   async headPosition(): Promise<bigint> {
