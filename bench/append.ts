@@ -18,7 +18,7 @@ import pg from 'pg';
 import { contentDigest, GENESIS_HASH, linkHash } from '../src/eventstore/hash-chain.js';
 import type { EventMetadata, ExpectedRevision, NewEvent } from '../src/eventstore/port.js';
 import { openPostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
-import { CpuMeter, type CpuDelta, type CpuSnapshot } from './lib/cpu.js';
+import { CpuMeter } from './lib/cpu.js';
 import { BENCH_ADMIN_URL, freshBenchDatabase, serverInfo } from './lib/db.js';
 import { runClosedLoop, type ClosedLoopResult, type Operation } from './lib/load.js';
 import { fmtInt, fmtMs, fmtRatio, printTable } from './lib/table.js';
@@ -118,21 +118,16 @@ interface SideResult extends ClosedLoopResult {
 async function measure(url: string, concurrency: number, makeWorker: (i: number) => Operation): Promise<SideResult> {
   const meter = await CpuMeter.open(url);
   try {
-    let from: CpuSnapshot | undefined;
-    let delta: CpuDelta | undefined;
+    const window = meter.window();
     const r = await runClosedLoop({
       workers: concurrency,
       durationMs: SECONDS * 1000,
       warmupMs: WARMUP_MS,
       makeWorker,
-      onWindowStart: async () => {
-        from = await meter.snapshot();
-      },
-      onWindowEnd: async () => {
-        const to = await meter.snapshot();
-        if (from) delta = CpuMeter.delta(from, to);
-      },
+      onWindowStart: window.onWindowStart,
+      onWindowEnd: window.onWindowEnd,
     });
+    const delta = window.delta();
     const perOp = (seconds: number) => (r.ops > 0 ? (seconds * 1e6) / r.ops : Number.NaN);
     const nodeUs = perOp(delta?.nodeSeconds ?? Number.NaN);
     const pgUs = perOp(delta?.pgSeconds ?? Number.NaN);

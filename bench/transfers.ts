@@ -22,7 +22,7 @@ import pg from 'pg';
 import { startCluster } from '../tests/helpers/processes.js';
 import { startService, writtenHead, type RunningService } from '../tests/helpers/service.js';
 import { createStaff, login, registerUser } from '../tests/helpers/users.js';
-import { CpuMeter, type CpuDelta, type CpuSnapshot } from './lib/cpu.js';
+import { CpuMeter } from './lib/cpu.js';
 import { freshBenchDatabase, serverInfo } from './lib/db.js';
 import { runClosedLoop, type Operation } from './lib/load.js';
 import { SampleBuffer, summarize } from './lib/stats.js';
@@ -206,20 +206,16 @@ async function main(): Promise<void> {
 
     // CPU per transfer (service processes and their PostgreSQL backends) is steadier than the rate.
     const meter = await CpuMeter.open(svc.databaseUrl);
-    let from: CpuSnapshot | undefined;
-    let cpu: CpuDelta | undefined;
+    const window = meter.window(() => svc.pids());
     const http32 = await runClosedLoop({
       workers: CONNECTIONS,
       durationMs: SECONDS * 1000,
       warmupMs: WARMUP_MS,
       makeWorker: (i) => transferOp(client, pairs[i]!),
-      onWindowStart: async () => {
-        from = await meter.snapshot(svc.pids());
-      },
-      onWindowEnd: async () => {
-        if (from) cpu = CpuMeter.delta(from, await meter.snapshot(svc.pids()));
-      },
+      onWindowStart: window.onWindowStart,
+      onWindowEnd: window.onWindowEnd,
     });
+    const cpu = window.delta();
     const perTransferMs = (seconds: number | undefined) => (seconds === undefined || http32.ops === 0 ? Number.NaN : (seconds * 1000) / http32.ops);
 
     progress(`http: ${fmtInt(http32.opsPerSec)} transfers/s`);

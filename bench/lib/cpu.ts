@@ -80,6 +80,25 @@ export class CpuMeter {
     return { nodeSeconds: to.nodeSeconds - from.nodeSeconds, processSeconds, pgSeconds, pgMeasured: to.backends.size > 0 };
   }
 
+  /**
+   * Hooks for runClosedLoop's measured window: CPU from its start to its end
+   * (`delta()` is undefined until both snapshots were taken).
+   */
+  window(pids: () => readonly number[] = () => []): { onWindowStart(): Promise<void>; onWindowEnd(): Promise<void>; delta(): CpuDelta | undefined } {
+    let from: CpuSnapshot | undefined;
+    let delta: CpuDelta | undefined;
+    return {
+      onWindowStart: async () => {
+        from = await this.snapshot(pids());
+      },
+      onWindowEnd: async () => {
+        const to = await this.snapshot(pids());
+        if (from) delta = CpuMeter.delta(from, to);
+      },
+      delta: () => delta,
+    };
+  }
+
   async close(): Promise<void> {
     await this.client.end();
   }

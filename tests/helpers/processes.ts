@@ -8,29 +8,16 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { ApiClient } from './http-client.js';
 import { ADMIN_URL, freshDatabase } from './postgres.js';
-import type { RunningService } from './service.js';
+import { freePort, type RunningService } from './service.js';
 import { SmtpSink } from './smtp-sink.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const LOG_CAP = 256 * 1024;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** One child process that can be killed, paused and started again with the same command. */
 export class ManagedProcess {

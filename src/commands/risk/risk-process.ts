@@ -145,7 +145,6 @@ export class RiskProcess {
 
   /** Position and memory in one statement: both or neither. */
   private async save(last: RecordedEvent): Promise<void> {
-    const position = last.position;
     pruneMemory(this.memory, Date.parse(last.metadata.occurred_at) || last.recorded_at.getTime(), this.config.thresholds);
     await this.db.query(
       `with m as (
@@ -154,7 +153,7 @@ export class RiskProcess {
        )
        insert into cmd.process_checkpoints (name, position) values ($1, $2::bigint)
        on conflict (name) do update set position = excluded.position, updated_at = now()`,
-      [NAME, position.toString(), JSON.stringify(this.memory)],
+      [NAME, last.position.toString(), JSON.stringify(this.memory)],
     );
     this.savedAt = Date.now();
     if (this.unsaved === last) this.unsaved = undefined;

@@ -225,20 +225,20 @@ export class SqlEventStore implements EventStore {
   /**
    * Events after a position, in order. Shared readers (see ReadAllOptions)
    * follow the head together: what one has read is handed to the others from
-   * memory, and only what lies beyond is asked of the database. Events are
-   * frozen (shallowly), as they may be shared.
+   * memory, and only what lies beyond is asked of the database. Shared events
+   * are frozen (shallowly).
    */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     if (!options.shared) return this.readAllRows(options.fromPosition, options.max);
     const cached = this.recent.take(options.fromPosition, options.max);
     if (cached === undefined) {
-      const rows = await this.readAllRows(options.fromPosition, options.max);
+      const rows = (await this.readAllRows(options.fromPosition, options.max)).map(frozen);
       this.recent.record(options.fromPosition, rows);
       return rows;
     }
     if (cached.length === options.max) return cached;
     const end = this.recent.end!;
-    const rest = await this.readAllRows(end, options.max - cached.length);
+    const rest = (await this.readAllRows(end, options.max - cached.length)).map(frozen);
     this.recent.record(end, rest);
     return cached.length === 0 ? rest : [...cached, ...rest];
   }
@@ -250,7 +250,7 @@ export class SqlEventStore implements EventStore {
         order by e.position limit $2`,
       [fromPosition.toString(), max],
     );
-    return rows.map((row) => frozen(toRecorded(row)));
+    return rows.map(toRecorded);
   }
 
   async headPosition(): Promise<bigint> {

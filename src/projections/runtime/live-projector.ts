@@ -82,12 +82,18 @@ export class LiveProjector {
 
   /** Reads one batch after the lowest checkpoint and applies it. Returns its size. */
   async step(): Promise<number> {
-    const batch = await this.store.readAll({ fromPosition: this.position, max: this.options.batchSize, shared: true });
+    const from = this.position;
+    const batch = await this.store.readAll({ fromPosition: from, max: this.options.batchSize, shared: true });
     if (batch.length === 0) return 0;
     const last = batch[batch.length - 1]!.position;
     const names = this.names();
-    const reached = await this.db.transaction(async (tx) => {
+    const outcome = await this.db.transaction<{ behind: bigint } | { reached: bigint }>(async (tx) => {
       const checkpoints = await lockCheckpoints(tx, names);
+      // A checkpoint behind where this batch starts lost its last batches in a database crash
+      // (they commit without waiting for the disk): go back to it instead of skipping events.
+      let behind: bigint | undefined;
+      for (const cp of checkpoints.values()) if (cp.position < from && (behind === undefined || cp.position < behind)) behind = cp.position;
+      if (behind !== undefined) return { behind };
       let low = last;
       const moved: string[] = [];
       for (const name of names) {
@@ -104,8 +110,13 @@ export class LiveProjector {
         if (now < low) low = now;
       }
       await moveCheckpoints(tx, moved, last);
-      return low;
+      return { reached: low };
     }, { durable: false });
+    if ('behind' in outcome) {
+      this.position = outcome.behind;
+      return 0;
+    }
+    const reached = outcome.reached;
     const pending = this.pendingLow;
     this.pendingLow = undefined;
     this.position = pending !== undefined && pending < reached ? pending : reached;
