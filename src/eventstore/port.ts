@@ -66,13 +66,6 @@ export interface ReadAllOptions {
   /** Exclusive: events with position strictly greater are returned. */
   fromPosition: bigint;
   max: number;
-  /**
-   * The caller follows the head alongside other readers in this process
-   * (projectors, process managers): the adapter may hand it events another
-   * reader has just read instead of asking the server again. Never for audits,
-   * which must see what is stored now. Adapters may ignore it.
-   */
-  shared?: boolean;
 }
 
 export interface SubscribeAllOptions {

@@ -416,32 +416,6 @@ export function describeEventStoreContract(name: string, open: () => Promise<Ope
       });
     });
 
-    describe('shared readers', () => {
-      it('readers sharing what they read see exactly what a reader of the store sees', async () => {
-        const own = streamName('shared');
-        await store.append(own, newEvents(7, 'Shared'), 'no_stream');
-        const last = (await store.readStream(own, { direction: 'backwards', max: 1 }))[0]!.position;
-        await waitFor(async () => (await store.headPosition()) >= last, 'readers to see the appends');
-        const readAll = async (shared: boolean, batch: number) => {
-          const out: bigint[] = [];
-          for (let from = 0n; ; ) {
-            const page = await store.readAll({ fromPosition: from, max: batch, shared });
-            if (page.length === 0) return out;
-            out.push(...page.map((e) => e.position));
-            from = page[page.length - 1]!.position;
-          }
-        };
-        const direct = await readAll(false, 1000);
-        expect(await readAll(true, 3)).to.deep.equal(direct);
-        expect(await readAll(true, 1000)).to.deep.equal(direct);
-        expect(await readAll(true, 2)).to.deep.equal(direct);
-        await store.append(own, newEvents(2, 'Later'), 6n);
-        const more = await readAll(false, 1000);
-        await waitFor(async () => (await readAll(true, 4)).length === more.length, 'shared readers to see the later appends');
-        expect(await readAll(true, 4)).to.deep.equal(more);
-      });
-    });
-
     describe('hash chain', () => {
       async function chainOf(n: number): Promise<{ s: string; events: RecordedEvent[] }> {
         const s = streamName('chain');

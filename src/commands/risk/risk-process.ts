@@ -92,7 +92,7 @@ export class RiskProcess {
 
   private async step(): Promise<boolean> {
     this.readFrom ??= await this.load();
-    const batch = await this.store.readAll({ fromPosition: this.readFrom, max: this.options.batchSize, shared: true });
+    const batch = await this.store.readAll({ fromPosition: this.readFrom, max: this.options.batchSize });
     for (const event of batch) await this.handle(event);
     if (batch.length > 0) {
       this.unsaved = batch[batch.length - 1]!;

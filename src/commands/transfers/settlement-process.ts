@@ -71,7 +71,7 @@ export class SettlementProcess {
       const at = await this.loadCheckpoint();
       this.cursor = { readFrom: at, saved: at };
     }
-    const batch = await this.store.readAll({ fromPosition: this.cursor.readFrom, max: this.options.batchSize, shared: true });
+    const batch = await this.store.readAll({ fromPosition: this.cursor.readFrom, max: this.options.batchSize });
     for (const event of batch) this.observe(event);
     if (batch.length > 0) this.cursor.readFrom = batch[batch.length - 1]!.position;
     await this.settleOverdue();

@@ -15,7 +15,6 @@ import type {
 } from '../port.js';
 import { PollingSubscription } from '../polling-subscription.js';
 import { AppendBatcher, type AppendRow } from './append-batcher.js';
-import { RecentEvents } from './recent-events.js';
 import { APPEND_LOCK_KEY, EVENT_STORE_SCHEMA } from './schema.js';
 import { sqlConstraint, sqlDetail, sqlState, type SqlExecutor, type SqlSession } from './executor.js';
 
@@ -46,9 +45,6 @@ const COMMITTED = `e.tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
 
 const MAX_ANY_RETRIES = 20;
 
-/** How many of the newest `$all` events are kept for this process's other readers. */
-const RECENT_EVENTS_KEPT = 5_000;
-
 function toRecorded(row: EventRow): RecordedEvent {
   return {
     event_id: row.event_id,
@@ -62,12 +58,6 @@ function toRecorded(row: EventRow): RecordedEvent {
     prev_hash: row.prev_hash,
     hash: row.hash,
   };
-}
-
-function frozen(event: RecordedEvent): RecordedEvent {
-  Object.freeze(event.data);
-  Object.freeze(event.metadata);
-  return Object.freeze(event);
 }
 
 function expectedText(expected: ExpectedRevision): string {
@@ -88,7 +78,6 @@ export class SqlEventStore implements EventStore {
   private readonly wakers = new Set<() => void>();
   /** Group commit over a connection pool; PGlite has one connection and appends one by one. */
   private readonly batcher: AppendBatcher | undefined;
-  private readonly recent = new RecentEvents(RECENT_EVENTS_KEPT);
 
   constructor(
     readonly kind: 'postgres' | 'pglite',
@@ -222,33 +211,12 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
-  /**
-   * Events after a position, in order. Shared readers (see ReadAllOptions)
-   * follow the head together: what one has read is handed to the others from
-   * memory, and only what lies beyond is asked of the database. Shared events
-   * are frozen (shallowly).
-   */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    if (!options.shared) return this.readAllRows(options.fromPosition, options.max);
-    const cached = this.recent.take(options.fromPosition, options.max);
-    if (cached === undefined) {
-      const rows = (await this.readAllRows(options.fromPosition, options.max)).map(frozen);
-      this.recent.record(options.fromPosition, rows);
-      return rows;
-    }
-    if (cached.length === options.max) return cached;
-    const end = this.recent.end!;
-    const rest = (await this.readAllRows(end, options.max - cached.length)).map(frozen);
-    this.recent.record(end, rest);
-    return cached.length === 0 ? rest : [...cached, ...rest];
-  }
-
-  private async readAllRows(fromPosition: bigint, max: number): Promise<RecordedEvent[]> {
     const { rows } = await this.sql.query<EventRow>(
       `select ${EVENT_COLUMNS} from es.events e
         where e.position > $1::bigint and ${COMMITTED}
         order by e.position limit $2`,
-      [fromPosition.toString(), max],
+      [options.fromPosition.toString(), options.max],
     );
     return rows.map(toRecorded);
   }
