@@ -202,7 +202,12 @@ export class Workload {
     this.t0 = performance.now();
     const cmds = this.accounts.map((a) => this.depositCommand(a, BigInt(this.options.openingDeposit) * 10n ** BigInt(DECIMALS[a.currency])));
     await pool(cmds, 8, async (c) => {
-      await this.send(c);
+      // No answer or a 5xx is unknown, as under load: retried with the same key, a few times.
+      for (let i = 0; i < 4; i++) {
+        await this.send(c);
+        if (c.state !== 'unknown') break;
+        await sleep(200);
+      }
     });
     const failed = cmds.filter((c) => c.state !== 'acked');
     if (failed.length > 0) throw new Error(`${failed.length} opening deposits failed, e.g. ${failed[0]!.status} ${failed[0]!.code}`);

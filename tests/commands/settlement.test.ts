@@ -150,6 +150,21 @@ describe('transfer settlement (crash between debit and credit)', function () {
     expect(await balance(b)).to.equal(1_001n);
   });
 
+  it('lands every one of many concurrent deposits that all debit the same bank cash account', async () => {
+    const accounts = await Promise.all(
+      Array.from({ length: 40 }, async () => (await openAccount(repo, ctx(), { owner_id: 'u2', type: 'Basic', currency: 'EUR' })).state.account_number),
+    );
+    const cashBefore = await balance(bankCashAccount('EUR'));
+    const results = await Promise.allSettled(
+      accounts.map((a, i) => deposit(repo, store, ctx(), { deposit_id: randomUUID(), account_number: a, amount: BigInt(100 + i) })),
+    );
+    const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    expect(failures).to.deep.equal([]);
+    const total = accounts.reduce((sum, _a, i) => sum + BigInt(100 + i), 0n);
+    expect(await balance(bankCashAccount('EUR'))).to.equal(cashBefore - total);
+    for (const [i, a] of accounts.entries()) expect(await balance(a)).to.equal(BigInt(100 + i));
+  });
+
   it('keeps every currency summing to zero across a conversion finished after a crash', async () => {
     const usd = (await openAccount(repo, ctx(), { owner_id: 'u2', type: 'USD', currency: 'USD' })).state.account_number;
     await deposit(repo, store, ctx(), { deposit_id: randomUUID(), account_number: usd, amount: 50_000n });

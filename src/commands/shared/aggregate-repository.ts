@@ -1,5 +1,6 @@
 import type { Decider, DomainEvent } from '../../domain/shared/event.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
+import { KeyedLock } from '../../infra/keyed-lock.js';
 import type { AppendResult, EventData, EventStore, NewEvent, RecordedEvent } from '../../eventstore/port.js';
 import type { CommandContext } from './command-context.js';
 import type { SnapshotStore } from './snapshots.js';
@@ -22,6 +23,8 @@ export type EventIds = (event: DomainEvent, index: number) => string;
 const SNAPSHOT_EVERY = 50n;
 const CACHE_LIMIT = 20_000;
 const MAX_CONFLICT_RETRIES = 8;
+/** Upper bound of the random pause before retry n: n × this, in ms (another process won the race). */
+const CONFLICT_BACKOFF_MS = 4;
 
 export interface Decided<S> {
   state: S;
@@ -33,10 +36,13 @@ export interface Decided<S> {
 /**
  * Loads aggregates (cached state or snapshot, then the stream's tail, so the
  * cost stays flat as a stream grows) and appends a command's events with the
- * expected revision, retrying a bounded number of times on a conflict.
+ * expected revision. Commands on one stream in this process queue behind each
+ * other, so only another process can win the race for a revision; such a
+ * conflict is retried a bounded number of times after a short random pause.
  */
 export class AggregateRepository {
   private readonly cache = new Map<string, Loaded<unknown>>();
+  private readonly locks = new KeyedLock();
 
   constructor(
     private readonly store: EventStore,
@@ -75,6 +81,16 @@ export class AggregateRepository {
    * its events. An empty decision appends nothing. Domain errors propagate.
    */
   async execute<C, S, E extends DomainEvent>(
+    type: AggregateType<C, S, E>,
+    stream: string,
+    command: C | ((state: S) => C),
+    context: CommandContext,
+    ids: EventIds,
+  ): Promise<Decided<S>> {
+    return this.locks.run(stream, () => this.decideAndAppend(type, stream, command, context, ids));
+  }
+
+  private async decideAndAppend<C, S, E extends DomainEvent>(
     type: AggregateType<C, S, E>,
     stream: string,
     command: C | ((state: S) => C),
@@ -121,6 +137,7 @@ export class AggregateRepository {
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) {
           this.cache.delete(stream);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * (attempt + 1)));
           continue;
         }
         throw error;

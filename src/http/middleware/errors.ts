@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DomainError } from '../../domain/shared/domain-error.js';
+import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import { HttpProblem, problemBody } from '../problem.js';
 
@@ -25,6 +26,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (error instanceof DomainError) {
       sendProblem(res, error.status, problemBody(error.status, error.code, error.message, req.originalUrl, error.details));
+      return;
+    }
+    if (error instanceof WrongExpectedRevisionError) {
+      // Another process kept winning the race for this stream: nothing was written, a retry is safe.
+      sendProblem(res, 503, problemBody(503, 'concurrent_update', 'The resource is being changed by another request; try again.', req.originalUrl), { 'Retry-After': '1' });
       return;
     }
     const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;

@@ -1,10 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
+import { listen } from '../../helpers/listen.js';
 import { routeBySegment } from '../../../src/http/route-by-segment.js';
 
 describe('routing by first path segment', () => {
-  let server: ReturnType<express.Express['listen']>;
+  let served: Awaited<ReturnType<typeof listen>>;
   let base: string;
   const seen: string[] = [];
 
@@ -26,11 +26,10 @@ describe('routing by first path segment', () => {
     app.use(routeBySegment([{ segments: ['transfers', 'accounts'], router: first }, { segments: ['accounts', 'cards'], router: second }]));
     app.use((_req, res) => res.status(404).json({ by: 'not found' }));
     app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => res.status(500).json({ error: error.message }));
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await listen(app);
+    base = served.base;
   });
-  after(() => new Promise<void>((r) => server.close(() => r())));
+  after(() => served.close());
 
   const get = async (path: string) => {
     const res = await fetch(base + path);

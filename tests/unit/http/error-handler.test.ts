@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import express from 'express';
+import { listen } from '../../helpers/listen.js';
+import { pino } from 'pino';
+import { DomainError } from '../../../src/domain/shared/domain-error.js';
+import { WrongExpectedRevisionError } from '../../../src/eventstore/errors.js';
+import { errorHandler } from '../../../src/http/middleware/errors.js';
+
+describe('error handler', () => {
+  let served: Awaited<ReturnType<typeof listen>>;
+  let base: string;
+
+  before(async () => {
+    const app = express();
+    app.get('/conflict', () => {
+      throw new WrongExpectedRevisionError('account-1', 4n, 5n);
+    });
+    app.get('/domain', () => {
+      throw new DomainError('account_frozen', 'Account 1 is frozen.', 422);
+    });
+    app.get('/bug', () => {
+      throw new Error('secret internals');
+    });
+    app.use(errorHandler(pino({ level: 'silent' })));
+    served = await listen(app);
+    base = served.base;
+  });
+  after(() => served.close());
+
+  const get = async (path: string) => {
+    const res = await fetch(base + path);
+    return { status: res.status, type: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), body: await res.json() };
+  };
+
+  it('answers a lost race for a stream with a retryable 503 problem that names no stream', async () => {
+    const res = await get('/conflict');
+    expect(res.status).to.equal(503);
+    expect(res.type).to.match(/^application\/problem\+json/);
+    expect(res.retryAfter).to.equal('1');
+    expect(res.body.code).to.equal('concurrent_update');
+    expect(JSON.stringify(res.body)).not.to.contain('account-1');
+  });
+
+  it('maps domain errors to their status and code, and anything else to a bare 500', async () => {
+    const domain = await get('/domain');
+    expect([domain.status, domain.body.code]).to.deep.equal([422, 'account_frozen']);
+    const bug = await get('/bug');
+    expect([bug.status, bug.body.code]).to.deep.equal([500, 'internal_error']);
+    expect(JSON.stringify(bug.body)).not.to.contain('secret');
+  });
+});
