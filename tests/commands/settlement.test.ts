@@ -11,7 +11,10 @@ import { ensureSystemAccounts } from '../../src/commands/accounts/system-account
 import { AggregateRepository } from '../../src/commands/shared/aggregate-repository.js';
 import { systemContext } from '../../src/commands/shared/command-context.js';
 import { SnapshotStore } from '../../src/commands/shared/snapshots.js';
+import { makeTransfer } from '../../src/commands/transfers/make-transfer.js';
 import { moveMoney } from '../../src/commands/transfers/move-money.js';
+import { DomainError } from '../../src/domain/shared/domain-error.js';
+import { newAccountNumber } from '../../src/commands/accounts/account-numbers.js';
 import { settleDebit, transferEventId, type DebitData } from '../../src/commands/transfers/settle.js';
 import { SettlementProcess } from '../../src/commands/transfers/settlement-process.js';
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
@@ -148,6 +151,50 @@ describe('transfer settlement (crash between debit and credit)', function () {
     expect(retry.debit.event_id).to.equal(first.debit.event_id);
     expect(await balance(a)).to.equal(0n);
     expect(await balance(b)).to.equal(1_001n);
+  });
+
+  it('a freeze made by another process after the checks: credit refused, debit reversed with its fee, the caller refused, once', async () => {
+    const api = new AggregateRepository(store, new SnapshotStore(db)); // this process, which remembers the receiver
+    const other = new AggregateRepository(store, new SnapshotStore(db)); // another process, where staff freeze it
+    const a = (await openAccount(api, ctx(), { owner_id: 'alice', type: 'Basic', currency: 'JOD' })).state.account_number;
+    await deposit(api, store, ctx(), { deposit_id: randomUUID(), account_number: a, amount: 100_000n });
+    const b = (await openAccount(other, ctx(), { owner_id: 'bob', type: 'Basic', currency: 'JOD' })).state.account_number;
+    const send = (transfer_id: string) =>
+      makeTransfer(api, store, ctx(), { transfer_id, owner_id: 'alice', kind: 'external', sender_account: a, receiver_account: b, amount: '10.000' }, async () => {
+        throw new Error('no code expected');
+      });
+    await send(randomUUID()); // b is now remembered here as active
+    const [aBefore, bBefore, feesBefore] = [await balance(a), await balance(b), await balance(bankFeesAccount('JOD'))];
+    await other.execute(accountAggregate, accountStream(b), { type: 'FreezeAccount', reason: 'fraud' }, ctx(), () => randomUUID());
+
+    const t = randomUUID();
+    const refusal = await send(t).then(() => undefined, (e: unknown) => e);
+    expect(refusal).to.be.instanceOf(DomainError);
+    expect((refusal as DomainError).code).to.equal('receiver_unavailable');
+    expect((refusal as DomainError).details).to.include({ transfer_id: t, status: 'reversed' });
+    expect([await balance(a), await balance(b), await balance(bankFeesAccount('JOD'))]).to.deep.equal([aBefore, bBefore, feesBefore]);
+    const ofTransfer = async (n: string) =>
+      (await store.readStream(accountStream(n))).filter((e) => e.data.transfer_id === t).map((e) => [e.type, e.data.reason ?? null]);
+    expect(await ofTransfer(a)).to.deep.equal([['AccountDebited', null], ['DebitReversed', 'receiver_frozen']]);
+    expect(await ofTransfer(b)).to.deep.equal([['CreditRefused', 'account_frozen']]);
+
+    // Settling it again later (the process manager), even once b is unfrozen, keeps the first outcome.
+    await other.execute(accountAggregate, accountStream(b), { type: 'UnfreezeAccount', reason: 'cleared' }, ctx(), () => randomUUID());
+    const debitEvent = (await store.readStream(accountStream(a))).find((e) => e.type === 'AccountDebited' && e.data.transfer_id === t)!;
+    const again = await settleDebit(other, ctx(), a, debitEvent.data as unknown as DebitData);
+    expect(again.reversal?.result?.duplicate).to.equal(true);
+    expect(again.credit).to.equal(undefined);
+    expect([await balance(a), await balance(b)]).to.deep.equal([aBefore, bBefore]);
+    expect(await ofTransfer(b)).to.deep.equal([['CreditRefused', 'account_frozen']]);
+  });
+
+  it('remembers only accounts that exist: one opened elsewhere is seen at once', async () => {
+    const api = new AggregateRepository(store, new SnapshotStore(db));
+    const other = new AggregateRepository(store, new SnapshotStore(db));
+    const n = newAccountNumber();
+    expect((await api.load(accountAggregate, accountStream(n), { cached: true })).state.exists).to.equal(false);
+    await other.execute(accountAggregate, accountStream(n), { type: 'OpenAccount', account_number: n, owner_id: 'u3', account_type: 'Basic', currency: 'USD' }, ctx(), () => randomUUID());
+    expect((await api.load(accountAggregate, accountStream(n), { cached: true })).state.exists).to.equal(true);
   });
 
   it('lands every one of many concurrent deposits that all debit the same bank cash account', async () => {

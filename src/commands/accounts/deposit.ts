@@ -11,6 +11,8 @@ import { bankCashAccount } from './account-numbers.js';
  * account of the currency (which goes below zero), so balances always sum to
  * zero per currency and the books balance.
  */
+const frozen = (account: string, details: Record<string, unknown> = {}) => new DomainError('account_frozen', `Account ${account} is frozen.`, 422, details);
+
 export async function deposit(
   repo: AggregateRepository,
   store: EventStore,
@@ -19,9 +21,9 @@ export async function deposit(
 ): Promise<Moved> {
   const { state } = await repo.load(accountAggregate, accountStream(input.account_number));
   if (!state.exists || state.owner_id === 'bank') throw new DomainError('account_not_found', 'Account not found.', 404);
-  if (state.status === 'frozen') throw new DomainError('account_frozen', `Account ${state.account_number} is frozen.`, 422);
+  if (state.status === 'frozen') throw frozen(state.account_number);
   if (input.amount <= 0n) throw new DomainError('invalid_amount', 'Amount must be greater than zero.', 400);
-  return moveMoney(repo, store, ctx, {
+  const moved = await moveMoney(repo, store, ctx, {
     transfer_id: input.deposit_id,
     kind: 'deposit',
     from: bankCashAccount(state.currency),
@@ -32,4 +34,7 @@ export async function deposit(
     credit_amount: input.amount,
     fx: null,
   });
+  // Frozen after the check above: the credit was refused and the bank's cash given back.
+  if (moved.settlement.reversal) throw frozen(state.account_number, { deposit_id: input.deposit_id, status: 'reversed' });
+  return moved;
 }

@@ -57,7 +57,8 @@ export class AggregateRepository {
    */
   async load<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, stream: string, options: { cached?: boolean } = {}): Promise<Loaded<S>> {
     let base = this.cache.get(stream) as Loaded<S> | undefined;
-    if (base && options.cached) return base;
+    // Only an existing stream's facts are remembered as settled: one may be created at any time.
+    if (base && options.cached && base.revision >= 0n) return base;
     if (!base) {
       const snap = await this.snapshots.load<S>(stream, type.snapshotVersion);
       base = snap ? { state: snap.state, revision: snap.revision } : { state: type.decider.initialState, revision: -1n };

@@ -3,7 +3,7 @@ import { parseAmount } from '../../domain/money/amount.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { OTP_ATTEMPTS, OTP_TTL_MS } from '../../domain/transfers/decider.js';
 import type { CustomerTransferKind, TransferRequestedData } from '../../domain/transfers/events.js';
-import { checkParties } from '../../domain/transfers/parties.js';
+import { checkParties, receiverRefusal } from '../../domain/transfers/parties.js';
 import { priceTransfer } from '../../domain/transfers/pricing.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
@@ -51,12 +51,13 @@ export async function makeTransfer(
   cmd: MakeTransfer,
   sendCode: SendCode,
 ): Promise<CompletedTransfer | PendingTransfer> {
-  // The sender's remembered state is enough: its owner and currency never change, and its
-  // status and balance are proved by the debit's expected revision. The receiver is read
-  // fresh, since nothing written later re-checks its freeze.
+  // Remembered states are enough: owners, currencies and existence never change; the
+  // sender's status and balance are proved by the debit's expected revision, and the
+  // receiver's status by the credit's (a freeze since then refuses the credit and the
+  // debit is reversed).
   const [{ state: sender }, { state: receiver }] = await Promise.all([
     repo.load(accountAggregate, accountStream(cmd.sender_account), { cached: true }),
-    repo.load(accountAggregate, accountStream(cmd.receiver_account)),
+    repo.load(accountAggregate, accountStream(cmd.receiver_account), { cached: true }),
   ]);
   checkParties(cmd.kind, cmd.owner_id, sender, receiver);
   const amount = parseAmount(cmd.amount, sender.currency);
@@ -87,6 +88,10 @@ export async function makeTransfer(
     credit_amount: terms.credited_amount,
     fx: terms.fx,
   });
+  if (moved.settlement.reversal) {
+    // Frozen after the checks: the money went back, and the caller gets the refusal the checks would have given.
+    throw receiverRefusal(terms.kind, terms.receiver_account, { transfer_id: terms.id, status: 'reversed' });
+  }
   return completedFrom(terms, moved);
 }
 

@@ -27,14 +27,29 @@ export interface Settlement {
 
 const lastPosition = (d: Decided<AccountState> | undefined) => d?.result?.position ?? 0n;
 
+/** Why a debit was given back: the receiver does not exist, or was frozen after the checks. */
+export const REVERSAL_REASONS = { receiver_not_found: 'receiver_not_found', receiver_frozen: 'receiver_frozen' } as const;
+
 /**
  * Finishes what a recorded debit owes: the credit to the counterparty, the
- * fee to the bank and, across currencies, the bank's FX position legs; or, when the counterparty cannot take it, a reversal to the
- * sender. Every event has a deterministic id, so running this twice (the
+ * fee to the bank and, across currencies, the bank's FX position legs; or,
+ * when the counterparty does not exist or refuses the credit (frozen), a
+ * reversal to the sender. Every event has a deterministic id, so running this twice (the
  * request and the process manager racing) writes each once.
  */
 export async function settleDebit(repo: AggregateRepository, ctx: CommandContext, from: string, debit: DebitData): Promise<Settlement> {
-  let credit: Decided<AccountState> | undefined;
+  const reverse = async (reason: string, refused?: Decided<AccountState>): Promise<Settlement> => {
+    const reversal = await repo.execute(
+      accountAggregate,
+      accountStream(from),
+      { type: 'ReverseDebit', transfer_id: debit.transfer_id, amount: BigInt(debit.amount) + BigInt(debit.fee), reason },
+      ctx,
+      () => transferEventId(debit.transfer_id, 'reversal'),
+    );
+    const position = lastPosition(reversal) > lastPosition(refused) ? lastPosition(reversal) : lastPosition(refused);
+    return { credit: undefined, reversal, fee: undefined, fx: [], position };
+  };
+  let credit: Decided<AccountState>;
   try {
     credit = await repo.execute(
       accountAggregate,
@@ -52,15 +67,11 @@ export async function settleDebit(repo: AggregateRepository, ctx: CommandContext
     );
   } catch (error) {
     if (!(error instanceof DomainError && error.code === 'account_not_found')) throw error;
-    const reversal = await repo.execute(
-      accountAggregate,
-      accountStream(from),
-      { type: 'ReverseDebit', transfer_id: debit.transfer_id, amount: BigInt(debit.amount) + BigInt(debit.fee), reason: 'receiver_not_found' },
-      ctx,
-      () => transferEventId(debit.transfer_id, 'reversal'),
-    );
-    return { credit: undefined, reversal, fee: undefined, fx: [], position: lastPosition(reversal) };
+    return reverse(REVERSAL_REASONS.receiver_not_found);
   }
+  // What is stored under the credit's id decides, whoever wrote it (a retry sees the first outcome).
+  const creditId = transferEventId(debit.transfer_id, 'credit');
+  if (credit.events.find((e) => e.event_id === creditId)?.type === 'CreditRefused') return reverse(REVERSAL_REASONS.receiver_frozen, credit);
   let fee: Decided<AccountState> | undefined;
   if (BigInt(debit.fee) > 0n && debit.fee_account) {
     fee = await repo.execute(

@@ -1,11 +1,13 @@
 import { DomainError } from '../shared/domain-error.js';
 import type { Decider } from '../shared/event.js';
 import type { AccountCommand } from './commands.js';
-import type { AccountEvent } from './events.js';
+import { SYSTEM_ACCOUNT_TYPES, type AccountEvent } from './events.js';
 import { available, evolveAccount, initialAccountState, type AccountState } from './state.js';
 
 const accountNotFound = () => new DomainError('account_not_found', 'Account not found.', 404);
 const frozen = (n: string) => new DomainError('account_frozen', `Account ${n} is frozen.`, 422);
+
+const isSystemAccount = (state: AccountState) => (SYSTEM_ACCOUNT_TYPES as readonly string[]).includes(state.type);
 
 function mustExist(state: AccountState): void {
   if (!state.exists) throw accountNotFound();
@@ -94,11 +96,24 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       }];
     }
     case 'CreditAccount':
-      // Completes a transfer whose debit is already recorded: the receiver was
-      // checked before the debit, so a freeze in between does not refuse it
-      // (refusing would need a reversal racing with a credit that may exist).
+      // Completes a transfer whose debit is already recorded. A customer account
+      // frozen since the transfer's checks refuses it; the refusal takes the
+      // credit's event id, so whoever settles first decides and the sender is
+      // then reversed. The bank's own accounts always take their side.
       mustExist(state);
       positive(command.amount);
+      if (state.status === 'frozen' && !isSystemAccount(state)) {
+        return [{
+          type: 'CreditRefused',
+          data: {
+            transfer_id: command.transfer_id,
+            kind: command.kind,
+            amount: command.amount.toString(),
+            counterparty_account: command.counterparty_account,
+            reason: 'account_frozen',
+          },
+        }];
+      }
       return [{
         type: 'AccountCredited',
         data: {

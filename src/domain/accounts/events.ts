@@ -56,6 +56,13 @@ export type AccountEvent =
       fx: FxApplied | null;
       balance_after: string;
     }>
+  /**
+   * The receiver could not take a transfer whose debit is recorded (it was
+   * frozen after the transfer's checks): written under the credit's own event
+   * id, so a transfer is either credited or refused, never both; the sender's
+   * reversal follows.
+   */
+  | DomainEvent<'CreditRefused', { transfer_id: string; kind: TransferKind; amount: string; counterparty_account: string; reason: 'account_frozen' }>
   | DomainEvent<'FxPositionPosted', { transfer_id: string; kind: TransferKind; amount: string; balance_after: string }>
   | DomainEvent<'DebitReversed', { transfer_id: string; amount: string; reason: string; balance_after: string }>
   | DomainEvent<'AccountFrozen', { reason: string }>

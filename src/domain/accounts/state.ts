@@ -62,5 +62,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, status: 'frozen' };
     case 'AccountUnfrozen':
       return { ...state, status: 'active' };
+    case 'CreditRefused':
+      return state;
   }
 }

@@ -32,10 +32,15 @@ export function checkParties(kind: CustomerTransferKind, ownerId: string, sender
   if (sender.status !== 'active') {
     throw new DomainError('account_frozen', `Account ${sender.account_number} is frozen.`, 422, { field: 'sender_account' });
   }
-  if (receiver.status !== 'active') {
-    // Another customer's account state is not disclosed beyond "cannot receive".
-    throw kind === 'internal'
-      ? new DomainError('account_frozen', `Account ${receiver.account_number} is frozen.`, 422, { field: 'receiver_account' })
-      : new DomainError('receiver_unavailable', 'The receiving account cannot take transfers.', 422, { field: 'receiver_account' });
-  }
+  if (receiver.status !== 'active') throw receiverRefusal(kind, receiver.account_number);
+}
+
+/**
+ * The answer when the receiver cannot take a transfer (frozen). Another
+ * customer's account state is not disclosed beyond "cannot receive".
+ */
+export function receiverRefusal(kind: CustomerTransferKind, receiverAccount: string, details: Record<string, unknown> = {}): DomainError {
+  return kind === 'internal'
+    ? new DomainError('account_frozen', `Account ${receiverAccount} is frozen.`, 422, { field: 'receiver_account', ...details })
+    : new DomainError('receiver_unavailable', 'The receiving account cannot take transfers.', 422, { field: 'receiver_account', ...details });
 }

@@ -1669,6 +1669,7 @@ export interface components {
             /** @description Only when the caller owns the receiving account. */
             receiver_balance_after?: string | null;
             attempts_left?: number | null;
+            /** @description Why a transfer failed or was reversed (for example otp_delivery_failed, or receiver_frozen for a transfer reversed because its receiver was frozen after the checks). */
             failure_code?: string | null;
         };
         TransferResult: {

@@ -185,6 +185,7 @@ export async function applyTransferEvents(tx: Queryable, events: readonly Record
         const balance = BigInt(String(d.balance_after)).toString();
         setStatus(e, 'reversed', ['processing'], (r) => {
           r.sender_balance_after = balance;
+          r.failure_code = String(d.reason);
         });
         break;
       }

@@ -53,12 +53,27 @@ describe('account decider', () => {
     expect(given(opened, deposited(10_000n, 10_000n)).when(debit(10_000n))).to.be.an('array');
   });
 
-  it('refuses to debit or deposit on a frozen account but lets a reversal and an owed credit through', () => {
+  it('refuses to debit or deposit on a frozen account but lets a reversal through', () => {
     const frozen = given(opened, deposited(500n, 500n), { type: 'AccountFrozen', data: { reason: 'test' } });
     expect(frozen.when(debit(1n))).to.equal('account_frozen');
-    expect(frozen.when({ type: 'CreditAccount', transfer_id: 't', kind: 'internal', amount: 1n, counterparty_account: 'x', fx: null })).to.be.an('array');
     expect(frozen.when({ type: 'DepositFunds', deposit_id: 'd', amount: 1n, reference: '' })).to.equal('account_frozen');
     expect(frozen.when({ type: 'ReverseDebit', transfer_id: 't', amount: 1n, reason: 'r' })).to.be.an('array');
+  });
+
+  it('a frozen customer account refuses an owed credit (balance unchanged); a bank account always takes it', () => {
+    const credit: AccountCommand = { type: 'CreditAccount', transfer_id: 't', kind: 'external', amount: 7n, counterparty_account: 'x', fx: null };
+    const frozen = given(opened, deposited(500n, 500n), { type: 'AccountFrozen', data: { reason: 'test' } });
+    const refused = frozen.when(credit) as AccountEvent[];
+    expect(refused).to.deep.equal([{
+      type: 'CreditRefused',
+      data: { transfer_id: 't', kind: 'external', amount: '7', counterparty_account: 'x', reason: 'account_frozen' },
+    }]);
+    expect(accountDecider.evolve(frozen.state, refused[0]!).balance).to.equal(500n);
+    const active = given(opened, deposited(500n, 500n), { type: 'AccountFrozen', data: { reason: 'test' } }, { type: 'AccountUnfrozen', data: { reason: 'ok' } });
+    expect((active.when(credit) as AccountEvent[])[0]).to.deep.include({ type: 'AccountCredited' });
+    const fees: AccountEvent = { type: 'AccountOpened', data: { account_number: '900000000013', owner_id: 'bank', type: 'BankFees', currency: 'USD' } };
+    const frozenFees = given(fees, { type: 'AccountFrozen', data: { reason: 'test' } });
+    expect((frozenFees.when(credit) as AccountEvent[])[0]).to.deep.include({ type: 'AccountCredited' });
   });
 
   it('lets only the bank cash account go below zero', () => {
