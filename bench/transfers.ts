@@ -16,6 +16,7 @@
  * (default 32), TEST_DATABASE_URL / BENCH_DATABASE_URL (admin URL).
  * Targets: transfers/s ≥ 0.25 × bare tx/s; p99 < 50 ms at half load.
  */
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -140,6 +141,9 @@ async function bareWorker(pool: pg.Pool, held: pg.PoolClient[]): Promise<Operati
  * Requests started at a fixed rate regardless of completions; latency from each
  * scheduled start. The first `warmupSeconds` run at the same rate unmeasured.
  */
+const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const TRACE = process.env.BENCH_TRACE === '1';
+
 async function openLoop(
   ratePerSec: number,
   seconds: number,
@@ -147,6 +151,7 @@ async function openLoop(
   op: (i: number) => Promise<void>,
 ): Promise<{ sent: number; all: number; errors: number; samples: SampleBuffer }> {
   const samples = new SampleBuffer();
+  const trace: [number, number][] = [];
   const measuredFrom = Math.floor(ratePerSec * warmupSeconds);
   const total = measuredFrom + Math.floor(ratePerSec * seconds);
   const interval = 1000 / ratePerSec;
@@ -159,7 +164,11 @@ async function openLoop(
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     inflight.push(op(i).then(
       () => {
-        if (i >= measuredFrom) samples.push(performance.now() - due);
+        if (i >= measuredFrom) {
+          const latency = performance.now() - due;
+          samples.push(latency);
+          if (TRACE) trace.push([Math.round(due - start), Math.round(latency)]);
+        }
       },
       () => {
         errors++;
@@ -167,6 +176,11 @@ async function openLoop(
     ));
   }
   await Promise.all(inflight);
+  if (TRACE) {
+    // BENCH_TRACE=1: when the slowest requests of the open loop were due (clustered = a stall).
+    const slow = trace.sort((a, b) => b[1] - a[1]).slice(0, Math.max(1, Math.ceil(trace.length / 100)));
+    progress(`slowest 1% at half load (due ms → latency ms): ${slow.sort((a, b) => a[0] - b[0]).map(([t, l]) => `${t}→${l}`).join(' ')}`);
+  }
   return { sent: total - measuredFrom, all: total, errors, samples };
 }
 
@@ -180,7 +194,6 @@ async function caughtUp(svc: RunningService, token: string): Promise<void> {
   throw new Error(`read models did not reach position ${head}`);
 }
 
-const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 async function main(): Promise<void> {
   const extraEnv = process.env.BENCH_SERVICE_ENV ? (JSON.parse(process.env.BENCH_SERVICE_ENV) as Record<string, string>) : {};
@@ -250,6 +263,8 @@ async function main(): Promise<void> {
     }
   } finally {
     client.close();
+    // BENCH_SERVICE_LOG=<file>: the service's own output (with SERVICE_NODE_ARGS=--trace-gc, its GC pauses).
+    if (process.env.BENCH_SERVICE_LOG) writeFileSync(process.env.BENCH_SERVICE_LOG, svc.output());
     await svc.stop();
     await bare.drop();
   }
