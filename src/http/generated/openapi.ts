@@ -1704,6 +1704,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `concurrent_update`: other requests kept changing the same account; nothing was written. Retry after Retry-After (with the same Idempotency-Key). */
+        ConcurrentUpdate: {
+            headers: {
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Wait (bounded) until the read models have applied this event position. */
@@ -1899,6 +1909,7 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            503: components["responses"]["ConcurrentUpdate"];
         };
     };
     adminListAccounts: {
@@ -2634,6 +2645,7 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            503: components["responses"]["ConcurrentUpdate"];
         };
     };
     getBillPayment: {
@@ -3341,6 +3353,7 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            503: components["responses"]["ConcurrentUpdate"];
         };
     };
     listExternalTransfers: {
@@ -3416,6 +3429,7 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            503: components["responses"]["ConcurrentUpdate"];
         };
     };
     confirmTransfer: {
@@ -3450,6 +3464,7 @@ export interface operations {
             410: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             423: components["responses"]["Problem"];
+            503: components["responses"]["ConcurrentUpdate"];
         };
     };
 }
