@@ -53,14 +53,15 @@ export function problemBody(
   instance?: string,
   extensions: Record<string, unknown> = {},
 ): ProblemBody {
+  // Extensions never replace the standard members (a detail named `status` or `code` would mislead).
   return {
+    ...extensions,
     type: `https://docs.nexus-bank.local/problems/${code}`,
     title: TITLES[status] ?? 'Error',
     status,
     code,
     detail,
     ...(instance ? { instance } : {}),
-    ...extensions,
   };
 }
 

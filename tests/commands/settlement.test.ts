@@ -171,7 +171,7 @@ describe('transfer settlement (crash between debit and credit)', function () {
     const refusal = await send(t).then(() => undefined, (e: unknown) => e);
     expect(refusal).to.be.instanceOf(DomainError);
     expect((refusal as DomainError).code).to.equal('receiver_unavailable');
-    expect((refusal as DomainError).details).to.include({ transfer_id: t, status: 'reversed' });
+    expect((refusal as DomainError).details).to.include({ transfer_id: t, transfer_status: 'reversed' });
     expect([await balance(a), await balance(b), await balance(bankFeesAccount('JOD'))]).to.deep.equal([aBefore, bBefore, feesBefore]);
     const ofTransfer = async (n: string) =>
       (await store.readStream(accountStream(n))).filter((e) => e.data.transfer_id === t).map((e) => [e.type, e.data.reason ?? null]);

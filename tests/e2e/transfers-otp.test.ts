@@ -146,6 +146,7 @@ describe('high-value transfers with an e-mailed one-time code (HTTP)', function 
     expect(await listed(alice.access, 'internal', second.id, head)).to.include({ status: 'failed', failure_code: 'insufficient_funds' });
     const after = await confirm(alice.access, second.id, second.code);
     expect([after.status, after.body.code]).to.deep.equal([409, 'transfer_not_pending']);
+    expect([after.body.status, after.body.transfer_status]).to.deep.equal([409, 'failed']);
     expect(await balanceOf(alice.access, a, head)).to.equal('100.000');
 
     const c = await open(alice.access);

@@ -35,6 +35,6 @@ export async function deposit(
     fx: null,
   });
   // Frozen after the check above: the credit was refused and the bank's cash given back.
-  if (moved.settlement.reversal) throw frozen(state.account_number, { deposit_id: input.deposit_id, status: 'reversed' });
+  if (moved.settlement.reversal) throw frozen(state.account_number, { deposit_id: input.deposit_id, transfer_status: 'reversed' });
   return moved;
 }

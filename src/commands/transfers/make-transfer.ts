@@ -90,7 +90,7 @@ export async function makeTransfer(
   });
   if (moved.settlement.reversal) {
     // Frozen after the checks: the money went back, and the caller gets the refusal the checks would have given.
-    throw receiverRefusal(terms.kind, terms.receiver_account, { transfer_id: terms.id, status: 'reversed' });
+    throw receiverRefusal(terms.kind, terms.receiver_account, { transfer_id: terms.id, transfer_status: 'reversed' });
   }
   return completedFrom(terms, moved);
 }
@@ -122,7 +122,7 @@ async function requestWithCode(repo: AggregateRepository, ctx: CommandContext, t
   if (decided.events.length === 0 || decided.result?.duplicate) {
     // A retry of a request already recorded: its code went out then; this one is never sent.
     if (decided.state.status !== 'pending_otp') {
-      throw new DomainError('transfer_not_pending', `This transfer is ${decided.state.status}.`, 409, { status: decided.state.status, transfer_id: t.id });
+      throw new DomainError('transfer_not_pending', `This transfer is ${decided.state.status}.`, 409, { transfer_status: decided.state.status, transfer_id: t.id });
     }
   } else {
     try {

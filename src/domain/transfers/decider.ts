@@ -17,7 +17,7 @@ export type TransferCommand =
   | { type: 'FailTransfer'; code: string; reason: string };
 
 const notPending = (state: TransferState) =>
-  new DomainError('transfer_not_pending', `This transfer is ${state.status.replace('_', ' ')}, not waiting for a code.`, 409, { status: state.status });
+  new DomainError('transfer_not_pending', `This transfer is ${state.status.replace('_', ' ')}, not waiting for a code.`, 409, { transfer_status: state.status });
 
 /**
  * The one-time-code step of a high-value transfer. Confirming appends what

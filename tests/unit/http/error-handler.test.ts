@@ -18,6 +18,9 @@ describe('error handler', () => {
     app.get('/domain', () => {
       throw new DomainError('account_frozen', 'Account 1 is frozen.', 422);
     });
+    app.get('/clash', () => {
+      throw new DomainError('receiver_unavailable', 'The receiving account cannot take transfers.', 422, { status: 'reversed', code: 'x', transfer_id: 't1' });
+    });
     app.get('/bug', () => {
       throw new Error('secret internals');
     });
@@ -39,6 +42,11 @@ describe('error handler', () => {
     expect(res.retryAfter).to.equal('1');
     expect(res.body.code).to.equal('concurrent_update');
     expect(JSON.stringify(res.body)).not.to.contain('account-1');
+  });
+
+  it('keeps status and code when a domain error carries details of the same names', async () => {
+    const res = await get('/clash');
+    expect(res.body).to.include({ status: 422, code: 'receiver_unavailable', transfer_id: 't1' });
   });
 
   it('maps domain errors to their status and code, and anything else to a bare 500', async () => {
