@@ -1,9 +1,14 @@
 import type { Decider, DomainEvent } from '../../domain/shared/event.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
-import { KeyedLock } from '../../infra/keyed-lock.js';
-import type { AppendResult, EventData, EventStore, NewEvent, RecordedEvent } from '../../eventstore/port.js';
+import { KeyedBatches } from '../../infra/keyed-batches.js';
+import type { AppendResult, EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { CommandContext } from './command-context.js';
 import type { SnapshotStore } from './snapshots.js';
+import { decideGroup, type GroupDeps, type GroupItem } from './decide-group.js';
+import { MAX_CONFLICT_RETRIES, pauseAfterConflict } from './conflict-retry.js';
+import { toNewEvent } from './new-event.js';
+
+export { toNewEvent };
 
 export interface Loaded<S> {
   state: S;
@@ -22,9 +27,6 @@ export type EventIds = (event: DomainEvent, index: number) => string;
 
 const SNAPSHOT_EVERY = 50n;
 const CACHE_LIMIT = 20_000;
-const MAX_CONFLICT_RETRIES = 8;
-/** Upper bound of the random pause before retry n: n × this, in ms (another process won the race). */
-const CONFLICT_BACKOFF_MS = 4;
 
 export interface Decided<S> {
   state: S;
@@ -35,19 +37,25 @@ export interface Decided<S> {
 
 /**
  * Loads aggregates (cached state or snapshot, then the stream's tail, so the
- * cost stays flat as a stream grows) and appends a command's events with the
- * expected revision. Commands on one stream in this process queue behind each
- * other, so only another process can win the race for a revision; such a
- * conflict is retried a bounded number of times after a short random pause.
+ * cost stays flat as a stream grows) and appends commands' events with the
+ * expected revision. Commands on one stream in this process queue: those that
+ * arrive while an append runs are decided one after another on the same state
+ * and appended together (a busy stream, such as the bank's fee account, pays
+ * one append for many). Only another process can win the race for a revision;
+ * such a conflict is retried a bounded number of times after a short pause.
  */
 export class AggregateRepository {
   private readonly cache = new Map<string, Loaded<unknown>>();
-  private readonly locks = new KeyedLock();
+  private readonly queues: KeyedBatches<GroupItem>;
 
   constructor(
     private readonly store: EventStore,
     private readonly snapshots: SnapshotStore,
-  ) {}
+    /** Most commands of one stream decided and appended together (1: one append per command). */
+    options: { maxGroup?: number } = {},
+  ) {
+    this.queues = new KeyedBatches<GroupItem>((stream, items) => this.runQueued(stream, items), options.maxGroup ?? 32);
+  }
 
   /**
    * The aggregate's state. Fresh by default (cache or snapshot, then the
@@ -88,8 +96,42 @@ export class AggregateRepository {
     context: CommandContext,
     ids: EventIds,
   ): Promise<Decided<S>> {
-    return this.locks.run(stream, () => this.decideAndAppend(type, stream, command, context, ids));
+    return new Promise<Decided<S>>((resolve, reject) => {
+      this.queues.submit(stream, {
+        type: type as unknown as GroupItem['type'],
+        command,
+        context,
+        ids,
+        resolve: resolve as GroupItem['resolve'],
+        reject,
+      });
+    });
   }
+
+  private async runQueued(stream: string, items: GroupItem[]): Promise<void> {
+    if (items.length > 1) {
+      try {
+        const deferred = await decideGroup(this.groupDeps, stream, items);
+        if (deferred.length > 0) this.queues.requeue(stream, deferred);
+        return;
+      } catch {
+        // Nothing of the group was settled (a retry whose events are stored, a failed
+        // append): each command again on its own, from the stream's current state.
+        this.cache.delete(stream);
+      }
+    }
+    for (const item of items) {
+      await this.decideAndAppend(item.type, stream, item.command, item.context, item.ids).then(item.resolve, item.reject);
+    }
+  }
+
+  private readonly groupDeps: GroupDeps = {
+    load: (type, stream, options) => this.load(type, stream, options),
+    hasCached: (stream) => this.cache.has(stream),
+    forget: (stream) => this.cache.delete(stream),
+    remember: (stream, loaded) => this.remember(stream, loaded),
+    append: (stream, events, expected) => this.store.append(stream, events, expected),
+  };
 
   private async decideAndAppend<C, S, E extends DomainEvent>(
     type: AggregateType<C, S, E>,
@@ -138,7 +180,7 @@ export class AggregateRepository {
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) {
           this.cache.delete(stream);
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * (attempt + 1)));
+          await pauseAfterConflict(attempt);
           continue;
         }
         throw error;
@@ -154,19 +196,4 @@ export class AggregateRepository {
       if (oldest !== undefined) this.cache.delete(oldest);
     }
   }
-}
-
-export function toNewEvent(event: DomainEvent, eventId: string, context: CommandContext): NewEvent {
-  return {
-    event_id: eventId,
-    type: event.type,
-    data: event.data as EventData,
-    metadata: {
-      correlation_id: context.correlation_id,
-      causation_id: context.causation_id,
-      actor: context.actor,
-      schema_version: 1,
-      occurred_at: context.now.toISOString(),
-    },
-  };
 }
