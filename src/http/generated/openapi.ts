@@ -946,6 +946,12 @@ export interface components {
             code: string;
             detail?: string;
             instance?: string;
+            /** @description The request field the problem is about */
+            field?: string;
+            /** @description Transfer problems: the transfer concerned. */
+            transfer_id?: string;
+            /** @description Transfer problems: the transfer's status, e.g. `reversed` when the receiver was frozen after the checks (the debit was given back: nothing moved), or why a confirmation is refused (`failed`, `locked`, ...). */
+            transfer_status?: string;
             errors?: {
                 field?: string;
                 message?: string;
