@@ -105,10 +105,10 @@ function decideAll(type: AnyType, state: unknown, items: GroupItem[], optimistic
       continue;
     }
     for (const id of eventIds) seen.add(id);
-    plans.push({ item, from: events.length, count: decided.length, after: undefined });
+    const from = events.length;
     decided.forEach((e, i) => events.push(toNewEvent(e, eventIds[i]!, item.context)));
     current = decided.reduce((s, e) => type.decider.evolve(s, e), current);
-    plans[plans.length - 1]!.after = current;
+    plans.push({ item, from, count: decided.length, after: current });
   }
   return { plans, refused, deferred, events, after: current };
 }
