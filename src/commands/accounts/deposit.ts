@@ -5,14 +5,13 @@ import type { CommandContext } from '../shared/command-context.js';
 import { moveMoney, type Moved } from '../transfers/move-money.js';
 import { accountAggregate, accountStream } from './account-aggregate.js';
 import { bankCashAccount } from './account-numbers.js';
+import { accountFrozen } from '../../domain/accounts/errors.js';
 
 /**
  * A staff deposit: money entering the bank is taken from the bank's cash
  * account of the currency (which goes below zero), so balances always sum to
  * zero per currency and the books balance.
  */
-const frozen = (account: string, details: Record<string, unknown> = {}) => new DomainError('account_frozen', `Account ${account} is frozen.`, 422, details);
-
 export async function deposit(
   repo: AggregateRepository,
   store: EventStore,
@@ -21,7 +20,7 @@ export async function deposit(
 ): Promise<Moved> {
   const { state } = await repo.load(accountAggregate, accountStream(input.account_number));
   if (!state.exists || state.owner_id === 'bank') throw new DomainError('account_not_found', 'Account not found.', 404);
-  if (state.status === 'frozen') throw frozen(state.account_number);
+  if (state.status === 'frozen') throw accountFrozen(state.account_number);
   if (input.amount <= 0n) throw new DomainError('invalid_amount', 'Amount must be greater than zero.', 400);
   const moved = await moveMoney(repo, store, ctx, {
     transfer_id: input.deposit_id,
@@ -35,6 +34,6 @@ export async function deposit(
     fx: null,
   });
   // Frozen after the check above: the credit was refused and the bank's cash given back.
-  if (moved.settlement.reversal) throw frozen(state.account_number, { deposit_id: input.deposit_id, transfer_status: 'reversed' });
+  if (moved.settlement.reversal) throw accountFrozen(state.account_number, { deposit_id: input.deposit_id, transfer_status: 'reversed' });
   return moved;
 }

@@ -11,6 +11,7 @@ import { moveMoney } from './move-money.js';
 import { otpMatches } from './otp-code.js';
 import { transferAggregate, transferStream } from './transfer-aggregate.js';
 import { completedFrom, type CompletedTransfer } from './transfer-outcome.js';
+import { accountFrozen } from '../../domain/accounts/errors.js';
 
 export interface ConfirmTransfer {
   transfer_id: string;
@@ -47,7 +48,7 @@ export async function confirmTransfer(repo: AggregateRepository, store: EventSto
     repo.load(accountAggregate, accountStream(request.receiver_account)),
   ]);
   for (const account of [sender, receiver]) {
-    if (account.status !== 'active') await fail(repo, ctx, request, new DomainError('account_frozen', `Account ${account.account_number} is frozen.`, 422));
+    if (account.status !== 'active') await fail(repo, ctx, request, accountFrozen(account.account_number));
   }
   try {
     const moved = await moveMoney(repo, store, ctx, {

@@ -3,9 +3,9 @@ import type { Decider } from '../shared/event.js';
 import type { AccountCommand } from './commands.js';
 import { SYSTEM_ACCOUNT_TYPES, type AccountEvent } from './events.js';
 import { available, evolveAccount, initialAccountState, type AccountState } from './state.js';
+import { accountFrozen } from './errors.js';
 
 const accountNotFound = () => new DomainError('account_not_found', 'Account not found.', 404);
-const frozen = (n: string) => new DomainError('account_frozen', `Account ${n} is frozen.`, 422);
 
 const isSystemAccount = (state: AccountState) => (SYSTEM_ACCOUNT_TYPES as readonly string[]).includes(state.type);
 
@@ -15,7 +15,7 @@ function mustExist(state: AccountState): void {
 
 function mustBeActive(state: AccountState): void {
   mustExist(state);
-  if (state.status === 'frozen') throw frozen(state.account_number);
+  if (state.status === 'frozen') throw accountFrozen(state.account_number);
 }
 
 function positive(amount: bigint): void {

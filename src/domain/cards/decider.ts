@@ -6,11 +6,11 @@ import { expiryFor, isExpired } from './expiry.js';
 import { checkCardLimits, defaultCardLimits } from './limits.js';
 import { CARD_BRAND, isNexusPan } from './pan.js';
 import { evolveCard, initialCardState, type CardState } from './state.js';
+import { accountFrozen } from '../accounts/errors.js';
 
 // Someone else's account or card is indistinguishable from a missing one.
 const accountNotFound = () => new DomainError('account_not_found', 'Account not found.', 404);
 const cardNotFound = () => new DomainError('card_not_found', 'Card not found.', 404);
-const accountFrozen = (n: string) => new DomainError('account_frozen', `Account ${n} is frozen.`, 422);
 
 function ownedAccount(account: AccountFacts, caller: string): void {
   if (!account.exists || account.owner_id !== caller) throw accountNotFound();

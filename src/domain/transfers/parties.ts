@@ -1,6 +1,7 @@
 import type { AccountState } from '../accounts/state.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { CustomerTransferKind } from './events.js';
+import { accountFrozen } from '../accounts/errors.js';
 
 /** The bank's own accounts (cash, fees, billers) are never a transfer's party. */
 export const BANK_OWNER = 'bank';
@@ -30,7 +31,7 @@ export function checkParties(kind: CustomerTransferKind, ownerId: string, sender
     }
   }
   if (sender.status !== 'active') {
-    throw new DomainError('account_frozen', `Account ${sender.account_number} is frozen.`, 422, { field: 'sender_account' });
+    throw accountFrozen(sender.account_number, { field: 'sender_account' });
   }
   if (receiver.status !== 'active') throw receiverRefusal(kind, receiver.account_number);
 }
@@ -41,6 +42,6 @@ export function checkParties(kind: CustomerTransferKind, ownerId: string, sender
  */
 export function receiverRefusal(kind: CustomerTransferKind, receiverAccount: string, details: Record<string, unknown> = {}): DomainError {
   return kind === 'internal'
-    ? new DomainError('account_frozen', `Account ${receiverAccount} is frozen.`, 422, { field: 'receiver_account', ...details })
+    ? accountFrozen(receiverAccount, { field: 'receiver_account', ...details })
     : new DomainError('receiver_unavailable', 'The receiving account cannot take transfers.', 422, { field: 'receiver_account', ...details });
 }
