@@ -1,11 +1,9 @@
 import type { Decider, DomainEvent } from '../../domain/shared/event.js';
-import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import { KeyedBatches } from '../../infra/keyed-batches.js';
 import type { AppendResult, EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { CommandContext } from './command-context.js';
 import type { SnapshotStore } from './snapshots.js';
 import { decideGroup, type GroupDeps, type GroupItem } from './decide-group.js';
-import { MAX_CONFLICT_RETRIES, pauseAfterConflict } from './conflict-retry.js';
 import { toNewEvent } from './new-event.js';
 
 export { toNewEvent };
@@ -120,9 +118,7 @@ export class AggregateRepository {
         this.cache.delete(stream);
       }
     }
-    for (const item of items) {
-      await this.decideAndAppend(item.type, stream, item.command, item.context, item.ids).then(item.resolve, item.reject);
-    }
+    for (const item of items) await decideGroup(this.groupDeps, stream, [item]).catch(item.reject);
   }
 
   private readonly groupDeps: GroupDeps = {
@@ -132,61 +128,6 @@ export class AggregateRepository {
     remember: (stream, loaded) => this.remember(stream, loaded),
     append: (stream, events, expected) => this.store.append(stream, events, expected),
   };
-
-  private async decideAndAppend<C, S, E extends DomainEvent>(
-    type: AggregateType<C, S, E>,
-    stream: string,
-    command: C | ((state: S) => C),
-    context: CommandContext,
-    ids: EventIds,
-  ): Promise<Decided<S>> {
-    for (let attempt = 0; ; attempt++) {
-      // First try on the remembered state: the expected revision proves it current, and a
-      // conflict (or a refusal that a newer state might not give) reloads it.
-      const optimistic = attempt === 0 && this.cache.has(stream);
-      const { state, revision } = await this.load(type, stream, { cached: optimistic });
-      const cmd = typeof command === 'function' ? (command as (s: S) => C)(state) : command;
-      let events: E[];
-      try {
-        events = type.decider.decide(cmd, state);
-      } catch (error) {
-        if (!optimistic) throw error;
-        this.cache.delete(stream);
-        continue;
-      }
-      if (events.length === 0) {
-        // "Nothing to do" must come from the current state, not a remembered one.
-        if (optimistic) {
-          this.cache.delete(stream);
-          continue;
-        }
-        return { state, revision, result: undefined, events: [] };
-      }
-      try {
-        const result = await this.store.append(
-          stream,
-          events.map((e, i) => toNewEvent(e, ids(e, i), context)),
-          revision < 0n ? 'no_stream' : revision,
-        );
-        if (result.duplicate) {
-          // A retry of a command already stored: reload to report the stored outcome.
-          this.cache.delete(stream);
-          const reloaded = await this.load(type, stream);
-          return { ...reloaded, result, events: result.events };
-        }
-        const after = events.reduce((s, e) => type.decider.evolve(s, e), state);
-        this.remember(stream, { state: after, revision: result.next_revision });
-        return { state: after, revision: result.next_revision, result, events: result.events };
-      } catch (error) {
-        if (error instanceof WrongExpectedRevisionError && attempt < MAX_CONFLICT_RETRIES) {
-          this.cache.delete(stream);
-          await pauseAfterConflict(attempt);
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
 
   private remember(stream: string, loaded: Loaded<unknown>): void {
     this.cache.delete(stream);

@@ -3,10 +3,17 @@ import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import type { AppendResult, ExpectedRevision, NewEvent, RecordedEvent } from '../../eventstore/port.js';
 import type { AggregateType, Decided, EventIds, Loaded } from './aggregate-repository.js';
 import type { CommandContext } from './command-context.js';
-import { MAX_CONFLICT_RETRIES, pauseAfterConflict } from './conflict-retry.js';
 import { toNewEvent } from './new-event.js';
 
 type AnyType = AggregateType<unknown, unknown, DomainEvent>;
+
+/** Appends that lost the race for a revision to another process are retried this many times. */
+const MAX_CONFLICT_RETRIES = 8;
+/** Upper bound of the random pause before retry n: (n + 1) × this, in ms. */
+const CONFLICT_BACKOFF_MS = 4;
+
+const pauseAfterConflict = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * (attempt + 1)));
 
 /** A queued command of one stream, settled by whoever runs it. */
 export interface GroupItem {
@@ -39,14 +46,16 @@ interface Plan {
 const STALE = Symbol('stale');
 
 /**
- * Decides several commands of one stream in arrival order, each on the state
- * the ones before it leave, and appends all their events at once under one
- * expected revision. A command refused by its decider is rejected with that
- * refusal (as if it had run alone at its place in the order). A command whose
- * event ids repeat one already in the group (the same transfer settled twice
- * at once) is returned, to run in the next group. Settles nothing and throws
- * when the append fails in a way the commands alone might not (for example a
- * retry whose events are already stored): the caller then runs them alone.
+ * Decides commands of one stream (one, or several queued together) in arrival
+ * order, each on the state the ones before it leave, and appends all their
+ * events at once under one expected revision. A command refused by its decider
+ * is rejected with that refusal (as if it had run alone at its place in the
+ * order). A command whose event ids repeat one already in the group (the same
+ * transfer settled twice at once) is returned, to run in the next group. A
+ * lone command that is a retry of one stored reports the stored events. Settles
+ * nothing and throws when the append fails: for a group, in a way the commands
+ * alone might not (a retry whose events are stored), so the caller then runs
+ * them alone; for a lone command, with its own error.
  */
 export async function decideGroup(deps: GroupDeps, stream: string, items: GroupItem[]): Promise<GroupItem[]> {
   const type = items[0]!.type;
@@ -72,7 +81,15 @@ export async function decideGroup(deps: GroupDeps, stream: string, items: GroupI
         }
         throw error;
       }
-      if (result.duplicate) throw new Error('every event of the group is already stored');
+      if (result.duplicate) {
+        // A retry of commands already stored. In a group, the later commands were decided on a
+        // state that counted the stored events twice: each runs again on its own instead.
+        if (items.length > 1) throw new Error('every event of the group is already stored');
+        deps.forget(stream);
+        const stored = await deps.load(type, stream, {});
+        items[0]!.resolve({ ...stored, result, events: result.events });
+        return [];
+      }
       deps.remember(stream, { state: after, revision: result.next_revision });
     }
     settle(plans, refused, revision, result?.events ?? []);
