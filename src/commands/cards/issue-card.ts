@@ -6,7 +6,7 @@ import { parseAmount } from '../../domain/money/amount.js';
 import type { Currency } from '../../domain/money/currency.js';
 import type { CardState } from '../../domain/cards/state.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
-import { toNewEvent } from '../shared/aggregate-repository.js';
+import { toNewEvent } from '../shared/new-event.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId, idsFrom } from '../shared/ids.js';
 import type { EventStore } from '../../eventstore/port.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { authAttemptRecorded, type AuthAttempt, type AuthAttemptKind, type AuthAttemptOutcome } from '../../domain/security/auth-attempts.js';
 import type { AppendResult, EventStore } from '../../eventstore/port.js';
 import type { CountryLookup } from '../../infra/geoip.js';
-import { toNewEvent } from '../shared/aggregate-repository.js';
+import { toNewEvent } from '../shared/new-event.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HitCounter, securityHitsStream, type SecurityHitKind } from '../../domain/security/security-hits.js';
 import type { EventStore } from '../../eventstore/port.js';
 import type { Logger } from '../../infra/logger.js';
-import { toNewEvent } from '../shared/aggregate-repository.js';
+import { toNewEvent } from '../shared/new-event.js';
 import { systemContext } from '../shared/command-context.js';
 
 /**

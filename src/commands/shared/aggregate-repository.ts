@@ -4,9 +4,6 @@ import type { AppendResult, EventStore, RecordedEvent } from '../../eventstore/p
 import type { CommandContext } from './command-context.js';
 import type { SnapshotStore } from './snapshots.js';
 import { decideGroup, type GroupDeps, type GroupItem } from './decide-group.js';
-import { toNewEvent } from './new-event.js';
-
-export { toNewEvent };
 
 export interface Loaded<S> {
   state: S;

@@ -1,4 +1,4 @@
-import { toNewEvent } from '../../commands/shared/aggregate-repository.js';
+import { toNewEvent } from '../../commands/shared/new-event.js';
 import type { CommandContext } from '../../commands/shared/command-context.js';
 import { deterministicId } from '../../commands/shared/ids.js';
 import type { AppendResult, EventStore } from '../../eventstore/port.js';
