@@ -1,6 +1,6 @@
 # Nexus Bank API / projector image. The service runs TypeScript through tsx
 # (package.json "start"), so the dev dependencies are installed too.
-FROM node:20-slim
+FROM node:24-slim
 
 WORKDIR /app
 
