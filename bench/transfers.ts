@@ -204,7 +204,7 @@ async function main(): Promise<void> {
   // default: one process with the projectors inside.
   const split = process.env.BENCH_TOPOLOGY === 'split';
   progress(`starting the service (${split ? 'API + separate projector process' : 'projectors in the API process'})`);
-  const svc = split ? await startCluster({ env: { LOG_LEVEL: 'error', ...extraEnv } }) : await startService({ LOG_LEVEL: 'error', ...extraEnv });
+  const svc = split ? await startCluster({ env: { LOG_LEVEL: 'error', ...extraEnv }, sharedPostgres: true }) : await startService({ LOG_LEVEL: 'error', ...extraEnv });
   const bare = await freshBenchDatabase('transfers_bare');
   const client = new Client(svc.baseUrl, CONNECTIONS * 2);
   try {

@@ -4,7 +4,7 @@
  * immediate mode, at seeded random moments while the workload runs.
  */
 import pg from 'pg';
-import { restartPostgres, type Cluster } from '../../tests/helpers/processes.js';
+import type { Cluster } from '../../tests/helpers/processes.js';
 import type { FaultRecord, Rng, Workload } from './workload.js';
 
 export type FaultKind = FaultRecord['kind'];
@@ -118,7 +118,7 @@ export async function injectFaults(cluster: Cluster, w: Workload, plan: readonly
         break;
       }
       case 'pg-restart': {
-        const { downMs } = await restartPostgres(f.holdMs);
+        const { downMs } = await cluster.postgres.restart(f.holdMs);
         rec.restartMs = downMs;
         rec.note = `down ${f.holdMs} ms (immediate)`;
         break;

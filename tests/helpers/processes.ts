@@ -4,18 +4,17 @@
  * (`src/projections/main.ts`, which also runs the settlement and risk
  * processes), both on a fresh PostgreSQL database, each of which can be
  * SIGKILLed, SIGSTOPped/SIGCONTed and restarted; plus a PostgreSQL restart in
- * immediate mode. A `Cluster` is a `RunningService`, so the user helpers work on it.
+ * immediate mode, on a PostgreSQL server of the cluster's own (so restarting it
+ * disturbs no other suite). A `Cluster` is a `RunningService`, so the user helpers work on it.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, readdirSync } from 'node:fs';
-import { promisify } from 'node:util';
-import pg from 'pg';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { ApiClient } from './http-client.js';
-import { ADMIN_URL, freshDatabase } from './postgres.js';
+import { freshDatabase } from './postgres.js';
+import { sharedPostgresServer, startPostgresServer, type PostgresServer } from './private-postgres.js';
 import { freePort, type RunningService } from './service.js';
 import { SmtpSink } from './smtp-sink.js';
 
-const run = promisify(execFile);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const LOG_CAP = 256 * 1024;
 
@@ -177,6 +176,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Folder for api.log and projector.log (every line of output). */
   logDir?: string;
+  /** Run on the shared server of ADMIN_URL instead of one of the cluster's own (benchmarks compare against it). */
+  sharedPostgres?: boolean;
 }
 
 export interface Cluster extends RunningService {
@@ -184,6 +185,8 @@ export interface Cluster extends RunningService {
   projector: ManagedProcess;
   /** Settlements of half-done transfers logged by the projector's process manager. */
   settledByProcessManager(): number;
+  /** The cluster's own PostgreSQL server (restart it for a database crash). */
+  postgres: PostgresServer;
 }
 
 /**
@@ -192,7 +195,8 @@ export interface Cluster extends RunningService {
  * has its own handle. `stop()` ends both and drops the database.
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const db = await freshDatabase('faults');
+  const postgres = options.sharedPostgres ? sharedPostgresServer() : await startPostgresServer('faults');
+  const db = await freshDatabase('faults', postgres.adminUrl);
   const mail = await new SmtpSink().start();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -235,6 +239,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     apiProcess,
     projector,
     settledByProcessManager: () => projector.matches,
+    postgres,
     pids: () => [apiProcess.pid, projector.pid].filter((pid): pid is number => pid !== undefined),
     output: () => `--- api ---\n${apiProcess.output().slice(-8000)}\n--- projector ---\n${projector.output().slice(-8000)}`,
     kill: () => apiProcess.kill(),
@@ -244,63 +249,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await projector.stop();
       await mail.stop();
       await db.drop();
+      await postgres.destroy();
     },
   };
-}
-
-/** The local PostgreSQL cluster serving ADMIN_URL (version/name from /etc/postgresql). */
-export function localPostgresCluster(): { version: string; name: string } {
-  const versions = readdirSync('/etc/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-  for (const version of versions) {
-    const names = readdirSync(`/etc/postgresql/${version}`);
-    if (names.includes('main')) return { version, name: 'main' };
-    if (names[0]) return { version, name: names[0] };
-  }
-  throw new Error('no PostgreSQL cluster under /etc/postgresql');
-}
-
-async function postgresAnswers(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 1000 });
-  try {
-    await c.connect();
-    await c.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-/**
- * Stops PostgreSQL in immediate mode (no checkpoint, like a crash), waits
- * `downMs`, starts it and waits until it answers. Always tries to start it
- * again, even when the stop failed. Returns the milliseconds it was unreachable.
- */
-export async function restartPostgres(downMs = 1000): Promise<{ downMs: number }> {
-  const { version, name } = localPostgresCluster();
-  const ctl = (action: string, ...extra: string[]) =>
-    run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, action, ...extra], { timeout: 60_000 });
-  const t0 = Date.now();
-  try {
-    await ctl('stop', '-m', 'immediate');
-    await sleep(downMs);
-  } finally {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await ctl('start');
-        break;
-      } catch (error) {
-        if (await postgresAnswers()) break;
-        if (attempt >= 5) throw error;
-        await sleep(500);
-      }
-    }
-    const deadline = Date.now() + 60_000;
-    while (!(await postgresAnswers())) {
-      if (Date.now() > deadline) throw new Error('PostgreSQL did not come back within 60 s');
-      await sleep(100);
-    }
-  }
-  return { downMs: Date.now() - t0 };
 }
