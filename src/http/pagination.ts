@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { positionOf } from './position-params.js';
 import { HttpProblem } from './problem.js';
 
 export interface Page {
@@ -19,10 +20,15 @@ export function pageOf(req: Request, defaultLimit = 50): Page {
   const raw = req.query.cursor;
   if (raw === undefined || raw === '') return { limit, before: undefined };
   const decoded = typeof raw === 'string' ? Buffer.from(raw, 'base64url').toString('utf8') : '';
-  const match = /^p:(\d{1,19})$/.exec(decoded);
-  if (!match) throw new HttpProblem(400, 'invalid_cursor', 'The cursor is not one this API returned.');
-  return { limit, before: BigInt(match[1]!) };
+  const before = /^p:(\d+)$/.exec(decoded)?.[1];
+  const key = before === undefined ? undefined : positionOf(before);
+  if (key === undefined) throw invalidCursor('The cursor is not one this API returned.');
+  return { limit, before: key };
 }
+
+/** 400 `invalid_cursor` naming the parameter: a cursor this API never made (e.g. a key past int64). */
+export const invalidCursor = (detail: string) =>
+  new HttpProblem(400, 'invalid_cursor', detail, { errors: [{ field: 'query.cursor', message: 'is not a cursor this list returned' }] });
 
 export function cursorFor(key: bigint): string {
   return Buffer.from(`p:${key}`, 'utf8').toString('base64url');

@@ -961,7 +961,10 @@ export interface components {
         Amount: string;
         /** @enum {string} */
         Currency: "JOD" | "USD" | "EUR";
-        /** @description Global event position of the command's last event (use as min_position). */
+        /**
+         * Format: int64
+         * @description Global event position of the command's last event (use as min_position).
+         */
         Position: string;
         AccountNumber: string;
         /** @enum {string} */
@@ -1722,10 +1725,15 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Wait (bounded) until the read models have applied this event position. */
+        /**
+         * @description Wait (at most 5 s) until the read models have applied this event position;
+         *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+         *     integer from 0 to 9223372036854775807 is a 400 at once.
+         */
         MinPosition: string;
         /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
         IdempotencyKey: string;
+        /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
         Cursor: string;
         Limit: string;
         AccountNumberPath: components["schemas"]["AccountNumber"];
@@ -1777,7 +1785,11 @@ export interface operations {
             query?: {
                 type?: components["schemas"]["AccountType"];
                 ordering?: "balance" | "-balance" | "created_at" | "-created_at";
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -1828,7 +1840,11 @@ export interface operations {
     getAccount: {
         parameters: {
             query?: {
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -1855,9 +1871,14 @@ export interface operations {
     accountStatement: {
         parameters: {
             query?: {
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -1924,9 +1945,14 @@ export interface operations {
                 status?: "active" | "frozen";
                 owner?: string;
                 currency?: components["schemas"]["Currency"];
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2113,6 +2139,7 @@ export interface operations {
     auditStream: {
         parameters: {
             query?: {
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2142,7 +2169,7 @@ export interface operations {
     auditEvents: {
         parameters: {
             query?: {
-                /** @description Exclusive; events with a greater position are returned (default 0, the start). */
+                /** @description Exclusive; events with a greater position are returned (default 0, the start). An integer from 0 to 9223372036854775807. */
                 from_position?: string;
                 limit?: components["parameters"]["Limit"];
             };
@@ -2196,7 +2223,11 @@ export interface operations {
             query?: {
                 /** @description An event position (digits) or an ISO 8601 date-time with offset; the head when absent. */
                 as_of?: string;
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2597,9 +2628,14 @@ export interface operations {
             query?: {
                 biller_id?: string;
                 account_number?: components["schemas"]["AccountNumber"];
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2657,7 +2693,11 @@ export interface operations {
     getBillPayment: {
         parameters: {
             query?: {
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2690,7 +2730,11 @@ export interface operations {
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2720,7 +2764,11 @@ export interface operations {
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2750,7 +2798,11 @@ export interface operations {
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2782,7 +2834,11 @@ export interface operations {
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2814,7 +2870,11 @@ export interface operations {
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2846,7 +2906,11 @@ export interface operations {
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2874,7 +2938,11 @@ export interface operations {
             query?: {
                 /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
                 date?: components["parameters"]["BusinessDate"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2920,7 +2988,11 @@ export interface operations {
     listAccountCards: {
         parameters: {
             query?: {
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -2978,7 +3050,11 @@ export interface operations {
     getCard: {
         parameters: {
             query?: {
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -3038,9 +3114,14 @@ export interface operations {
                 /** @description true (any case) lists unread notifications only. */
                 unread_only?: string;
                 type?: components["schemas"]["NotificationType"];
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -3100,9 +3181,14 @@ export interface operations {
                 date_from?: string;
                 /** @description Exclusive upper bound on raised_at (ISO 8601 date-time). */
                 date_to?: string;
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -3131,7 +3217,11 @@ export interface operations {
     getIncident: {
         parameters: {
             query?: {
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -3192,7 +3282,11 @@ export interface operations {
     riskKpis: {
         parameters: {
             query?: {
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -3228,9 +3322,14 @@ export interface operations {
                 from?: string;
                 /** @description Up to this date (whole UTC day, inclusive) or instant (exclusive). */
                 to?: string;
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -3296,9 +3395,14 @@ export interface operations {
                 /** @description Created on or before this calendar date (UTC). */
                 to?: components["parameters"]["TransferTo"];
                 ordering?: components["parameters"]["TransferOrdering"];
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
@@ -3372,9 +3476,14 @@ export interface operations {
                 /** @description Created on or before this calendar date (UTC). */
                 to?: components["parameters"]["TransferTo"];
                 ordering?: components["parameters"]["TransferOrdering"];
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
-                /** @description Wait (bounded) until the read models have applied this event position. */
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
                 min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;

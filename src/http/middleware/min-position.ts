@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { positionOf, positionProblem } from '../position-params.js';
 import { HttpProblem } from '../problem.js';
 
 export interface ReadModelSync {
@@ -15,14 +16,14 @@ export function minPosition(sync: ReadModelSync, timeoutMs: number): RequestHand
   return async (req, _res, next) => {
     const raw = req.query.min_position;
     if (req.method !== 'GET' || raw === undefined) return next();
-    if (typeof raw !== 'string' || !/^\d{1,19}$/.test(raw)) {
-      return next(new HttpProblem(400, 'validation_error', 'min_position must be a non-negative integer.'));
-    }
+    const position = typeof raw === 'string' ? positionOf(raw) : undefined;
+    if (position === undefined) return next(positionProblem('min_position'));
     try {
-      if (await sync.waitForPosition(BigInt(raw), timeoutMs)) return next();
+      if (await sync.waitForPosition(position, timeoutMs)) return next();
       next(new HttpProblem(503, 'read_model_behind', `Read models have not reached position ${raw} yet.`, {}, { 'Retry-After': '1' }));
     } catch (error) {
       next(error);
     }
   };
 }
+

@@ -1,12 +1,8 @@
 import type { RequestHandler } from 'express';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { HttpProblem } from '../problem.js';
 import type { OpenApiDocument } from './bundle.js';
-
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
-type AddFormats = (ajv: Ajv2020) => Ajv2020;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+import { CONTRACT_ID, contractAjv, pointer } from './contract-ajv.js';
 
 interface Parameter {
   name: string;
@@ -32,7 +28,6 @@ interface Route {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 const normalise = (path: string) => (path.length > 1 ? path.replace(/\/+$/, '') : path);
 
 function fieldOf(error: ErrorObject, where: string): string {
@@ -51,7 +46,7 @@ function problem(errors: ErrorObject[] | null | undefined, where: string): HttpP
 /** A copy of a schema whose local `#/...` references point into the registered document. */
 function rebase(schema: object): object {
   return JSON.parse(JSON.stringify(schema), (key, value: unknown) =>
-    key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `openapi.json${value}` : value,
+    key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `${CONTRACT_ID}${value}` : value,
   ) as object;
 }
 
@@ -61,10 +56,8 @@ function rebase(schema: object): object {
  * headers and the JSON body (400 problem with every error listed).
  */
 export function requestValidator(doc: OpenApiDocument): RequestHandler {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: false, useDefaults: false });
-  addFormats(ajv);
-  ajv.addSchema(doc as object, 'openapi.json');
-  const ref = (...parts: string[]) => ajv.compile({ $ref: `openapi.json#/${pointer(...parts)}` });
+  const ajv = contractAjv(doc);
+  const ref = (...parts: string[]) => ajv.compile({ $ref: `${CONTRACT_ID}#/${pointer(...parts)}` });
   const resolveParam = (p: Parameter | { $ref: string }): Parameter => {
     const param = '$ref' in p ? ((doc.components.parameters?.[p.$ref.split('/').pop() ?? ''] ?? {}) as Parameter) : p;
     return param.schema ? { ...param, schema: rebase(param.schema) } : param;

@@ -5,6 +5,7 @@ import { accountStream } from '../../commands/accounts/account-aggregate.js';
 import { parseAsOf, type AsOf } from '../../domain/audit/as-of.js';
 import type { Queryable } from '../../infra/db.js';
 import type { AppDeps } from '../deps.js';
+import { positionOf, positionProblem } from '../position-params.js';
 import { requireRole } from '../middleware/auth-guards.js';
 import { cursorFor, pageOf } from '../pagination.js';
 import { HttpProblem, notFoundProblem } from '../problem.js';
@@ -43,9 +44,11 @@ export function auditRoutes(deps: AppDeps): Router {
 
   router.get('/audit/events', requireAuditor, async (req, res) => {
     const page = pageOf(req, 100);
-    const raw = typeof req.query.from_position === 'string' ? req.query.from_position : '0';
+    const raw = req.query.from_position ?? '0';
+    const fromPosition = typeof raw === 'string' ? positionOf(raw) : undefined;
+    if (fromPosition === undefined) throw positionProblem('from_position');
     const [events, head] = await Promise.all([
-      deps.store.readAll({ fromPosition: BigInt(raw), max: page.limit }),
+      deps.store.readAll({ fromPosition, max: page.limit }),
       deps.store.headPosition(),
     ]);
     const last = events[events.length - 1]?.position;

@@ -1,5 +1,7 @@
 import type { Request } from 'express';
 import type { TransferFilter, TransferOrdering, TransferRow } from '../../projections/transfers/transfer-queries.js';
+import { positionOf } from '../position-params.js';
+import { invalidCursor } from '../pagination.js';
 import { HttpProblem } from '../problem.js';
 
 const ORDERINGS: readonly TransferOrdering[] = ['created_at', '-created_at', 'amount', '-amount'];
@@ -28,9 +30,13 @@ function cursorOf(ordering: TransferOrdering, row: TransferRow): string {
 function afterOf(req: Request, ordering: TransferOrdering): TransferFilter['after'] {
   const raw = text(req.query.cursor);
   if (raw === undefined) return undefined;
-  const m = /^t:(-?[a-z_]+):(\d{1,19}):(\d{1,19})$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
-  if (!m || m[1] !== ordering) throw new HttpProblem(400, 'invalid_cursor', 'The cursor is not one this list returned (with this ordering).');
-  return { amount: BigInt(m[2]!), position: BigInt(m[3]!) };
+  const m = /^t:(-?[a-z_]+):(\d+):(\d+)$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  const amount = m ? positionOf(m[2]!) : undefined;
+  const position = m ? positionOf(m[3]!) : undefined;
+  if (!m || m[1] !== ordering || amount === undefined || position === undefined) {
+    throw invalidCursor('The cursor is not one this list returned (with this ordering).');
+  }
+  return { amount, position };
 }
 
 /** Filters, ordering and page of a transfer list request; 400 for anything malformed. */
