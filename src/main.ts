@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './http/app.js';
+import { answerClientError } from './http/client-error.js';
 import { createLogger } from './infra/logger.js';
 import { openInfrastructure } from './infra/open-infrastructure.js';
 import { buildService } from './service.js';
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;
+  // What Node's parser refuses (431, 400, 408) is answered as problem+json too.
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
