@@ -12,6 +12,7 @@ import { cors, securityHeaders } from './middleware/security-headers.js';
 import { rejectUnsafeText } from './middleware/unsafe-text.js';
 import { stripTrailingSlash } from './middleware/trailing-slash.js';
 import { requestValidator } from './openapi/request-validator.js';
+import { securityGate } from './openapi/security-gate.js';
 import { routeBySegment } from './route-by-segment.js';
 import { docsRoutes } from './routes/docs.js';
 import { featureRoutes } from './routes/index.js';
@@ -23,10 +24,11 @@ const BODY_LIMIT = '16kb';
  * Middleware order: cheap refusals first, expensive work last.
  * headers and CORS → client IP → blacklisted IP (403) → logging → API key (403)
  * → docs and /health → authentication (headers only) → per-user / per-IP rate
- * limit (before the body is read) → JSON body (16 kB, 413 beyond; NUL or broken
- * surrogates 400) → contract
- * validation → login and password-reset limits (before argon2) → min_position
- * → routes → 404 → problem+json errors.
+ * limit (before the body is read) → the operation's security in the contract
+ * (401 anonymous, 403 without its role, before the body is read) → JSON body
+ * (16 kB, 413 beyond; NUL or broken surrogates 400) → contract validation
+ * → login and password-reset limits (before argon2) → min_position → routes
+ * → 404 → problem+json errors.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -57,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(authenticate(deps.authenticator));
   app.use(limits.general);
+  app.use(securityGate(deps.openapi));
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(rejectUnsafeText);
   app.use(requestValidator(deps.openapi));

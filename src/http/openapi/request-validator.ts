@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { HttpProblem } from '../problem.js';
 import type { OpenApiDocument } from './bundle.js';
 import { CONTRACT_ID, contractAjv, pointer } from './contract-ajv.js';
+import { operationTable } from './operation-table.js';
 
 interface Parameter {
   name: string;
@@ -18,17 +19,6 @@ interface CompiledOperation {
   headers: { name: string; required: boolean; validate: ValidateFunction }[];
   body?: { required: boolean; validate: ValidateFunction };
 }
-
-interface Route {
-  template: string;
-  regex: RegExp;
-  names: string[];
-  operations: Map<string, CompiledOperation>;
-}
-
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-
-const normalise = (path: string) => (path.length > 1 ? path.replace(/\/+$/, '') : path);
 
 function fieldOf(error: ErrorObject, where: string): string {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -63,98 +53,75 @@ export function requestValidator(doc: OpenApiDocument): RequestHandler {
     return param.schema ? { ...param, schema: rebase(param.schema) } : param;
   };
 
-  const routes: Route[] = Object.entries(doc.paths).map(([template, item]) => {
-    const names: string[] = [];
-    const source = normalise(template)
-      .split('/')
-      .map((seg) => {
-        const m = /^\{(.+)\}$/.exec(seg);
-        if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        names.push(m[1]!);
-        return '([^/]+)';
-      })
-      .join('/');
-    const operations = new Map<string, CompiledOperation>();
+  const table = operationTable(doc, (template, method, op, item) => {
     const shared = ((item as { parameters?: Parameter[] }).parameters ?? []).map(resolveParam);
-    for (const method of METHODS) {
-      const op = item[method] as { parameters?: Parameter[]; requestBody?: { required?: boolean; content?: Record<string, { schema?: object }> } } | undefined;
-      if (!op) continue;
-      const params = [...shared, ...(op.parameters ?? []).map(resolveParam)];
-      const pathValidators = new Map<string, ValidateFunction>();
-      const queryProps: Record<string, object> = {};
-      const queryRequired: string[] = [];
-      const headers: CompiledOperation['headers'] = [];
-      for (const p of params) {
-        const schema = p.schema ?? {};
-        if (p.in === 'path') pathValidators.set(p.name, ajv.compile(schema));
-        if (p.in === 'query') {
-          queryProps[p.name] = schema;
-          if (p.required) queryRequired.push(p.name);
-        }
-        if (p.in === 'header') headers.push({ name: p.name.toLowerCase(), required: p.required === true, validate: ajv.compile(schema) });
+    const params = [...shared, ...((op.parameters ?? []) as Parameter[]).map(resolveParam)];
+    const pathValidators = new Map<string, ValidateFunction>();
+    const queryProps: Record<string, object> = {};
+    const queryRequired: string[] = [];
+    const headers: CompiledOperation['headers'] = [];
+    for (const p of params) {
+      const schema = p.schema ?? {};
+      if (p.in === 'path') pathValidators.set(p.name, ajv.compile(schema));
+      if (p.in === 'query') {
+        queryProps[p.name] = schema;
+        if (p.required) queryRequired.push(p.name);
       }
-      const compiled: CompiledOperation = { pathValidators, queryNames: new Set(Object.keys(queryProps)), headers };
-      if (Object.keys(queryProps).length > 0) {
-        compiled.query = ajv.compile({ type: 'object', properties: queryProps, required: queryRequired });
-      }
-      if (op.requestBody?.content?.['application/json']) {
-        compiled.body = {
-          required: op.requestBody.required === true,
-          validate: ref('paths', template, method, 'requestBody', 'content', 'application/json', 'schema'),
-        };
-      }
-      operations.set(method, compiled);
+      if (p.in === 'header') headers.push({ name: p.name.toLowerCase(), required: p.required === true, validate: ajv.compile(schema) });
     }
-    return { template, regex: new RegExp(`^${source}$`), names, operations };
+    const compiled: CompiledOperation = { pathValidators, queryNames: new Set(Object.keys(queryProps)), headers };
+    if (Object.keys(queryProps).length > 0) {
+      compiled.query = ajv.compile({ type: 'object', properties: queryProps, required: queryRequired });
+    }
+    if (op.requestBody?.content?.['application/json']) {
+      compiled.body = {
+        required: op.requestBody.required === true,
+        validate: ref('paths', template, method, 'requestBody', 'content', 'application/json', 'schema'),
+      };
+    }
+    return compiled;
   });
-  // Literal segments win over parameters (/transfers/internal before /transfers/{id}).
-  routes.sort((a, b) => a.names.length - b.names.length);
 
   return (req, _res, next) => {
-    const path = normalise(req.path);
-    for (const route of routes) {
-      const match = route.regex.exec(path);
-      if (!match) continue;
-      const op = route.operations.get(req.method.toLowerCase());
-      if (!op) return next();
-      for (const [i, name] of route.names.entries()) {
-        const validate = op.pathValidators.get(name);
-        let value: string;
-        try {
-          value = decodeURIComponent(match[i + 1] ?? '');
-        } catch {
-          return next(new HttpProblem(404, 'not_found', 'Not found.'));
+    const found = table.find(req.method, req.path);
+    if (!found) return next();
+    const op = found.compiled;
+    for (const [i, name] of found.names.entries()) {
+      const validate = op.pathValidators.get(name);
+      let value: string;
+      try {
+        value = decodeURIComponent(found.values[i] ?? '');
+      } catch {
+        return next(new HttpProblem(404, 'not_found', 'Not found.'));
+      }
+      if (validate && !validate(value)) return next(new HttpProblem(404, 'not_found', 'Not found.'));
+    }
+    if (op.query) {
+      const query: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(req.query)) if (op.queryNames.has(k)) query[k] = v;
+      if (!op.query(query)) return next(problem(op.query.errors, 'query'));
+    }
+    for (const h of op.headers) {
+      const value = req.headers[h.name];
+      if (value === undefined) {
+        if (h.required) return next(new HttpProblem(400, 'validation_error', `header ${h.name} is required.`));
+        continue;
+      }
+      if (!h.validate(value)) return next(problem(h.validate.errors, `header.${h.name}`));
+    }
+    if (op.body) {
+      // express.json() leaves req.body undefined unless the body is JSON.
+      let body: unknown = req.body;
+      if (body === undefined) {
+        const sent = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;
+        if (sent) return next(new HttpProblem(415, 'unsupported_media_type', 'Send the body as application/json.'));
+        if (op.body.required) {
+          return next(new HttpProblem(400, 'validation_error', 'A JSON request body is required.', { errors: [{ field: 'body', message: 'is required' }] }));
         }
-        if (validate && !validate(value)) return next(new HttpProblem(404, 'not_found', 'Not found.'));
+        body = {};
       }
-      if (op.query) {
-        const query: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(req.query)) if (op.queryNames.has(k)) query[k] = v;
-        if (!op.query(query)) return next(problem(op.query.errors, 'query'));
-      }
-      for (const h of op.headers) {
-        const value = req.headers[h.name];
-        if (value === undefined) {
-          if (h.required) return next(new HttpProblem(400, 'validation_error', `header ${h.name} is required.`));
-          continue;
-        }
-        if (!h.validate(value)) return next(problem(h.validate.errors, `header.${h.name}`));
-      }
-      if (op.body) {
-        // express.json() leaves req.body undefined unless the body is JSON.
-        let body: unknown = req.body;
-        if (body === undefined) {
-          const sent = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;
-          if (sent) return next(new HttpProblem(415, 'unsupported_media_type', 'Send the body as application/json.'));
-          if (op.body.required) {
-            return next(new HttpProblem(400, 'validation_error', 'A JSON request body is required.', { errors: [{ field: 'body', message: 'is required' }] }));
-          }
-          body = {};
-        }
-        if (!op.body.validate(body)) return next(problem(op.body.validate.errors, 'body'));
-        req.body = body;
-      }
-      return next();
+      if (!op.body.validate(body)) return next(problem(op.body.validate.errors, 'body'));
+      req.body = body;
     }
     next();
   };
