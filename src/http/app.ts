@@ -7,6 +7,7 @@ import { clientIp } from './middleware/client-ip.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { ipBlacklist } from './middleware/ip-blacklist.js';
 import { minPosition } from './middleware/min-position.js';
+import { noStore } from './middleware/no-store.js';
 import { rateLimits } from './middleware/rate-limits.js';
 import { cors, securityHeaders } from './middleware/security-headers.js';
 import { rejectUnsafeText } from './middleware/unsafe-text.js';
@@ -22,13 +23,13 @@ const BODY_LIMIT = '16kb';
 
 /**
  * Middleware order: cheap refusals first, expensive work last.
- * headers and CORS → client IP → blacklisted IP (403) → logging → API key (403)
- * → docs and /health → authentication (headers only) → per-user / per-IP rate
- * limit (before the body is read) → the operation's security in the contract
- * (401 anonymous, 403 without its role, before the body is read) → JSON body
- * (16 kB, 413 beyond; NUL or broken surrogates 400) → contract validation
- * → login and password-reset limits (before argon2) → min_position → routes
- * → 404 → problem+json errors.
+ * headers, CORS and no-store under /auth → client IP → blacklisted IP (403)
+ * → logging → API key (403) → docs and /health → authentication (headers only)
+ * → per-user / per-IP rate limit (before the body is read) → the operation's
+ * security in the contract (401 anonymous, 403 without its role, before the
+ * body is read) → JSON body (16 kB, 413 beyond; NUL or broken surrogates 400)
+ * → contract validation → login and password-reset limits (before argon2)
+ * → min_position → routes → 404 → problem+json errors.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -43,6 +44,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(securityHeaders(deps.config.debug));
   app.use(cors(deps.config.corsOrigins));
+  // Every /auth answer (tokens, profile, refusals) is kept out of caches.
+  app.use('/auth', noStore);
   app.use(clientIp);
   app.use(ipBlacklist(security.settings.blacklistedIps, security.hits));
   // Per-request log lines at debug and trace only; below that the middleware would only cost.

@@ -1,13 +1,15 @@
 import { expect } from 'chai';
 import { bankSteps, startBank, type BankFixture } from '../helpers/bank.js';
+import { expectConforms } from '../helpers/contract.js';
 import type { ApiResponse } from '../helpers/http-client.js';
 
 const INT64_MAX = 9223372036854775807n;
 const cursor = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
-/** A 400 problem that names the parameter, within a second (no wait for a position that never comes). */
-function expectRefused(res: ApiResponse, label: string, code: string, parameter: string): void {
+/** A 400 problem, as the contract documents it, that names the parameter. */
+function expectRefused(template: string, res: ApiResponse, label: string, code: string, parameter: string): void {
   expect(res.status, `${label}: ${JSON.stringify(res.body)}`).to.equal(400);
+  expectConforms('GET', template, res);
   expect(res.headers.get('content-type'), label).to.match(/^application\/problem\+json/);
   expect(res.body.code, label).to.equal(code);
   expect(JSON.stringify(res.body.errors ?? []), label).to.contain(`query.${parameter}`);
@@ -35,24 +37,24 @@ describe('position parameters are bounded to int64 (HTTP)', function () {
   });
 
   const lists = () => [
-    { path: `/accounts/${account}/transactions/`, token: bank.alice.access },
-    { path: '/bill/', token: bank.alice.access },
-    { path: '/notifications/', token: bank.alice.access },
-    { path: '/admin/accounts/', token: bank.staff.access },
-    { path: '/risk/incidents/', token: bank.staff.access },
-    { path: '/risk/logins/', token: bank.staff.access },
-    { path: `/audit/streams/account-${account}/`, token: bank.staff.access },
+    { template: '/accounts/{account_number}/transactions', path: `/accounts/${account}/transactions/`, token: bank.alice.access },
+    { template: '/bill', path: '/bill/', token: bank.alice.access },
+    { template: '/notifications', path: '/notifications/', token: bank.alice.access },
+    { template: '/admin/accounts', path: '/admin/accounts/', token: bank.staff.access },
+    { template: '/risk/incidents', path: '/risk/incidents/', token: bank.staff.access },
+    { template: '/risk/logins', path: '/risk/logins/', token: bank.staff.access },
+    { template: '/audit/streams/{stream_id}', path: `/audit/streams/account-${account}/`, token: bank.staff.access },
   ];
 
   it('refuses a cursor past int64, negative or not a number on every cursor list (400 invalid_cursor)', async () => {
     const { svc } = bank;
-    for (const { path, token } of lists()) {
+    for (const { template, path, token } of lists()) {
       // The largest position is a valid cursor; one more is not.
       const edge = await svc.api.get(`${path}?cursor=${cursor(`p:${INT64_MAX}`)}`, { token });
       expect(edge.status, `${path} at int64 max: ${JSON.stringify(edge.body)}`).to.equal(200);
       for (const key of [`${INT64_MAX + 1n}`, '9999999999999999999', '-1', 'x']) {
         const res = await svc.api.get(`${path}?cursor=${cursor(`p:${key}`)}`, { token });
-        expectRefused(res, `${path} cursor p:${key}`, 'invalid_cursor', 'cursor');
+        expectRefused(template, res, `${path} cursor p:${key}`, 'invalid_cursor', 'cursor');
       }
     }
   });
@@ -70,7 +72,7 @@ describe('position parameters are bounded to int64 (HTTP)', function () {
         ['-created_at', 't:-created_at:0:-1'],
       ] as const) {
         const res = await svc.api.get(`${path}?ordering=${ordering}&cursor=${cursor(text)}`, { token: alice.access });
-        expectRefused(res, `${path} cursor ${text}`, 'invalid_cursor', 'cursor');
+        expectRefused(`/transfers/${kind}`, res, `${path} cursor ${text}`, 'invalid_cursor', 'cursor');
       }
     }
   });
@@ -81,17 +83,18 @@ describe('position parameters are bounded to int64 (HTTP)', function () {
     expect(edge.status, JSON.stringify(edge.body)).to.equal(200);
     expect(edge.body.results).to.deep.equal([]);
     for (const value of [`${INT64_MAX + 1n}`, '9999999999999999999', '-1', 'abc', '1e3']) {
-      expectRefused(await svc.api.get(`/audit/events/?from_position=${value}`, { token: staff.access }), `from_position=${value}`, 'validation_error', 'from_position');
+      const res = await svc.api.get(`/audit/events/?from_position=${value}`, { token: staff.access });
+      expectRefused('/audit/events', res, `from_position=${value}`, 'validation_error', 'from_position');
     }
   });
 
   it('refuses min_position past int64 at once instead of waiting for it (400 validation_error)', async () => {
     const { svc, alice, staff } = bank;
-    for (const [path, token] of [['/accounts/', alice.access], ['/notifications/', alice.access], ['/risk/kpis/', staff.access]] as const) {
+    for (const [path, token] of [['/accounts', alice.access], ['/notifications', alice.access], ['/risk/kpis', staff.access]] as const) {
       for (const value of [`${INT64_MAX + 1n}`, '9999999999999999999', '-1', 'abc']) {
         const started = Date.now();
         const res = await svc.api.get(`${path}?min_position=${value}`, { token });
-        expectRefused(res, `${path} min_position=${value}`, 'validation_error', 'min_position');
+        expectRefused(path, res, `${path} min_position=${value}`, 'validation_error', 'min_position');
         expect(Date.now() - started, `${path} min_position=${value} answered without waiting`).to.be.below(2_000);
       }
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { startBank, type BankFixture } from '../helpers/bank.js';
+import { expectConforms } from '../helpers/contract.js';
 
 type Requirement = Record<string, string[]>;
 interface Operation {
@@ -88,6 +89,7 @@ describe('security before validation, for every operation of the contract (HTTP)
         expect(res.headers.get('www-authenticate'), label).to.match(/^Bearer/);
         expect(res.body.code, label).to.equal('not_authenticated');
         expect(res.body.errors, label).to.equal(undefined);
+        expectConforms(op.method, op.template, res);
       }
     }
   });
@@ -110,6 +112,7 @@ describe('security before validation, for every operation of the contract (HTTP)
       expect(res.status, label).to.equal(403);
       expect(res.body.code, label).to.equal('permission_denied');
       expect(res.body.errors, label).to.equal(undefined);
+      expectConforms(op.method, op.template, res);
     }
   });
 
@@ -141,6 +144,7 @@ describe('security before validation, for every operation of the contract (HTTP)
       expect(res.status, label).to.equal(400);
       expect(res.body.code, label).to.equal('validation_error');
       expect(res.body.errors, label).to.be.an('array').that.is.not.empty;
+      expectConforms(op.method, op.template, res);
     }
   });
 });

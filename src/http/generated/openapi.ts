@@ -974,6 +974,7 @@ export interface components {
             type?: components["schemas"]["AccountType"];
             currency?: components["schemas"]["Currency"];
         };
+        /** @description Like every response object, open to fields added later (OpenedAccount adds `position`). */
         Account: {
             account_number: components["schemas"]["AccountNumber"];
             mask: string;
@@ -1713,14 +1714,117 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `concurrent_update`: other requests kept changing the same account; nothing was written. Retry after Retry-After (with the same Idempotency-Key). */
-        ConcurrentUpdate: {
+        /**
+         * @description `permission_denied`: the caller holds none of the operation's roles. On every
+         *     operation also `ip_blacklisted` (the client's address is refused, before
+         *     routing) and `api_key_refused` (an X-API-Key that is not accepted).
+         */
+        Forbidden: {
             headers: {
-                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `payload_too_large`: the body is over 16 KiB; nothing was done. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @constant */
+                    code?: "payload_too_large";
+                };
+            };
+        };
+        /** @description `unsupported_media_type`: a body that is not `application/json`; nothing was done. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @constant */
+                    code?: "unsupported_media_type";
+                };
+            };
+        };
+        /**
+         * @description `rate_limited`: too many requests from this client address (anonymous) or
+         *     user in the current window (when RATE_LIMITS_ENABLED); logins are also
+         *     limited per address and email, password resets per address. Nothing was done.
+         */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @constant */
+                    code?: "rate_limited";
+                    /** @enum {string} */
+                    scope: "anon" | "user" | "login" | "password_reset";
+                    retry_after: number;
+                };
+            };
+        };
+        /** @description `read_model_behind`: the read models had not applied `min_position` within 5 s; nothing stale is served. Retry after Retry-After. */
+        ReadModelBehind: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @constant */
+                    code?: "read_model_behind";
+                };
+            };
+        };
+        /** @description `concurrent_update`: other requests kept changing the same account; nothing was written. Retry after Retry-After (with the same Idempotency-Key). */
+        ConcurrentUpdate: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @constant */
+                    code?: "concurrent_update";
+                };
+            };
+        };
+        /** @description `projections_unavailable`: this API process runs no projections (PROJECTOR_IN_PROCESS=false: the projector runs in its own process). */
+        ProjectionsUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @constant */
+                    code?: "projections_unavailable";
+                };
+            };
+        };
+        /**
+         * @description `login_locked`: this address, or this email from this address, failed too
+         *     often; the password was not checked. Retry after Retry-After (or a staff
+         *     member clears the lockout).
+         */
+        LoginLocked: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @constant */
+                    code?: "login_locked";
+                    retry_after: number;
+                };
             };
         };
     };
@@ -1751,7 +1855,14 @@ export interface components {
         TransferOrdering: "created_at" | "-created_at" | "amount" | "-amount";
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
+        /** @description `no-store`: no browser, proxy or CDN may keep the response (every /auth response). */
+        CacheControlNoStore: "no-store";
+        /** @description `no-cache`: the same for HTTP/1.0 caches. */
+        PragmaNoCache: "no-cache";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1778,6 +1889,7 @@ export interface operations {
                     };
                 };
             };
+            403: components["responses"]["Forbidden"];
         };
     };
     listAccounts: {
@@ -1809,6 +1921,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     openAccount: {
@@ -1835,6 +1950,10 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getAccount: {
@@ -1864,8 +1983,12 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     accountStatement: {
@@ -1900,7 +2023,10 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     depositFunds: {
@@ -1932,10 +2058,13 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["ConcurrentUpdate"];
         };
     };
@@ -1975,7 +2104,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     adminFreezeAccount: {
@@ -2004,9 +2135,12 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     adminUnfreezeAccount: {
@@ -2035,9 +2169,12 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     adminBlockUser: {
@@ -2066,10 +2203,13 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     adminUnblockUser: {
@@ -2098,10 +2238,13 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     adminTerminateSessions: {
@@ -2130,10 +2273,13 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     auditStream: {
@@ -2142,6 +2288,12 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
             path: {
@@ -2162,8 +2314,10 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     auditEvents: {
@@ -2172,6 +2326,12 @@ export interface operations {
                 /** @description Exclusive; events with a greater position are returned (default 0, the start). An integer from 0 to 9223372036854775807. */
                 from_position?: string;
                 limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
             path?: never;
@@ -2190,13 +2350,21 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     auditVerify: {
         parameters: {
             query?: {
                 stream_id?: components["schemas"]["StreamId"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
             path?: never;
@@ -2215,7 +2383,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     auditBalanceAsOf: {
@@ -2249,13 +2419,22 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     auditProjections: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2271,8 +2450,24 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectionsStatus"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            /** @description `read_model_behind` (min_position not reached within 5 s; with Retry-After) or `projections_unavailable` (this process runs no projections). */
+            503: {
+                headers: {
+                    /** @description With read_model_behind. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "read_model_behind" | "projections_unavailable";
+                    };
+                };
+            };
         };
     };
     auditRebuildProjection: {
@@ -2296,9 +2491,11 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ProjectionsUnavailable"];
         };
     };
     registerUser: {
@@ -2317,6 +2514,8 @@ export interface operations {
             /** @description Registered (inactive) */
             201: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2324,6 +2523,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     activateUser: {
@@ -2342,12 +2545,14 @@ export interface operations {
             /** @description Activated */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["Problem"];
-            /** @description The link was already used (code stale_token) */
+            /** @description `stale_token`: the link was already used; or `ip_blacklisted` / `api_key_refused` as on every operation. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2356,6 +2561,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     resendActivation: {
@@ -2374,16 +2582,29 @@ export interface operations {
             /** @description Accepted */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getMe: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2393,13 +2614,19 @@ export interface operations {
             /** @description Profile */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     updateMe: {
@@ -2418,6 +2645,8 @@ export interface operations {
             /** @description Updated profile */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2426,6 +2655,10 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     resetPassword: {
@@ -2444,11 +2677,17 @@ export interface operations {
             /** @description Accepted */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     resetPasswordConfirm: {
@@ -2467,11 +2706,17 @@ export interface operations {
             /** @description Password changed; every session is signed out */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     setPassword: {
@@ -2490,12 +2735,18 @@ export interface operations {
             /** @description Password changed; every session (this one too) is signed out */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     createToken: {
@@ -2514,6 +2765,8 @@ export interface operations {
             /** @description A new session */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2522,6 +2775,11 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["LoginLocked"];
+            429: components["responses"]["RateLimited"];
         };
     };
     refreshToken: {
@@ -2540,6 +2798,8 @@ export interface operations {
             /** @description The new pair */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2548,6 +2808,10 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     verifyToken: {
@@ -2566,6 +2830,8 @@ export interface operations {
             /** @description Valid */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2574,6 +2840,10 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     logout: {
@@ -2592,6 +2862,8 @@ export interface operations {
             /** @description Logged out */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2600,11 +2872,22 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listBillers: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2620,7 +2903,11 @@ export interface operations {
                     "application/json": components["schemas"]["Biller"][];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     listBillPayments: {
@@ -2655,6 +2942,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     payBill: {
@@ -2684,9 +2974,13 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["ConcurrentUpdate"];
         };
     };
@@ -2717,8 +3011,12 @@ export interface operations {
                     "application/json": components["schemas"]["BillPayment"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     businessDaily: {
@@ -2754,7 +3052,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     businessWeekly: {
@@ -2788,7 +3088,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     businessMonthly: {
@@ -2822,7 +3124,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     businessCountries: {
@@ -2858,7 +3162,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     businessCurrencies: {
@@ -2894,7 +3200,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     businessActive: {
@@ -2930,7 +3238,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     businessOverview: {
@@ -2962,12 +3272,21 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     businessDashboard: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2983,6 +3302,10 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     listAccountCards: {
@@ -3012,8 +3335,12 @@ export interface operations {
                     "application/json": components["schemas"]["Card"][];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     issueCard: {
@@ -3043,8 +3370,12 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getCard: {
@@ -3074,8 +3405,12 @@ export interface operations {
                     "application/json": components["schemas"]["Card"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     updateCard: {
@@ -3104,8 +3439,12 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listNotifications: {
@@ -3141,6 +3480,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     markNotificationRead: {
@@ -3166,7 +3508,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listIncidents: {
@@ -3211,7 +3555,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     getIncident: {
@@ -3241,9 +3587,12 @@ export interface operations {
                     "application/json": components["schemas"]["Incident"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     updateIncident: {
@@ -3274,9 +3623,12 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     riskKpis: {
@@ -3304,8 +3656,11 @@ export interface operations {
                     "application/json": components["schemas"]["RiskKpis"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     listLoginEvents: {
@@ -3349,7 +3704,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     unlockIp: {
@@ -3382,7 +3739,10 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listInternalTransfers: {
@@ -3422,6 +3782,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     makeInternalTransfer: {
@@ -3460,9 +3823,13 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["ConcurrentUpdate"];
         };
     };
@@ -3503,6 +3870,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     makeExternalTransfer: {
@@ -3541,9 +3911,13 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["ConcurrentUpdate"];
         };
     };
@@ -3574,11 +3948,15 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             410: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             423: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["ConcurrentUpdate"];
         };
     };
