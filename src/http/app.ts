@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './deps.js';
 import { apiKeys } from './middleware/api-keys.js';
@@ -20,6 +20,11 @@ import { featureRoutes } from './routes/index.js';
 
 const MIN_POSITION_TIMEOUT_MS = 5_000;
 const BODY_LIMIT = '16kb';
+/** No operation takes a body on GET: one sent anyway is not read (so never a 400 or 413 there). */
+const readsJsonBody = (req: unknown) => {
+  const r = req as Request;
+  return r.method !== 'GET' && r.method !== 'HEAD' && Boolean(r.is('application/json'));
+};
 
 /**
  * Middleware order: cheap refusals first, expensive work last.
@@ -63,7 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(authenticate(deps.authenticator));
   app.use(limits.general);
   app.use(securityGate(deps.openapi));
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: readsJsonBody }));
   app.use(rejectUnsafeText);
   app.use(requestValidator(deps.openapi));
   app.post('/auth/jwt/create', limits.login);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import pg from 'pg';
+import { contractErrors } from '../helpers/contract.js';
 import { startService, type RunningService } from '../helpers/service.js';
 import { createStaff, type Tokens } from '../helpers/users.js';
 
@@ -25,6 +26,8 @@ function propertiesOf(doc: Doc, schema: Schema | undefined, depth = 0): string[]
 
 interface Case {
   method: string;
+  /** The contract's path template the case is for. */
+  template: string;
   path: string;
   raw?: string;
   body?: unknown;
@@ -51,30 +54,30 @@ function casesFor(doc: Doc): Case[] {
       const fill = (value: string) => template.replace(/\{[^}]+\}/g, enc(value));
       const path = fill('00000000-0000-4000-8000-000000000000');
       if (template.includes('{')) {
-        for (const v of [...INJECTIONS, ...UNICODE.slice(0, 2), '-1', '1.0001', '%']) cases.push({ method: M, path: fill(v), label: `path ${v}` });
+        for (const v of [...INJECTIONS, ...UNICODE.slice(0, 2), '-1', '1.0001', '%']) cases.push({ method: M, template, path: fill(v), label: `path ${v}` });
       }
       for (const q of params.filter((p) => p.in === 'query')) {
         for (const v of [...INJECTIONS, ...UNICODE, ...AMOUNTS.slice(0, 3)]) {
-          cases.push({ method: M, path: `${path}?${q.name}=${enc(v)}`, label: `query ${q.name}=${v}` });
+          cases.push({ method: M, template, path: `${path}?${q.name}=${enc(v)}`, label: `query ${q.name}=${v}` });
         }
-        cases.push({ method: M, path: `${path}?${q.name}=a&${q.name}=b`, label: `query ${q.name} twice` });
+        cases.push({ method: M, template, path: `${path}?${q.name}=a&${q.name}=b`, label: `query ${q.name} twice` });
       }
       if (method === 'get' || method === 'delete') continue;
       const props = propertiesOf(doc, op.requestBody?.content?.['application/json']?.schema);
       cases.push(
-        { method: M, path, raw: '{"email": "a@b.co",', label: 'malformed JSON' },
-        { method: M, path, raw: "{'single': 'quotes'}", label: 'not JSON' },
-        { method: M, path, raw: JSON.stringify({ pad: 'x'.repeat(17_000) }), label: 'oversized body' },
-        { method: M, path, raw: '[]', label: 'array body' },
-        { method: M, path, raw: '"text"', label: 'string body' },
-        { method: M, path, raw: 'null', label: 'null body' },
-        { method: M, path, raw: '{"__proto__": {"is_staff": true}, "constructor": {"prototype": {"x": 1}}}', label: 'prototype pollution' },
+        { method: M, template, path, raw: '{"email": "a@b.co",', label: 'malformed JSON' },
+        { method: M, template, path, raw: "{'single': 'quotes'}", label: 'not JSON' },
+        { method: M, template, path, raw: JSON.stringify({ pad: 'x'.repeat(17_000) }), label: 'oversized body' },
+        { method: M, template, path, raw: '[]', label: 'array body' },
+        { method: M, template, path, raw: '"text"', label: 'string body' },
+        { method: M, template, path, raw: 'null', label: 'null body' },
+        { method: M, template, path, raw: '{"__proto__": {"is_staff": true}, "constructor": {"prototype": {"x": 1}}}', label: 'prototype pollution' },
       );
       if (props.length === 0) continue;
       for (const v of [...INJECTIONS, ...UNICODE, ...AMOUNTS, ...WRONG_TYPES]) {
-        cases.push({ method: M, path, body: Object.fromEntries(props.map((p) => [p, v])), label: `every field = ${JSON.stringify(v).slice(0, 40)}` });
+        cases.push({ method: M, template, path, body: Object.fromEntries(props.map((p) => [p, v])), label: `every field = ${JSON.stringify(v).slice(0, 40)}` });
       }
-      cases.push({ method: M, path, body: { ...Object.fromEntries(props.map((p) => [p, 'x'])), unexpected_field: 1 }, label: 'unknown field' });
+      cases.push({ method: M, template, path, body: { ...Object.fromEntries(props.map((p) => [p, 'x'])), unexpected_field: 1 }, label: 'unknown field' });
     }
   }
   return cases;
@@ -121,6 +124,8 @@ describe('bad-input corpus over every endpoint of the OpenAPI document (end to e
       const after = await changeMark();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const where = `${c.method} ${c.path.slice(0, 80)} [${c.label}] -> ${res.status}`;
+      // Whatever the answer, the contract documents it (status, media type, body, headers).
+      for (const e of contractErrors(c.method, c.template, res)) failures.push(`${where}: ${e}`);
       if (res.status >= 500) failures.push(`${where} ${JSON.stringify(res.body).slice(0, 200)}`);
       else if (res.status >= 400) {
         if (!/application\/problem\+json/.test(res.headers.get('content-type') ?? '')) failures.push(`${where}: not problem+json`);

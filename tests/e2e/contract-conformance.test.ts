@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { expectConforms } from '../helpers/contract.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { startService, writtenHead, type RunningService } from '../helpers/service.js';
 import { DEFAULT_PASSWORD, login, registerUser, type Tokens } from '../helpers/users.js';
 
@@ -78,6 +79,16 @@ describe('answers conform to the contract (HTTP, validated with ajv against open
     const form = await svc.api.post('/auth/jwt/create/', undefined, { raw: `email=${email}`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '198.51.100.4' } });
     expect(form.status).to.equal(415);
     expectConforms('POST', '/auth/jwt/create', form);
+  });
+
+  it('GET: a body sent anyway is not read (no 413 or 400 on an operation that takes none)', async () => {
+    const port = Number(new URL(svc.baseUrl).port);
+    for (const body of [JSON.stringify({ pad: 'x'.repeat(20_000) }), '{"broken":']) {
+      const answer = await rawRequest(port, `GET /accounts HTTP/1.1\r\nHost: bank\r\nAuthorization: Bearer ${alice.access}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      expect(answer.status, answer.body).to.equal(200);
+      expectConforms('GET', '/accounts', { ...answer, body: JSON.parse(answer.body) });
+    }
   });
 
   it('403 ip_blacklisted on any operation from a refused address', async () => {

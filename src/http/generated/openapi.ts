@@ -2384,6 +2384,15 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
+            /** @description `not_found`: no stream has the given stream_id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ReadModelBehind"];
         };
@@ -2490,10 +2499,12 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectionStatus"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ProjectionsUnavailable"];
         };
@@ -3507,9 +3518,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
         };
     };
