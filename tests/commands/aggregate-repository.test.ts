@@ -50,7 +50,7 @@ describe('aggregate repository: commands of one stream queue and append together
   };
   const credit = (transfer_id: string, amount: bigint): AccountCommand => ({ type: 'CreditAccount', transfer_id, kind: 'internal', amount, counterparty_account: 'x', fx: null });
   const debit = (transfer_id: string, amount: bigint): AccountCommand => ({
-    type: 'DebitAccount', transfer_id, kind: 'internal', amount, fee: 0n, counterparty_account: 'x', credit_amount: amount, fx: null, fee_account: null, from_reservation: false,
+    type: 'DebitAccount', transfer_id, kind: 'internal', amount, fee: 0n, counterparty_account: 'x', credit_amount: amount, fx: null, fee_account: null,
   });
 
   it('lands 30 concurrent credits in fewer appends, each with its own event, revision and balance', async () => {

@@ -7,7 +7,6 @@ import { convert } from '../../src/domain/money/fx.js';
 import { CURRENCIES } from '../../src/domain/money/currency.js';
 import { deposit } from '../../src/commands/accounts/deposit.js';
 import { openAccount } from '../../src/commands/accounts/open-account.js';
-import { ensureSystemAccounts } from '../../src/commands/accounts/system-accounts.js';
 import { AggregateRepository } from '../../src/commands/shared/aggregate-repository.js';
 import { systemContext } from '../../src/commands/shared/command-context.js';
 import { SnapshotStore } from '../../src/commands/shared/snapshots.js';
@@ -18,34 +17,19 @@ import { newAccountNumber } from '../../src/commands/accounts/account-numbers.js
 import { settleDebit, transferEventId, type DebitData } from '../../src/commands/transfers/settle.js';
 import { SettlementProcess } from '../../src/commands/transfers/settlement-process.js';
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
-import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
-import { postgresDb, type Db } from '../../src/infra/db.js';
-import { freshDatabase } from '../helpers/postgres.js';
+import type { Db } from '../../src/infra/db.js';
+import { commandSide } from '../helpers/command-side.js';
 
 const logger = pino({ level: 'silent' });
 
 describe('transfer settlement (crash between debit and credit)', function () {
   this.timeout(60_000);
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  const side = commandSide('settle');
   let store: SqlEventStore;
   let db: Db;
   let repo: AggregateRepository;
   const ctx = () => systemContext('test');
-
-  before(async () => {
-    database = await freshDatabase('settle');
-    store = await openPostgresEventStore(database.url, 10);
-    db = postgresDb(database.url, 10);
-    await SnapshotStore.migrate(db);
-    await SettlementProcess.migrate(db);
-    repo = new AggregateRepository(store, new SnapshotStore(db));
-    await ensureSystemAccounts(repo);
-  });
-  after(async () => {
-    await store.close();
-    await db.end();
-    await database.drop();
-  });
+  before(() => ({ store, db, repo } = side));
 
   const balance = async (n: string) => {
     const fresh = new AggregateRepository(store, new SnapshotStore(db));
@@ -61,7 +45,7 @@ describe('transfer settlement (crash between debit and credit)', function () {
     await repo.execute(
       accountAggregate,
       accountStream(from),
-      { type: 'DebitAccount', transfer_id, kind: 'external', amount, fee, counterparty_account: to, credit_amount: amount, fx: null, fee_account: fee > 0n ? bankFeesAccount('JOD') : null, from_reservation: false },
+      { type: 'DebitAccount', transfer_id, kind: 'external', amount, fee, counterparty_account: to, credit_amount: amount, fx: null, fee_account: fee > 0n ? bankFeesAccount('JOD') : null },
       ctx(),
       () => transferEventId(transfer_id, 'debit'),
     );
@@ -223,7 +207,7 @@ describe('transfer settlement (crash between debit and credit)', function () {
       accountStream(usd),
       {
         type: 'DebitAccount', transfer_id: t, kind: 'external', amount: 10_000n, fee: 100n, counterparty_account: jod,
-        credit_amount: conversion.converted_amount, fee_account: bankFeesAccount('USD'), from_reservation: false,
+        credit_amount: conversion.converted_amount, fee_account: bankFeesAccount('USD'),
         fx: { from: 'USD', to: 'JOD', rate: conversion.rate, rate_numerator: String(conversion.rate_numerator), rate_denominator: String(conversion.rate_denominator), rounding: conversion.rounding, source_amount: '10000' },
       },
       ctx(),

@@ -6,7 +6,8 @@ import type { AggregateType } from '../shared/aggregate-repository.js';
 
 export const accountAggregate: AggregateType<AccountCommand, AccountState, AccountEvent> = {
   decider: accountDecider,
-  snapshotVersion: 1,
+  // 2: holds (with their terms) replaced the never-used reservations.
+  snapshotVersion: 2,
 };
 
 export { accountStream };

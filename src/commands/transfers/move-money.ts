@@ -59,7 +59,6 @@ export async function moveMoney(repo: AggregateRepository, store: EventStore, ct
         credit_amount: m.credit_amount,
         fx: m.fx,
         fee_account: m.fee_account,
-        from_reservation: false,
       },
       ctx,
       () => debitId,

@@ -1,7 +1,8 @@
 import { DomainError } from '../shared/domain-error.js';
 import type { Decider } from '../shared/event.js';
-import type { AccountCommand } from './commands.js';
-import { SYSTEM_ACCOUNT_TYPES, type AccountEvent } from './events.js';
+import type { AccountCommand, DebitTerms } from './commands.js';
+import { SYSTEM_ACCOUNT_TYPES, type AccountEvent, type HoldReleaseReason } from './events.js';
+import type { Hold } from './ledger-effect.js';
 import { available, evolveAccount, initialAccountState, type AccountState } from './state.js';
 import { accountFrozen } from './errors.js';
 
@@ -20,6 +21,52 @@ function mustBeActive(state: AccountState): void {
 
 function positive(amount: bigint): void {
   if (amount <= 0n) throw new DomainError('invalid_amount', 'Amount must be greater than zero.', 400);
+}
+
+function notNegativeFee(fee: bigint): void {
+  if (fee < 0n) throw new DomainError('invalid_amount', 'Fee cannot be negative.', 400);
+}
+
+const insufficientFunds = () => new DomainError('insufficient_funds', 'Insufficient funds.', 422);
+
+function checkDebit(terms: DebitTerms): void {
+  positive(terms.amount);
+  notNegativeFee(terms.fee);
+  if (terms.credit_amount <= 0n) throw new DomainError('invalid_amount', 'Credited amount must be greater than zero.', 400);
+  if (terms.fee > 0n && terms.fee_account === null) throw new DomainError('invalid_fee', 'A fee needs a fee account.', 400);
+}
+
+function debited(state: AccountState, t: DebitTerms, fromHold: boolean): AccountEvent {
+  return {
+    type: 'AccountDebited',
+    data: {
+      transfer_id: t.transfer_id,
+      kind: t.kind,
+      amount: t.amount.toString(),
+      fee: t.fee.toString(),
+      counterparty_account: t.counterparty_account,
+      credit_amount: t.credit_amount.toString(),
+      fx: t.fx,
+      fee_account: t.fee_account,
+      from_reservation: fromHold,
+      balance_after: (state.balance - t.amount - t.fee).toString(),
+    },
+  };
+}
+
+function released(state: AccountState, transferId: string, hold: Hold, reason: HoldReleaseReason): AccountEvent {
+  return {
+    type: 'HoldReleased',
+    data: {
+      transfer_id: transferId,
+      kind: hold.kind,
+      amount: hold.total.toString(),
+      reason,
+      counterparty_account: hold.counterparty_account,
+      balance_after: state.balance.toString(),
+      available_after: (available(state) + hold.total).toString(),
+    },
+  };
 }
 
 export function decideAccount(command: AccountCommand, state: AccountState): AccountEvent[] {
@@ -42,58 +89,51 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
           reference: command.reference,
         },
       }];
-    case 'ReserveFunds': {
+    case 'HoldFunds': {
       mustBeActive(state);
       positive(command.amount);
-      if (command.transfer_id in state.reservations) return [];
-      const left = available(state) - command.amount;
-      if (left < 0n) throw new DomainError('insufficient_funds', 'Insufficient funds.', 422);
-      return [{ type: 'FundsReserved', data: { transfer_id: command.transfer_id, amount: command.amount.toString(), available_after: left.toString() } }];
-    }
-    case 'ReleaseReservation': {
-      mustExist(state);
-      const held = state.reservations[command.transfer_id];
-      if (held === undefined) return [];
+      notNegativeFee(command.fee);
+      // One hold per transfer: placing it again (a retry) decides nothing.
+      if (command.transfer_id in state.holds) return [];
+      const left = available(state) - (command.amount + command.fee);
+      if (left < 0n) throw insufficientFunds();
       return [{
-        type: 'ReservationReleased',
-        data: {
-          transfer_id: command.transfer_id,
-          amount: held.toString(),
-          reason: command.reason,
-          available_after: (available(state) + held).toString(),
-        },
-      }];
-    }
-    case 'DebitAccount': {
-      mustBeActive(state);
-      positive(command.amount);
-      if (command.fee < 0n) throw new DomainError('invalid_amount', 'Fee cannot be negative.', 400);
-      const total = command.amount + command.fee;
-      if (command.from_reservation) {
-        const held = state.reservations[command.transfer_id];
-        if (held === undefined || held !== total) {
-          throw new DomainError('reservation_missing', 'No matching hold for this transfer.', 409);
-        }
-      } else if (available(state) < total && state.type !== 'BankCash') {
-        throw new DomainError('insufficient_funds', 'Insufficient funds.', 422);
-      }
-      if (command.credit_amount <= 0n) throw new DomainError('invalid_amount', 'Credited amount must be greater than zero.', 400);
-      if (command.fee > 0n && command.fee_account === null) throw new DomainError('invalid_fee', 'A fee needs a fee account.', 400);
-      return [{
-        type: 'AccountDebited',
+        type: 'FundsHeld',
         data: {
           transfer_id: command.transfer_id,
           kind: command.kind,
           amount: command.amount.toString(),
           fee: command.fee.toString(),
           counterparty_account: command.counterparty_account,
-          credit_amount: command.credit_amount.toString(),
-          fx: command.fx,
-          fee_account: command.fee_account,
-          from_reservation: command.from_reservation,
-          balance_after: (state.balance - total).toString(),
+          expires_at: command.expires_at,
+          balance_after: state.balance.toString(),
+          available_after: left.toString(),
         },
       }];
+    }
+    case 'ReleaseHold': {
+      // Voiding gives money back: allowed on a frozen account. A hold already ended decides nothing.
+      mustExist(state);
+      const hold = state.holds[command.transfer_id];
+      return hold ? [released(state, command.transfer_id, hold, command.reason)] : [];
+    }
+    case 'DebitAccount':
+      mustBeActive(state);
+      checkDebit(command);
+      if (available(state) < command.amount + command.fee && state.type !== 'BankCash') throw insufficientFunds();
+      return [debited(state, command, false)];
+    case 'PostHold': {
+      // The money was set aside when the hold was placed: posting cannot fail for funds. A sender
+      // frozen since then voids the hold instead, in the same decision, so a hold ends once.
+      mustExist(state);
+      checkDebit(command);
+      const hold = state.holds[command.transfer_id];
+      if (!hold) return [];
+      if (hold.total !== command.amount + command.fee) {
+        throw new DomainError('hold_mismatch', 'The hold of this transfer is for another amount.', 409);
+      }
+      if (state.status === 'frozen') return [released(state, command.transfer_id, hold, 'sender_frozen')];
+      return [debited(state, command, true)];
     }
     case 'CreditAccount':
       // Completes a transfer whose debit is already recorded. A customer account

@@ -17,6 +17,10 @@ export type SystemAccountType = (typeof SYSTEM_ACCOUNT_TYPES)[number];
 export type AccountType = CustomerAccountType | SystemAccountType;
 export type TransferKind = 'internal' | 'external' | 'bill' | 'deposit';
 
+/** Why a hold was voided: the code ran out or was guessed wrong three times, the sender or receiver was frozen, the code mail failed. */
+export const HOLD_RELEASE_REASONS = ['expired', 'locked', 'sender_frozen', 'receiver_frozen', 'otp_delivery_failed'] as const;
+export type HoldReleaseReason = (typeof HOLD_RELEASE_REASONS)[number];
+
 /** Amounts are integer minor units of the account's currency, as strings. */
 export interface FxApplied {
   [key: string]: string;
@@ -32,8 +36,34 @@ export interface FxApplied {
 export type AccountEvent =
   | DomainEvent<'AccountOpened', { account_number: string; owner_id: string; type: AccountType; currency: Currency }>
   | DomainEvent<'FundsDeposited', { deposit_id: string; amount: string; balance_after: string; reference: string }>
-  | DomainEvent<'FundsReserved', { transfer_id: string; amount: string; available_after: string }>
-  | DomainEvent<'ReservationReleased', { transfer_id: string; amount: string; reason: string; available_after: string }>
+  /**
+   * A hold (the pending phase of a two-phase transfer, as TigerBeetle's pending
+   * transfers): `amount` + `fee` leave the available balance, the balance stays.
+   * The hold is named by its transfer; it ends in exactly one of a debit with
+   * `from_reservation: true` (posted) or HoldReleased (voided).
+   */
+  | DomainEvent<'FundsHeld', {
+      transfer_id: string;
+      kind: TransferKind;
+      amount: string;
+      fee: string;
+      counterparty_account: string;
+      /** When the transfer's code runs out: the hold expiry process voids it after this. */
+      expires_at: string;
+      /** Unchanged by a hold; recorded so the statement and audit check it like every other entry. */
+      balance_after: string;
+      available_after: string;
+    }>
+  | DomainEvent<'HoldReleased', {
+      transfer_id: string;
+      kind: TransferKind;
+      /** What the hold took from the available balance (amount + fee), given back. */
+      amount: string;
+      reason: HoldReleaseReason;
+      counterparty_account: string;
+      balance_after: string;
+      available_after: string;
+    }>
   | DomainEvent<'AccountDebited', {
       transfer_id: string;
       kind: TransferKind;
@@ -45,6 +75,7 @@ export type AccountEvent =
       credit_amount: string;
       fx: FxApplied | null;
       fee_account: string | null;
+      /** True when this debit posts the transfer's hold (the hold ends here). */
       from_reservation: boolean;
       balance_after: string;
     }>

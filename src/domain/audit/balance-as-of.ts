@@ -1,4 +1,5 @@
 import type { AccountEvent } from '../accounts/events.js';
+import { applyLedgerEffect, heldTotal, ledgerEffect, type Hold } from '../accounts/ledger-effect.js';
 import type { Currency } from '../money/currency.js';
 import { isWithin, type AsOf } from './as-of.js';
 
@@ -26,8 +27,10 @@ export interface BalanceReplay {
   currency: Currency | null;
   /** Ledger balance in minor units, summed from the movements (not copied from balance_after). */
   balance: bigint;
-  /** Held for pending transfers at that point. */
+  /** Held for pending transfers at that point (the sum of `holds`). */
   held: bigint;
+  /** The holds open at that point, by transfer id. */
+  holds: Record<string, Hold>;
   status: 'active' | 'frozen' | null;
   events_applied: number;
   last_revision: bigint | null;
@@ -43,6 +46,7 @@ export function emptyReplay(accountNumber: string): BalanceReplay {
     currency: null,
     balance: 0n,
     held: 0n,
+    holds: {},
     status: null,
     events_applied: 0,
     last_revision: null,
@@ -52,55 +56,30 @@ export function emptyReplay(accountNumber: string): BalanceReplay {
   };
 }
 
-/** How an event moves the ledger balance, in minor units. */
-export function balanceDelta(event: AccountEvent): bigint {
-  switch (event.type) {
-    case 'FundsDeposited':
-    case 'AccountCredited':
-    case 'DebitReversed':
-      return BigInt(event.data.amount);
-    case 'AccountDebited':
-      return -(BigInt(event.data.amount) + BigInt(event.data.fee));
-    default:
-      return 0n;
-  }
-}
-
-function holdDelta(event: AccountEvent): bigint {
-  switch (event.type) {
-    case 'FundsReserved':
-      return BigInt(event.data.amount);
-    case 'ReservationReleased':
-      return -BigInt(event.data.amount);
-    case 'AccountDebited':
-      return event.data.from_reservation ? -(BigInt(event.data.amount) + BigInt(event.data.fee)) : 0n;
-    default:
-      return 0n;
-  }
-}
-
 /** Folds one event into the replay (events must come in revision order). */
 export function stepReplay(state: BalanceReplay, entry: LedgerEntry): BalanceReplay {
   const { event } = entry;
-  const balance = state.balance + balanceDelta(event);
+  // The same effect the account decider folds: balance from the amounts, holds placed and ended.
+  const ledger = applyLedgerEffect({ balance: state.balance, holds: state.holds }, ledgerEffect(event));
   const next: BalanceReplay = {
     ...state,
-    balance,
-    held: state.held + holdDelta(event),
+    balance: ledger.balance,
+    holds: ledger.holds,
+    held: heldTotal(ledger),
     events_applied: state.events_applied + 1,
     last_revision: entry.revision,
     last_position: entry.position,
     last_occurred_at: entry.occurred_at,
   };
   if (event.type === 'AccountOpened') {
-    return { ...next, exists: true, currency: event.data.currency, status: 'active', balance: 0n, held: 0n };
+    return { ...next, exists: true, currency: event.data.currency, status: 'active', balance: 0n, holds: {}, held: 0n };
   }
   if (event.type === 'AccountFrozen') return { ...next, status: 'frozen' };
   if (event.type === 'AccountUnfrozen') return { ...next, status: 'active' };
   if ('balance_after' in event.data) {
     const recorded = BigInt(event.data.balance_after);
-    if (recorded !== balance) {
-      next.discrepancies = [...state.discrepancies, { revision: entry.revision, position: entry.position, type: event.type, recorded, computed: balance }];
+    if (recorded !== next.balance) {
+      next.discrepancies = [...state.discrepancies, { revision: entry.revision, position: entry.position, type: event.type, recorded, computed: next.balance }];
     }
   }
   return next;

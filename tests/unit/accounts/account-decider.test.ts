@@ -26,9 +26,9 @@ const deposited = (amount: bigint, after: bigint): AccountEvent => ({
   type: 'FundsDeposited',
   data: { deposit_id: `d${after}`, amount: amount.toString(), balance_after: after.toString(), reference: '' },
 });
-const debit = (amount: bigint, fee = 0n, from_reservation = false): AccountCommand => ({
+const debit = (amount: bigint, fee = 0n): AccountCommand => ({
   type: 'DebitAccount', transfer_id: 't1', kind: 'external', amount, fee, counterparty_account: '200000000015',
-  credit_amount: amount, fx: null, fee_account: fee > 0n ? 'FEES' : null, from_reservation,
+  credit_amount: amount, fx: null, fee_account: fee > 0n ? 'FEES' : null,
 });
 
 describe('account decider', () => {
@@ -103,30 +103,79 @@ describe('account decider', () => {
     expect(g.when(debit(5n, -1n))).to.equal('invalid_amount');
   });
 
-  it('holds reserved funds out of the available balance and debits from the hold', () => {
-    const g = given(opened, deposited(1_000n, 1_000n), { type: 'FundsReserved', data: { transfer_id: 't1', amount: '800', available_after: '200' } });
-    expect(available(g.state)).to.equal(200n);
-    expect(g.when({ ...debit(300n), transfer_id: 't2' } as AccountCommand)).to.equal('insufficient_funds');
-    const out = g.when(debit(800n, 0n, true));
-    expect(out).to.be.an('array');
-    const after = (out as AccountEvent[]).reduce(accountDecider.evolve, g.state);
-    expect(after.balance).to.equal(200n);
-    expect(after.reservations).to.deep.equal({});
+  const hold = (amount: bigint, fee = 0n, transfer_id = 't1'): AccountCommand => ({
+    type: 'HoldFunds', transfer_id, kind: 'external', amount, fee, counterparty_account: '200000000015', expires_at: '2026-01-01T00:05:00.000Z',
+  });
+  const held = (amount: bigint, fee: bigint, balance: bigint, transfer_id = 't1'): AccountEvent => ({
+    type: 'FundsHeld',
+    data: {
+      transfer_id, kind: 'external', amount: amount.toString(), fee: fee.toString(), counterparty_account: '200000000015',
+      expires_at: '2026-01-01T00:05:00.000Z', balance_after: balance.toString(), available_after: (balance - amount - fee).toString(),
+    },
+  });
+  const post = (amount: bigint, fee = 0n, transfer_id = 't1'): AccountCommand => ({ ...debit(amount, fee), type: 'PostHold', transfer_id } as AccountCommand);
+  const frozenEvent: AccountEvent = { type: 'AccountFrozen', data: { reason: 'test' } };
+
+  it('places a hold of amount + fee against the available balance; the balance stays', () => {
+    const g = given(opened, deposited(1_000n, 1_000n));
+    expect(g.when(hold(800n, 8n))).to.deep.equal([held(800n, 8n, 1_000n)]);
+    const after = given(opened, deposited(1_000n, 1_000n), held(800n, 8n, 1_000n)).state;
+    expect([after.balance, available(after)]).to.deep.equal([1_000n, 192n]);
+    expect(g.when(hold(993n, 8n))).to.equal('insufficient_funds');
+    expect(g.when(hold(992n, 8n))).to.be.an('array').with.length(1);
   });
 
-  it('refuses a debit from a hold that does not exist or differs', () => {
-    const g = given(opened, deposited(1_000n, 1_000n), { type: 'FundsReserved', data: { transfer_id: 't1', amount: '800', available_after: '200' } });
-    expect(g.when(debit(700n, 0n, true))).to.equal('reservation_missing');
-    expect(given(opened, deposited(1_000n, 1_000n)).when(debit(10n, 0n, true))).to.equal('reservation_missing');
+  it('places a hold once: the same transfer again decides nothing; a frozen account holds nothing', () => {
+    expect(given(opened, deposited(1_000n, 1_000n), held(800n, 0n, 1_000n)).when(hold(800n))).to.deep.equal([]);
+    expect(given(opened, deposited(1_000n, 1_000n), frozenEvent).when(hold(10n))).to.equal('account_frozen');
   });
 
-  it('releases a hold once; a second release is a no-op', () => {
-    const g = given(opened, deposited(1_000n, 1_000n), { type: 'FundsReserved', data: { transfer_id: 't1', amount: '800', available_after: '200' } });
-    const out = g.when({ type: 'ReleaseReservation', transfer_id: 't1', reason: 'expired' }) as AccountEvent[];
-    expect(out[0]).to.deep.include({ type: 'ReservationReleased' });
+  it('spending checks the available balance: held money cannot be debited or held again', () => {
+    const g = given(opened, deposited(1_000n, 1_000n), held(800n, 8n, 1_000n));
+    expect(g.when({ ...debit(193n), transfer_id: 't2' } as AccountCommand)).to.equal('insufficient_funds');
+    expect(g.when({ ...debit(192n), transfer_id: 't2' } as AccountCommand)).to.be.an('array');
+    expect(g.when(hold(193n, 0n, 't2'))).to.equal('insufficient_funds');
+  });
+
+  it('posts a hold as its debit (from_reservation), which cannot fail for funds, and ends the hold', () => {
+    // The whole balance is held: a plain debit is refused, posting the hold is not.
+    const g = given(opened, deposited(1_000n, 1_000n), held(990n, 10n, 1_000n));
+    expect(g.when({ ...debit(1n), transfer_id: 't2' } as AccountCommand)).to.equal('insufficient_funds');
+    const out = g.when(post(990n, 10n)) as AccountEvent[];
+    expect(out).to.have.length(1);
+    expect(out[0]).to.deep.include({ type: 'AccountDebited' });
+    expect(out[0]!.data).to.include({ from_reservation: true, amount: '990', fee: '10', balance_after: '0' });
     const after = out.reduce(accountDecider.evolve, g.state);
-    expect(available(after)).to.equal(1_000n);
-    expect(given(opened).when({ type: 'ReleaseReservation', transfer_id: 't1', reason: 'x' })).to.deep.equal([]);
+    expect([after.balance, available(after), after.holds]).to.deep.equal([0n, 0n, {}]);
+    expect(given(opened, deposited(1_000n, 1_000n), held(990n, 10n, 1_000n), out[0]!).when(post(990n, 10n))).to.deep.equal([]);
+  });
+
+  it('a frozen sender voids the hold when it is posted (one decision), and keeps its holds while frozen', () => {
+    const g = given(opened, deposited(1_000n, 1_000n), held(800n, 0n, 1_000n), frozenEvent);
+    expect(available(g.state)).to.equal(200n);
+    const out = g.when(post(800n)) as AccountEvent[];
+    expect(out).to.deep.equal([{
+      type: 'HoldReleased',
+      data: { transfer_id: 't1', kind: 'external', amount: '800', reason: 'sender_frozen', counterparty_account: '200000000015', balance_after: '1000', available_after: '1000' },
+    }]);
+    expect(available(out.reduce(accountDecider.evolve, g.state))).to.equal(1_000n);
+  });
+
+  it('refuses to post a hold for another amount; posting a hold that is not there decides nothing', () => {
+    const g = given(opened, deposited(1_000n, 1_000n), held(800n, 0n, 1_000n));
+    expect(g.when(post(700n))).to.equal('hold_mismatch');
+    expect(given(opened, deposited(1_000n, 1_000n)).when(post(10n))).to.deep.equal([]);
+  });
+
+  it('releases a hold once, even on a frozen account; a second release decides nothing', () => {
+    const g = given(opened, deposited(1_000n, 1_000n), held(800n, 8n, 1_000n), frozenEvent);
+    const out = g.when({ type: 'ReleaseHold', transfer_id: 't1', reason: 'expired' }) as AccountEvent[];
+    expect(out.map((e) => e.type)).to.deep.equal(['HoldReleased']);
+    expect(out[0]!.data).to.include({ amount: '808', reason: 'expired', balance_after: '1000', available_after: '1000' });
+    const after = out.reduce(accountDecider.evolve, g.state);
+    expect([after.balance, available(after)]).to.deep.equal([1_000n, 1_000n]);
+    expect(given(opened, deposited(1_000n, 1_000n), held(800n, 8n, 1_000n), out[0]!).when({ type: 'ReleaseHold', transfer_id: 't1', reason: 'locked' })).to.deep.equal([]);
+    expect(given(opened).when({ type: 'ReleaseHold', transfer_id: 't1', reason: 'locked' })).to.deep.equal([]);
   });
 
   it('freezes and unfreezes once each', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { AccountCommand } from '../../../src/domain/accounts/commands.js';
 import { accountDecider } from '../../../src/domain/accounts/decider.js';
-import type { AccountEvent } from '../../../src/domain/accounts/events.js';
+import type { AccountEvent, AccountType } from '../../../src/domain/accounts/events.js';
 import type { AccountState } from '../../../src/domain/accounts/state.js';
 import { parseAsOf } from '../../../src/domain/audit/as-of.js';
 import { replayBalance, type LedgerEntry } from '../../../src/domain/audit/balance-as-of.js';
@@ -9,10 +9,16 @@ import { DomainError } from '../../../src/domain/shared/domain-error.js';
 
 const ACC = '100000000017';
 
-/** A pseudo-random (seeded) history made by the real decider, with the state after every event. */
-function history(seed: number, n: number): { entries: LedgerEntry[]; states: AccountState[] } {
+/**
+ * A pseudo-random (seeded) history made by the real decider, with the state
+ * after every event: deposits, credits, debits, reversals, holds placed,
+ * posted and released, and (on the bank's FX position account) FX postings
+ * either way.
+ */
+function history(seed: number, n: number, type: AccountType = 'Basic'): { entries: LedgerEntry[]; states: AccountState[] } {
   let x = seed;
-  const rnd = (m: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % m);
+  // The high bits of the LCG: its low bits repeat with a short period.
+  const rnd = (m: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), Math.floor((x / 2 ** 31) * m));
   let state = accountDecider.initialState;
   const entries: LedgerEntry[] = [];
   const states: AccountState[] = [];
@@ -25,17 +31,27 @@ function history(seed: number, n: number): { entries: LedgerEntry[]; states: Acc
       states.push(state);
     }
   };
-  push(accountDecider.decide({ type: 'OpenAccount', account_number: ACC, owner_id: 'u1', account_type: 'Basic', currency: 'JOD' }, state));
+  push(accountDecider.decide({ type: 'OpenAccount', account_number: ACC, owner_id: type === 'BankFx' ? 'bank' : 'u1', account_type: type, currency: 'JOD' }, state));
+  const terms = (id: string, amount: bigint, fee: bigint) => ({
+    transfer_id: id, kind: 'external' as const, amount, fee, counterparty_account: '200000000015', credit_amount: amount, fx: null, fee_account: '900000000011',
+  });
   for (let i = 0; i < n; i++) {
     const amount = BigInt(1 + rnd(50_000));
+    const fee = BigInt(rnd(500));
     const id = `t${i}`;
-    const choice = rnd(6);
+    const open = Object.keys(state.holds);
+    const someHold = open[rnd(Math.max(open.length, 1))];
+    const choice = rnd(type === 'BankFx' ? 2 : 10);
     const cmd: AccountCommand =
-      choice === 0 ? { type: 'DepositFunds', deposit_id: id, amount, reference: '' }
+      type === 'BankFx' ? { type: 'PostFxPosition', transfer_id: id, kind: 'external', amount: choice === 0 ? amount : -amount }
+      : choice === 0 ? { type: 'DepositFunds', deposit_id: id, amount, reference: '' }
       : choice === 1 ? { type: 'CreditAccount', transfer_id: id, kind: 'internal', amount, counterparty_account: '200000000015', fx: null }
       : choice === 2 ? { type: 'ReverseDebit', transfer_id: id, amount, reason: 'receiver_closed' }
-      : choice === 3 ? { type: 'ReserveFunds', transfer_id: id, amount }
-      : { type: 'DebitAccount', transfer_id: id, kind: 'external', amount, fee: BigInt(rnd(500)), counterparty_account: '200000000015', credit_amount: amount, fx: null, fee_account: '900000000011', from_reservation: false };
+      : choice === 3 ? { type: 'HoldFunds', transfer_id: id, kind: 'external', amount, fee, counterparty_account: '200000000015', expires_at: '2026-01-01T00:05:00Z' }
+      : choice === 4 && someHold ? { type: 'PostHold', ...terms(someHold, state.holds[someHold]!.total, 0n) }
+      : choice === 5 && someHold ? { type: 'ReleaseHold', transfer_id: someHold, reason: 'expired' }
+      : choice === 6 && rnd(3) === 0 ? { type: state.status === 'active' ? 'FreezeAccount' : 'UnfreezeAccount', reason: '' }
+      : { type: 'DebitAccount', ...terms(id, amount, fee) };
     try {
       push(accountDecider.decide(cmd, state));
     } catch (e) {
@@ -45,17 +61,33 @@ function history(seed: number, n: number): { entries: LedgerEntry[]; states: Acc
   return { entries, states };
 }
 
-describe('audit: balance as of a position or an instant (pure replay)', () => {
-  const { entries, states } = history(42, 300);
+const heldOf = (s: AccountState) => Object.values(s.holds).reduce((sum, h) => sum + h.total, 0n);
 
-  it('equals the decider state after every prefix, by position', () => {
+describe('audit: balance as of a position or an instant (pure replay)', () => {
+  const { entries, states } = history(42, 400);
+
+  it('equals the decider state (balance, held, status) after every prefix, by position', () => {
     expect(entries.length).to.be.greaterThan(150);
+    const types = new Set(entries.map((e) => e.event.type));
+    for (const t of ['FundsHeld', 'HoldReleased', 'AccountDebited', 'AccountFrozen']) expect(types.has(t as AccountEvent['type']), t).to.equal(true);
+    expect(entries.some((e) => e.event.type === 'AccountDebited' && e.event.data.from_reservation)).to.equal(true);
     for (let i = 0; i < entries.length; i++) {
       const { replay } = replayBalance(ACC, entries, { kind: 'position', position: entries[i]!.position });
       expect(replay.balance, `after revision ${i}`).to.equal(states[i]!.balance);
+      expect(replay.held, `held after revision ${i}`).to.equal(heldOf(states[i]!));
+      expect(replay.status).to.equal(states[i]!.status);
       expect(replay.last_revision).to.equal(BigInt(i));
       expect(replay.discrepancies).to.deep.equal([]);
     }
+  });
+
+  it("replays the bank's FX position account (postings either way) without a discrepancy", () => {
+    const fx = history(7, 60, 'BankFx');
+    expect(fx.entries.filter((e) => e.event.type === 'FxPositionPosted').length).to.be.greaterThan(40);
+    const { replay } = replayBalance(ACC, fx.entries, { kind: 'position', position: fx.entries[fx.entries.length - 1]!.position });
+    expect(replay.discrepancies).to.deep.equal([]);
+    expect(replay.balance).to.equal(fx.states[fx.states.length - 1]!.balance);
+    expect(replay.balance).to.not.equal(0n);
   });
 
   it('counts positions between two events as the earlier one, and before the opening as no account', () => {
@@ -72,7 +104,7 @@ describe('audit: balance as of a position or an instant (pure replay)', () => {
     const at = new Date(Date.parse(entries[i]!.occurred_at) + 30_000);
     const { replay } = replayBalance(ACC, entries, { kind: 'time', at });
     expect(replay.balance).to.equal(states[i]!.balance);
-    expect(replay.held).to.equal(Object.values(states[i]!.reservations).reduce((a, b) => a + b, 0n));
+    expect(replay.held).to.equal(heldOf(states[i]!));
   });
 
   it('sums the movements itself and reports a balance_after that does not add up', () => {
