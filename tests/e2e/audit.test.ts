@@ -22,6 +22,9 @@ describe('auditor tools (HTTP and CLI)', function () {
   let staff: Tokens;
   let auditor: Tokens;
   let account: string;
+  /** A second account of alice's, first funded early (position below 100). */
+  let crossing: string;
+  let crossingStart: string;
   const deposits: { amount: string; balance_after: string; position: string }[] = [];
 
   before(async () => {
@@ -42,6 +45,10 @@ describe('auditor tools (HTTP and CLI)', function () {
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       deposits.push({ amount, balance_after: res.body.balance_after, position: res.body.position });
     }
+    const other = await svc.api.post('/accounts/', {}, { token: alice.access });
+    crossing = other.body.account_number;
+    const first = await svc.api.post(`/admin/accounts/${crossing}/deposit/`, { amount: '1.000' }, { token: staff.access });
+    crossingStart = first.body.position;
   });
   after(async () => {
     await svc?.stop();
@@ -112,6 +119,36 @@ describe('auditor tools (HTTP and CLI)', function () {
     const cli = await runCli(svc, ['balance-as-of', '--account', account, '--as-of', deposits[1]!.position]);
     expect(cli.code, cli.stderr).to.equal(0);
     expect(cli.stdout).to.match(new RegExp(`balance ${deposits[1]!.balance_after.replace('.', '\\.')} JOD`));
+  });
+
+  it("compares with the read model's latest entry by position as a number, across 2 and 3 digits", async () => {
+    expect(BigInt(crossingStart) < 100n, `first entry at ${crossingStart}: the test needs it below 100`).to.equal(true);
+    let last = { position: crossingStart, balance_after: '1.000' };
+    while (BigInt(last.position) < 120n) {
+      const res = await svc.api.post(`/admin/accounts/${crossing}/deposit/`, { amount: '1.000' }, { token: staff.access });
+      expect(res.status).to.equal(201);
+      last = res.body;
+    }
+    const res = await get(`/audit/accounts/${crossing}/balance/?min_position=${last.position}`);
+    expect(res.body.read_model).to.deep.equal({ balance: last.balance_after, position: last.position, matches: true });
+    expect(res.body).to.include({ balance: last.balance_after, held: '0.000', available: last.balance_after });
+  });
+
+  it("replays the bank's FX position accounts without a discrepancy (HTTP and CLI)", async () => {
+    const usd = await svc.api.post('/accounts/', { type: 'USD', currency: 'USD' }, { token: alice.access });
+    const sent = await svc.api.post('/transfers/internal/', { sender_account: crossing, receiver_account: usd.body.account_number, amount: '10.000' }, { token: alice.access });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+    const credited = sent.body.transfer.credited_amount as string;
+    for (const [fx, balance] of [['900000000021', '10.000'], ['900000000022', `-${credited}`]] as const) {
+      const res = await get(`/audit/accounts/${fx}/balance/?min_position=${sent.body.position}`);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.discrepancies, fx).to.deep.equal([]);
+      expect(res.body).to.include({ balance });
+      expect(res.body.read_model).to.include({ balance, matches: true });
+      const cli = await runCli(svc, ['balance-as-of', '--account', fx]);
+      expect(cli.code, cli.stdout + cli.stderr).to.equal(0);
+      expect(cli.stdout).to.not.match(/DISCREPANCY/);
+    }
   });
 
   it('reports projections with lag, and rebuilds one from 0 with the same rows', async () => {

@@ -1147,7 +1147,10 @@ export interface components {
             balance: components["schemas"]["SignedAmount"];
             /** @description The balance in integer minor units */
             balance_minor?: string;
+            /** @description Held by open holds (high-value transfers waiting for their code) at that point. */
             held: components["schemas"]["SignedAmount"];
+            /** @description balance less held, what the account could spend at that point. */
+            available: components["schemas"]["SignedAmount"];
             status?: string | null;
             events_replayed: number;
             /** @description Revision of the last event replayed */

@@ -45,6 +45,7 @@ export function balanceView(r: BalanceReplay, asOf: AsOf | null, rm: ReadModelPo
     balance: money(r.balance),
     balance_minor: r.balance.toString(),
     held: money(r.held),
+    available: money(r.balance - r.held),
     status: r.status,
     events_replayed: r.events_applied,
     revision: r.last_revision?.toString() ?? null,

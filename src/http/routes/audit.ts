@@ -17,8 +17,9 @@ export const requireAuditor = requireRole('staff', 'auditor');
 async function readModelBalance(db: Queryable, accountNumber: string, position: bigint | null): Promise<ReadModelPoint> {
   if (position === null) return { balance: null, position: null };
   const [entry] = await db.query<{ balance_after: string; position: string }>(
-    `select balance_after::text as balance_after, position::text as position from rm.account_entries
-      where account_number = $1 and position <= $2::bigint order by position desc limit 1`,
+    // Ordered by the bigint column (e.position): a bare `position` would name the text alias ('46' > '103').
+    `select e.balance_after::text as balance_after, e.position::text as position from rm.account_entries e
+      where e.account_number = $1 and e.position <= $2::bigint order by e.position desc limit 1`,
     [accountNumber, position.toString()],
   );
   if (entry) return { balance: BigInt(entry.balance_after), position: BigInt(entry.position) };
