@@ -10,6 +10,7 @@ import { accountAggregate, accountStream } from '../accounts/account-aggregate.j
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import { systemContext } from '../shared/command-context.js';
 import { FollowerLoop } from '../../infra/follower-loop.js';
+import { migrateProcessCheckpoints } from '../shared/process-checkpoints.js';
 import { idsFrom } from '../shared/ids.js';
 import { incidentIdFor, raiseIncident } from './incident-aggregate.js';
 import { factOf } from './risk-facts.js';
@@ -62,13 +63,8 @@ export class RiskProcess {
   }
 
   static async migrate(db: Db): Promise<void> {
+    await migrateProcessCheckpoints(db);
     await db.query(`
-      create schema if not exists cmd;
-      create table if not exists cmd.process_checkpoints (
-        name text primary key,
-        position bigint not null,
-        updated_at timestamptz not null default now()
-      );
       create table if not exists cmd.risk_memory (
         name text primary key,
         memory jsonb not null,
