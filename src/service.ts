@@ -2,6 +2,7 @@ import { ensureBillers } from './commands/bills/ensure-billers.js';
 import { ensureSystemAccounts } from './commands/accounts/system-accounts.js';
 import { AggregateRepository } from './commands/shared/aggregate-repository.js';
 import { SettlementProcess } from './commands/transfers/settlement-process.js';
+import { HoldExpiryProcess } from './commands/transfers/hold-expiry-process.js';
 import { RiskProcess } from './commands/risk/risk-process.js';
 import { loadRiskConfig } from './config/risk-config.js';
 import { IdempotencyStore } from './commands/shared/idempotency.js';
@@ -33,11 +34,15 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
   await ensureSystemAccounts(repo);
   await ensureBillers(repo);
   const readModels = await startReadModels(config, logger, infra);
-  // The process manager runs beside the projectors (here, or in `npm run projector`).
+  // The process managers run beside the projectors (here, or in `npm run projector`).
   const settlement = readModels.projecting
     ? new SettlementProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }))
     : undefined;
   settlement?.start();
+  const holdExpiry = readModels.projecting
+    ? new HoldExpiryProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'hold-expiry' }))
+    : undefined;
+  holdExpiry?.start();
   const risk = readModels.projecting
     ? new RiskProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), riskConfig, logger.child({ component: 'risk' }))
     : undefined;
@@ -61,6 +66,7 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
     async stop() {
       await deps.security.stop(); // appends the security hits counted since the last flush
       await settlement?.stop();
+      await holdExpiry?.stop();
       await risk?.stop();
       await readModels.stop();
     },

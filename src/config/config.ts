@@ -31,6 +31,8 @@ export interface Config {
   projectorInProcess: boolean;
   /** Least time between the starts of two projector batches that were not full (ms). */
   projectorBatchGapMs: number;
+  /** How long a high-value transfer's e-mailed code, and the hold on its money, last (seconds). */
+  transferCodeTtlSeconds: number;
   security: SecurityConfig;
 }
 
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: list(env, 'TRUST_PROXY', []),
     projectorInProcess: bool(env, 'PROJECTOR_IN_PROCESS', true),
     projectorBatchGapMs: int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000),
+    transferCodeTtlSeconds: int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600),
     security: {
       lockoutIpFailureLimit: int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000),
       lockoutPairFailureLimit: int(env, 'LOCKOUT_PAIR_FAILURE_LIMIT', 5, 1, 10_000),

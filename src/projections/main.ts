@@ -1,11 +1,12 @@
 /**
  * The standalone projector process (`npm run projector`): runs every
- * projection and the transfer settlement process until SIGTERM/SIGINT. Run it when
+ * projection, the transfer settlement, hold expiry and risk processes until SIGTERM/SIGINT. Run it when
  * the API processes start with PROJECTOR_IN_PROCESS=false.
  */
 import { AggregateRepository } from '../commands/shared/aggregate-repository.js';
 import { SnapshotStore } from '../commands/shared/snapshots.js';
 import { SettlementProcess } from '../commands/transfers/settlement-process.js';
+import { HoldExpiryProcess } from '../commands/transfers/hold-expiry-process.js';
 import { RiskProcess } from '../commands/risk/risk-process.js';
 import { loadRiskConfig } from '../config/risk-config.js';
 import { ConfigError, loadConfig } from '../config/config.js';
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   await SettlementProcess.migrate(infra.db);
   const settlement = new SettlementProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }));
   settlement.start();
+  const holdExpiry = new HoldExpiryProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'hold-expiry' }));
+  holdExpiry.start();
   await RiskProcess.migrate(infra.db);
   const risk = new RiskProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), loadRiskConfig(), logger.child({ component: 'risk' }));
   risk.start();
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
     clearInterval(report);
     unsubscribe?.();
     await settlement.stop();
+    await holdExpiry.stop();
     await risk.stop();
     await runtime.stop();
     await infra.close();

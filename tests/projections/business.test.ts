@@ -69,7 +69,10 @@ describe('business metrics projection (PostgreSQL)', function () {
     // Day 3 (just before midnight UTC, though 01:30 the next day in Amman): a confirmed high-value transfer, a reversal, a bill.
     const day3 = '2026-01-07T23:30:00Z';
     await at(day3, `account-${A1}`, [
-      { type: 'FundsReserved', data: { transfer_id: 'hv', amount: '600000', available_after: '0' } },
+      {
+        type: 'FundsHeld',
+        data: { transfer_id: 'hv', kind: 'external', amount: '600000', fee: '0', counterparty_account: B1, expires_at: '2026-01-07T23:35:00Z', balance_after: '600000', available_after: '0' },
+      },
       debit('external', 600000, B1, { from_reservation: true }),
       { type: 'DebitReversed', data: { transfer_id: 't-x', amount: '5000', reason: 'receiver_not_found', balance_after: '0' } },
       debit('bill', 30000, BILLER),

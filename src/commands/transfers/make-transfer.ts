@@ -11,6 +11,7 @@ import { bankFeesAccount } from '../accounts/account-numbers.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';
+import { endHold, runHoldCommand } from './holds.js';
 import { moveMoney } from './move-money.js';
 import { hashOtp, newOtpCode } from './otp-code.js';
 import { transferAggregate, transferStream } from './transfer-aggregate.js';
@@ -41,8 +42,9 @@ export type SendCode = (code: string, request: TransferRequestedData) => Promise
 /**
  * A transfer between accounts: checks both parties on their own streams
  * (ownership, existence, freezes, same account), prices it (fee, FX, limit),
- * and either moves the money at once or, above the step-up threshold, records
- * a pending request and e-mails a one-time code. A refusal writes nothing.
+ * and either moves the money at once or, above the step-up threshold, holds
+ * amount + fee on the sender, records a pending request and e-mails a one-time
+ * code (see confirm-transfer.ts). A refusal writes nothing.
  */
 export async function makeTransfer(
   repo: AggregateRepository,
@@ -50,6 +52,8 @@ export async function makeTransfer(
   ctx: CommandContext,
   cmd: MakeTransfer,
   sendCode: SendCode,
+  /** How long the code, and the hold, last. */
+  codeTtlMs: number = OTP_TTL_MS,
 ): Promise<CompletedTransfer | PendingTransfer> {
   // Remembered states are enough: owners, currencies and existence never change; the
   // sender's status and balance are proved by the debit's expected revision, and the
@@ -76,7 +80,7 @@ export async function makeTransfer(
     receiver_currency: receiver.currency,
     fx: fxApplied(quote.conversion),
   };
-  if (quote.needs_otp) return requestWithCode(repo, ctx, terms, sendCode);
+  if (quote.needs_otp) return requestWithCode(repo, store, ctx, terms, sendCode, codeTtlMs);
   const moved = await moveMoney(repo, store, ctx, {
     transfer_id: terms.id,
     kind: terms.kind,
@@ -95,7 +99,9 @@ export async function makeTransfer(
   return completedFrom(terms, moved);
 }
 
-async function requestWithCode(repo: AggregateRepository, ctx: CommandContext, t: TransferTerms, sendCode: SendCode): Promise<PendingTransfer> {
+async function requestWithCode(repo: AggregateRepository, store: EventStore, ctx: CommandContext, t: TransferTerms, sendCode: SendCode, codeTtlMs: number): Promise<PendingTransfer> {
+  // First the hold: the money is set aside before a code exists, and a refusal (funds, frozen) writes nothing.
+  const expiresAt = await placeHold(repo, ctx, t, new Date(ctx.now.getTime() + codeTtlMs));
   const code = newOtpCode();
   const request: TransferRequestedData = {
     transfer_id: t.id,
@@ -111,7 +117,7 @@ async function requestWithCode(repo: AggregateRepository, ctx: CommandContext, t
     receiver_currency: t.receiver_currency,
     fx: t.fx,
     otp_hash: await hashOtp(code),
-    expires_at: new Date(ctx.now.getTime() + OTP_TTL_MS).toISOString(),
+    expires_at: expiresAt,
     attempts_left: OTP_ATTEMPTS,
   };
   const decided = await repo.execute(transferAggregate, transferStream(t.id), { type: 'RequestTransfer', request }, ctx, () =>
@@ -121,9 +127,7 @@ async function requestWithCode(repo: AggregateRepository, ctx: CommandContext, t
   if (!stored) throw new Error(`transfer ${t.id} was neither requested nor found`);
   if (decided.events.length === 0 || decided.result?.duplicate) {
     // A retry of a request already recorded: its code went out then; this one is never sent.
-    if (decided.state.status !== 'pending_otp') {
-      throw new DomainError('transfer_not_pending', `This transfer is ${decided.state.status}.`, 409, { transfer_status: decided.state.status, transfer_id: t.id });
-    }
+    if (decided.state.status !== 'pending_otp') throw notPending(t.id, decided.state.status);
   } else {
     try {
       await sendCode(code, request);
@@ -131,6 +135,7 @@ async function requestWithCode(repo: AggregateRepository, ctx: CommandContext, t
       await repo.execute(transferAggregate, transferStream(t.id), { type: 'FailTransfer', code: 'otp_delivery_failed', reason: 'The code could not be e-mailed.' }, ctx, () =>
         deterministicId('transfer-failed', t.id),
       );
+      await endHold(repo, store, ctx, t.sender_account, { type: 'ReleaseHold', transfer_id: t.id, reason: 'otp_delivery_failed' });
       throw new DomainError('otp_delivery_failed', 'The confirmation code could not be e-mailed; no money moved. Try again.', 422);
     }
   }
@@ -141,4 +146,29 @@ async function requestWithCode(repo: AggregateRepository, ctx: CommandContext, t
     attempts_left: decided.state.attempts_left,
     position: decided.result?.position ?? 0n,
   };
+}
+
+const notPending = (transferId: string, status: string) =>
+  new DomainError('transfer_not_pending', `This transfer is ${status}.`, 409, { transfer_status: status, transfer_id: transferId });
+
+/**
+ * Holds amount + fee on the sender (checked against the available balance on
+ * the sender's stream, with its expected revision) and returns when the hold
+ * (and the code) runs out. A retry finds the hold its first attempt placed and
+ * keeps its expiry; a retry after that hold ended (long after a crash) is refused.
+ */
+async function placeHold(repo: AggregateRepository, ctx: CommandContext, t: TransferTerms, expiresAt: Date): Promise<string> {
+  const placed = await runHoldCommand(repo, ctx, t.sender_account, {
+    type: 'HoldFunds',
+    transfer_id: t.id,
+    kind: t.kind,
+    amount: t.amount,
+    fee: t.fee,
+    counterparty_account: t.receiver_account,
+    expires_at: expiresAt.toISOString(),
+  });
+  const hold = placed.state.holds[t.id];
+  if (hold) return hold.expires_at;
+  const { state } = await repo.load(transferAggregate, transferStream(t.id));
+  throw notPending(t.id, state.status === 'none' ? 'expired' : state.status);
 }

@@ -10,7 +10,7 @@ import type { AccountState } from '../../domain/accounts/state.js';
 export type DebitData = Extract<AccountEvent, { type: 'AccountDebited' }>['data'];
 
 /** The ids of a transfer's events: a retry or the process manager writes the same ones. */
-export type TransferStep = 'debit' | 'credit' | 'fee' | 'reversal' | 'fx-in' | 'fx-out';
+export type TransferStep = 'debit' | 'credit' | 'fee' | 'reversal' | 'fx-in' | 'fx-out' | 'hold' | 'release';
 
 export const transferEventId = (transferId: string, step: TransferStep) =>
   deterministicId('transfer', transferId, step);

@@ -4,6 +4,7 @@ import type { TransferEvent, TransferRequestedData } from './events.js';
 import { evolveTransfer, initialTransferState, type TransferState } from './state.js';
 
 export const OTP_ATTEMPTS = 3;
+/** How long a transfer's code (and its hold) lasts unless configured otherwise (OTP_TTL_SECONDS). */
 export const OTP_TTL_MS = 5 * 60_000;
 
 export type TransferCommand =
@@ -14,7 +15,9 @@ export type TransferCommand =
       code_matches: boolean;
       now: Date;
     }
-  | { type: 'FailTransfer'; code: string; reason: string };
+  | { type: 'FailTransfer'; code: string; reason: string }
+  /** From the hold expiry process: a transfer still waiting for its code when it has run out expires. */
+  | { type: 'ExpireTransfer'; now: Date };
 
 const notPending = (state: TransferState) =>
   new DomainError('transfer_not_pending', `This transfer is ${state.status.replace('_', ' ')}, not waiting for a code.`, 409, { transfer_status: state.status });
@@ -50,6 +53,12 @@ export function decideTransfer(command: TransferCommand, state: TransferState): 
         return left === 0 ? [failed, { type: 'TransferLocked', data: { transfer_id: id } }] : [failed];
       }
       return [{ type: 'TransferConfirmed', data: { transfer_id: id } }];
+    }
+    case 'ExpireTransfer': {
+      const request = state.request;
+      if (!request) throw new DomainError('not_found', 'Transfer not found.', 404);
+      if (state.status !== 'pending_otp' || command.now.getTime() < Date.parse(request.expires_at)) return [];
+      return [{ type: 'TransferExpired', data: { transfer_id: request.transfer_id } }];
     }
     case 'FailTransfer':
       if (!state.request) throw new DomainError('not_found', 'Transfer not found.', 404);

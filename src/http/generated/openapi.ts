@@ -924,9 +924,14 @@ export interface paths {
         put?: never;
         /**
          * Confirm a pending high-value transfer with its e-mailed code
-         * @description A wrong code is a 400 with attempts_left; the third wrong code locks the
-         *     transfer (423). An expired code is a 410. Confirming twice moves the
-         *     money once.
+         * @description The right code posts the hold placed at the request, so a confirmation
+         *     never fails for funds. A wrong code is a 400 with attempts_left; the
+         *     third wrong code locks the transfer (423). An expired code is a 410. A
+         *     sender frozen since the request (422 account_frozen) or a receiver that
+         *     cannot take it now (422) fails the transfer. Locked, expired and failed
+         *     transfers give the held money back at once (and the hold expiry
+         *     process releases a hold whose code ran out without any request).
+         *     Confirming twice moves the money once.
          */
         post: operations["confirmTransfer"];
         delete?: never;
@@ -981,7 +986,13 @@ export interface components {
             type: components["schemas"]["AccountType"];
             currency: components["schemas"]["Currency"];
             balance: components["schemas"]["Amount"];
-            /** @description Balance less amounts held for pending transfers. */
+            /**
+             * @description What can be spent now: the balance less the holds of high-value
+             *     transfers waiting for their code (amount + fee each). A hold lowers
+             *     it at once; confirming posts the hold (the balance drops, this stays);
+             *     a locked, expired or refused transfer releases it. Every transfer and
+             *     bill payment is checked against this, never against `balance`.
+             */
             available_balance: string;
             /** @enum {string} */
             status: "active" | "frozen";
@@ -1002,9 +1013,17 @@ export interface components {
             transfer_id: string;
             /** @enum {string} */
             kind: "internal" | "external" | "bill" | "deposit";
-            /** @enum {string} */
-            direction: "debit" | "credit" | "reversal" | "fx";
-            /** @description Signed, in the account's currency; a debit includes its fee. */
+            /**
+             * @description `hold`: a high-value transfer waiting for its code set `-amount` aside
+             *     (its balance_after is unchanged; the available balance drops).
+             *     `release`: the hold was voided (code expired or locked, account
+             *     frozen) and the amount is available again. A confirmed hold is
+             *     posted as a `debit`. Sum only debit, credit, reversal and fx entries
+             *     to get the balance.
+             * @enum {string}
+             */
+            direction: "debit" | "credit" | "reversal" | "fx" | "hold" | "release";
+            /** @description Signed, in the account's currency; a debit (and a hold) includes its fee. */
             amount: string;
             fee: components["schemas"]["Amount"];
             /** @description The running balance after this entry (negative only for the bank's own cash account). */
@@ -1697,7 +1716,10 @@ export interface components {
             status: "pending_otp";
             /** Format: uuid */
             transfer_id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the code and the hold on the money run out; the hold is released shortly after.
+             */
             expires_at: string;
             attempts_left: number;
             position: components["schemas"]["Position"];
@@ -3828,7 +3850,11 @@ export interface operations {
                     "application/json": components["schemas"]["TransferResult"];
                 };
             };
-            /** @description High value; a one-time code was e-mailed, confirm with POST /transfers/confirm */
+            /**
+             * @description High value: amount + fee are held on the sender (available_balance drops, balance does not)
+             *     and a one-time code was e-mailed; confirm with POST /transfers/confirm before expires_at.
+             *     Not enough available balance for the hold is a 422 insufficient_funds, with nothing held or sent.
+             */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3916,7 +3942,11 @@ export interface operations {
                     "application/json": components["schemas"]["TransferResult"];
                 };
             };
-            /** @description High value; a one-time code was e-mailed, confirm with POST /transfers/confirm */
+            /**
+             * @description High value: amount + fee are held on the sender (available_balance drops, balance does not)
+             *     and a one-time code was e-mailed; confirm with POST /transfers/confirm before expires_at.
+             *     Not enough available balance for the hold is a 422 insufficient_funds, with nothing held or sent.
+             */
             202: {
                 headers: {
                     [name: string]: unknown;

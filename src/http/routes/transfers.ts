@@ -20,14 +20,17 @@ type Schemas = components['schemas'];
 export function transferRoutes(deps: AppDeps): Router {
   const router = express.Router();
 
+  const ttlSeconds = deps.config.transferCodeTtlSeconds;
+  const lasts = ttlSeconds % 60 === 0 ? `${ttlSeconds / 60} minute${ttlSeconds === 60 ? '' : 's'}` : `${ttlSeconds} seconds`;
   const mailCode = (to: string): SendCode => (code, r) =>
     deps.mailer.send({
       to,
       subject: 'Nexus Bank - Confirm Your Transfer',
       text:
-        `Your confirmation code is ${code}. It expires in 5 minutes.\n\n` +
-        `Transfer of ${formatAmount(BigInt(r.amount), r.currency)} ${r.currency} from account ${r.sender_account} to ${r.receiver_account}` +
+        `Your confirmation code is ${code}. It expires in ${lasts}.\n\n` +
+        `Transfer ${r.transfer_id} of ${formatAmount(BigInt(r.amount), r.currency)} ${r.currency} from account ${r.sender_account} to ${r.receiver_account}` +
         (BigInt(r.fee) > 0n ? `, fee ${formatAmount(BigInt(r.fee), r.currency)} ${r.currency}.` : '.') +
+        `\nThe amount is held on your account until you confirm; it is released if the code expires.` +
         `\nIf you did not ask for this transfer, do not share the code and contact the bank.`,
     });
 
@@ -48,6 +51,7 @@ export function transferRoutes(deps: AppDeps): Router {
           amount: body.amount,
         },
         mailCode(caller.email),
+        ttlSeconds * 1000,
       );
       if (result.status === 'pending_otp') {
         const pending: Schemas['PendingTransfer'] = {

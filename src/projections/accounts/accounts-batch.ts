@@ -32,7 +32,8 @@ const accountOf = (e: RecordedEvent) => e.stream_id.replace(/^account-/, '');
  * number of statements whatever its size (column arrays through unnest), so a
  * rebuild costs per batch, not per event. The result is exactly what applying
  * the events one by one gives: the last balance and status of each account
- * win, holds add up, entries are one row per movement.
+ * win, holds add up, entries are one row per movement (a hold and its
+ * release are entries too: they move the available balance, not the balance).
  */
 export async function applyAccountEvents(tx: Queryable, events: readonly RecordedEvent[], schema: string): Promise<void> {
   const opened: Record<string, string>[] = [];
@@ -97,11 +98,18 @@ export async function applyAccountEvents(tx: Queryable, events: readonly Recorde
         balance(e);
         entry(e, 'reversal', BigInt(String(d.amount)), 0n);
         break;
-      case 'FundsReserved':
-        change(e).heldDelta += BigInt(String(d.amount));
+      case 'FundsHeld': {
+        // The balance stays; the statement shows what left the available balance.
+        const total = BigInt(String(d.amount)) + BigInt(String(d.fee));
+        balance(e);
+        change(e).heldDelta += total;
+        entry(e, 'hold', -total, BigInt(String(d.fee)));
         break;
-      case 'ReservationReleased':
+      }
+      case 'HoldReleased':
+        balance(e);
         change(e).heldDelta -= BigInt(String(d.amount));
+        entry(e, 'release', BigInt(String(d.amount)), 0n);
         break;
       case 'AccountFrozen':
       case 'AccountUnfrozen': {

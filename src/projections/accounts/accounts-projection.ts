@@ -5,6 +5,8 @@ import { applyAccountEvents } from './accounts-batch.js';
  * Balances and statements. `accounts` holds one row per account (balance and
  * holds in minor units); `account_entries` one row per money movement with the
  * balance after it, so a statement's running balance is read, not recomputed.
+ * A hold (direction `hold`, amount negative) and its release (`release`) are
+ * entries whose balance_after is unchanged; posting a hold is a `debit`.
  */
 export const accountsProjection: Projection = {
   name: 'accounts',
