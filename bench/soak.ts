@@ -31,7 +31,7 @@ const log = (line: string) => console.log(line);
 
 const started = Date.now();
 console.log(`soak: SEED=${seed}, ${minutes} min of load`);
-const cluster = await startCluster({ logDir });
+const cluster = await startCluster({ logDir, env: { TRANSFER_CODE_TTL_SECONDS: '8' } });
 let violations = 1;
 try {
   const pauses = num('SOAK_PAUSES', Math.max(1, Math.round(minutes)));

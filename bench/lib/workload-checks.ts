@@ -12,6 +12,11 @@
  *   acknowledged id), every unknown one at most once, every refused one never;
  *   no transfer debited twice, no debit that no command asked for;
  * - every debit has its credit (plus fee and FX legs) or its reversal, not both;
+ * - holds: every held transfer acknowledged has its one hold, refused ones none;
+ *   every hold ended exactly once (posted or voided) and none is open past its
+ *   expiry + grace; posted holds belong to confirmed transfers, voided ones to
+ *   expired, locked or failed ones; a confirmation acknowledged posted its hold;
+ *   no customer's available balance (balance less open holds) ever below zero;
  * - rm.accounts and rm.account_entries equal a replay computed here from
  *   position 0, and rebuilding every projection from 0 gives the live tables back;
  * - every stream's hash chain verifies.
@@ -53,6 +58,10 @@ interface Ev {
 }
 
 const MONEY_TYPES = new Set(['FundsDeposited', 'AccountDebited', 'AccountCredited', 'FxPositionPosted', 'DebitReversed']);
+/** Statement entries: the money events, and holds placed and released (balance unchanged). */
+const ENTRY_TYPES = new Set([...MONEY_TYPES, 'FundsHeld', 'HoldReleased']);
+/** How long after its expiry a hold may still be open (the expiry process acts 2 s after; restarts take longer). */
+const HOLD_GRACE_MS = 15_000;
 const isCash = (n: string) => /^90000000000\d$/.test(n);
 const acct = (stream: string) => stream.replace(/^account-/, '');
 const MAX_LISTED = 8;
@@ -76,6 +85,17 @@ function delta(e: Ev): bigint {
       return 0n;
   }
 }
+
+/** How an event moves the open holds, negated: a hold placed is negative, its release or posting gives it back. */
+function holdDelta(e: Ev): bigint {
+  if (e.type === 'FundsHeld') return -(BigInt(e.data.amount) + BigInt(e.data.fee));
+  if (e.type === 'HoldReleased') return BigInt(e.data.amount);
+  if (e.type === 'AccountDebited' && e.data.from_reservation === true) return BigInt(e.data.amount) + BigInt(e.data.fee);
+  return 0n;
+}
+
+/** A statement entry's signed amount: the movement, or what a hold set aside or gave back. */
+const entryAmount = (e: Ev): bigint => (e.type === 'FundsHeld' || e.type === 'HoldReleased' ? holdDelta(e) : delta(e));
 
 async function readEvents(client: pg.Client): Promise<Ev[]> {
   const out: Ev[] = [];
@@ -142,6 +162,7 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
 
     // 2. Balance histories: each balance_after follows from the previous one; customers never below zero.
     const finalBalance = new Map<string, bigint>();
+    const finalHeld = new Map<string, bigint>();
     {
       const chain: string[] = [];
       const negative: string[] = [];
@@ -151,7 +172,11 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
         const n = acct(stream);
         const info = accounts.get(n);
         let balance = 0n;
+        let held = 0n;
         for (const e of s) {
+          // Open holds: what a hold sets aside is given back by its release or consumed by its posting.
+          held -= holdDelta(e);
+          if (info && info.owner !== 'bank' && balance + delta(e) - held < 0n) push(negative, `${n}@${e.revision} ${e.type}: available ${balance + delta(e) - held} (held ${held})`);
           if (!MONEY_TYPES.has(e.type)) continue;
           points++;
           const after = BigInt(e.data.balance_after);
@@ -160,10 +185,11 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
           if (info && info.owner !== 'bank' && after < 0n) push(negative, `${n}@${e.revision} ${e.type}: balance_after ${after}`);
         }
         finalBalance.set(n, balance);
+        finalHeld.set(n, held);
         if (!info) push(chain, `${n}: money events on an account that was never opened`);
       }
       checks.push({ name: 'each balance_after = previous + movement', violations: chain, detail: `${points} balance points` });
-      checks.push({ name: 'no customer balance ever negative', violations: negative, detail: `${[...accounts.values()].filter((a) => a.owner !== 'bank').length} customer accounts` });
+      checks.push({ name: 'no customer balance, nor available balance, ever negative', violations: negative, detail: `${[...accounts.values()].filter((a) => a.owner !== 'bank').length} customer accounts` });
     }
 
     // 3. Money conserved, from the store, against the deposits the harness knows took effect.
@@ -210,6 +236,7 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
       let unknown = 0;
       let unknownPresent = 0;
       for (const c of w.commands) {
+        if (c.kind === 'held' || c.kind === 'confirm') continue; // checked with the holds
         const found = debitsByCorrelation.get(c.id) ?? [];
         if (c.state === 'acked') {
           acked++;
@@ -228,7 +255,13 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
       const perTransfer = new Map<string, number>();
       for (const d of debits) perTransfer.set(String(d.data.transfer_id), (perTransfer.get(String(d.data.transfer_id)) ?? 0) + 1);
       for (const [t, n] of perTransfer) if (n > 1) push(v, `transfer ${t} debited ${n} times`);
-      for (const d of debits) if (!known.has(String(d.metadata.correlation_id))) push(v, `debit ${d.event_id} (${d.data.kind}, ${acct(d.stream_id)}) comes from no command of the workload`);
+      // A posted hold's debit comes from its confirmation, or from the expiry process after a crash.
+      const heldIds = new Set(w.commands.filter((c) => c.kind === 'held').map((c) => c.effectId).filter(Boolean));
+      for (const e of events) if (e.type === 'FundsHeld') heldIds.add(String(e.data.transfer_id));
+      for (const d of debits) {
+        const fromHold = d.data.from_reservation === true && heldIds.has(String(d.data.transfer_id));
+        if (!fromHold && !known.has(String(d.metadata.correlation_id))) push(v, `debit ${d.event_id} (${d.data.kind}, ${acct(d.stream_id)}) comes from no command of the workload`);
+      }
       for (const [id, n] of billPaid) if (n > 1) push(v, `bill ${id} recorded ${n} times`);
       figures['commands with an unknown attempt, effect present'] = `${unknownPresent} (not acknowledged in the end)`;
       checks.push({ name: 'acknowledged once, unknown at most once, refused never', violations: v, detail: `${acked} acknowledged (${unknown} after an unknown attempt), ${debits.length} debits` });
@@ -275,6 +308,65 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
       checks.push({ name: 'every debit has its credit (+fee, FX) or its reversal', violations: v, detail: `${debits.length} debits, ${reversed} reversed` });
     }
 
+    // 5b. Holds.
+    {
+      const v: string[] = [];
+      const placed = new Map<string, Ev[]>();
+      const ended = new Map<string, Ev[]>();
+      const add = (m: Map<string, Ev[]>, e: Ev) => m.set(String(e.data.transfer_id), [...(m.get(String(e.data.transfer_id)) ?? []), e]);
+      for (const e of events) {
+        if (e.type === 'FundsHeld') add(placed, e);
+        else if (e.type === 'HoldReleased' || (e.type === 'AccountDebited' && e.data.from_reservation === true)) add(ended, e);
+      }
+      const transferStatus = (id: string): string => {
+        let status = 'none';
+        for (const e of streams.get(`transfer-${id}`) ?? []) {
+          if (e.type === 'TransferRequested') status = 'pending_otp';
+          else if (e.type === 'TransferConfirmed') status = 'confirmed';
+          else if (e.type === 'TransferLocked') status = 'locked';
+          else if (e.type === 'TransferExpired') status = 'expired';
+          else if (e.type === 'TransferFailed') status = 'failed';
+        }
+        return status;
+      };
+      let posted = 0;
+      let voided = 0;
+      const now = Date.now();
+      for (const [id, holds] of placed) {
+        const ends = ended.get(id) ?? [];
+        if (holds.length !== 1) push(v, `transfer ${id}: ${holds.length} holds`);
+        if (ends.length > 1) push(v, `transfer ${id}: its hold ended ${ends.length} times (${ends.map((e) => e.type).join(', ')})`);
+        if (ends.length === 0) {
+          const expires = Date.parse(String(holds[0]!.data.expires_at));
+          if (now > expires + HOLD_GRACE_MS) push(v, `transfer ${id}: hold still open ${Math.round((now - expires) / 1000)} s after its expiry`);
+          continue;
+        }
+        const end = ends[0]!;
+        const status = transferStatus(id);
+        if (end.type === 'AccountDebited') {
+          posted++;
+          if (status !== 'confirmed') push(v, `transfer ${id}: hold posted but the transfer is ${status}`);
+          if (BigInt(end.data.amount) + BigInt(end.data.fee) !== BigInt(holds[0]!.data.amount) + BigInt(holds[0]!.data.fee)) push(v, `transfer ${id}: posted ${end.data.amount}+${end.data.fee}, held ${holds[0]!.data.amount}+${holds[0]!.data.fee}`);
+        } else {
+          voided++;
+          if (!['expired', 'locked', 'failed', 'none'].includes(status)) push(v, `transfer ${id}: hold voided (${end.data.reason}) but the transfer is ${status}`);
+        }
+      }
+      for (const id of ended.keys()) if (!placed.has(id)) push(v, `transfer ${id}: a hold ended that was never placed`);
+      for (const c of w.commands) {
+        if (c.kind === 'held') {
+          const mine = events.filter((e) => e.type === 'FundsHeld' && e.metadata.correlation_id === c.id);
+          if (c.state === 'acked' && (placed.get(c.effectId!)?.length ?? 0) !== 1) push(v, `acknowledged held transfer ${c.id} (${c.effectId}) has ${placed.get(c.effectId!)?.length ?? 0} holds`);
+          if (c.state === 'refused' && !c.everUnknown && mine.length > 0) push(v, `refused held transfer ${c.id} (${c.status} ${c.code}) placed a hold`);
+        } else if (c.kind === 'confirm' && c.state === 'acked' && c.status === 200) {
+          const end = ended.get(c.transferId!)?.[0];
+          if (end?.type !== 'AccountDebited') push(v, `confirmation ${c.id} acknowledged, but the hold of ${c.transferId} was ${end ? 'voided' : 'not ended'}`);
+        }
+      }
+      const acked = (k: string) => w.commands.filter((c) => c.kind === k && c.state === 'acked').length;
+      checks.push({ name: 'every hold ends once (posted iff confirmed), none open past expiry', violations: v, detail: `${placed.size} holds: ${posted} posted, ${voided} voided; ${acked('held')} held and ${acked('confirm')} confirmations acknowledged` });
+    }
+
     // 6. Read models equal a replay from position 0.
     {
       const v: string[] = [];
@@ -286,8 +378,8 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
         const r = rm.get(n);
         const want = finalBalance.get(n) ?? 0n;
         if (!r) push(v, `rm.accounts lacks ${n}`);
-        else if (r.owner_id !== info.owner || r.currency !== info.currency || r.status !== 'active' || BigInt(r.balance) !== want || r.held !== '0') {
-          push(v, `rm.accounts ${n}: ${JSON.stringify(r)}, replay: owner ${info.owner} ${info.currency} active balance ${want} held 0`);
+        else if (r.owner_id !== info.owner || r.currency !== info.currency || r.status !== 'active' || BigInt(r.balance) !== want || BigInt(r.held) !== (finalHeld.get(n) ?? 0n)) {
+          push(v, `rm.accounts ${n}: ${JSON.stringify(r)}, replay: owner ${info.owner} ${info.currency} active balance ${want} held ${finalHeld.get(n) ?? 0n}`);
         }
       }
       for (const n of rm.keys()) if (!accounts.has(n)) push(v, `rm.accounts has ${n}, never opened`);
@@ -298,10 +390,10 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
         `select event_id::text as event_id, account_number, position::text as position, transfer_id, direction, amount::text as amount, balance_after::text as balance_after from rm.account_entries`,
       );
       const replay = new Map<string, string>();
-      const direction: Record<string, string> = { AccountDebited: 'debit', AccountCredited: 'credit', FundsDeposited: 'credit', FxPositionPosted: 'fx', DebitReversed: 'reversal' };
+      const direction: Record<string, string> = { AccountDebited: 'debit', AccountCredited: 'credit', FundsDeposited: 'credit', FxPositionPosted: 'fx', DebitReversed: 'reversal', FundsHeld: 'hold', HoldReleased: 'release' };
       for (const e of events) {
-        if (!e.stream_id.startsWith('account-') || !MONEY_TYPES.has(e.type)) continue;
-        replay.set(e.event_id, [acct(e.stream_id), e.position, String(e.data.transfer_id ?? e.data.deposit_id), direction[e.type], delta(e), e.data.balance_after].join('|'));
+        if (!e.stream_id.startsWith('account-') || !ENTRY_TYPES.has(e.type)) continue;
+        replay.set(e.event_id, [acct(e.stream_id), e.position, String(e.data.transfer_id ?? e.data.deposit_id), direction[e.type], entryAmount(e), e.data.balance_after].join('|'));
       }
       let entryDiffs = 0;
       const seen = new Set<string>();

@@ -5,6 +5,7 @@
  * models, then check every invariant and print the figures.
  */
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import type { Cluster } from '../../tests/helpers/processes.js';
 import { checkLedger, checkReplays, formatChecks, type Check, type LedgerReport } from './workload-checks.js';
 import { fillRecovery, headPosition, injectFaults, planFaults, waitForReadModels, type FaultCounts } from './workload-faults.js';
@@ -50,9 +51,31 @@ export async function settle(url: string, graceMs: number, timeoutMs: number): P
   }
 }
 
+/** Waits until every hold in the store has ended (posted or voided), or `timeoutMs` passes; returns how many are still open. */
+export async function holdsEnded(url: string, timeoutMs: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await client.query<{ open: string }>(`
+        select count(*)::text as open from es.events h
+         where h.type = 'FundsHeld'
+           and not exists (select 1 from es.events e
+                            where e.stream_id = h.stream_id and e.data->>'transfer_id' = h.data->>'transfer_id'
+                              and (e.type = 'HoldReleased' or (e.type = 'AccountDebited' and (e.data->>'from_reservation')::boolean)))`);
+      const open = Number(rows[0]!.open);
+      if (open === 0 || Date.now() > deadline) return open;
+      await sleep(500);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 export async function runScenario(cluster: Cluster, o: ScenarioOptions): Promise<ScenarioResult> {
   const log = o.log;
-  const w = new Workload(cluster, { seed: o.seed, accounts: o.accounts, clients: o.clients, openingDeposit: 300, requestTimeoutMs: 15_000, log });
+  const w = new Workload(cluster, { seed: o.seed, accounts: o.accounts, clients: o.clients, openingDeposit: 800, requestTimeoutMs: 15_000, log });
   cluster.apiProcess.supervise = true;
   cluster.projector.supervise = true;
   const s0 = Date.now();
@@ -69,6 +92,9 @@ export async function runScenario(cluster: Cluster, o: ScenarioOptions): Promise
   log(`  load ${(ran.loadEndMs / 1000).toFixed(1)} s, then retries for ${(ran.drainedMs / 1000).toFixed(1)} s; ${ran.unresolved} commands still unknown`);
 
   const s1 = Date.now();
+  // Held transfers left to expire end by the expiry process (codes last TRANSFER_CODE_TTL_SECONDS in the cluster).
+  const open = await holdsEnded(cluster.databaseUrl, 60_000);
+  log(`  holds: ${open} still open ${Date.now() - s1} ms after the drain`);
   const head = await settle(cluster.databaseUrl, 2500, 120_000);
   log(`  settled at position ${head} in ${Date.now() - s1} ms; ${cluster.settledByProcessManager()} transfers finished by the settlement process`);
 
@@ -81,7 +107,7 @@ export async function runScenario(cluster: Cluster, o: ScenarioOptions): Promise
   const lines: string[] = [];
   const cmds = w.commands;
   const count = (f: (c: (typeof cmds)[number]) => boolean) => cmds.filter(f).length;
-  const byKind = (['deposit', 'internal', 'external', 'bill'] as const).map((k) => `${k} ${count((c) => c.kind === k && c.state === 'acked')}`).join(', ');
+  const byKind = (['deposit', 'internal', 'external', 'bill', 'held', 'confirm'] as const).map((k) => `${k} ${count((c) => c.kind === k && c.state === 'acked')}`).join(', ');
   const crashes = w.faults.filter((f) => f.kind === 'api-kill' || f.kind === 'projector-kill' || f.kind === 'pg-restart').length;
   const firstFault = w.faults[0]?.atMs ?? ran.loadEndMs;
   const lastBack = Math.max(0, ...w.faults.map((f) => f.atMs + (f.recoveryMs ?? f.restartMs ?? 0)));

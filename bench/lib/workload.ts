@@ -2,7 +2,9 @@
  * A seeded random banking workload over HTTP, for the fault suite
  * (tests/faults) and the soak run (bench/soak.ts): users and accounts made
  * through the real API, then N concurrent clients sending deposits, internal
- * and external transfers and bill payments, each with its own Idempotency-Key
+ * and external transfers, bill payments and high-value transfers (their money
+ * held until the mailed code confirms them; some are locked by wrong codes,
+ * some left to expire), each with its own Idempotency-Key
  * and X-Request-Id (which the service records as the events' correlation id).
  * A request that gets no answer (connection error, timeout, 5xx) is "unknown"
  * and is retried later with the same key and body; every command's fate is
@@ -58,7 +60,11 @@ export interface Customer {
   accounts: Account[];
 }
 
-export type CommandKind = 'deposit' | 'internal' | 'external' | 'bill';
+/** `held`: a high-value transfer request (202, money held); `confirm`: a code sent for one. */
+export type CommandKind = 'deposit' | 'internal' | 'external' | 'bill' | 'held' | 'confirm';
+
+/** What the customer does with a held transfer once its code arrives. */
+export type HeldPlan = 'confirm' | 'lock' | 'expire';
 
 export interface Command {
   /** Sent as X-Request-Id (the events' correlation id) and part of the Idempotency-Key. */
@@ -82,6 +88,9 @@ export interface Command {
   ackBody?: Record<string, unknown>;
   /** The transfer/deposit/bill id the acknowledgement named. */
   effectId?: string;
+  /** `held`: what to do once acknowledged; `confirm`: the transfer it confirms. */
+  plan?: HeldPlan;
+  transferId?: string;
   firstSentAt: number;
   ackedAt?: number;
   nextRetryAt: number;
@@ -110,10 +119,21 @@ export interface WorkloadOptions {
   log: (line: string) => void;
 }
 
-/** The id an acknowledgement names: deposit_id, transfer.id or (bill) id. */
+/** The id an acknowledgement names: deposit_id, transfer.id, (pending) transfer_id or (bill) id. */
 export function effectIdOf(body: any): string {
-  return String(body?.deposit_id ?? body?.transfer?.id ?? body?.id ?? '');
+  return String(body?.deposit_id ?? body?.transfer?.id ?? body?.transfer_id ?? body?.id ?? '');
 }
+
+/** A held transfer acknowledged, waiting for its mailed code to be used as planned. */
+interface CodeWait {
+  transferId: string;
+  token: string;
+  plan: HeldPlan;
+  since: number;
+}
+
+/** How long a held transfer's mail is looked for before it is left to expire (a crash can lose the mail). */
+const MAIL_WAIT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -239,7 +259,7 @@ export class Workload {
     return this.newCommand('deposit', `/admin/accounts/${a.number}/deposit`, this.staff.access, { amount: formatMinor(minor, a.currency) }, minor, a.currency);
   }
 
-  /** A random command: 20% deposits, 25% internal, 35% external transfers, 20% bills. */
+  /** A random command: 20% deposits, 25% internal, 35% external transfers (1 in 8 of them high-value), 20% bills. */
   randomCommand(): Command {
     const r = this.rng;
     const roll = r.int(100);
@@ -248,6 +268,17 @@ export class Workload {
     const scale = 10n ** BigInt(DECIMALS[from.currency]);
     const units = (lo: number, hi: number) => BigInt(r.between(lo, hi)) * scale + BigInt(r.int(Number(scale)));
     if (roll < 20) return this.depositCommand(from, units(20, 400));
+    if (r.int(8) === 0 && roll < 80) {
+      // Above the 500-unit step-up threshold: held until confirmed, locked or expired.
+      const mine = roll < 45 && owner.accounts.length > 1;
+      let to = mine ? r.pick(owner.accounts.filter((a) => a.number !== from.number)) : r.pick(this.accounts);
+      while (!mine && to.owner === from.owner) to = r.pick(this.accounts);
+      const amount = units(501, 650);
+      const c = this.newCommand('held', `/transfers/${mine ? 'internal' : 'external'}`, owner.token, { sender_account: from.number, receiver_account: to.number, amount: formatMinor(amount, from.currency) }, amount, from.currency);
+      const plan = r.int(10);
+      c.plan = plan < 5 ? 'confirm' : plan < 7 ? 'lock' : 'expire';
+      return c;
+    }
     if (roll < 45 && owner.accounts.length > 1) {
       const to = r.pick(owner.accounts.filter((a) => a.number !== from.number));
       const amount = units(1, 120);
@@ -299,6 +330,7 @@ export class Workload {
       c.effectId = effectIdOf(body);
       c.ackedAt = this.now();
       this.acks.push(c.ackedAt);
+      if (c.kind === 'held' && c.plan !== 'expire') this.codeWaits.push({ transferId: c.effectId, token: c.token, plan: c.plan!, since: this.now() });
       return;
     }
     if (status === 409 && c.code === 'idempotency_in_progress') {
@@ -327,13 +359,40 @@ export class Workload {
 
   /** Commands sent whose fate is not known yet. */
   private readonly pending = new Set<Command>();
+  /** Held transfers whose code is still to be used. */
+  private readonly codeWaits: CodeWait[] = [];
+  /** Confirmations made from codes, waiting for a client. */
+  private readonly confirmations: Command[] = [];
+
+  /**
+   * Turns the held transfers whose mail has arrived into confirmations: the
+   * right code, or three wrong ones (a lock). A mail not found in time (a crash
+   * between recording the transfer and sending it) leaves the transfer to expire.
+   */
+  private collectCodes(): void {
+    for (let i = this.codeWaits.length - 1; i >= 0; i--) {
+      const wait = this.codeWaits[i]!;
+      const mail = this.svc.mail.mails.find((m) => m.text.includes(wait.transferId));
+      const code = mail ? /code is (\d{6})/.exec(mail.text)?.[1] : undefined;
+      if (!code && this.now() - wait.since < MAIL_WAIT_MS) continue;
+      this.codeWaits.splice(i, 1);
+      if (!code) continue;
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+      for (const otp of wait.plan === 'confirm' ? [code] : [wrong, wrong, wrong]) {
+        const c = this.newCommand('confirm', '/transfers/confirm', wait.token, { transfer_id: wait.transferId, otp }, 0n, 'JOD');
+        c.transferId = wait.transferId;
+        this.confirmations.push(c);
+      }
+    }
+  }
 
   private async client(index: number, until: number): Promise<void> {
     while (this.now() < until) {
-      let c = this.dueRetry();
+      this.collectCodes();
+      let c = this.dueRetry() ?? this.confirmations.shift();
       if (c) this.pending.delete(c);
       else if (this.stopNew) {
-        if (this.pending.size === 0) return;
+        if (this.pending.size === 0 && this.codeWaits.length === 0) return;
         await sleep(100);
         continue;
       } else c = this.randomCommand();

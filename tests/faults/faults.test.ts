@@ -22,7 +22,8 @@ describe('faults: money conserved through crashes, pauses and a PostgreSQL resta
   let result: ScenarioResult | undefined;
 
   before(async () => {
-    cluster = await startCluster({ logDir: process.env.FAULTS_LOG_DIR });
+    // Short codes, so that held transfers left unconfirmed expire (and release their money) within the run.
+    cluster = await startCluster({ logDir: process.env.FAULTS_LOG_DIR, env: { TRANSFER_CODE_TTL_SECONDS: '8' } });
   });
   after(async () => {
     await cluster?.stop();
@@ -47,7 +48,7 @@ describe('faults: money conserved through crashes, pauses and a PostgreSQL resta
     // The run must really have been a fault run with real work in it.
     expect(w.faults.map((f) => f.kind).sort()).to.deep.equal(['api-kill', 'api-kill', 'api-pause', 'pg-restart', 'projector-kill', 'projector-pause']);
     expect(w.commands.filter((c) => c.state === 'acked').length, 'acknowledged commands').to.be.greaterThan(300);
-    for (const kind of ['deposit', 'internal', 'external', 'bill']) {
+    for (const kind of ['deposit', 'internal', 'external', 'bill', 'held', 'confirm']) {
       expect(w.commands.some((c) => c.kind === kind && c.state === 'acked'), `some ${kind} acknowledged`).to.equal(true);
     }
     expect(w.commands.filter((c) => c.everUnknown).length, 'the kills left requests without an answer').to.be.greaterThan(0);
