@@ -29,8 +29,12 @@ export class SmtpSink {
   });
 
   port = 0;
+  /** Connection errors (a client killed mid-mail resets its socket); kept, never thrown. */
+  readonly errors: Error[] = [];
 
   async start(): Promise<this> {
+    // Without a listener, an 'error' (ECONNRESET from a sender killed mid-mail) would be an uncaught exception.
+    this.server.on('error', (error: Error) => this.errors.push(error));
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
