@@ -183,6 +183,10 @@ describe('auditor tools (HTTP and CLI)', function () {
     const client = new pg.Client({ connectionString: svc.databaseUrl });
     await client.connect();
     try {
+      // The table refuses edits until its owner turns the guard off, as an attacker owning it could.
+      const refused = await client.query(`delete from es.events where event_id = $1`, [userEvents[0]!.event_id]).catch((e: { code?: string }) => e);
+      expect((refused as { code?: string }).code).to.equal('ES004');
+      await client.query(`alter table es.events disable trigger user`);
       await client.query(`update es.events set data = jsonb_set(data, '{amount}', '"999000"') where event_id = $1`, [stream[2]!.event_id]);
       await client.query(`delete from es.events where event_id = $1`, [userEvents[0]!.event_id]);
     } finally {

@@ -2,29 +2,9 @@ import pg from 'pg';
 import { contentDigest } from '../../src/eventstore/hash-chain.js';
 import type { NewEvent } from '../../src/eventstore/port.js';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
-import { ADMIN_URL, freshDatabase } from '../helpers/postgres.js';
+import { freshDatabase, untilDisconnected } from '../helpers/postgres.js';
 import { describeEventStoreContract, type HeldAppend } from './contract.js';
-import { sqlTamper, waitFor } from './support.js';
-
-/**
- * pg.Pool#end() resolves before its sockets have closed; dropping the database
- * (with force) meanwhile would kill them and raise an uncaught error.
- */
-async function untilDisconnected(database: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await waitFor(async () => {
-      const { rows } = await admin.query<{ n: number }>(
-        'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-        [database],
-      );
-      return rows[0]!.n === 0;
-    }, `connections to ${database} to close`, 10_000);
-  } finally {
-    await admin.end();
-  }
-}
+import { sqlTamper } from './support.js';
 
 /** Runs es.append_events on its own connection inside a transaction that stays open. */
 async function holdAppend(url: string, stream: string, events: NewEvent[]): Promise<HeldAppend> {

@@ -20,18 +20,26 @@ function changed(result: { rowCount?: number | null; affectedRows?: number }): n
   return result.rowCount ?? result.affectedRows ?? 0;
 }
 
-/** A Tamper over the `es.events` table shared by the PostgreSQL and PGlite adapters. */
+/**
+ * A Tamper over the `es.events` table shared by the PostgreSQL and PGlite
+ * adapters. Like an attacker who owns the table, it first turns off the
+ * append-only trigger (src/eventstore/sql/schema.ts), which refuses every edit.
+ */
 export function sqlTamper(sql: RawSql): Tamper {
+  const unguard = () => sql.query('alter table es.events disable trigger user');
   return {
     async editData(eventId, data) {
+      await unguard();
       const r = await sql.query('update es.events set data = $2::jsonb where event_id = $1::uuid', [eventId, JSON.stringify(data)]);
       if (changed(r) !== 1) throw new Error(`tamper.editData: event ${eventId} not found`);
     },
     async delete(eventId) {
+      await unguard();
       const r = await sql.query('delete from es.events where event_id = $1::uuid', [eventId]);
       if (changed(r) !== 1) throw new Error(`tamper.delete: event ${eventId} not found`);
     },
     async swap(a, b) {
+      await unguard();
       const r = await sql.query(
         `update es.events t
             set data = o.data, metadata = o.metadata

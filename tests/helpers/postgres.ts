@@ -43,3 +43,26 @@ export async function freshDatabase(label = 't', adminUrl = ADMIN_URL): Promise<
     },
   };
 }
+
+/**
+ * pg.Pool#end() resolves before its sockets have closed; dropping the database
+ * (with force) meanwhile would kill them and raise an uncaught error.
+ */
+export async function untilDisconnected(database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rows } = await admin.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [database],
+      );
+      if (rows[0]!.n === 0) return;
+      if (Date.now() > deadline) throw new Error(`connections to ${database} still open after 10 s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { balanceAsOfCommand } from './balance-as-of.js';
 import { createSuperuserCommand } from './createsuperuser.js';
+import { eventStoreRoleCommand } from './event-store-role.js';
 import { grantRoleCommand } from './grant-role.js';
 import { rebuildCommand } from './rebuild.js';
 import { replayCommand } from './replay.js';
@@ -14,4 +15,5 @@ export const cliCommands: CliCommand[] = [
   verifyCommand,
   rebuildCommand,
   balanceAsOfCommand,
+  eventStoreRoleCommand,
 ];

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The events table and the append function shared by the PostgreSQL and PGlite
  * adapters.
@@ -43,6 +45,24 @@ create table if not exists es.events (
 
 -- Readers scan the position key and filter on tx_id: no index on tx_id to maintain.
 drop index if exists es.events_tx_id_idx;
+
+-- Append-only: every UPDATE, DELETE or TRUNCATE of es.events is refused (ES004),
+-- even one that matches no row. ENABLE ALWAYS keeps the guard on under
+-- session_replication_role = replica; only the table's owner can disable it,
+-- so the service connects as a role that does not own the table (README,
+-- "Tamper evidence"), and signed checkpoints catch what an owner changes.
+create or replace function es.refuse_event_change() returns trigger
+language plpgsql as $fn$
+begin
+  raise exception using errcode = 'ES004',
+    message = format('es.events is append-only: %s refused', tg_op),
+    hint = 'Stored events are never changed or removed; append a correcting event instead.';
+end
+$fn$;
+create or replace trigger events_append_only
+  before update or delete or truncate on es.events
+  for each statement execute function es.refuse_event_change();
+alter table es.events enable always trigger events_append_only;
 
 -- A refused append (ES001 wrong expected revision, ES003 id stored in another
 -- stream) returns one row carrying o_error/o_detail instead of raising, so a
@@ -232,3 +252,9 @@ begin
 end
 $fn$;
 `;
+
+/**
+ * The comment `migrate` leaves on schema `es` once EVENT_STORE_SCHEMA is
+ * applied: any change to the schema text changes it, and runs the schema again.
+ */
+export const EVENT_STORE_SCHEMA_MARK = `nexus-es ${createHash('sha256').update(EVENT_STORE_SCHEMA, 'utf8').digest('hex').slice(0, 16)}`;
