@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { loadCheckpointConfig, type CheckpointConfig } from './config/checkpoint-config.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './http/app.js';
 import { answerClientError } from './http/client-error.js';
@@ -8,8 +9,10 @@ import { buildService } from './service.js';
 
 async function main(): Promise<void> {
   let config;
+  let checkpointConfig: CheckpointConfig;
   try {
     config = loadConfig();
+    checkpointConfig = loadCheckpointConfig(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`configuration error: ${error.message} (see .env.example)`);
@@ -19,7 +22,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const infra = await openInfrastructure(config, logger);
-  const service = await buildService(config, logger, infra);
+  const service = await buildService(config, logger, infra, checkpointConfig);
   const app = createApp(service.deps);
   const server: Server = app.listen(config.port, config.host);
   // Slow clients must not hold connections open forever.

@@ -16,6 +16,8 @@ import { createMailer } from './infra/mailer.js';
 import { createAuthenticator } from './http/auth/create-authenticator.js';
 import { createSecurity } from './commands/security/security.js';
 import { startReadModels, type ReadModels } from './projections/read-models.js';
+import { createChainCheckpoints } from './commands/audit/chain-checkpoints.js';
+import { loadCheckpointConfig, type CheckpointConfig } from './config/checkpoint-config.js';
 
 export interface Service {
   deps: AppDeps;
@@ -24,7 +26,12 @@ export interface Service {
 }
 
 /** The composition root: command-side tables, repositories, read models, HTTP dependencies. */
-export async function buildService(config: Config, logger: Logger, infra: Infrastructure): Promise<Service> {
+export async function buildService(
+  config: Config,
+  logger: Logger,
+  infra: Infrastructure,
+  checkpointConfig: CheckpointConfig = loadCheckpointConfig(config),
+): Promise<Service> {
   await SnapshotStore.migrate(infra.db);
   await IdempotencyStore.migrate(infra.db);
   const repo = new AggregateRepository(infra.store, new SnapshotStore(infra.db));
@@ -47,6 +54,9 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
     ? new RiskProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), riskConfig, logger.child({ component: 'risk' }))
     : undefined;
   risk?.start();
+  const checkpoints = createChainCheckpoints(checkpointConfig, infra.store, logger.child({ component: 'checkpoints' }));
+  // Periodic signing runs beside the projectors; any process with the key signs on demand.
+  if (readModels.projecting) checkpoints.signer?.start(checkpointConfig.intervalSeconds * 1000);
   const base = {
     config,
     logger,
@@ -58,6 +68,7 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
     readModels,
     openapi: bundleOpenApi(),
     security: createSecurity(config, infra.store, logger.child({ component: 'security' })),
+    checkpoints,
   };
   const deps: AppDeps = { ...base, authenticator: await createAuthenticator(base) };
   return {
@@ -68,6 +79,7 @@ export async function buildService(config: Config, logger: Logger, infra: Infras
       await settlement?.stop();
       await holdExpiry?.stop();
       await risk?.stop();
+      await checkpoints.signer?.stop();
       await readModels.stop();
     },
   };

@@ -18,13 +18,7 @@ export interface CliInfrastructure {
  * one process per data folder.
  */
 export async function withInfrastructure<T>(work: (cli: CliInfrastructure) => Promise<T>): Promise<T> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(`configuration error: ${error.message} (see .env.example)`);
-    throw error;
-  }
+  const config = cliConfig(loadConfig);
   const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, 'nexus-cli');
   const infra = await openInfrastructure(config, logger);
   try {
@@ -33,5 +27,15 @@ export async function withInfrastructure<T>(work: (cli: CliInfrastructure) => Pr
     return await work({ config, logger, infra, repo });
   } finally {
     await infra.close();
+  }
+}
+
+/** A configuration loader's result, or a clean CLI error naming the variable. */
+export function cliConfig<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(`configuration error: ${error.message} (see .env.example)`);
+    throw error;
   }
 }

@@ -1,3 +1,4 @@
+import type { ChainCheckpoints } from '../commands/audit/chain-checkpoints.js';
 import type { Security } from '../commands/security/security.js';
 import type { AggregateRepository } from '../commands/shared/aggregate-repository.js';
 import type { IdempotencyStore } from '../commands/shared/idempotency.js';
@@ -24,4 +25,6 @@ export interface AppDeps {
   openapi: OpenApiDocument;
   /** Lockout policies, login-attempt recorder and security-hit counter (issue 4). */
   security: Security;
+  /** Signed checkpoints of the hash chains: the signer (when on) and the trusted keys. */
+  checkpoints: ChainCheckpoints;
 }

@@ -10,6 +10,8 @@ import { HoldExpiryProcess } from '../commands/transfers/hold-expiry-process.js'
 import { RiskProcess } from '../commands/risk/risk-process.js';
 import { loadRiskConfig } from '../config/risk-config.js';
 import { ConfigError, loadConfig } from '../config/config.js';
+import { loadCheckpointConfig } from '../config/checkpoint-config.js';
+import { createChainCheckpoints } from '../commands/audit/chain-checkpoints.js';
 import { createLogger } from '../infra/logger.js';
 import { openInfrastructure } from '../infra/open-infrastructure.js';
 import { allProjections } from './registry.js';
@@ -17,6 +19,7 @@ import { ProjectionRuntime } from './runtime/runtime.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const checkpointConfig = loadCheckpointConfig(config);
   const logger = createLogger(config).child({ component: 'projector' });
   const infra = await openInfrastructure(config, logger);
   const runtime = new ProjectionRuntime(infra.store, infra.db, logger, allProjections(), { project: true, minGapMs: config.projectorBatchGapMs });
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
   await RiskProcess.migrate(infra.db);
   const risk = new RiskProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), loadRiskConfig(), logger.child({ component: 'risk' }));
   risk.start();
+  const checkpoints = createChainCheckpoints(checkpointConfig, infra.store, logger.child({ component: 'checkpoints' }));
+  checkpoints.signer?.start(checkpointConfig.intervalSeconds * 1000);
   const unsubscribe = infra.store.onAppended?.(() => runtime.nudge());
   logger.info({ projections: runtime.projections.map((p) => p.name) }, 'projector running');
   const report = setInterval(() => {
@@ -45,6 +50,7 @@ async function main(): Promise<void> {
     await settlement.stop();
     await holdExpiry.stop();
     await risk.stop();
+    await checkpoints.signer?.stop();
     await runtime.stop();
     await infra.close();
     process.exit(0);

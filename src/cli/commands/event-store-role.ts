@@ -1,8 +1,9 @@
-import { ConfigError, loadConfig } from '../../config/config.js';
+import { loadConfig } from '../../config/config.js';
 import { PgExecutor } from '../../eventstore/postgres/pg-executor.js';
 import { appendOnlyRoleSql, isRoleName } from '../../eventstore/sql/app-role.js';
 import { SqlEventStore } from '../../eventstore/sql/sql-event-store.js';
 import { CliError, requiredFlag, type CliCommand } from '../command.js';
+import { cliConfig } from '../infrastructure.js';
 
 export const eventStoreRoleCommand: CliCommand = {
   name: 'event-store-role',
@@ -16,15 +17,9 @@ export const eventStoreRoleCommand: CliCommand = {
       console.log(sql);
       return 0;
     }
-    let url: string | undefined;
-    try {
-      const config = loadConfig();
-      if (config.eventstoreUrl) throw new CliError('the events are in EventStoreDB (EVENTSTORE_URL): use its stream ACLs instead');
-      url = config.databaseUrl;
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(`configuration error: ${error.message} (see .env.example)`);
-      throw error;
-    }
+    const config = cliConfig(loadConfig);
+    if (config.eventstoreUrl) throw new CliError('the events are in EventStoreDB (EVENTSTORE_URL): use its stream ACLs instead');
+    const url = config.databaseUrl;
     if (!url) throw new CliError('DATABASE_URL is not set: roles are for PostgreSQL (embedded PGlite has one user)');
     const executor = new PgExecutor(url, 1);
     try {

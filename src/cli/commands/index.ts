@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
 import { balanceAsOfCommand } from './balance-as-of.js';
+import { checkpointCommand } from './checkpoint.js';
 import { createSuperuserCommand } from './createsuperuser.js';
 import { eventStoreRoleCommand } from './event-store-role.js';
 import { grantRoleCommand } from './grant-role.js';
@@ -16,4 +17,5 @@ export const cliCommands: CliCommand[] = [
   rebuildCommand,
   balanceAsOfCommand,
   eventStoreRoleCommand,
+  checkpointCommand,
 ];

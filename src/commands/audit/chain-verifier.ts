@@ -1,4 +1,5 @@
 import { contentDigest, GENESIS_HASH, linkHash, type ChainBreak } from '../../eventstore/hash-chain.js';
+import type { StreamHead } from '../../eventstore/merkle.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 
 interface StreamTip {
@@ -44,6 +45,11 @@ export class ChainVerifier {
       this.report({ ...at, kind: 'hash_mismatch', detail: 'stored hash differs from the hash of the content' });
     }
     this.tips.set(event.stream_id, { revision: event.revision, hash: event.hash });
+  }
+
+  /** Every stream's last event pushed so far: its heads at the position the walk has reached. */
+  *heads(): IterableIterator<StreamHead> {
+    for (const [stream_id, tip] of this.tips) yield { stream_id, revision: tip.revision, hash: tip.hash };
   }
 
   private report(b: ChainBreak): void {
