@@ -7,11 +7,11 @@ import { signCheckpoint } from '../../src/commands/audit/checkpoint-signature.js
 import { checkpointExport, readSignedCheckpoint, storedCheckpoint, storedToCheck } from '../../src/commands/audit/stored-checkpoints.js';
 import { verifyAllStreams, type VerifyReport } from '../../src/commands/audit/verify-chains.js';
 import { CHAIN_CHECKPOINTS_STREAM, statementOf, type SignedCheckpoint } from '../../src/domain/audit/chain-checkpoint.js';
-import { contentDigest, linkHash, GENESIS_HASH } from '../../src/eventstore/hash-chain.js';
 import type { EventData, EventStore } from '../../src/eventstore/port.js';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import { newSigningKeyPem, parsePublicKey, parseSigningKey, type SigningKey } from '../../src/infra/checkpoint-keys.js';
 import { freshDatabase, untilDisconnected, type ScratchDatabase } from '../helpers/postgres.js';
+import { rewriteHistory } from '../helpers/tamper.js';
 import { newEvent } from '../eventstore/support.js';
 
 const logger = pino({ level: 'silent' });
@@ -39,25 +39,6 @@ async function eventsOf(raw: pg.Pool, stream: string) {
     [stream],
   );
   return rows;
-}
-
-/**
- * What an attacker who owns the table does so that the chains still verify:
- * rewrite one event (or drop it and renumber what follows), then recompute the
- * digest and the hash of every later event of that stream.
- */
-async function rewriteHistory(raw: pg.Pool, stream: string, revision: number, change: { data: EventData } | 'drop'): Promise<void> {
-  await raw.query(`alter table es.events disable trigger user`);
-  const rows = await eventsOf(raw, stream);
-  const kept = change === 'drop' ? rows.filter((r) => Number(r.revision) !== revision) : rows.map((r) => (Number(r.revision) === revision ? { ...r, data: change.data } : r));
-  if (change === 'drop') await raw.query(`delete from es.events where stream_id = $1 and revision = $2`, [stream, revision]);
-  let prev = GENESIS_HASH;
-  for (const [i, row] of kept.entries()) {
-    const digest = contentDigest(stream, { event_id: row.event_id, type: row.type, data: row.data, metadata: row.metadata });
-    const hash = linkHash(prev, BigInt(i), digest);
-    await raw.query(`update es.events set revision = $2, data = $3::jsonb, digest = $4, prev_hash = $5, hash = $6 where event_id = $1::uuid`, [row.event_id, i, JSON.stringify(row.data), digest, prev, hash]);
-    prev = hash;
-  }
 }
 
 const against = (s: Scenario, checkpoint: SignedCheckpoint, extra: Partial<CheckpointToCheck> = {}): CheckpointToCheck => ({

@@ -172,9 +172,18 @@ describe('auditor tools (HTTP and CLI)', function () {
     expect(statementAfter.body).to.deep.equal(statementBefore.body);
   });
 
+  it('without a checkpoint key, signs none and checks none', async () => {
+    const refused = await svc.api.post('/audit/checkpoints/', {}, { token: staff.access });
+    expect(refused.status).to.equal(503);
+    expect(refused.body.code).to.equal('checkpoints_unavailable');
+    expect((await get('/audit/checkpoints/')).body).to.deep.equal({ results: [], next_cursor: null });
+    expect((await get('/audit/checkpoints/public-key/')).body).to.deep.equal({ signing_key: null, trusted_keys: [] });
+    expect((await get('/audit/checkpoints/latest/')).status).to.equal(404);
+  });
+
   it('verifies the chains, then finds an edited and a deleted event (HTTP and CLI)', async () => {
     const clean = await get('/audit/verify/');
-    expect(clean.body).to.include({ ok: true, break_count: 0, scope: 'all' });
+    expect(clean.body).to.include({ ok: true, break_count: 0, scope: 'all', checkpoint: null });
     expect(clean.body.events_checked).to.be.greaterThan(10);
     const stream = (await get(`/audit/streams/account-${account}/`)).body.results as AuditEvent[];
     const userStream = `user-${(await svc.api.get('/auth/users/me/', { token: alice.access })).body.id}`;

@@ -44,9 +44,9 @@ export async function login(svc: RunningService, email: string, password = DEFAU
 }
 
 /** Runs `npm run cli -- ...args` against the service's database; resolves with its exit code and output. */
-export async function runCli(svc: RunningService, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(svc: RunningService, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: svc.databaseUrl, EVENTSTORE_URL: '' },
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: svc.databaseUrl, EVENTSTORE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -233,8 +233,79 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the hash chains of every stream (walking $all) or of one */
+        /**
+         * Verify the hash chains of every stream (walking $all) or of one, and the log against a stored signed checkpoint
+         * @description Without `stream_id`, the whole log is also held against a stored checkpoint
+         *     (`checkpoint`, by default the latest), whose signature must be by a key this
+         *     service trusts (its signing key, CHECKPOINT_TRUSTED_KEYS). With no checkpoint
+         *     stored, or no key trusted, `checkpoint` in the report is null.
+         */
         get: operations["auditVerify"];
+        put?: never;
+        /**
+         * Verify the whole log against a checkpoint you kept (an export of GET /audit/checkpoints/{id})
+         * @description Checks every chain and the Merkle root of the stream heads at the
+         *     checkpoint's position. The signature is checked with the trusted key of
+         *     the same id when there is one (`key_source: trusted`), otherwise with the
+         *     public key the checkpoint carries (`key_source: embedded`): then compare
+         *     `key_id` with the one you keep.
+         */
+        post: operations["auditVerifyAgainstCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed checkpoints of the hash chains, newest first */
+        get: operations["auditCheckpoints"];
+        put?: never;
+        /**
+         * Sign a checkpoint at the head now and append it to the log
+         * @description The service also signs one every CHECKPOINT_INTERVAL_SECONDS when events
+         *     were appended since the last. It signs only a log whose chains verify and
+         *     which still matches the latest checkpoint it trusts.
+         */
+        post: operations["auditSignCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/checkpoints/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that check checkpoints (to pin and keep with them) */
+        get: operations["auditCheckpointPublicKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/checkpoints/{checkpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One signed checkpoint as JSON to export and keep (`latest` for the newest) */
+        get: operations["auditCheckpoint"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1150,6 +1221,81 @@ export interface components {
             break_count: number;
             breaks: components["schemas"]["ChainBreak"][];
             breaks_truncated: boolean;
+            /** @description The signed checkpoint the log was held against; null when none was */
+            checkpoint: components["schemas"]["CheckpointCheck"] | null;
+        };
+        HeadsRoot: {
+            merkle_root: string;
+            stream_count: number;
+        };
+        CheckpointCheck: {
+            /** @description The stored checkpoint's id; null for one sent or read from a file */
+            id: string | null;
+            position: string;
+            key_id: string;
+            /**
+             * @description `trusted`: a key this service trusts (or --public-key) checked the signature; `embedded`: the key the checkpoint carries (compare key_id with yours); null: no key could
+             * @enum {string|null}
+             */
+            key_source: "trusted" | "embedded" | null;
+            signature_valid: boolean;
+            signed: components["schemas"]["HeadsRoot"];
+            /** @description The log's stream heads at the checkpoint's position now */
+            found: components["schemas"]["HeadsRoot"];
+            ok: boolean;
+            problems: {
+                /** @enum {string} */
+                code: "unknown_key" | "key_mismatch" | "bad_signature" | "merkle_root_mismatch" | "stream_count_mismatch" | "log_ends_before_checkpoint";
+                detail: string;
+            }[];
+        };
+        /**
+         * @description A signed checkpoint. The signature (Ed25519, base64) is over the canonical
+         *     JSON (RFC 8785) of format, position, stream_count, merkle_root, key_id and
+         *     signed_at. merkle_root is the RFC 6962 Merkle tree hash over one leaf per
+         *     stream that has an event at or before `position`, leaves in the UTF-8 byte
+         *     order of the stream ids; a leaf is SHA-256(0x00 || canonical JSON of
+         *     {"hash": head hash, "revision": last revision as a decimal string,
+         *     "stream_id": id}). key_id is the SHA-256 of the public key's DER
+         *     SubjectPublicKeyInfo. id, event_id and event_position say where it is
+         *     stored and are not signed.
+         */
+        ChainCheckpointFile: {
+            /** @description Its revision in the chain-checkpoints stream (0 for the first) */
+            id?: string;
+            /** Format: uuid */
+            event_id?: string;
+            /** @description Where the checkpoint event itself stands in the log (after position) */
+            event_position?: string;
+            /** @constant */
+            format: "nexus-bank.chain-checkpoint.v1";
+            /** @description The global position covered: every event at or before it */
+            position: string;
+            stream_count: number;
+            merkle_root: string;
+            key_id: string;
+            /** Format: date-time */
+            signed_at: string;
+            signature: string;
+            /** @description The signing key, SPKI PEM */
+            public_key: string;
+        };
+        ChainCheckpoint: components["schemas"]["ChainCheckpointFile"] & unknown;
+        ChainCheckpointPage: {
+            results: components["schemas"]["ChainCheckpoint"][];
+            next_cursor: string | null;
+        };
+        CheckpointPublicKey: {
+            key_id: string;
+            /** @constant */
+            algorithm: "Ed25519";
+            /** @description SPKI PEM */
+            public_key: string;
+        };
+        CheckpointPublicKeys: {
+            /** @description The key this process signs with; null when it signs none */
+            signing_key: components["schemas"]["CheckpointPublicKey"] | null;
+            trusted_keys: components["schemas"]["CheckpointPublicKey"][];
         };
         /** @description A decimal in the currency's minor unit; the bank's own accounts may be negative. */
         SignedAmount: string;
@@ -2384,6 +2530,8 @@ export interface operations {
         parameters: {
             query?: {
                 stream_id?: components["schemas"]["StreamId"];
+                /** @description A stored checkpoint's id, or `latest`. Not with stream_id (400). */
+                checkpoint?: string;
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
                  *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
@@ -2397,7 +2545,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report, with every break found (ok is false when there is any) */
+            /** @description The report, with every break found (ok is false when there is any, or when the checkpoint does not hold) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2409,7 +2557,7 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
-            /** @description `not_found`: no stream has the given stream_id. */
+            /** @description `not_found`: no stream has the given stream_id, or no stored checkpoint the given checkpoint id. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2418,6 +2566,186 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    auditVerifyAgainstCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChainCheckpointFile"];
+            };
+        };
+        responses: {
+            /** @description The report; ok is false when a chain breaks or the checkpoint does not hold */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyReport"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    auditCheckpoints: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page (default 20); pass next_cursor as cursor for older ones */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainCheckpointPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    auditSignCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The checkpoint, as an auditor keeps it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainCheckpoint"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            /** @description Refused: `chain_breaks` (a hash chain is broken: see GET /audit/verify) or `checkpoint_mismatch` (the log no longer matches the latest trusted checkpoint) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            /** @description `checkpoints_unavailable`: this process signs no checkpoints (CHECKPOINTS_ENABLED=false, or no key) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auditCheckpointPublicKey: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key this service signs with, and every key it trusts (earlier keys after a rotation) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointPublicKeys"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    auditCheckpoint: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                checkpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checkpoint; `npm run cli -- verify --checkpoint FILE` holds the log against it later */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainCheckpoint"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ReadModelBehind"];
         };

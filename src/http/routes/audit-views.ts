@@ -5,6 +5,7 @@ import type { ChainBreak } from '../../eventstore/hash-chain.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import type { VerifyReport } from '../../commands/audit/verify-chains.js';
 import type { components } from '../generated/openapi.js';
+import { checkpointCheckView } from './audit-checkpoint-views.js';
 
 type Schemas = components['schemas'];
 
@@ -27,7 +28,7 @@ export function auditEventView(e: RecordedEvent): Schemas['AuditEvent'] {
 const breakView = (b: ChainBreak): Schemas['ChainBreak'] => ({ ...b, revision: b.revision.toString() });
 
 export function verifyView(r: VerifyReport): Schemas['VerifyReport'] {
-  return { ...r, head_position: r.head_position.toString(), breaks: r.breaks.map(breakView) };
+  return { ...r, head_position: r.head_position.toString(), breaks: r.breaks.map(breakView), checkpoint: r.checkpoint && checkpointCheckView(r.checkpoint) };
 }
 
 export interface ReadModelPoint {

@@ -9,6 +9,7 @@ import { positionOf, positionProblem } from '../position-params.js';
 import { requireRole } from '../middleware/auth-guards.js';
 import { cursorFor, pageOf } from '../pagination.js';
 import { HttpProblem, notFoundProblem } from '../problem.js';
+import { requestedCheckpoint } from './audit-checkpoints.js';
 import { auditEventView, balanceView, verifyView, type ReadModelPoint } from './audit-views.js';
 
 export const requireAuditor = requireRole('staff', 'auditor');
@@ -62,7 +63,11 @@ export function auditRoutes(deps: AppDeps): Router {
 
   router.get('/audit/verify', requireAuditor, async (req, res) => {
     const stream = typeof req.query.stream_id === 'string' ? req.query.stream_id : undefined;
-    const report = stream ? await verifyStream(deps.store, stream) : await verifyAllStreams(deps.store);
+    const raw = typeof req.query.checkpoint === 'string' ? req.query.checkpoint : undefined;
+    if (stream && raw) throw new HttpProblem(400, 'validation_error', 'checkpoint covers every stream: leave out stream_id.');
+    const report = stream
+      ? await verifyStream(deps.store, stream)
+      : await verifyAllStreams(deps.store, { checkpoint: await requestedCheckpoint(deps, raw) });
     if (stream && report.events_checked === 0) throw notFoundProblem('Stream not found.');
     res.json(verifyView(report));
   });

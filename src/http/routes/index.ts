@@ -5,6 +5,7 @@ import { accountRoutes } from './accounts.js';
 import { adminAccountRoutes } from './admin-accounts.js';
 import { adminDepositRoutes } from './admin-deposits.js';
 import { adminUserRoutes } from './admin-users.js';
+import { auditCheckpointRoutes } from './audit-checkpoints.js';
 import { auditProjectionRoutes } from './audit-projections.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
@@ -31,6 +32,7 @@ export function featureRoutes(deps: AppDeps): SegmentRoutes[] {
     { segments: ['business'], router: businessRoutes(deps) },
     { segments: ['audit'], router: auditRoutes(deps) },
     { segments: ['audit'], router: auditProjectionRoutes(deps) },
+    { segments: ['audit'], router: auditCheckpointRoutes(deps) },
     { segments: ['transfers'], router: transferRoutes(deps) },
     { segments: ['risk'], router: riskLoginRoutes(deps) },
     { segments: ['risk'], router: axesRoutes(deps) },
