@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A stream as it stood at a position: its last revision there and that event's chain hash. */
 export interface StreamHead {
@@ -7,14 +7,10 @@ export interface StreamHead {
   hash: string;
 }
 
-const LEAF = Buffer.from([0x00]);
 const NODE = Buffer.from([0x01]);
 
-const sha256 = (...parts: Buffer[]): Buffer => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
-};
+const sha256 = (data: Buffer | string): Buffer => hash('sha256', data, 'buffer');
+const nodeHash = (left: Buffer, right: Buffer): Buffer => sha256(Buffer.concat([NODE, left, right], 65));
 
 /**
  * The leaf data of a head: the canonical JSON (RFC 8785) of
@@ -28,7 +24,7 @@ export function headLeafData(head: StreamHead): string {
 
 /** The leaf hash, as RFC 6962 §2.1: SHA-256(0x00 || leaf data). */
 export function headLeafHash(head: StreamHead): Buffer {
-  return sha256(LEAF, Buffer.from(headLeafData(head), 'utf8'));
+  return sha256(`\u0000${headLeafData(head)}`);
 }
 
 /**
@@ -46,7 +42,7 @@ export class MerkleTreeHash {
     let node = { height: 0, hash: leafHash };
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.height === node.height) {
       const left = this.stack.pop()!;
-      node = { height: node.height + 1, hash: sha256(NODE, left.hash, node.hash) };
+      node = { height: node.height + 1, hash: nodeHash(left.hash, node.hash) };
     }
     this.stack.push(node);
     this.count++;
@@ -54,11 +50,11 @@ export class MerkleTreeHash {
 
   /** The root in lowercase hex; the leaves pushed so far stay. */
   root(): string {
-    if (this.stack.length === 0) return sha256().toString('hex');
+    if (this.stack.length === 0) return sha256('').toString('hex');
     // The right-most subtrees join first, as the recursive definition splits.
-    let hash = this.stack[this.stack.length - 1]!.hash;
-    for (let i = this.stack.length - 2; i >= 0; i--) hash = sha256(NODE, this.stack[i]!.hash, hash);
-    return hash.toString('hex');
+    let top = this.stack[this.stack.length - 1]!.hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) top = nodeHash(this.stack[i]!.hash, top);
+    return top.toString('hex');
   }
 }
 
