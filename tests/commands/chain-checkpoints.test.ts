@@ -26,10 +26,24 @@ interface Scenario {
   signer: CheckpointSigner;
 }
 
-/** Four events in each of five streams, interleaved in $all. */
+/**
+ * Four events in each of five streams, interleaved in $all; resolves once
+ * readers see them all (their horizon is the whole server's: another
+ * database's open transaction holds it back).
+ */
 async function populate(store: EventStore, streams = STREAMS, rounds = 4): Promise<void> {
+  let last = 0n;
   for (let round = 0; round < rounds; round++) {
-    for (const s of streams) await store.append(s, [newEvent('Noted', { round: String(round), amount: `${round}00` })], 'any');
+    for (const s of streams) last = (await store.append(s, [newEvent('Noted', { round: String(round), amount: `${round}00` })], 'any')).position;
+  }
+  await untilReadable(store, last);
+}
+
+async function untilReadable(store: EventStore, position: bigint): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await store.headPosition()) < position) {
+    if (Date.now() > deadline) throw new Error(`position ${position} not readable within 30 s`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -143,6 +157,7 @@ describe('signed checkpoints of the hash chains (PostgreSQL)', function () {
     expect(second.checkpoint).to.include({ position: '27', stream_count: 7 });
     for (const cp of [first, second]) expect((await verify(s, against(s, cp.checkpoint))).ok, `checkpoint ${cp.id}`).to.equal(true);
     // A fresh walk of the whole log gives the root the incremental one signed.
+    await untilReadable(s.store, second.event_position);
     const fresh = new CheckpointSigner(s.store, s.key, [s.key], logger);
     const third = await fresh.sign();
     expect(third.checkpoint.position).to.equal('28');

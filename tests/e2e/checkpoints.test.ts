@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
 import { newSigningKeyPem, parseSigningKey } from '../../src/infra/checkpoint-keys.js';
-import { startService, type RunningService } from '../helpers/service.js';
+import { startService, writtenHead, type RunningService } from '../helpers/service.js';
 import { rewriteHistory } from '../helpers/tamper.js';
 import { createStaff, login, registerUser, runCli, type Tokens } from '../helpers/users.js';
 
@@ -72,6 +72,9 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
     expect(keys.body.trusted_keys.map((k: { key_id: string }) => k.key_id)).to.deep.equal([key.keyId]);
     expect(JSON.stringify(keys.body)).to.not.include(keyPem.split('\n')[1]!);
 
+    // Sign once every deposit is readable (the readers' horizon is the whole server's).
+    const written = BigInt(await writtenHead(svc));
+    while (BigInt((await svc.api.get('/health')).body.head_position) < written) await new Promise((r) => setTimeout(r, 50));
     const signed = await svc.api.post('/audit/checkpoints/', {}, { token: staff.access });
     expect(signed.status, JSON.stringify(signed.body)).to.equal(201);
     kept = signed.body as Exported;
