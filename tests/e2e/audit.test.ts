@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import pg from 'pg';
+import { expectConforms } from '../helpers/contract.js';
 import { startService, type RunningService } from '../helpers/service.js';
 import { createStaff, login, registerUser, runCli, type Tokens } from '../helpers/users.js';
 
@@ -176,6 +177,8 @@ describe('auditor tools (HTTP and CLI)', function () {
     const refused = await svc.api.post('/audit/checkpoints/', {}, { token: staff.access });
     expect(refused.status).to.equal(503);
     expect(refused.body.code).to.equal('checkpoints_unavailable');
+    expectConforms('POST', '/audit/checkpoints', refused);
+    expectConforms('GET', '/audit/checkpoints/public-key', await get('/audit/checkpoints/public-key/'));
     expect((await get('/audit/checkpoints/')).body).to.deep.equal({ results: [], next_cursor: null });
     expect((await get('/audit/checkpoints/public-key/')).body).to.deep.equal({ signing_key: null, trusted_keys: [] });
     expect((await get('/audit/checkpoints/latest/')).status).to.equal(404);

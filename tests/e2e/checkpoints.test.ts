@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
 import { newSigningKeyPem, parseSigningKey } from '../../src/infra/checkpoint-keys.js';
+import { expectConforms } from '../helpers/contract.js';
 import { startService, writtenHead, type RunningService } from '../helpers/service.js';
 import { rewriteHistory } from '../helpers/tamper.js';
 import { createStaff, login, registerUser, runCli, type Tokens } from '../helpers/users.js';
@@ -68,6 +69,7 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
   it('publishes the public key, and signs, stores, lists and exports checkpoints', async () => {
     const keys = await get('/audit/checkpoints/public-key/');
     expect(keys.status).to.equal(200);
+    expectConforms('GET', '/audit/checkpoints/public-key', keys);
     expect(keys.body.signing_key).to.deep.equal({ key_id: key.keyId, algorithm: 'Ed25519', public_key: key.publicPem });
     expect(keys.body.trusted_keys.map((k: { key_id: string }) => k.key_id)).to.deep.equal([key.keyId]);
     expect(JSON.stringify(keys.body)).to.not.include(keyPem.split('\n')[1]!);
@@ -77,6 +79,7 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
     while (BigInt((await svc.api.get('/health')).body.head_position) < written) await new Promise((r) => setTimeout(r, 50));
     const signed = await svc.api.post('/audit/checkpoints/', {}, { token: staff.access });
     expect(signed.status, JSON.stringify(signed.body)).to.equal(201);
+    expectConforms('POST', '/audit/checkpoints', signed);
     kept = signed.body as Exported;
     expect(kept).to.include({ key_id: key.keyId, format: 'nexus-bank.chain-checkpoint.v1', public_key: key.publicPem });
     expect(BigInt(kept.event_position) > BigInt(kept.position)).to.equal(true);
@@ -89,6 +92,8 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
     const again = await svc.api.post('/audit/checkpoints/', undefined, { token: auditor.access });
     expect(again.status).to.equal(201);
     const page = await get('/audit/checkpoints/?limit=1');
+    expectConforms('GET', '/audit/checkpoints', page);
+    expectConforms('GET', '/audit/checkpoints/{checkpoint_id}', await get('/audit/checkpoints/latest/'));
     expect(page.body.results.map((c: Exported) => c.id)).to.deep.equal([again.body.id]);
     const older = await get(`/audit/checkpoints/?limit=1&cursor=${page.body.next_cursor}`);
     expect(older.body.results.map((c: Exported) => c.id)).to.deep.equal([kept.id]);
@@ -108,6 +113,7 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
 
   it('verify holds the log against the latest checkpoint, a kept one, over HTTP and the CLI', async () => {
     const report = await get('/audit/verify/');
+    expectConforms('GET', '/audit/verify', report);
     expect(report.body).to.include({ ok: true, break_count: 0 });
     expect(report.body.checkpoint).to.include({ ok: true, signature_valid: true, key_source: 'trusted' });
     const byId = await get(`/audit/verify/?checkpoint=${kept.id}`);
@@ -115,6 +121,7 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
     expect((await svc.api.post('/audit/verify/', kept, { token: alice.access })).status).to.equal(403);
     const posted = await svc.api.post('/audit/verify/', kept, { token: auditor.access });
     expect(posted.status, JSON.stringify(posted.body)).to.equal(200);
+    expectConforms('POST', '/audit/verify', posted);
     expect(posted.body.checkpoint).to.include({ id: null, ok: true, key_source: 'trusted' });
     const cli = await runCli(svc, ['verify', '--checkpoint', file('kept.json'), '--public-key', file('key.pub.pem')]);
     expect(cli.code, cli.stdout + cli.stderr).to.equal(0);
@@ -145,6 +152,7 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
       await db.end();
     }
     const report = await get(`/audit/verify/?checkpoint=${kept.id}`);
+    expectConforms('GET', '/audit/verify', report);
     expect(report.body).to.include({ ok: false, break_count: 0 });
     expect(report.body.checkpoint.problems.map((p: { code: string }) => p.code)).to.deep.equal(['merkle_root_mismatch']);
     // The latest stored checkpoint (by default), the kept copy uploaded, and the CLI with the kept file, all fail.
@@ -160,6 +168,7 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
     await svc.restart();
     const refused = await svc.api.post('/audit/checkpoints/', {}, { token: staff.access });
     expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
+    expectConforms('POST', '/audit/checkpoints', refused);
     expect(refused.body.code).to.equal('checkpoint_mismatch');
     expect((await runCli(svc, ['checkpoint', 'sign'], env)).code).to.equal(1);
   });
