@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
@@ -102,12 +103,26 @@ describe('es.events is append-only', function () {
       before(async () => {
         // A schema an earlier run of the service made as the owner passes to the role.
         await admin.query(`create schema cmd; create table cmd.owned_before (id int)`);
-        await admin.query(appendOnlyRoleSql(role));
+        const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'event-store-role', '--role', role], {
+          env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, EVENTSTORE_URL: '' },
+          encoding: 'utf8',
+        });
+        expect(cli.status, cli.stderr).to.equal(0);
+        expect(cli.stdout).to.include(`alter role ${role} login password`);
         await admin.query(`alter role ${role} login`);
         const u = new URL(db.url);
         u.username = role;
         roleUrl = u.toString();
         asRole = new pg.Pool({ connectionString: roleUrl, max: 2 });
+      });
+
+      it('--print shows the same SQL without connecting', () => {
+        const printed = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'event-store-role', '--role', role, '--print'], {
+          env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+          encoding: 'utf8',
+        });
+        expect(printed.status, printed.stderr).to.equal(0);
+        expect(printed.stdout.trim()).to.equal(appendOnlyRoleSql(role).trim());
       });
 
       it('opens the migrated store, appends and reads', async () => {
