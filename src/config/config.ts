@@ -52,6 +52,8 @@ export interface SecurityConfig {
   allowedApiKeys: string[];
   blacklistedIps: string[];
   ipinfoToken: string | undefined;
+  /** Folder with geoip-country's geoip-country.dat and geoip-country6.dat; unset: the installed package's. */
+  geoipDataDir: string | undefined;
   /** How often aggregated security hits are appended to the event store. */
   securityHitsFlushSeconds: number;
 }
@@ -165,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
       allowedApiKeys: list(env, 'RISK_ALLOWED_API_KEYS', []),
       blacklistedIps: ipList(env, 'RISK_BLACKLISTED_IPS'),
       ipinfoToken: env.IPINFO_TOKEN || undefined,
+      geoipDataDir: env.GEOIP_DATA_DIR || undefined,
       securityHitsFlushSeconds: int(env, 'SECURITY_HITS_FLUSH_SECONDS', 60, 1, 3600),
     },
   };

@@ -1,4 +1,5 @@
 import { isPublicIp, normalizeIp } from '../domain/security/ip-list.js';
+import { readCountryTables } from './geoip-tables.js';
 
 /** The ISO-3166 alpha-2 country of an address, or null (non-public address, or unknown). */
 export interface CountryLookup {
@@ -12,25 +13,30 @@ const CACHE_SIZE = 512;
 const IPINFO_TIMEOUT_MS = 1_000;
 const ISO2 = /^[A-Z]{2}$/;
 
-/** geoip-lite loads ~150 MB of tables on import, so it is loaded on the first public address only. */
-async function geoipLite(): Promise<Offline> {
-  const mod = (await import('geoip-lite')) as unknown as { default?: { lookup(ip: string): { country?: string } | null }; lookup?(ip: string): { country?: string } | null };
-  const lib = mod.default ?? (mod as { lookup(ip: string): { country?: string } | null });
-  return (ip) => {
-    const country = lib.lookup(ip)?.country;
-    return country && ISO2.test(country) ? country : null;
-  };
-}
-
 /**
- * Offline lookups with geoip-lite; with an ipinfo.io token, ipinfo first
- * (1 s timeout) and the offline answer when it fails. Answers, empty ones
- * included, are kept in a small LRU.
+ * Offline lookups in the geoip-country tables (GEOIP_DATA_DIR, default the
+ * installed package's, read on the first public address); with an ipinfo.io
+ * token, ipinfo first (1 s timeout) and the offline answer when it fails.
+ * Answers, empty ones included, are kept in a small LRU.
  */
-export function createCountryLookup(options: { ipinfoToken?: string | undefined; fetch?: Fetch; offline?: () => Promise<Offline> } = {}): CountryLookup {
+export function createCountryLookup(
+  options: {
+    ipinfoToken?: string | undefined;
+    dataDir?: string | undefined;
+    /** Told once when the offline tables cannot be read (every offline answer is then null). */
+    onUnavailable?: (error: unknown) => void;
+    fetch?: Fetch;
+    offline?: () => Promise<Offline>;
+  } = {},
+): CountryLookup {
   const cache = new Map<string, string | null>();
   let offline: Promise<Offline> | undefined;
-  const loadOffline = options.offline ?? geoipLite;
+  const readTables = options.offline ?? (async () => readCountryTables(options.dataDir));
+  const loadOffline = () =>
+    readTables().catch((error: unknown) => {
+      options.onUnavailable?.(error);
+      throw error;
+    });
   const doFetch = options.fetch ?? fetch;
 
   const online = async (ip: string): Promise<string | null> => {

@@ -20,7 +20,13 @@ export interface Security {
 export function createSecurity(config: Pick<Config, 'security'>, store: EventStore, logger: Logger, geo?: CountryLookup): Security {
   const s = config.security;
   const cool_off_ms = s.lockoutCoolOffSeconds * 1000;
-  const lookup = geo ?? createCountryLookup({ ipinfoToken: s.ipinfoToken });
+  const lookup =
+    geo ??
+    createCountryLookup({
+      ipinfoToken: s.ipinfoToken,
+      dataDir: s.geoipDataDir,
+      onUnavailable: (error) => logger.warn({ err: error }, 'country tables unreadable (GEOIP_DATA_DIR): login countries stay unknown'),
+    });
   const hits = new HitRecorder(store, logger, s.securityHitsFlushSeconds * 1000);
   hits.start();
   return {
