@@ -9,7 +9,7 @@ import { IdempotencyStore } from './commands/shared/idempotency.js';
 import { SnapshotStore } from './commands/shared/snapshots.js';
 import type { Config } from './config/config.js';
 import type { AppDeps } from './http/deps.js';
-import { bundleOpenApi } from './http/openapi/bundle.js';
+import { loadOpenApi } from './http/openapi/load.js';
 import type { Infrastructure } from './infra/open-infrastructure.js';
 import type { Logger } from './infra/logger.js';
 import { createMailer } from './infra/mailer.js';
@@ -66,7 +66,7 @@ export async function buildService(
     idempotency: new IdempotencyStore(infra.db),
     mailer: createMailer(config, logger),
     readModels,
-    openapi: bundleOpenApi(),
+    openapi: loadOpenApi(),
     security: createSecurity(config, infra.store, logger.child({ component: 'security' })),
     checkpoints,
   };

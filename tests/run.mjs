@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-// Runs every tests/**/*.test.ts with mocha (TypeScript through tsx) and ends with
-// the line CI reads: "N passed, N failed, N skipped".
+// Builds the service (npm run build), then runs every tests/**/*.test.ts with mocha
+// (TypeScript through tsx) and ends with the line CI reads: "N passed, N failed, N skipped".
 // Usage: npm test [-- <folder or file> ...] [--grep pattern]
 import { register } from 'tsx/esm/api';
 import Mocha from 'mocha';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 register();
+
+// The suites that start processes run the compiled build (tests/helpers/build.ts): build it
+// here, outside any test's time limit (a no-op when dist is current).
+execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+process.env.NEXUS_TEST_BUILT = '1';
 
 function collect(path, out) {
   const st = statSync(path);

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config/config.js';
 import type { Logger } from './logger.js';
 
@@ -24,18 +24,23 @@ export function createMailer(config: Pick<Config, 'emailHost' | 'emailPort' | 'e
       },
     };
   }
-  const transport: Transporter = nodemailer.createTransport({
-    host: config.emailHost,
-    port: config.emailPort,
-    secure: false,
-    ignoreTLS: config.emailPort === 25 || config.emailHost === '127.0.0.1' || config.emailHost === 'localhost',
-    connectionTimeout: 5_000,
-    greetingTimeout: 5_000,
-    socketTimeout: 10_000,
-  });
+  const host = config.emailHost;
+  // nodemailer is loaded with the first mail, not at start.
+  let transport: Promise<Transporter> | undefined;
+  const open = async () =>
+    (await import('nodemailer')).default.createTransport({
+      host,
+      port: config.emailPort,
+      secure: false,
+      ignoreTLS: config.emailPort === 25 || host === '127.0.0.1' || host === 'localhost',
+      connectionTimeout: 5_000,
+      greetingTimeout: 5_000,
+      socketTimeout: 10_000,
+    });
   return {
     async send(mail) {
-      await transport.sendMail({ from: config.emailFrom, to: mail.to, subject: mail.subject, text: mail.text });
+      transport ??= open();
+      await (await transport).sendMail({ from: config.emailFrom, to: mail.to, subject: mail.subject, text: mail.text });
     },
   };
 }

@@ -2,7 +2,6 @@ import type { Config } from '../config/config.js';
 import type { EventStore } from '../eventstore/port.js';
 import { openPostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { openPGlite, openPGliteEventStore } from '../eventstore/pglite/pglite-event-store.js';
-import { openEventStoreDb } from '../eventstore/eventstoredb/open.js';
 import { pgliteDb, postgresDb, type Db } from './db.js';
 import type { Logger } from './logger.js';
 
@@ -22,8 +21,9 @@ export interface Infrastructure {
 export async function openInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
   if (config.databaseUrl) {
     const db = postgresDb(config.databaseUrl);
+    // The EventStoreDB client (gRPC) is loaded only when it is used: importing it is a good part of a start.
     const store = config.eventstoreUrl
-      ? await openEventStoreDb(config.eventstoreUrl)
+      ? await (await import('../eventstore/eventstoredb/open.js')).openEventStoreDb(config.eventstoreUrl)
       : await openPostgresEventStore(config.databaseUrl);
     logger.info({ event_store: store.kind, read_models: 'postgres' }, 'infrastructure opened');
     return { store, db, close: async () => { await store.close(); await db.end(); } };

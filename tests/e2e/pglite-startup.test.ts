@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVICE_ENTRY } from '../helpers/build.js';
 import { startService, type RunningService } from '../helpers/service.js';
 import { login, registerUser } from '../helpers/users.js';
 
@@ -37,7 +38,7 @@ describe('service on the embedded default (PGlite in a folder)', function () {
   });
 
   it('refuses a second process on the same data folder', () => {
-    const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const second = spawnSync(process.execPath, [SERVICE_ENTRY], {
       env: { ...process.env, DATABASE_URL: '', EVENTSTORE_URL: '', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'error' },
       encoding: 'utf8',
       timeout: 30_000,

@@ -1,7 +1,7 @@
 /**
  * The service as separate real processes for fault tests: the API
- * (`src/main.ts`, PROJECTOR_IN_PROCESS=false) and the standalone projector
- * (`src/projections/main.ts`, which also runs the settlement and risk
+ * (compiled `src/main.ts`, PROJECTOR_IN_PROCESS=false) and the standalone projector
+ * (compiled `src/projections/main.ts`, which also runs the settlement and risk
  * processes), both on a fresh PostgreSQL database, each of which can be
  * SIGKILLed, SIGSTOPped/SIGCONTed and restarted; plus a PostgreSQL restart in
  * immediate mode, on a PostgreSQL server of the cluster's own (so restarting it
@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { ensureBuilt, PROJECTOR_ENTRY, SERVICE_ENTRY } from './build.js';
 import { ApiClient } from './http-client.js';
 import { freshDatabase } from './postgres.js';
 import { sharedPostgresServer, startPostgresServer, type PostgresServer } from './private-postgres.js';
@@ -70,7 +71,7 @@ export class ManagedProcess {
   /** Spawns the process and resolves once `ready()` says so (rejects if it exits first). */
   async start(): Promise<void> {
     if (this.running) throw new Error(`${this.name} is already running`);
-    const child = spawn(process.execPath, ['--import', 'tsx', this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.expectingExit = false;
     child.once('exit', (code, signal) => {
@@ -195,6 +196,7 @@ export interface Cluster extends RunningService {
  * has its own handle. `stop()` ends both and drops the database.
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  await ensureBuilt();
   const postgres = options.sharedPostgres ? sharedPostgresServer() : await startPostgresServer('faults');
   const db = await freshDatabase('faults', postgres.adminUrl);
   const mail = await new SmtpSink().start();
@@ -216,10 +218,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ...options.env,
   };
   const file = (name: string) => (options.logDir ? `${options.logDir}/${name}.log` : undefined);
-  const apiProcess = new ManagedProcess('api', 'src/main.ts', env, async () => (await fetch(`${baseUrl}/health`)).ok, 60_000, undefined, file('api'));
+  const apiProcess = new ManagedProcess('api', SERVICE_ENTRY, env, async () => (await fetch(`${baseUrl}/health`)).ok, 60_000, undefined, file('api'));
   const projector = new ManagedProcess(
     'projector',
-    'src/projections/main.ts',
+    PROJECTOR_ENTRY,
     { ...env, LOG_LEVEL: 'info' },
     async (output) => output.includes('projector running'),
     60_000,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { createServer } from 'node:net';
+import { ensureBuilt, SERVICE_ENTRY } from './build.js';
 import { ApiClient } from './http-client.js';
 import { freshDatabase } from './postgres.js';
 import { SmtpSink } from './smtp-sink.js';
@@ -34,10 +35,12 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts the real service (`src/main.ts`) as a child process against a fresh
- * PostgreSQL database and an SMTP sink. Extra environment overrides the defaults.
+ * Starts the real service (the compiled `dist/src/main.js`) as a child process
+ * against a fresh PostgreSQL database and an SMTP sink. Extra environment
+ * overrides the defaults.
  */
 export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+  await ensureBuilt();
   const db = await freshDatabase('e2e');
   const mail = await new SmtpSink().start();
   const port = await freePort();
@@ -48,7 +51,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
   const launch = async () => {
     // SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the service under a bench.
     const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
-    child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+    child = spawn(process.execPath, [...nodeArgs, SERVICE_ENTRY], {
       env: {
         ...process.env,
         NODE_ENV: 'test',

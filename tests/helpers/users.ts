@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { expect } from 'chai';
+import { CLI_ENTRY, ensureBuilt } from './build.js';
 import type { RunningService } from './service.js';
 
 export const DEFAULT_PASSWORD = 'Corr3ct-horse-battery';
@@ -43,9 +44,10 @@ export async function login(svc: RunningService, email: string, password = DEFAU
   return { access: res.body.access as string, refresh: res.body.refresh as string };
 }
 
-/** Runs `npm run cli -- ...args` against the service's database; resolves with its exit code and output. */
+/** Runs the compiled CLI (`npm run cli -- ...args`) against the service's database; resolves with its exit code and output. */
 export async function runCli(svc: RunningService, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  await ensureBuilt();
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: svc.databaseUrl, EVENTSTORE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { fromPackageRoot } from '../../infra/package-root.js';
 
 export interface OpenApiDocument {
   openapi: string;
@@ -10,7 +11,7 @@ export interface OpenApiDocument {
   [key: string]: unknown;
 }
 
-const FRAGMENTS_DIR = 'openapi';
+const FRAGMENTS_DIR = fromPackageRoot('openapi');
 const BASE = 'common.yaml';
 
 /**

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
+import { fromPackageRoot } from '../../infra/package-root.js';
 
-/** The page and its script and style, kept beside the source (src/http/static/dashboard). */
-const fromModule = fileURLToPath(new URL('../static/dashboard/', import.meta.url));
-const ASSETS = existsSync(fromModule) ? fromModule : 'src/http/static/dashboard/';
+/** The page and its script and style (src/http/static/dashboard, also what the compiled code serves). */
+const ASSETS = fromPackageRoot('src', 'http', 'static', 'dashboard');
 
 /** Only this origin: the page loads nothing from elsewhere and talks only to this API. */
 const CSP = [

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import express, { type Router } from 'express';
-import { stringify } from 'yaml';
 import type { OpenApiDocument } from '../openapi/bundle.js';
 
 const require = createRequire(import.meta.url);
@@ -17,12 +16,14 @@ const page = (title: string, body: string) => `<!doctype html>
 export function docsRoutes(doc: OpenApiDocument): Router {
   const router = express.Router();
   const json = JSON.stringify(doc);
-  const yaml = stringify(doc);
-  router.get('/api/schema', (req, res) => {
+  // Written on the first request for it: loading yaml and stringifying the contract took a noticeable part of a start.
+  let yaml: Promise<string> | undefined;
+  router.get('/api/schema', async (req, res) => {
     if (req.query.format === 'json' || req.accepts(['application/yaml', 'application/json']) === 'application/json') {
       res.type('application/json').send(json);
     } else {
-      res.type('application/yaml').send(yaml);
+      yaml ??= import('yaml').then((m) => m.stringify(doc));
+      res.type('application/yaml').send(await yaml);
     }
   });
   router.get('/api/schema/openapi.json', (_req, res) => res.type('application/json').send(json));
