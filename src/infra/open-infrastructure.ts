@@ -31,8 +31,8 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
   if (config.eventstoreUrl) {
     throw new Error('EVENTSTORE_URL needs DATABASE_URL for the read models');
   }
-  const { db: pglite, release } = await openPGlite(config.dataDir);
+  const { db: pglite, release, cluster } = await openPGlite(config.dataDir);
   const store = await openPGliteEventStore(pglite, async () => release());
-  logger.info({ event_store: 'pglite', data_dir: config.dataDir }, 'infrastructure opened (embedded PGlite: one process, not for production)');
+  logger.info({ event_store: 'pglite', data_dir: config.dataDir, cluster }, 'infrastructure opened (embedded PGlite: one process, not for production)');
   return { store, db: pgliteDb(pglite), close: () => store.close() };
 }

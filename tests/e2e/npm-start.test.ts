@@ -65,9 +65,10 @@ describe('npm start on a fresh data folder (compiled build, PGlite)', function (
     rmSync(join(dataDir, '..'), { recursive: true, force: true });
   });
 
-  it('runs the compiled JavaScript', () => {
+  it('runs the compiled JavaScript and fills the new folder from the build\'s cluster template', () => {
     expect(output).to.include('node dist/src/main.js');
     expect(output).to.not.match(/\btsx\b/);
+    expect(output).to.match(/"cluster":"template"/);
     expect(existsSync(join(dataDir, 'PG_VERSION'))).to.equal(true);
   });
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { fillFromClusterTemplate, writeClusterTemplate } from '../../src/eventstore/pglite/cluster-template.js';
 import { DataDirInUseError } from '../../src/eventstore/pglite/data-dir-lock.js';
 import { openPGlite, openPGliteEventStore } from '../../src/eventstore/pglite/pglite-event-store.js';
 import { verifyChain } from '../../src/eventstore/hash-chain.js';
@@ -107,6 +108,53 @@ describe('PGlite data folder', function () {
       expect(more.position > written.position).to.equal(true);
     } finally {
       await second.store.close();
+    }
+  });
+});
+
+describe('PGlite cluster template (npm run build)', function () {
+  this.timeout(120_000);
+  const dirs: string[] = [];
+  const newFolder = () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'nexus-template-')), 'data');
+    dirs.push(dir);
+    return dir;
+  };
+  before(async () => {
+    // As the build does (a no-op when the template is there).
+    await writeClusterTemplate();
+  });
+  after(() => dirs.forEach((d) => rmSync(join(d, '..'), { recursive: true, force: true })));
+
+  it('fills a new folder from the template instead of running initdb, and the folder keeps what is written', async () => {
+    const dir = newFolder();
+    const opened = await openPGlite(dir);
+    expect(opened.cluster).to.equal('template');
+    const store = await openPGliteEventStore(opened.db, async () => opened.release());
+    const written = await store.append(streamName('template'), newEvents(2), 'no_stream');
+    await store.close();
+    const again = await openPGlite(dir);
+    expect(again.cluster).to.equal('existing');
+    const reopened = await openPGliteEventStore(again.db, async () => again.release());
+    try {
+      expect(await reopened.headPosition()).to.equal(written.position);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('copies the template again into a folder whose copy was cut short (PG_VERSION comes last)', async () => {
+    const dir = newFolder();
+    expect(fillFromClusterTemplate(dir)).to.equal(true);
+    rmSync(join(dir, 'PG_VERSION'));
+    rmSync(join(dir, 'global'), { recursive: true });
+    const opened = await openPGlite(dir);
+    try {
+      expect(opened.cluster).to.equal('template');
+      expect((await opened.db.query<{ one: number }>('select 1 as one')).rows).to.deep.equal([{ one: 1 }]);
+    } finally {
+      await opened.db.close();
+      opened.release();
     }
   });
 });
