@@ -40,20 +40,30 @@ function rebase(schema: object): object {
   ) as object;
 }
 
+/** `make()` on the first call, its result after. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 /**
  * Validates every request that matches an operation of the contract: path
  * parameters (a mismatch is a 404, the resource cannot exist), query parameters,
  * headers and the JSON body (400 problem with every error listed).
  */
 export function requestValidator(doc: OpenApiDocument): RequestHandler {
-  const ajv = contractAjv(doc);
-  const ref = (...parts: string[]) => ajv.compile({ $ref: `${CONTRACT_ID}#/${pointer(...parts)}` });
+  // Made with the first operation compiled: registering the document costs a tenth of a second.
+  let instance: ReturnType<typeof contractAjv> | undefined;
+  const ajv = () => (instance ??= contractAjv(doc));
+  const ref = (...parts: string[]) => ajv().compile({ $ref: `${CONTRACT_ID}#/${pointer(...parts)}` });
   const resolveParam = (p: Parameter | { $ref: string }): Parameter => {
     const param = '$ref' in p ? ((doc.components.parameters?.[p.$ref.split('/').pop() ?? ''] ?? {}) as Parameter) : p;
     return param.schema ? { ...param, schema: rebase(param.schema) } : param;
   };
 
-  const table = operationTable(doc, (template, method, op, item) => {
+  // Each operation's validators are compiled on its first request: compiling them all took about
+  // half a second of every start, and most operations are not asked for soon after one.
+  const table = operationTable(doc, (template, method, op, item) => once(() => {
     const shared = ((item as { parameters?: Parameter[] }).parameters ?? []).map(resolveParam);
     const params = [...shared, ...((op.parameters ?? []) as Parameter[]).map(resolveParam)];
     const pathValidators = new Map<string, ValidateFunction>();
@@ -62,16 +72,16 @@ export function requestValidator(doc: OpenApiDocument): RequestHandler {
     const headers: CompiledOperation['headers'] = [];
     for (const p of params) {
       const schema = p.schema ?? {};
-      if (p.in === 'path') pathValidators.set(p.name, ajv.compile(schema));
+      if (p.in === 'path') pathValidators.set(p.name, ajv().compile(schema));
       if (p.in === 'query') {
         queryProps[p.name] = schema;
         if (p.required) queryRequired.push(p.name);
       }
-      if (p.in === 'header') headers.push({ name: p.name.toLowerCase(), required: p.required === true, validate: ajv.compile(schema) });
+      if (p.in === 'header') headers.push({ name: p.name.toLowerCase(), required: p.required === true, validate: ajv().compile(schema) });
     }
     const compiled: CompiledOperation = { pathValidators, queryNames: new Set(Object.keys(queryProps)), headers };
     if (Object.keys(queryProps).length > 0) {
-      compiled.query = ajv.compile({ type: 'object', properties: queryProps, required: queryRequired });
+      compiled.query = ajv().compile({ type: 'object', properties: queryProps, required: queryRequired });
     }
     if (op.requestBody?.content?.['application/json']) {
       compiled.body = {
@@ -80,12 +90,12 @@ export function requestValidator(doc: OpenApiDocument): RequestHandler {
       };
     }
     return compiled;
-  });
+  }));
 
   return (req, _res, next) => {
     const found = table.find(req.method, req.path);
     if (!found) return next();
-    const op = found.compiled;
+    const op = found.compiled();
     for (const [i, name] of found.names.entries()) {
       const validate = op.pathValidators.get(name);
       let value: string;

@@ -1,9 +1,27 @@
 import { expect } from 'chai';
+import type { Request, Response } from 'express';
 import { bundleOpenApi } from '../../../src/http/openapi/bundle.js';
 import { BUNDLE_FILE, loadOpenApi } from '../../../src/http/openapi/load.js';
+import { requestValidator } from '../../../src/http/openapi/request-validator.js';
 
 describe('the served contract', () => {
   it('openapi/openapi.json (what the service loads) is the bundle of the YAML fragments: run `npm run openapi` after editing them', () => {
     expect(loadOpenApi(), BUNDLE_FILE).to.deep.equal(bundleOpenApi());
+  });
+
+  it('compiles the validators of every operation (they are compiled on first use, not at start)', () => {
+    const doc = loadOpenApi();
+    const validate = requestValidator(doc);
+    let operations = 0;
+    for (const [template, item] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))) {
+        const req = { path: template.replace(/\{[^}]+\}/g, '1'), method: method.toUpperCase(), query: {}, headers: {}, body: {} } as unknown as Request;
+        const outcomes: unknown[] = [];
+        validate(req, {} as Response, (error?: unknown) => outcomes.push(error));
+        expect(outcomes, `${method} ${template}`).to.have.length(1);
+        operations++;
+      }
+    }
+    expect(operations).to.be.greaterThan(50);
   });
 });
