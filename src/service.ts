@@ -25,6 +25,14 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** The command side's own tables (the event store and the projections make theirs). */
+export async function migrateServiceTables(db: Infrastructure['db']): Promise<void> {
+  await SnapshotStore.migrate(db);
+  await IdempotencyStore.migrate(db);
+  await SettlementProcess.migrate(db);
+  await RiskProcess.migrate(db);
+}
+
 /** The composition root: command-side tables, repositories, read models, HTTP dependencies. */
 export async function buildService(
   config: Config,
@@ -32,11 +40,8 @@ export async function buildService(
   infra: Infrastructure,
   checkpointConfig: CheckpointConfig = loadCheckpointConfig(config),
 ): Promise<Service> {
-  await SnapshotStore.migrate(infra.db);
-  await IdempotencyStore.migrate(infra.db);
+  await migrateServiceTables(infra.db);
   const repo = new AggregateRepository(infra.store, new SnapshotStore(infra.db));
-  await SettlementProcess.migrate(infra.db);
-  await RiskProcess.migrate(infra.db);
   const riskConfig = loadRiskConfig();
   await ensureSystemAccounts(repo);
   await ensureBillers(repo);

@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { fillFromClusterTemplate, writeClusterTemplate } from '../../src/eventstore/pglite/cluster-template.js';
+import { fillFromClusterTemplate } from '../../src/eventstore/pglite/cluster-template.js';
 import { DataDirInUseError } from '../../src/eventstore/pglite/data-dir-lock.js';
 import { openPGlite, openPGliteEventStore } from '../../src/eventstore/pglite/pglite-event-store.js';
 import { verifyChain } from '../../src/eventstore/hash-chain.js';
+import { ensureBuilt } from '../helpers/build.js';
 import { describeEventStoreContract } from './contract.js';
 import { newEvents, rejection, streamName, sqlTamper } from './support.js';
 
@@ -121,15 +122,19 @@ describe('PGlite cluster template (npm run build)', function () {
     return dir;
   };
   before(async () => {
-    // As the build does (a no-op when the template is there).
-    await writeClusterTemplate();
+    await ensureBuilt();
   });
   after(() => dirs.forEach((d) => rmSync(join(d, '..'), { recursive: true, force: true })));
 
-  it('fills a new folder from the template instead of running initdb, and the folder keeps what is written', async () => {
+  it('fills a new folder from the template (the empty schema, no event) instead of running initdb, and the folder keeps what is written', async () => {
     const dir = newFolder();
     const opened = await openPGlite(dir);
     expect(opened.cluster).to.equal('template');
+    const count = async (sql: string) => Number((await opened.db.query<{ n: string }>(sql)).rows[0]!.n);
+    expect(await count('select count(*) as n from es.events')).to.equal(0);
+    const projections = await count('select count(*) as n from rm_meta.checkpoints where position = 0');
+    expect(projections).to.be.greaterThan(5);
+    expect(await count(`select count(*) as n from information_schema.tables where table_schema = 'rm'`)).to.be.greaterThan(projections);
     const store = await openPGliteEventStore(opened.db, async () => opened.release());
     const written = await store.append(streamName('template'), newEvents(2), 'no_stream');
     await store.close();

@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -18,27 +18,59 @@ function pgliteVersion(): string {
   throw new Error('the installed @electric-sql/pglite has no package.json');
 }
 
+const TEMPLATES = () => fromPackageRoot('dist', 'pglite-template');
+
 /**
- * An empty PostgreSQL cluster as PGlite's initdb leaves it (about 40 MB, no
- * schema, no data), written once by `npm run build` to
- * dist/pglite-template/<PGlite version>/. initdb in WebAssembly is most of a
- * first start (several seconds); copying this folder takes milliseconds.
+ * The cluster a first start copies into its new data folder, written by
+ * `npm run build` (dist/pglite-template/<PGlite version>/, about 40 MB): what
+ * initdb leaves plus the service's empty schema, as the compiled code beside
+ * it makes it. initdb and the schema's DDL in WebAssembly were most of a first
+ * start; copying the folder takes a fraction of a second.
  */
 export function clusterTemplateDir(): string {
-  return fromPackageRoot('dist', 'pglite-template', pgliteVersion());
+  return join(TEMPLATES(), pgliteVersion());
 }
 
-/** Writes the template for the installed PGlite unless it is there already. */
-export async function writeClusterTemplate(): Promise<{ dir: string; written: boolean }> {
-  const dir = clusterTemplateDir();
-  if (existsSync(join(dir, MARKER))) return { dir, written: false };
+/** initdb's output for this PGlite, kept outside dist (not shipped) so a rebuild of the template skips initdb. */
+function baseClusterDir(): string {
+  return fromPackageRoot('node_modules', '.cache', 'nexus-bank', `pglite-${pgliteVersion()}`);
+}
+
+function replaceDir(from: string, to: string): void {
+  rmSync(to, { recursive: true, force: true });
+  renameSync(from, to);
+}
+
+async function initdb(dir: string): Promise<void> {
   const partial = `${dir}.${process.pid}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(dirname(partial), { recursive: true });
   const db = await PGlite.create(partial);
   await db.close();
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(partial, dir);
+  replaceDir(partial, dir);
+}
+
+/**
+ * Writes the template unless the one there was made by the same build
+ * (`buildId`): initdb's output (cached), then `prepare` creates the schema in
+ * it. Templates of other PGlite versions are removed.
+ */
+export async function writeClusterTemplate(buildId: string, prepare: (dataDir: string) => Promise<void>): Promise<{ dir: string; written: boolean }> {
+  const dir = clusterTemplateDir();
+  const stamp = `${dir}.build`;
+  if (existsSync(join(dir, MARKER)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === buildId) return { dir, written: false };
+  const base = baseClusterDir();
+  if (!existsSync(join(base, MARKER))) await initdb(base);
+  const partial = `${dir}.${process.pid}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  cpSync(base, partial, { recursive: true });
+  await prepare(partial);
+  rmSync(stamp, { force: true });
+  replaceDir(partial, dir);
+  writeFileSync(stamp, buildId);
+  for (const entry of readdirSync(TEMPLATES())) {
+    if (entry !== `${pgliteVersion()}` && entry !== `${pgliteVersion()}.build`) rmSync(join(TEMPLATES(), entry), { recursive: true, force: true });
+  }
   return { dir, written: true };
 }
 
