@@ -10,7 +10,7 @@ import pg from 'pg';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-function procCpuSeconds(pid: number): number | undefined {
+export function procCpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may contain spaces) start at ") ".
