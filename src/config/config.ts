@@ -33,6 +33,8 @@ export interface Config {
   projectorBatchGapMs: number;
   /** How long a high-value transfer's e-mailed code, and the hold on its money, last (seconds). */
   transferCodeTtlSeconds: number;
+  /** Port of the projector process's GET /health (`npm run projector`); unset: none. */
+  projectorHealthPort: number | undefined;
   security: SecurityConfig;
 }
 
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     projectorInProcess: bool(env, 'PROJECTOR_IN_PROCESS', true),
     projectorBatchGapMs: int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000),
     transferCodeTtlSeconds: int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600),
+    projectorHealthPort: env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined,
     security: {
       lockoutIpFailureLimit: int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000),
       lockoutPairFailureLimit: int(env, 'LOCKOUT_PAIR_FAILURE_LIMIT', 5, 1, 10_000),

@@ -14,6 +14,7 @@ import { loadCheckpointConfig } from '../config/checkpoint-config.js';
 import { createChainCheckpoints } from '../commands/audit/chain-checkpoints.js';
 import { createLogger } from '../infra/logger.js';
 import { openInfrastructure } from '../infra/open-infrastructure.js';
+import { projectorHealthCheck, startProjectorHealthServer } from './projector-health.js';
 import { allProjections } from './registry.js';
 import { ProjectionRuntime } from './runtime/runtime.js';
 
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
   const checkpoints = createChainCheckpoints(checkpointConfig, infra.store, logger.child({ component: 'checkpoints' }));
   checkpoints.signer?.start(checkpointConfig.intervalSeconds * 1000);
   const unsubscribe = infra.store.onAppended?.(() => runtime.nudge());
-  logger.info({ projections: runtime.projections.map((p) => p.name) }, 'projector running');
+  const health = config.projectorHealthPort === undefined
+    ? undefined
+    : await startProjectorHealthServer(config.projectorHealthPort, config.host, projectorHealthCheck(() => runtime.status()));
+  logger.info({ projections: runtime.projections.map((p) => p.name), health_port: config.projectorHealthPort ?? null }, 'projector running');
   const report = setInterval(() => {
     runtime.status().then(
       (s) => logger.debug({ status: s }, 'projector status'),
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'projector stopping');
     clearInterval(report);
+    health?.close();
     unsubscribe?.();
     await settlement.stop();
     await holdExpiry.stop();
