@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import express, { type Router } from 'express';
 import type { OpenApiDocument } from '../openapi/bundle.js';
+import { REDOC_BUNDLE } from './vendor-files.js';
 
 const require = createRequire(import.meta.url);
 const swaggerDir = dirname(require.resolve('swagger-ui-dist/package.json'));
-const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
 
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -40,7 +40,7 @@ export function docsRoutes(doc: OpenApiDocument): Router {
       `window.ui = SwaggerUIBundle({ url: '/api/schema/openapi.json', dom_id: '#swagger-ui' });`,
     );
   });
-  router.get('/api/schema/redoc/redoc.standalone.js', (_req, res) => res.sendFile(redocBundle));
+  router.get('/api/schema/redoc/redoc.standalone.js', (_req, res) => res.sendFile(REDOC_BUNDLE));
   router.get('/api/schema/redoc', (_req, res) => {
     res.type('html').send(page('Nexus Bank API', `
 <redoc spec-url="/api/schema/openapi.json"></redoc>

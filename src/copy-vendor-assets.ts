@@ -1,0 +1,17 @@
+/**
+ * Part of `npm run build`: copies the browser files the service serves from a
+ * development dependency into dist/vendor/, so the production install does
+ * not need that package. redoc's standalone bundle is one 1 MB file, while
+ * the redoc package pulls about 70 MB of React, MobX and core-js into
+ * node_modules.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { VENDOR_FILES } from './http/routes/vendor-files.js';
+
+const require = createRequire(import.meta.url);
+for (const { from, to } of VENDOR_FILES) {
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(require.resolve(from), to);
+}
