@@ -1,0 +1,26 @@
+import { loadConfig } from './config/config.js';
+import { openPGlite, openPGliteEventStore } from './eventstore/pglite/pglite-event-store.js';
+import { pgliteDb } from './infra/db.js';
+import { createLogger } from './infra/logger.js';
+import { startReadModels } from './projections/read-models.js';
+import { migrateServiceTables } from './service.js';
+
+/**
+ * Creates the empty schema that this build's code makes in the PGlite cluster
+ * template (see eventstore/pglite/cluster-template.ts): the event store, the
+ * command side's tables and the projections at position 0, and no event. The
+ * bank's system accounts and billers are still created by the first start,
+ * with that start's ids and times.
+ */
+export async function prepareTemplateSchema(dataDir: string): Promise<void> {
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir, projectorInProcess: true };
+  const opened = await openPGlite(dataDir);
+  const store = await openPGliteEventStore(opened.db, async () => opened.release());
+  const infra = { store, db: pgliteDb(opened.db), close: () => store.close() };
+  try {
+    await migrateServiceTables(infra.db);
+    await (await startReadModels(config, createLogger(config), infra)).stop();
+  } finally {
+    await infra.close();
+  }
+}
