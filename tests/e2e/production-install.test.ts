@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,7 +45,12 @@ describe('the production install (the Dockerfile runtime stage, simulated)', fun
     base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: app,
-      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'runtime-stage-secret-runtime-stage-secret', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: '', EVENTSTORE_URL: '', EMAIL_HOST: '', DATA_DIR: join(app, 'data'), LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        CHECKPOINT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: '', EVENTSTORE_URL: '', EMAIL_HOST: '', DATA_DIR: join(app, 'data'), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
