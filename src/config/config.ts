@@ -1,4 +1,7 @@
 import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { devSecrets, type DevSecrets } from './dev-secrets.js';
+import { secretProblem } from './secret-policy.js';
 
 /**
  * Configuration from the environment, validated once at start. Every variable
@@ -17,15 +20,23 @@ export interface Config {
   /** Folder of the embedded PGlite database when DATABASE_URL is unset. */
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Signs tokens. Production: from the environment, checked by the secret policy; otherwise kept in the data folder. */
   jwtSecret: string;
+  /** Wraps the per-user data keys that encrypt personal fields (32 bytes). */
+  dataMasterKey: Buffer;
+  /** Keys the HMAC of normalized emails that email lookups and uniqueness use (32 bytes). */
+  emailHashKey: Buffer;
   jwtIssuer: string;
   jwtAudience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   frontendUrl: string;
+  /** smtp: EMAIL_HOST; outbox: .eml files in `outboxDir` (never in production); drop: send nothing. */
+  emailMode: 'smtp' | 'outbox' | 'drop';
   emailHost: string | undefined;
   emailPort: number;
   emailFrom: string;
+  outboxDir: string;
   corsOrigins: string[];
   trustProxy: string[];
   projectorInProcess: boolean;
@@ -117,7 +128,45 @@ function ipList(env: Env, name: string): string[] {
   return entries;
 }
 
-const DEV_SECRET = 'nexus-dev-only-secret-do-not-use-in-production-0123456789';
+const SECRET_HELP = 'generate one with `openssl rand -hex 32`';
+
+/**
+ * A secret from the environment. In production it is required and must pass
+ * the secret policy; elsewhere an unset one comes from the data folder's
+ * secrets file (made once, mode 0600), never from a default in the code.
+ */
+function secret(env: Env, name: keyof DevSecrets, production: boolean, fromDataFolder: () => DevSecrets): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    if (production) throw new ConfigError(`${name} is required when NODE_ENV=production (${SECRET_HELP})`);
+    return fromDataFolder()[name];
+  }
+  if (production) {
+    const problem = secretProblem(raw, 32);
+    if (problem) throw new ConfigError(`${name} ${problem} (${SECRET_HELP})`);
+  }
+  return raw;
+}
+
+/** 32 or more bytes, written as hex or base64. */
+function keyBytes(name: string, text: string): Buffer {
+  const bytes = /^(?:[0-9a-f]{2})+$/i.test(text) ? Buffer.from(text, 'hex') : /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
+  if (bytes.length < 32) throw new ConfigError(`${name} must be at least 32 bytes written as hex or base64 (${SECRET_HELP})`);
+  if (new Set(bytes).size < 16) throw new ConfigError(`${name} has too little entropy: generate it randomly (${SECRET_HELP})`);
+  return bytes;
+}
+
+function emailMode(env: Env, production: boolean, host: string | undefined): Config['emailMode'] {
+  const raw = env.EMAIL_MODE || (host ? 'smtp' : production ? undefined : 'outbox');
+  if (raw === undefined) {
+    throw new ConfigError('EMAIL_HOST is required when NODE_ENV=production (or set EMAIL_MODE=drop to send no mail at all)');
+  }
+  if (raw !== 'smtp' && raw !== 'outbox' && raw !== 'drop') throw new ConfigError(`EMAIL_MODE must be smtp, outbox or drop, got "${raw}"`);
+  if (raw === 'smtp' && !host) throw new ConfigError('EMAIL_MODE=smtp needs EMAIL_HOST');
+  // An outbox keeps codes and reset links in files: fine on a laptop, never on a server.
+  if (raw === 'outbox' && production) throw new ConfigError('EMAIL_MODE=outbox is for development only; set EMAIL_HOST (or EMAIL_MODE=drop)');
+  return raw;
+}
 
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = (env.NODE_ENV ?? 'development') as Config['nodeEnv'];
@@ -126,9 +175,22 @@ export function loadConfig(env: Env = process.env): Config {
   }
   // Unlike the reference, DEBUG defaults to off in production.
   const debug = bool(env, 'DEBUG', nodeEnv !== 'production');
-  const jwtSecret = env.JWT_SECRET ?? (nodeEnv === 'production' ? undefined : DEV_SECRET);
-  if (jwtSecret === undefined) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  const production = nodeEnv === 'production';
+  const dataDir = env.DATA_DIR || './data';
+  let stored: DevSecrets | undefined;
+  const fromDataFolder = (): DevSecrets => {
+    try {
+      return (stored ??= devSecrets(dataDir));
+    } catch (error) {
+      throw new ConfigError(`DATA_DIR (${dataDir}): could not read or create its secrets file: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const jwtSecret = secret(env, 'JWT_SECRET', production, fromDataFolder);
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  const dataMasterKey = keyBytes('DATA_MASTER_KEY', secret(env, 'DATA_MASTER_KEY', production, fromDataFolder));
+  const emailHashKey = keyBytes('EMAIL_HASH_KEY', secret(env, 'EMAIL_HASH_KEY', production, fromDataFolder));
+  if (dataMasterKey.equals(emailHashKey)) throw new ConfigError('EMAIL_HASH_KEY must differ from DATA_MASTER_KEY');
+  const emailHost = env.EMAIL_HOST || undefined;
   const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
@@ -140,17 +202,21 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     eventstoreUrl: url(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kurrent:']),
-    dataDir: env.DATA_DIR ?? './data',
+    dataDir,
     logLevel,
     jwtSecret,
+    dataMasterKey,
+    emailHashKey,
     jwtIssuer: env.JWT_ISSUER ?? 'nexus-bank',
     jwtAudience: env.JWT_AUDIENCE ?? 'nexus-bank-api',
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 600, 30, 86_400),
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 86_400, 60, 90 * 86_400),
     frontendUrl: url(env, 'FRONTEND_URL', ['http:', 'https:']) ?? 'http://localhost:3000',
-    emailHost: env.EMAIL_HOST || undefined,
+    emailMode: emailMode(env, production, emailHost),
+    emailHost,
     emailPort: int(env, 'EMAIL_PORT', 25, 1, 65535),
     emailFrom: env.EMAIL_FROM ?? 'noreply@nexus-bank.local',
+    outboxDir: join(dataDir, 'outbox'),
     corsOrigins: list(env, 'CORS_ORIGINS', ['http://localhost:3000']),
     trustProxy: list(env, 'TRUST_PROXY', []),
     projectorInProcess: bool(env, 'PROJECTOR_IN_PROCESS', true),

@@ -9,11 +9,12 @@ export const resetLink = (deps: MailDeps, uid: string, token: string) => `${base
 
 /**
  * Sends in the background: the caller's answer (and its timing) must not
- * depend on the mail server, and a failure is logged, never swallowed silently.
+ * depend on the mail server, and a failure is logged (without the mail's
+ * address or text), never swallowed silently.
  */
 function send(deps: MailDeps, to: string, subject: string, text: string): void {
   deps.mailer.send({ to, subject, text }).catch((err: unknown) => {
-    deps.logger.error({ err, to, subject }, 'could not send email');
+    deps.logger.error({ err, subject }, 'could not send email');
   });
 }
 
