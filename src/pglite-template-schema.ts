@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from './config/config.js';
 import { openPGlite, openPGliteEventStore } from './eventstore/pglite/pglite-event-store.js';
 import { pgliteDb } from './infra/db.js';
 import { createLogger } from './infra/logger.js';
+import { withPersonalData } from './infra/open-infrastructure.js';
 import { startReadModels } from './projections/read-models.js';
 import { migrateServiceTables } from './service.js';
 
@@ -13,10 +15,13 @@ import { migrateServiceTables } from './service.js';
  * with that start's ids and times.
  */
 export async function prepareTemplateSchema(dataDir: string): Promise<void> {
-  const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir, projectorInProcess: true };
+  // Throw-away secrets: a template must never carry (or make) the secrets file every install would then share.
+  const secret = () => randomBytes(32).toString('hex');
+  const env = { LOG_LEVEL: 'silent', JWT_SECRET: secret(), DATA_MASTER_KEY: secret(), EMAIL_HASH_KEY: secret(), EMAIL_MODE: 'drop' };
+  const config = { ...loadConfig(env), dataDir, projectorInProcess: true };
   const opened = await openPGlite(dataDir);
   const store = await openPGliteEventStore(opened.db, async () => opened.release());
-  const infra = { store, db: pgliteDb(opened.db), close: () => store.close() };
+  const infra = await withPersonalData(store, pgliteDb(opened.db), config, () => store.close());
   try {
     await migrateServiceTables(infra.db);
     await (await startReadModels(config, createLogger(config), infra)).stop();

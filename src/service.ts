@@ -18,6 +18,9 @@ import { createSecurity } from './commands/security/security.js';
 import { startReadModels, type ReadModels } from './projections/read-models.js';
 import { createChainCheckpoints } from './commands/audit/chain-checkpoints.js';
 import { loadCheckpointConfig, type CheckpointConfig } from './config/checkpoint-config.js';
+import { openIdentityStores } from './commands/users/identity-stores.js';
+import { CredentialStore } from './commands/credentials/credential-store.js';
+import { EmailIndex } from './commands/users/email-index.js';
 
 export interface Service {
   deps: AppDeps;
@@ -31,6 +34,8 @@ export async function migrateServiceTables(db: Infrastructure['db']): Promise<vo
   await IdempotencyStore.migrate(db);
   await SettlementProcess.migrate(db);
   await RiskProcess.migrate(db);
+  await CredentialStore.migrate(db);
+  await EmailIndex.migrate(db);
 }
 
 /** The composition root: command-side tables, repositories, read models, HTTP dependencies. */
@@ -41,22 +46,24 @@ export async function buildService(
   checkpointConfig: CheckpointConfig = loadCheckpointConfig(config),
 ): Promise<Service> {
   await migrateServiceTables(infra.db);
-  const repo = new AggregateRepository(infra.store, new SnapshotStore(infra.db));
+  const identity = await openIdentityStores(infra.db, config);
+  // Aggregates and processes read events with their personal fields opened.
+  const repo = new AggregateRepository(infra.opened, new SnapshotStore(infra.db));
   const riskConfig = loadRiskConfig();
   await ensureSystemAccounts(repo);
   await ensureBillers(repo);
   const readModels = await startReadModels(config, logger, infra);
   // The process managers run beside the projectors (here, or in `npm run projector`).
   const settlement = readModels.projecting
-    ? new SettlementProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }))
+    ? new SettlementProcess(infra.opened, infra.db, new AggregateRepository(infra.opened, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }))
     : undefined;
   settlement?.start();
   const holdExpiry = readModels.projecting
-    ? new HoldExpiryProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), logger.child({ component: 'hold-expiry' }))
+    ? new HoldExpiryProcess(infra.opened, infra.db, new AggregateRepository(infra.opened, new SnapshotStore(infra.db)), logger.child({ component: 'hold-expiry' }))
     : undefined;
   holdExpiry?.start();
   const risk = readModels.projecting
-    ? new RiskProcess(infra.store, infra.db, new AggregateRepository(infra.store, new SnapshotStore(infra.db)), riskConfig, logger.child({ component: 'risk' }))
+    ? new RiskProcess(infra.opened, infra.db, new AggregateRepository(infra.opened, new SnapshotStore(infra.db)), riskConfig, logger.child({ component: 'risk' }))
     : undefined;
   risk?.start();
   const checkpoints = createChainCheckpoints(checkpointConfig, infra.store, logger.child({ component: 'checkpoints' }));
@@ -68,6 +75,8 @@ export async function buildService(
     store: infra.store,
     db: infra.db,
     repo,
+    ...identity,
+    personal: infra.personal,
     idempotency: new IdempotencyStore(infra.db),
     mailer: createMailer(config, logger),
     readModels,

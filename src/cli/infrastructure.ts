@@ -1,11 +1,12 @@
 import { AggregateRepository } from '../commands/shared/aggregate-repository.js';
+import { openIdentityStores, type IdentityStores } from '../commands/users/identity-stores.js';
 import { SnapshotStore } from '../commands/shared/snapshots.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { openInfrastructure, type Infrastructure } from '../infra/open-infrastructure.js';
 import { CliError } from './command.js';
 
-export interface CliInfrastructure {
+export interface CliInfrastructure extends IdentityStores {
   config: Config;
   logger: Logger;
   infra: Infrastructure;
@@ -23,8 +24,8 @@ export async function withInfrastructure<T>(work: (cli: CliInfrastructure) => Pr
   const infra = await openInfrastructure(config, logger);
   try {
     await SnapshotStore.migrate(infra.db);
-    const repo = new AggregateRepository(infra.store, new SnapshotStore(infra.db));
-    return await work({ config, logger, infra, repo });
+    const repo = new AggregateRepository(infra.opened, new SnapshotStore(infra.db));
+    return await work({ config, logger, infra, repo, ...(await openIdentityStores(infra.db, config)) });
   } finally {
     await infra.close();
   }

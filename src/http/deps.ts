@@ -7,6 +7,9 @@ import type { EventStore } from '../eventstore/port.js';
 import type { Db } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Mailer } from '../infra/mailer.js';
+import type { CredentialStore } from '../commands/credentials/credential-store.js';
+import type { EmailIndex } from '../commands/users/email-index.js';
+import type { PersonalData } from '../privacy/personal-data.js';
 import type { Authenticator } from './auth/principal.js';
 import type { ReadModelSync } from './middleware/min-position.js';
 import type { OpenApiDocument } from './openapi/bundle.js';
@@ -15,9 +18,16 @@ import type { OpenApiDocument } from './openapi/bundle.js';
 export interface AppDeps {
   config: Config;
   logger: Logger;
+  /** Appends seal personal fields; reads return events as stored (audit views redact them through viewEvents). */
   store: EventStore;
   db: Db;
   repo: AggregateRepository;
+  /** Password hashes, transfer-code hashes, link nonces (cmd.credentials). */
+  credentials: CredentialStore;
+  /** Keyed email → user id (cmd.email_index). */
+  emails: EmailIndex;
+  /** Data keys; seals and opens personal fields. */
+  personal: PersonalData;
   idempotency: IdempotencyStore;
   mailer: Mailer;
   authenticator: Authenticator;

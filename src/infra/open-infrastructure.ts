@@ -2,14 +2,30 @@ import type { Config } from '../config/config.js';
 import type { EventStore } from '../eventstore/port.js';
 import { openPostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { openPGlite, openPGliteEventStore } from '../eventstore/pglite/pglite-event-store.js';
+import { Keyring } from '../privacy/keyring.js';
+import { PersonalData } from '../privacy/personal-data.js';
+import { PrivateEventStore } from '../privacy/private-event-store.js';
 import { pgliteDb, postgresDb, type Db } from './db.js';
 import type { Logger } from './logger.js';
 
 export interface Infrastructure {
+  /** Seals personal fields on append; reads return events as stored (for audit views, verify). */
   store: EventStore;
+  /** The same store with reads that open personal fields (aggregates, projections, processes). */
+  opened: EventStore;
+  /** Data keys and the sealing of personal fields. */
+  personal: PersonalData;
   /** The read models (and the service's own state tables). */
   db: Db;
   close(): Promise<void>;
+}
+
+/** Wraps the event store so personal fields are sealed under per-subject keys kept in `db`. */
+export async function withPersonalData(raw: EventStore, db: Db, config: Config, close: () => Promise<void>): Promise<Infrastructure> {
+  await Keyring.migrate(db);
+  const personal = new PersonalData(new Keyring(db, config.dataMasterKey));
+  const store = new PrivateEventStore(raw, personal);
+  return { store, opened: store.opened(), personal, db, close };
 }
 
 /**
@@ -26,7 +42,7 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
       ? await (await import('../eventstore/eventstoredb/open.js')).openEventStoreDb(config.eventstoreUrl)
       : await openPostgresEventStore(config.databaseUrl);
     logger.info({ event_store: store.kind, read_models: 'postgres' }, 'infrastructure opened');
-    return { store, db, close: async () => { await store.close(); await db.end(); } };
+    return withPersonalData(store, db, config, async () => { await store.close(); await db.end(); });
   }
   if (config.eventstoreUrl) {
     throw new Error('EVENTSTORE_URL needs DATABASE_URL for the read models');
@@ -34,5 +50,5 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
   const { db: pglite, release, cluster } = await openPGlite(config.dataDir);
   const store = await openPGliteEventStore(pglite, async () => release());
   logger.info({ event_store: 'pglite', data_dir: config.dataDir, cluster }, 'infrastructure opened (embedded PGlite: one process, not for production)');
-  return { store, db: pgliteDb(pglite), close: () => store.close() };
+  return withPersonalData(store, pgliteDb(pglite), config, () => store.close());
 }

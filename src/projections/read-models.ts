@@ -26,7 +26,8 @@ export async function startReadModels(
   projections: Projection[] = allProjections(),
 ): Promise<ReadModels> {
   const project = config.projectorInProcess || infra.db.kind === 'pglite';
-  const runtime = new ProjectionRuntime(infra.store, infra.db, logger.child({ component: 'projector' }), projections, { project, minGapMs: config.projectorBatchGapMs });
+  // Projections build their rows from events with personal fields opened.
+  const runtime = new ProjectionRuntime(infra.opened, infra.db, logger.child({ component: 'projector' }), projections, { project, minGapMs: config.projectorBatchGapMs });
   await runtime.start();
   const unsubscribe = project ? infra.store.onAppended?.(() => runtime.nudge()) : undefined;
   return {

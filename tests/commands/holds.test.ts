@@ -7,12 +7,14 @@ import { deposit } from '../../src/commands/accounts/deposit.js';
 import { openAccount } from '../../src/commands/accounts/open-account.js';
 import { AggregateRepository } from '../../src/commands/shared/aggregate-repository.js';
 import { systemContext } from '../../src/commands/shared/command-context.js';
-import { confirmTransfer } from '../../src/commands/transfers/confirm-transfer.js';
+import { CredentialStore } from '../../src/commands/credentials/credential-store.js';
+import { confirmTransfer, type CheckCode } from '../../src/commands/transfers/confirm-transfer.js';
 import { HoldExpiryProcess } from '../../src/commands/transfers/hold-expiry-process.js';
 import { runHoldCommand } from '../../src/commands/transfers/holds.js';
 import { makeTransfer } from '../../src/commands/transfers/make-transfer.js';
 import { transferEventId } from '../../src/commands/transfers/settle.js';
 import { transferAggregate, transferStream } from '../../src/commands/transfers/transfer-aggregate.js';
+import { TransferCodes } from '../../src/commands/transfers/transfer-codes.js';
 import { available } from '../../src/domain/accounts/state.js';
 import { DomainError } from '../../src/domain/shared/domain-error.js';
 import type { TransferCommand } from '../../src/domain/transfers/decider.js';
@@ -39,6 +41,13 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
   const ctx = () => systemContext('test');
   const fresh = () => side.fresh();
   before(() => ({ store, db, repo } = side));
+  // The codes' hashes live in the credentials store, as the route keeps them.
+  let codes: TransferCodes;
+  before(async () => {
+    await CredentialStore.migrate(db);
+    codes = new TransferCodes(new CredentialStore(db));
+  });
+  const check: CheckCode = (request, code) => codes.matches(request, code);
 
   const account = async (owner: string, amount: bigint) => {
     const n = (await openAccount(repo, ctx(), { owner_id: owner, type: 'Basic', currency: 'JOD' })).state.account_number;
@@ -54,8 +63,9 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
     const b = await account('bob', 0n);
     const id = randomUUID();
     let code = '';
-    const pending = await makeTransfer(r, store, ctx(), { transfer_id: id, owner_id: 'alice', kind: 'external', sender_account: a, receiver_account: b, amount: '800.000' }, async (c) => {
+    const pending = await makeTransfer(r, store, ctx(), { transfer_id: id, owner_id: 'alice', kind: 'external', sender_account: a, receiver_account: b, amount: '800.000' }, async (c, request) => {
       code = c;
+      await codes.keep(request.transfer_id, c, request.expires_at);
     }, ttlMs);
     expect(pending).to.include({ status: 'pending_otp' });
     return { a, b, id, code };
@@ -171,7 +181,7 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
     const p = new HoldExpiryProcess(store, db, fresh(), logger, { graceMs: 0, batchSize: 200, idleMs: 5, retryMs: 1_000 });
     p.start();
     try {
-      const results = await Promise.all(Array.from({ length: 4 }, () => confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code })));
+      const results = await Promise.all(Array.from({ length: 4 }, () => confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code }, check)));
       for (const r of results) expect(r).to.include({ status: 'completed', sender_balance_after: 192_000n });
       await sleep(100);
     } finally {
@@ -189,7 +199,7 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
       credit_amount: 800_000n, fx: null, fee_account: t.fee_account,
     });
     expect((await stateOf(b)).balance).to.equal(0n);
-    const done = await confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code });
+    const done = await confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code }, check);
     expect(done).to.include({ status: 'completed', sender_balance_after: 192_000n });
     await expectOneEnd(a, b, id);
   });
@@ -202,7 +212,7 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
       expect(available(await stateOf(a))).to.equal(192_000n);
       if (finisher === 'process') await runExpiry(holdEnded(a, id));
       else {
-        const refused = await confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code }).catch((e: unknown) => e);
+        const refused = await confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code }, check).catch((e: unknown) => e);
         expect((refused as DomainError).code).to.equal('transfer_locked');
       }
       const end = await expectOneEnd(a, b, id);
@@ -226,7 +236,7 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
     expect(end.voided).to.deep.equal(['sender_frozen']);
     expect((await transferOf(id)).failure_code).to.equal('account_frozen');
     // A confirmation retried now answers with the recorded refusal.
-    const again = await confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code }).catch((e: unknown) => e);
+    const again = await confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code }, check).catch((e: unknown) => e);
     expect((again as DomainError).code).to.equal('transfer_not_pending');
   });
 
@@ -238,7 +248,7 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
       p.start();
       try {
         await sleep(120);
-        await confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code }).catch((e: unknown) => {
+        await confirmTransfer(fresh(), store, ctx(), { transfer_id: id, owner_id: 'alice', otp: code }, check).catch((e: unknown) => {
           if (!(e instanceof DomainError && e.code === 'otp_expired')) throw e;
         });
         const deadline = Date.now() + 5_000;

@@ -1,20 +1,9 @@
 import { expect } from 'chai';
 import pg from 'pg';
+import type { AuditEvent } from '../helpers/audit.js';
 import { expectConforms } from '../helpers/contract.js';
 import { startService, type RunningService } from '../helpers/service.js';
 import { createStaff, login, registerUser, runCli, type Tokens } from '../helpers/users.js';
-
-interface AuditEvent {
-  event_id: string;
-  type: string;
-  stream_id: string;
-  revision: string;
-  position: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
 
 describe('auditor tools (HTTP and CLI)', function () {
   this.timeout(180_000);

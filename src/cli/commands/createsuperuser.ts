@@ -12,9 +12,9 @@ export const createSuperuserCommand: CliCommand = {
     const email = requiredFlag(args, 'email');
     const password = requiredFlag(args, 'password');
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) throw new CliError(`not a valid email: ${email}`);
-    const created = await withInfrastructure(async ({ repo }) => {
+    const created = await withInfrastructure(async (cli) => {
       try {
-        return await createSuperuser(repo, { email, password }, systemContext('cli:createsuperuser'));
+        return await createSuperuser(cli, { email, password }, systemContext('cli:createsuperuser'));
       } catch (error) {
         if (error instanceof DomainError) {
           const details = (error.details.errors as { message: string }[] | undefined)?.map((e) => e.message) ?? [];

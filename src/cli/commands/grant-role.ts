@@ -15,9 +15,9 @@ export const grantRoleCommand: CliCommand = {
     const email = requiredFlag(args, 'email');
     const role = requiredFlag(args, 'role');
     if (!GRANTABLE.includes(role as UserRole)) throw new CliError(`--role must be one of: ${GRANTABLE.join(', ')}`);
-    const out = await withInfrastructure(async ({ repo }) => {
+    const out = await withInfrastructure(async (cli) => {
       try {
-        return await grantRole(repo, { email, role: role as UserRole }, systemContext('cli:grant-role'));
+        return await grantRole(cli, { email, role: role as UserRole }, systemContext('cli:grant-role'));
       } catch (error) {
         if (error instanceof DomainError) throw new CliError(error.message);
         throw error;

@@ -20,7 +20,7 @@ export const rebuildCommand: CliCommand = {
       for (const projection of projections.filter((p) => wanted.includes(p.name))) {
         const bar = progressBar(`rebuild ${projection.name}`);
         const started = performance.now();
-        const result = await rebuildProjection(infra.store, infra.db, projection, {
+        const result = await rebuildProjection(infra.opened, infra.db, projection, {
           batchSize: 5_000,
           onProgress: (p) => bar.update(Number(p.position), Number(p.target)),
         });

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../eventstore/port.js';
+import { viewEvents } from '../../privacy/event-view.js';
 import { CliError, type CliCommand } from '../command.js';
 import { withInfrastructure } from '../infrastructure.js';
 import { progressBar } from '../progress.js';
@@ -22,7 +23,7 @@ function write(text: string): Promise<void> | undefined {
 
 export const replayCommand: CliCommand = {
   name: 'replay',
-  summary: 'Print events as stored (envelope, metadata, hashes) as JSON lines: one stream, or $all between positions',
+  summary: 'Print events (envelope, metadata, hashes) as JSON lines, redacted as the audit views are: one stream, or $all between positions',
   usage: 'replay [--stream STREAM_ID [--from-revision N]] | [--from-position P] [--to-position Q]',
   async run(args) {
     const stream = typeof args.flags.stream === 'string' ? args.flags.stream : undefined;
@@ -33,7 +34,7 @@ export const replayCommand: CliCommand = {
         const bar = progressBar(`replay ${stream}`);
         for (;;) {
           const page = await infra.store.readStream(stream, { from, max: BATCH });
-          for (const e of page) await write(line(e));
+          for (const e of await viewEvents(infra.personal, page)) await write(line(e));
           n += page.length;
           bar.update(n);
           if (page.length < BATCH) break;
@@ -50,7 +51,7 @@ export const replayCommand: CliCommand = {
       while (position < to) {
         const batch = await infra.store.readAll({ fromPosition: position, max: BATCH });
         if (batch.length === 0) break;
-        for (const e of batch) {
+        for (const e of await viewEvents(infra.personal, batch)) {
           if (e.position > to) break;
           await write(line(e));
           n++;

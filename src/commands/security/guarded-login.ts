@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isActive } from '../../domain/users/state.js';
-import { login } from '../sessions/login.js';
+import { login, type LoginDeps } from '../sessions/login.js';
 import { InvalidCredentials } from '../sessions/token-errors.js';
 import type { CommandContext } from '../shared/command-context.js';
-import type { AuthDeps } from '../users/auth-deps.js';
-import { loadUserByEmail } from '../users/load-user.js';
+import { findUserByEmail } from '../users/load-user.js';
 import { countLoginFailure, countLoginSuccess, lockoutStatus, type Lock } from './lockouts.js';
 import type { Security } from './security.js';
 
@@ -26,7 +25,7 @@ type Login = typeof login;
  *    (and may lock them), a success clears the pair.
  */
 export async function guardedLogin(
-  deps: Pick<AuthDeps, 'repo' | 'tokens'>,
+  deps: LoginDeps,
   security: Security,
   email: string,
   password: string,
@@ -41,7 +40,7 @@ export async function guardedLogin(
 
   const lock = await lockoutStatus(deps.repo, email, ip, context.now);
   if (lock) {
-    const user = await loadUserByEmail(deps.repo, email);
+    const user = await findUserByEmail(deps, email);
     await record('locked', user.exists ? user.user_id : null, lock.scope === 'ip' ? 'ip_locked' : 'email_ip_locked');
     throw new LoginLocked(lock);
   }
@@ -50,7 +49,7 @@ export async function guardedLogin(
     result = await doLogin(deps, email, password, context);
   } catch (error) {
     if (!(error instanceof InvalidCredentials)) throw error;
-    const user = await loadUserByEmail(deps.repo, email);
+    const user = await findUserByEmail(deps, email);
     const reason = !user.exists ? 'unknown_email' : !isActive(user) ? 'inactive_user' : 'invalid_credentials';
     await Promise.all([
       countLoginFailure(deps.repo, security.lockoutPolicies, email, ip, attempt_id, context),

@@ -4,8 +4,8 @@ import { isActive } from '../../domain/users/state.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { idsFrom } from '../shared/ids.js';
 import type { AuthDeps } from '../users/auth-deps.js';
-import { loadUserByEmail } from '../users/load-user.js';
-import { verifyPassword } from '../users/passwords.js';
+import { findUserByEmail } from '../users/load-user.js';
+import { currentPasswordHash, verifyPassword } from '../users/passwords.js';
 import { issuePair, type TokenPair } from './issue-tokens.js';
 import { sessionAggregate } from './session-aggregate.js';
 import { InvalidCredentials } from './token-errors.js';
@@ -14,9 +14,11 @@ import { InvalidCredentials } from './token-errors.js';
  * Email and password for a new session (refresh-token family). Unknown email,
  * wrong password and inactive user fail alike, after the same argon2 work.
  */
-export async function login(deps: Pick<AuthDeps, 'repo' | 'tokens'>, email: string, password: string, context: CommandContext): Promise<TokenPair & { user_id: string }> {
-  const user = await loadUserByEmail(deps.repo, email);
-  const ok = await verifyPassword(user.exists ? user.password_hash : undefined, password);
+export type LoginDeps = Pick<AuthDeps, 'repo' | 'tokens' | 'credentials' | 'emails'>;
+
+export async function login(deps: LoginDeps, email: string, password: string, context: CommandContext): Promise<TokenPair & { user_id: string }> {
+  const user = await findUserByEmail(deps, email);
+  const ok = await verifyPassword(await currentPasswordHash(deps.credentials, user), password);
   if (!ok || !isActive(user)) throw new InvalidCredentials();
   const session_id = randomUUID();
   const jti = randomUUID();

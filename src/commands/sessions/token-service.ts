@@ -21,9 +21,11 @@ export interface TokenClaims {
   cv?: number;
   roles?: string[];
   email?: string;
+  /** Emailed links: the random nonce whose hash the credentials store keeps until the link is used. */
+  nonce?: string;
 }
 
-export type ClaimsInput = Pick<TokenClaims, 'sub'> & Partial<Pick<TokenClaims, 'jti' | 'sid' | 'cv' | 'roles' | 'email'>>;
+export type ClaimsInput = Pick<TokenClaims, 'sub'> & Partial<Pick<TokenClaims, 'jti' | 'sid' | 'cv' | 'roles' | 'email' | 'nonce'>>;
 
 export interface IssuedToken {
   token: string;
@@ -75,6 +77,7 @@ export class TokenService {
     if (input.cv !== undefined) payload.cv = input.cv;
     if (input.roles !== undefined) payload.roles = input.roles;
     if (input.email !== undefined) payload.email = input.email;
+    if (input.nonce !== undefined) payload.nonce = input.nonce;
     const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(input.sub)
@@ -105,6 +108,7 @@ export class TokenService {
       ...(typeof payload.cv === 'number' ? { cv: payload.cv } : {}),
       ...(Array.isArray(payload.roles) ? { roles: payload.roles.filter((r): r is string => typeof r === 'string') } : {}),
       ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+      ...(typeof payload.nonce === 'string' ? { nonce: payload.nonce } : {}),
     };
   }
 

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../domain/shared/domain-error.js';
+import type { TransferRequestedData } from '../../domain/transfers/events.js';
 import type { TransferState } from '../../domain/transfers/state.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
 import type { AggregateRepository, Decided } from '../shared/aggregate-repository.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { finishHeldTransfer, voidedRefusal } from './held-transfer.js';
-import { otpMatches } from './otp-code.js';
 import { transferAggregate, transferStream } from './transfer-aggregate.js';
 import { completedFrom, type CompletedTransfer } from './transfer-outcome.js';
+
+/** Whether a code is the pending transfer's (src/commands/transfers/transfer-codes.ts). */
+export type CheckCode = (request: TransferRequestedData, code: string) => Promise<boolean>;
 
 export interface ConfirmTransfer {
   transfer_id: string;
@@ -28,13 +31,13 @@ const ENDED = new Set(['transfer_locked', 'otp_expired']);
  * the request). A sender frozen since the request, or a receiver frozen now,
  * voids the hold instead and records TransferFailed (422).
  */
-export async function confirmTransfer(repo: AggregateRepository, store: EventStore, ctx: CommandContext, cmd: ConfirmTransfer): Promise<CompletedTransfer> {
+export async function confirmTransfer(repo: AggregateRepository, store: EventStore, ctx: CommandContext, cmd: ConfirmTransfer, checkCode: CheckCode): Promise<CompletedTransfer> {
   const stream = transferStream(cmd.transfer_id);
   const { state } = await repo.load(transferAggregate, stream);
   const request = state.request;
   if (!request || request.owner_id !== cmd.owner_id) throw new DomainError('not_found', 'Transfer not found.', 404);
   const worthChecking = state.status === 'pending_otp' || state.status === 'confirmed';
-  const matches = worthChecking ? await otpMatches(request.otp_hash, cmd.otp) : false;
+  const matches = worthChecking ? await checkCode(request, cmd.otp) : false;
   let decided: Decided<TransferState>;
   try {
     decided = await repo.execute(transferAggregate, stream, { type: 'ConfirmTransfer', code_matches: matches, now: ctx.now }, ctx, () =>

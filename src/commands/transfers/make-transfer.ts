@@ -13,7 +13,7 @@ import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';
 import { endHold, runHoldCommand } from './holds.js';
 import { moveMoney } from './move-money.js';
-import { hashOtp, newOtpCode } from './otp-code.js';
+import { newOtpCode } from './otp-code.js';
 import { transferAggregate, transferStream } from './transfer-aggregate.js';
 import { completedFrom, type CompletedTransfer, type TransferTerms } from './transfer-outcome.js';
 
@@ -36,7 +36,7 @@ export interface PendingTransfer {
   position: bigint;
 }
 
-/** Sends the one-time code of a pending transfer to its owner (e-mail). */
+/** Keeps the one-time code of a pending transfer (its hash, in the credentials store) and sends it to its owner (e-mail). */
 export type SendCode = (code: string, request: TransferRequestedData) => Promise<void>;
 
 /**
@@ -116,7 +116,6 @@ async function requestWithCode(repo: AggregateRepository, store: EventStore, ctx
     credit_amount: t.credited_amount.toString(),
     receiver_currency: t.receiver_currency,
     fx: t.fx,
-    otp_hash: await hashOtp(code),
     expires_at: expiresAt,
     attempts_left: OTP_ATTEMPTS,
   };

@@ -7,9 +7,10 @@ export function newOtpCode(): string {
 }
 
 /**
- * argon2id with its own salt: the hash lives in an immutable event, so a fast
- * hash of a 6-digit code would be reversed in milliseconds by anyone who can
- * read the store. Cheap settings: it guards a code valid for 5 minutes.
+ * argon2id with its own salt: a fast hash of a 6-digit code would be reversed
+ * in milliseconds by anyone who can read it (the credentials store keeps it,
+ * and legacy events carried it). Cheap settings: it guards a code valid for
+ * 5 minutes.
  */
 export function hashOtp(code: string): Promise<string> {
   return argon2.hash(code, { type: argon2.argon2id, timeCost: 2, memoryCost: 19_456, parallelism: 1 });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { userStream } from '../../domain/users/decider.js';
+import { staleToken, userStream } from '../../domain/users/decider.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { idsFrom } from '../shared/ids.js';
 import type { TokenClaims, TokenType } from '../sessions/token-service.js';
 import type { AuthDeps } from './auth-deps.js';
-import { userAggregate } from './load-user.js';
+import { consumeLinkNonce } from './link-nonces.js';
+import { loadUser, userAggregate } from './load-user.js';
 import { sendActivatedMail } from './user-mails.js';
 
 export const invalidLink = (field: 'uid' | 'token') =>
@@ -14,7 +15,7 @@ export const invalidLink = (field: 'uid' | 'token') =>
   });
 
 /** The claims of an emailed link's token, which must be of `type` and for `uid`; 400 otherwise. */
-export async function verifyLink(deps: AuthDeps, type: TokenType, uid: string, token: string): Promise<TokenClaims> {
+export async function verifyLink(deps: Pick<AuthDeps, 'tokens'>, type: TokenType, uid: string, token: string): Promise<TokenClaims> {
   let claims: TokenClaims;
   try {
     claims = await deps.tokens.verify(token, type);
@@ -25,9 +26,17 @@ export async function verifyLink(deps: AuthDeps, type: TokenType, uid: string, t
   return claims;
 }
 
-/** Activates the user of an activation link. A used link is stale (403). */
+/**
+ * Activates the user of an activation link. The link's nonce is consumed, so
+ * it works once: a used link is stale (403), a superseded (resent) or forged
+ * one invalid (400).
+ */
 export async function activateUser(deps: AuthDeps, uid: string, token: string, context: CommandContext): Promise<void> {
-  await verifyLink(deps, 'activation', uid, token);
+  const claims = await verifyLink(deps, 'activation', uid, token);
+  const user = await loadUser(deps.repo, uid);
+  if (!user.exists || user.erased) throw invalidLink('uid');
+  if (user.activated) throw staleToken();
+  if (!(await consumeLinkNonce(deps.credentials, uid, 'activation', claims.nonce))) throw invalidLink('token');
   try {
     const { state } = await deps.repo.execute(userAggregate, userStream(uid), { type: 'ActivateUser', at: context.now }, context, idsFrom(randomUUID()));
     sendActivatedMail(deps, state.email);

@@ -1,9 +1,8 @@
-import { userStream } from '../../domain/users/decider.js';
+import { userNotFound, userStream } from '../../domain/users/decider.js';
 import type { UserRole } from '../../domain/users/events.js';
-import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';
-import { userAggregate, userIdForEmail } from './load-user.js';
+import { findUserByEmail, userAggregate, type UserLookup } from './load-user.js';
 
 /**
  * Gives an existing user an extra role (operators only, through the CLI),
@@ -11,12 +10,14 @@ import { userAggregate, userIdForEmail } from './load-user.js';
  * roles from that stream, so the grant applies to the user's next requests.
  */
 export async function grantRole(
-  repo: AggregateRepository,
+  deps: UserLookup,
   input: { email: string; role: UserRole },
   context: CommandContext,
 ): Promise<{ id: string; email: string; granted: boolean }> {
-  const user_id = userIdForEmail(input.email);
-  const decided = await repo.execute(userAggregate, userStream(user_id), { type: 'GrantRole', role: input.role, at: context.now }, context, () =>
+  const user = await findUserByEmail(deps, input.email);
+  if (!user.exists) throw userNotFound();
+  const user_id = user.user_id;
+  const decided = await deps.repo.execute(userAggregate, userStream(user_id), { type: 'GrantRole', role: input.role, at: context.now }, context, () =>
     deterministicId('role-granted', `${user_id}:${input.role}:${context.correlation_id}`),
   );
   return { id: user_id, email: decided.state.email, granted: decided.events.length > 0 };

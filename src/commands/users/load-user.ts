@@ -3,11 +3,17 @@ import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import { userDecider, userStream } from '../../domain/users/decider.js';
 import { normalizeEmail } from '../../domain/users/email.js';
 import type { UserState } from '../../domain/users/state.js';
+import type { EmailIndex } from './email-index.js';
 
-export const userAggregate = { decider: userDecider, snapshotVersion: 1 };
+/** Version 2: credentials and erasure in the state. */
+export const userAggregate = { decider: userDecider, snapshotVersion: 2 };
 
-/** The user id is derived from the normalized email, so the email alone finds the stream. */
-export const userIdForEmail = (email: string): string => deterministicId('user', normalizeEmail(email));
+/**
+ * The id of a user registered before ids became random: a v5 uuid of the
+ * normalized email (anyone who guesses the email can compute it, which is why
+ * new users get random ids). Lookups by email fall back to it.
+ */
+export const legacyUserIdForEmail = (email: string): string => deterministicId('user', normalizeEmail(email));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -16,6 +22,21 @@ export async function loadUser(repo: AggregateRepository, userId: string): Promi
   return (await repo.load(userAggregate, userStream(userId))).state;
 }
 
-export async function loadUserByEmail(repo: AggregateRepository, email: string): Promise<UserState> {
-  return loadUser(repo, userIdForEmail(email));
+export interface UserLookup {
+  repo: AggregateRepository;
+  emails: EmailIndex;
+}
+
+/**
+ * The user who has this email: through the keyed email index, else (users
+ * registered before it) the email-derived id. Erased users have no email.
+ */
+export async function findUserByEmail(deps: UserLookup, email: string): Promise<UserState> {
+  const claim = await deps.emails.find(email);
+  if (claim) {
+    const user = await loadUser(deps.repo, claim.user_id);
+    if (user.exists && !user.erased) return user;
+  }
+  const legacy = await loadUser(deps.repo, legacyUserIdForEmail(email));
+  return legacy.exists && !legacy.erased ? legacy : userDecider.initialState;
 }

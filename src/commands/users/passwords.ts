@@ -1,10 +1,37 @@
+import { randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { passwordProblems, type PasswordContext } from '../../domain/users/password-policy.js';
+import type { UserState } from '../../domain/users/state.js';
+import type { CredentialStore } from '../credentials/credential-store.js';
 
 /** argon2id; the library's defaults (t=3, m=64 MiB, p=4) cost about 28 ms a check. */
 export async function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
+}
+
+/**
+ * Hashes a new password into the credentials store under a fresh credential
+ * id, which the event that makes it current (UserRegistered, PasswordChanged)
+ * names. Until that event is appended the row is unused, so a command that
+ * loses a race leaves at most an orphan row, never a wrong current password.
+ */
+export async function storePassword(credentials: CredentialStore, userId: string, password: string): Promise<string> {
+  const credentialId = randomUUID();
+  await credentials.put(userId, 'password', credentialId, await hashPassword(password));
+  return credentialId;
+}
+
+/** The current password hash: the store's row the state names, or the hash a legacy event carried. */
+export async function currentPasswordHash(credentials: CredentialStore, user: UserState): Promise<string | undefined> {
+  if (!user.exists || user.erased) return undefined;
+  if (user.credential_id) return (await credentials.get(user.user_id, 'password', user.credential_id))?.secret;
+  return user.legacy_password_hash || undefined;
+}
+
+/** Deletes the hashes a newly current password superseded. */
+export async function forgetOlderPasswords(credentials: CredentialStore, userId: string, credentialId: string): Promise<void> {
+  await credentials.removeOlder(userId, 'password', credentialId);
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { normalizeEmail } from '../../domain/users/email.js';
-import { userStream } from '../../domain/users/decider.js';
 import type { CommandContext } from '../shared/command-context.js';
-import { idsFrom } from '../shared/ids.js';
 import type { AuthDeps } from './auth-deps.js';
-import { loadUserByEmail, userAggregate, userIdForEmail } from './load-user.js';
-import { assertRetype, assertStrongPassword, hashPassword } from './passwords.js';
+import { issueLinkNonce } from './link-nonces.js';
+import { findUserByEmail } from './load-user.js';
+import { createUser } from './new-user.js';
+import { assertRetype, assertStrongPassword } from './passwords.js';
 import { activationLink, sendActivationMail } from './user-mails.js';
 
 export interface Registration {
@@ -17,32 +16,28 @@ export interface Registration {
   last_name?: string | undefined;
 }
 
-/** Registers an inactive customer and mails the activation link. */
+/** Registers an inactive customer under a random id and mails the activation link. */
 export async function registerUser(deps: AuthDeps, input: Registration, context: CommandContext): Promise<{ id: string; email: string }> {
   const email = normalizeEmail(input.email);
   const profile = { first_name: input.first_name?.trim() ?? '', last_name: input.last_name?.trim() ?? '', country: input.country?.trim() ?? '' };
   assertRetype(input.password, input.re_password, 'body.re_password');
   assertStrongPassword(input.password, { email, ...profile });
-  const user_id = userIdForEmail(email);
-  const password_hash = await hashPassword(input.password);
-  await deps.repo.execute(
-    userAggregate,
-    userStream(user_id),
-    { type: 'RegisterUser', user_id, email, password_hash, ...profile, at: context.now },
-    context,
-    idsFrom(randomUUID()),
-  );
-  await mailActivation(deps, user_id, email);
+  const user_id = await createUser(deps, email, input.password, context, (id, credential_id) => ({
+    type: 'RegisterUser', user_id: id, email, credential_id, ...profile, at: context.now,
+  }));
+  await mailActivation(deps, user_id, email, context.now);
   return { id: user_id, email };
 }
 
-async function mailActivation(deps: AuthDeps, user_id: string, email: string): Promise<void> {
-  const { token } = await deps.tokens.issue('activation', { sub: user_id });
+/** A new activation link; it supersedes any earlier one. */
+async function mailActivation(deps: AuthDeps, user_id: string, email: string, now: Date): Promise<void> {
+  const nonce = await issueLinkNonce(deps.credentials, user_id, 'activation', deps.tokens.ttlSeconds('activation'), now);
+  const { token } = await deps.tokens.issue('activation', { sub: user_id, nonce }, now);
   sendActivationMail(deps, email, activationLink(deps, user_id, token));
 }
 
 /** Mails a new activation link when an inactive user has that email; silent otherwise (no enumeration). */
 export async function resendActivation(deps: AuthDeps, email: string): Promise<void> {
-  const user = await loadUserByEmail(deps.repo, email);
-  if (user.exists && !user.activated) await mailActivation(deps, user.user_id, user.email);
+  const user = await findUserByEmail(deps, email);
+  if (user.exists && !user.activated) await mailActivation(deps, user.user_id, user.email, new Date());
 }

@@ -5,7 +5,7 @@ import type { CommandContext } from '../shared/command-context.js';
 import { idsFrom } from '../shared/ids.js';
 import type { AuthDeps } from './auth-deps.js';
 import { loadUser, userAggregate } from './load-user.js';
-import { assertRetype, assertStrongPassword, hashPassword, verifyPassword } from './passwords.js';
+import { assertRetype, assertStrongPassword, currentPasswordHash, forgetOlderPasswords, storePassword, verifyPassword } from './passwords.js';
 import { sendPasswordChangedMail } from './user-mails.js';
 
 export interface PasswordChange {
@@ -24,15 +24,16 @@ const wrongCurrent = () =>
 export async function setPassword(deps: AuthDeps, userId: string, input: PasswordChange, context: CommandContext): Promise<void> {
   const user = await loadUser(deps.repo, userId);
   assertRetype(input.new_password, input.re_new_password, 'body.re_new_password');
-  if (!(await verifyPassword(user.exists ? user.password_hash : undefined, input.current_password))) throw wrongCurrent();
+  if (!(await verifyPassword(await currentPasswordHash(deps.credentials, user), input.current_password))) throw wrongCurrent();
   assertStrongPassword(input.new_password, user, 'body.new_password');
-  const password_hash = await hashPassword(input.new_password);
+  const credential_id = await storePassword(deps.credentials, userId, input.new_password);
   await deps.repo.execute(
     userAggregate,
     userStream(userId),
-    { type: 'ChangePassword', password_hash, reason: 'set_password', expected_credentials_version: user.credentials_version, at: context.now },
+    { type: 'ChangePassword', credential_id, reason: 'set_password', expected_credentials_version: user.credentials_version, at: context.now },
     context,
     idsFrom(randomUUID()),
   );
+  await forgetOlderPasswords(deps.credentials, userId, credential_id);
   sendPasswordChangedMail(deps, user.email);
 }

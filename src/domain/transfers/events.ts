@@ -7,8 +7,9 @@ export type CustomerTransferKind = 'internal' | 'external';
 /**
  * A high-value transfer waiting for its emailed one-time code. Amounts are
  * integer minor units as strings: `amount` and `fee` in the sender's currency,
- * `credit_amount` in the receiver's. The code itself is never stored, only
- * its salted slow hash.
+ * `credit_amount` in the receiver's. Neither the code nor its hash is in the
+ * event: the hash lives in the credentials store (events written before that
+ * carry `otp_hash`, which every view removes).
  */
 export interface TransferRequestedData {
   [key: string]: string | number | FxApplied | null;
@@ -24,7 +25,6 @@ export interface TransferRequestedData {
   credit_amount: string;
   receiver_currency: Currency;
   fx: FxApplied | null;
-  otp_hash: string;
   expires_at: string;
   attempts_left: number;
 }

@@ -6,10 +6,13 @@ export interface Profile {
   country: string;
 }
 
-/** Passwords arrive here already hashed: hashing is I/O-heavy and lives outside the domain. */
+/**
+ * Passwords never reach the domain: the command layer hashes them into the
+ * credentials store and passes the row's id (`credential_id`).
+ */
 export type UserCommand =
-  | ({ type: 'RegisterUser'; user_id: string; email: string; password_hash: string; at: Date } & Profile)
-  | { type: 'CreateSuperuser'; user_id: string; email: string; password_hash: string; at: Date }
+  | ({ type: 'RegisterUser'; user_id: string; email: string; credential_id: string; at: Date } & Profile)
+  | { type: 'CreateSuperuser'; user_id: string; email: string; credential_id: string; at: Date }
   | { type: 'ActivateUser'; at: Date }
   | { type: 'UpdateProfile'; changes: Partial<Profile> }
   | { type: 'GrantRole'; role: UserRole; at: Date }
@@ -17,9 +20,10 @@ export type UserCommand =
   | { type: 'UnblockUser'; reason: string; at: Date }
   | {
       type: 'ChangePassword';
-      password_hash: string;
+      credential_id: string;
       reason: PasswordChangeReason;
       /** The credentials version the caller's proof (reset link) was issued under. */
       expected_credentials_version: number;
       at: Date;
-    };
+    }
+  | { type: 'EraseUser'; at: Date };

@@ -2,17 +2,19 @@ import { DomainError } from '../shared/domain-error.js';
 import type { Decider } from '../shared/event.js';
 import type { UserCommand } from './commands.js';
 import type { UserEvent } from './events.js';
+import { kpiCountry } from './kpi-country.js';
 import { evolveUser, initialUserState, isActive, type UserState } from './state.js';
 
 export const userNotFound = () => new DomainError('user_not_found', 'User not found.', 404);
 export const staleToken = () => new DomainError('stale_token', 'Stale token for given user.', 403);
-const emailTaken = () =>
+export const emailTaken = () =>
   new DomainError('email_taken', 'A user with that email already exists.', 400, {
     errors: [{ field: 'body.email', message: 'A user with that email already exists.' }],
   });
 
+/** An erased user is gone for every command but erasure itself. */
 function mustExist(state: UserState): void {
-  if (!state.exists) throw userNotFound();
+  if (!state.exists || state.erased) throw userNotFound();
 }
 
 export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
@@ -24,8 +26,9 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
         data: {
           user_id: command.user_id,
           email: command.email,
-          password_hash: command.password_hash,
+          credential_id: command.credential_id,
           country: command.country,
+          kpi_country: kpiCountry(command.country),
           first_name: command.first_name,
           last_name: command.last_name,
           is_staff: false,
@@ -42,8 +45,9 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
           data: {
             user_id: command.user_id,
             email: command.email,
-            password_hash: command.password_hash,
+            credential_id: command.credential_id,
             country: '',
+            kpi_country: '',
             first_name: '',
             last_name: '',
             is_staff: true,
@@ -67,7 +71,7 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
         country: command.changes.country ?? state.country,
       };
       const same = next.first_name === state.first_name && next.last_name === state.last_name && next.country === state.country;
-      return same ? [] : [{ type: 'ProfileUpdated', data: next }];
+      return same ? [] : [{ type: 'ProfileUpdated', data: { ...next, kpi_country: kpiCountry(next.country) } }];
     }
     case 'GrantRole':
       mustExist(state);
@@ -88,8 +92,17 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       if (command.expected_credentials_version !== state.credentials_version) throw staleToken();
       return [{
         type: 'PasswordChanged',
-        data: { password_hash: command.password_hash, reason: command.reason, changed_at: command.at.toISOString() },
+        data: {
+          credential_id: command.credential_id,
+          credential_version: state.credentials_version + 1,
+          reason: command.reason,
+          changed_at: command.at.toISOString(),
+        },
       }];
+    case 'EraseUser':
+      // Refuses nothing but a user that never existed: the caller decides when erasure is allowed.
+      if (!state.exists) throw userNotFound();
+      return state.erased ? [] : [{ type: 'UserErased', data: { erased_at: command.at.toISOString() } }];
   }
 }
 

@@ -6,16 +6,21 @@ export type UserRole = 'auditor';
 export type PasswordChangeReason = 'set_password' | 'reset' | 'admin';
 
 /**
- * Events of the user aggregate (stream `user-<user_id>`). The email is fixed at
- * registration: the stream id derives from it. Room is left for
- * UserBlocked/UserUnblocked (admin actions) in a later change.
+ * Events of the user aggregate (stream `user-<user_id>`, a random id). No
+ * credential material is in them: `credential_id` names the row of the
+ * credentials store (cmd.credentials) that holds the password hash. Events
+ * written before that change carry `password_hash` instead (LegacyCredential),
+ * which only the state still reads and every view removes. Personal fields
+ * (email, names, country) are encrypted in the stored payload under the
+ * user's data key; `kpi_country` is the coarse, clear country the KPIs use.
  */
 export type UserEvent =
   | DomainEvent<'UserRegistered', {
       user_id: string;
       email: string;
-      password_hash: string;
+      credential_id: string;
       country: string;
+      kpi_country: string;
       first_name: string;
       last_name: string;
       is_staff: boolean;
@@ -24,12 +29,20 @@ export type UserEvent =
       registered_at: string;
     }>
   | DomainEvent<'UserActivated', { activated_at: string }>
-  | DomainEvent<'ProfileUpdated', { first_name: string; last_name: string; country: string }>
-  | DomainEvent<'PasswordChanged', { password_hash: string; reason: PasswordChangeReason; changed_at: string }>
+  | DomainEvent<'ProfileUpdated', { first_name: string; last_name: string; country: string; kpi_country: string }>
+  /** The password changed; `credential_version` is the user's version after it (tokens of older ones are stale). */
+  | DomainEvent<'PasswordChanged', { credential_id: string; credential_version: number; reason: PasswordChangeReason; changed_at: string }>
   /** An operator gave the user an extra role (the CLI's grant-role). */
   | DomainEvent<'RoleGranted', { role: UserRole; granted_at: string }>
   /** Staff blocked the user: no login, refresh or token works until unblocked. */
   | DomainEvent<'UserBlocked', { reason: string; at: string }>
-  | DomainEvent<'UserUnblocked', { reason: string; at: string }>;
+  | DomainEvent<'UserUnblocked', { reason: string; at: string }>
+  /** The user's personal data was erased (their data key destroyed); amounts and history stay. */
+  | DomainEvent<'UserErased', { erased_at: string }>;
+
+/** What UserRegistered and PasswordChanged carried before credentials left the log. */
+export interface LegacyCredential {
+  password_hash?: string;
+}
 
 export type UserEventType = UserEvent['type'];

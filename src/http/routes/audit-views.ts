@@ -9,7 +9,11 @@ import { checkpointCheckView } from './audit-checkpoint-views.js';
 
 type Schemas = components['schemas'];
 
-/** An event exactly as stored: envelope, payload, metadata and its chain link. */
+/**
+ * An event as stored (envelope, payload, metadata and its chain link), after
+ * src/privacy/event-view.ts redacted it: personal fields opened or `[erased]`,
+ * credential material removed. `verify` checks the chain on the stored bytes.
+ */
 export function auditEventView(e: RecordedEvent): Schemas['AuditEvent'] {
   return {
     event_id: e.event_id,

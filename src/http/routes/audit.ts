@@ -4,6 +4,7 @@ import { verifyAllStreams, verifyStream } from '../../commands/audit/verify-chai
 import { accountStream } from '../../commands/accounts/account-aggregate.js';
 import { parseAsOf, type AsOf } from '../../domain/audit/as-of.js';
 import type { Queryable } from '../../infra/db.js';
+import { viewEvents } from '../../privacy/event-view.js';
 import type { AppDeps } from '../deps.js';
 import { positionOf, positionProblem } from '../position-params.js';
 import { requireRole } from '../middleware/auth-guards.js';
@@ -41,7 +42,7 @@ export function auditRoutes(deps: AppDeps): Router {
     if (events.length === 0 && from === 0n) throw notFoundProblem('Stream not found.');
     const shown = events.slice(0, page.limit);
     const more = events.length > page.limit;
-    res.json({ stream_id: stream, results: shown.map(auditEventView), next_cursor: more ? cursorFor(events[page.limit]!.revision) : null });
+    res.json({ stream_id: stream, results: (await viewEvents(deps.personal, shown)).map(auditEventView), next_cursor: more ? cursorFor(events[page.limit]!.revision) : null });
   });
 
   router.get('/audit/events', requireAuditor, async (req, res) => {
@@ -56,7 +57,7 @@ export function auditRoutes(deps: AppDeps): Router {
     const last = events[events.length - 1]?.position;
     res.json({
       head_position: head.toString(),
-      results: events.map(auditEventView),
+      results: (await viewEvents(deps.personal, events)).map(auditEventView),
       next_from_position: last !== undefined && events.length === page.limit && last < head ? last.toString() : null,
     });
   });

@@ -3,6 +3,7 @@ import express, { type Request, type Router } from 'express';
 import { confirmTransfer } from '../../commands/transfers/confirm-transfer.js';
 import { makeTransfer, type SendCode } from '../../commands/transfers/make-transfer.js';
 import { deterministicId } from '../../commands/shared/ids.js';
+import { TransferCodes } from '../../commands/transfers/transfer-codes.js';
 import { formatAmount } from '../../domain/money/amount.js';
 import type { CustomerTransferKind } from '../../domain/transfers/events.js';
 import { listTransfers } from '../../projections/transfers/transfer-queries.js';
@@ -19,11 +20,13 @@ type Schemas = components['schemas'];
 /** Transfers (contract: openapi/transfers.yaml): make, confirm, list. */
 export function transferRoutes(deps: AppDeps): Router {
   const router = express.Router();
+  const codes = new TransferCodes(deps.credentials);
 
   const ttlSeconds = deps.config.transferCodeTtlSeconds;
   const lasts = ttlSeconds % 60 === 0 ? `${ttlSeconds / 60} minute${ttlSeconds === 60 ? '' : 's'}` : `${ttlSeconds} seconds`;
-  const mailCode = (to: string): SendCode => (code, r) =>
-    deps.mailer.send({
+  const mailCode = (to: string): SendCode => async (code, r) => {
+    await codes.keep(r.transfer_id, code, r.expires_at);
+    await deps.mailer.send({
       to,
       subject: 'Nexus Bank - Confirm Your Transfer',
       text:
@@ -33,6 +36,7 @@ export function transferRoutes(deps: AppDeps): Router {
         `\nThe amount is held on your account until you confirm; it is released if the code expires.` +
         `\nIf you did not ask for this transfer, do not share the code and contact the bank.`,
     });
+  };
 
   const make = (kind: CustomerTransferKind) => async (req: Request, res: express.Response) => {
     const body = req.body as Schemas['TransferRequest'];
@@ -84,7 +88,9 @@ export function transferRoutes(deps: AppDeps): Router {
     const body = req.body as Schemas['ConfirmTransferRequest'];
     const caller = principal(req);
     const outcome = await runIdempotent(deps.idempotency, req, 'transfers.confirm', async () => {
-      const done = await confirmTransfer(deps.repo, deps.store, requestContext(req), { transfer_id: body.transfer_id, owner_id: caller.user_id, otp: body.otp });
+      const done = await confirmTransfer(deps.repo, deps.store, requestContext(req), { transfer_id: body.transfer_id, owner_id: caller.user_id, otp: body.otp }, (request, code) =>
+        codes.matches(request, code),
+      );
       return { status: 200, body: completedView(done) };
     });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');

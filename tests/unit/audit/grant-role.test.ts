@@ -6,7 +6,7 @@ import type { UserEvent } from '../../../src/domain/users/events.js';
 
 const at = new Date('2026-02-03T04:05:06.000Z');
 const registered = userDecider.decide(
-  { type: 'RegisterUser', user_id: 'u1', email: 'ann@example.com', password_hash: 'h', first_name: 'Ann', last_name: '', country: 'Jordan', at },
+  { type: 'RegisterUser', user_id: 'u1', email: 'ann@example.com', credential_id: 'c', first_name: 'Ann', last_name: '', country: 'Jordan', at },
   userDecider.initialState,
 )[0]!;
 

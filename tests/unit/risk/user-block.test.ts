@@ -8,7 +8,7 @@ import { DomainError } from '../../../src/domain/shared/domain-error.js';
 const at = new Date('2025-01-01T00:00:00Z');
 const registered: UserEvent = {
   type: 'UserRegistered',
-  data: { user_id: 'u1', email: 'a@example.com', password_hash: 'h', country: '', first_name: '', last_name: '', is_staff: false, is_superuser: false, roles: [], registered_at: at.toISOString() },
+  data: { user_id: 'u1', email: 'a@example.com', credential_id: 'c', country: '', kpi_country: '', first_name: '', last_name: '', is_staff: false, is_superuser: false, roles: [], registered_at: at.toISOString() },
 };
 const activated: UserEvent = { type: 'UserActivated', data: { activated_at: at.toISOString() } };
 const blocked: UserEvent = { type: 'UserBlocked', data: { reason: 'fraud', at: at.toISOString() } };
@@ -45,7 +45,7 @@ describe('users: block and unblock', () => {
   it('unblocks: active again, and a blocked user cannot change the password', () => {
     expect(given(registered, activated, blocked).when({ type: 'UnblockUser', reason: 'cleared', at })).to.deep.equal([unblocked]);
     expect(isActive(given(registered, activated, blocked, unblocked).state)).to.equal(true);
-    const change: UserCommand = { type: 'ChangePassword', password_hash: 'x', reason: 'reset', expected_credentials_version: 0, at };
+    const change: UserCommand = { type: 'ChangePassword', credential_id: 'x', reason: 'reset', expected_credentials_version: 0, at };
     expect(given(registered, activated, blocked).when(change)).to.equal('user_not_found/404');
   });
 });

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { guardedLogin, LoginLocked } from '../../../src/commands/security/guarded-login.js';
 import { unlockIp } from '../../../src/commands/security/lockouts.js';
 import { createSecurity, type Security } from '../../../src/commands/security/security.js';
+import type { LoginDeps } from '../../../src/commands/sessions/login.js';
 import { InvalidCredentials } from '../../../src/commands/sessions/token-errors.js';
+import type { EmailIndex } from '../../../src/commands/users/email-index.js';
 import type { CommandContext } from '../../../src/commands/shared/command-context.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { pino } from 'pino';
@@ -13,7 +15,7 @@ const RIGHT = 'right-password';
 describe('guarded login (lockouts before the password check)', () => {
   let store: MemoryStore;
   let security: Security;
-  let deps: { repo: ReturnType<typeof memoryRepo>; tokens: never };
+  let deps: LoginDeps;
   let checks: number;
   // Stands in for login(): counts password checks (the argon2 step), succeeds only with RIGHT.
   const fakeLogin = async (_d: unknown, email: string, password: string) => {
@@ -32,7 +34,8 @@ describe('guarded login (lockouts before the password check)', () => {
     store = new MemoryStore();
     const config = loadConfig({ NODE_ENV: 'test', AXES_FAILURE_LIMIT: '5', LOCKOUT_PAIR_FAILURE_LIMIT: '3', AXES_COOLOFF_SECONDS: '600' });
     security = createSecurity(config, store, pino({ level: 'silent' }), { country: async () => null });
-    deps = { repo: memoryRepo(store), tokens: undefined as never };
+    // No user has any email here: attempts are on unknown emails.
+    deps = { repo: memoryRepo(store), tokens: undefined as never, credentials: undefined as never, emails: { find: async () => undefined } as unknown as EmailIndex };
     checks = 0;
   });
   afterEach(() => security.stop());

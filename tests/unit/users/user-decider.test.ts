@@ -23,20 +23,20 @@ function given(...events: UserEvent[]) {
 }
 
 const register: UserCommand = {
-  type: 'RegisterUser', user_id: 'u1', email: 'ann@example.com', password_hash: 'h1', first_name: 'Ann', last_name: '', country: 'Jordan', at,
+  type: 'RegisterUser', user_id: 'u1', email: 'ann@example.com', credential_id: 'c1', first_name: 'Ann', last_name: '', country: 'Jordan', at,
 };
 const registered = (given().when(register) as UserEvent[])[0]!;
 const activated: UserEvent = { type: 'UserActivated', data: { activated_at: at.toISOString() } };
 const changePassword = (expected: number): UserCommand => ({
-  type: 'ChangePassword', password_hash: 'h2', reason: 'reset', expected_credentials_version: expected, at,
+  type: 'ChangePassword', credential_id: 'c2', reason: 'reset', expected_credentials_version: expected, at,
 });
 
 describe('user decider', () => {
-  it('registers an inactive customer who is never staff', () => {
+  it('registers an inactive customer who is never staff; the event names the credential, never a hash', () => {
     expect(registered).to.deep.equal({
       type: 'UserRegistered',
       data: {
-        user_id: 'u1', email: 'ann@example.com', password_hash: 'h1', country: 'Jordan', first_name: 'Ann', last_name: '',
+        user_id: 'u1', email: 'ann@example.com', credential_id: 'c1', country: 'Jordan', kpi_country: 'Jordan', first_name: 'Ann', last_name: '',
         is_staff: false, is_superuser: false, roles: [], registered_at: '2025-01-02T03:04:05.000Z',
       },
     });
@@ -47,11 +47,11 @@ describe('user decider', () => {
 
   it('refuses a second registration of the same email', () => {
     expect(given(registered).when(register)).to.equal('email_taken');
-    expect(given(registered).when({ type: 'CreateSuperuser', user_id: 'u1', email: 'ann@example.com', password_hash: 'h', at })).to.equal('email_taken');
+    expect(given(registered).when({ type: 'CreateSuperuser', user_id: 'u1', email: 'ann@example.com', credential_id: 'c', at })).to.equal('email_taken');
   });
 
   it('creates a superuser that is active staff at once', () => {
-    const events = given().when({ type: 'CreateSuperuser', user_id: 'u9', email: 'root@example.com', password_hash: 'h', at }) as UserEvent[];
+    const events = given().when({ type: 'CreateSuperuser', user_id: 'u9', email: 'root@example.com', credential_id: 'c', at }) as UserEvent[];
     expect(events.map((e) => e.type)).to.deep.equal(['UserRegistered', 'UserActivated']);
     const state = events.reduce(userDecider.evolve, userDecider.initialState);
     expect(state).to.include({ is_staff: true, is_superuser: true, activated: true });
@@ -67,20 +67,19 @@ describe('user decider', () => {
   it('updates only profile fields and skips a change that changes nothing', () => {
     const g = given(registered, activated);
     expect(g.when({ type: 'UpdateProfile', changes: { country: 'UAE' } })).to.deep.equal([
-      { type: 'ProfileUpdated', data: { first_name: 'Ann', last_name: '', country: 'UAE' } },
+      { type: 'ProfileUpdated', data: { first_name: 'Ann', last_name: '', country: 'UAE', kpi_country: 'United Arab Emirates' } },
     ]);
     expect(g.when({ type: 'UpdateProfile', changes: { country: 'Jordan' } })).to.deep.equal([]);
-    const after = given(registered, activated, { type: 'ProfileUpdated', data: { first_name: 'A', last_name: 'B', country: 'UAE' } }).state;
+    const after = given(registered, activated, { type: 'ProfileUpdated', data: { first_name: 'A', last_name: 'B', country: 'UAE', kpi_country: 'United Arab Emirates' } }).state;
     expect(after).to.include({ is_staff: false, activated: true, email: 'ann@example.com', country: 'UAE' });
   });
 
   it('changes the password under the expected credentials version and bumps it', () => {
     const g = given(registered, activated);
     const out = g.when(changePassword(0)) as UserEvent[];
-    expect(out).to.deep.equal([{ type: 'PasswordChanged', data: { password_hash: 'h2', reason: 'reset', changed_at: at.toISOString() } }]);
+    expect(out).to.deep.equal([{ type: 'PasswordChanged', data: { credential_id: 'c2', credential_version: 1, reason: 'reset', changed_at: at.toISOString() } }]);
     const after = given(registered, activated, out[0]!);
-    expect(after.state.credentials_version).to.equal(1);
-    expect(after.state.password_hash).to.equal('h2');
+    expect(after.state).to.include({ credentials_version: 1, credential_id: 'c2', legacy_password_hash: '' });
     // The same reset link (issued under version 0) is now stale.
     expect(after.when(changePassword(0))).to.equal('stale_token');
     expect(after.when(changePassword(1))).to.be.an('array').with.length(1);
@@ -88,5 +87,28 @@ describe('user decider', () => {
 
   it('refuses a password change for an inactive user', () => {
     expect(given(registered).when(changePassword(0))).to.equal('user_not_found');
+  });
+
+  it('still reads the hash of legacy events, until a newer password replaces it', () => {
+    const legacyRegistered = { type: 'UserRegistered', data: { ...registered.data, credential_id: undefined, password_hash: '$argon2id$legacy1' } } as unknown as UserEvent;
+    const legacyChanged = { type: 'PasswordChanged', data: { password_hash: '$argon2id$legacy2', reason: 'set_password', changed_at: at.toISOString() } } as unknown as UserEvent;
+    const legacy = given(legacyRegistered, activated, legacyChanged).state;
+    expect(legacy).to.include({ credential_id: '', legacy_password_hash: '$argon2id$legacy2', credentials_version: 1 });
+    const out = given(legacyRegistered, activated, legacyChanged).when(changePassword(1)) as UserEvent[];
+    expect(given(legacyRegistered, activated, legacyChanged, out[0]!).state).to.include({ credential_id: 'c2', legacy_password_hash: '', credentials_version: 2 });
+  });
+
+  it('erases a user once: personal fields blank, inactive, every other command refused; erasing again records nothing', () => {
+    const erased = given(registered, activated).when({ type: 'EraseUser', at }) as UserEvent[];
+    expect(erased).to.deep.equal([{ type: 'UserErased', data: { erased_at: at.toISOString() } }]);
+    const after = given(registered, activated, erased[0]!);
+    expect(after.state).to.include({ erased: true, email: '', first_name: '', last_name: '', country: '', credential_id: '' });
+    expect(isActive(after.state)).to.equal(false);
+    expect(after.when({ type: 'EraseUser', at })).to.deep.equal([]);
+    for (const command of [changePassword(0), { type: 'UpdateProfile', changes: { first_name: 'X' } }, { type: 'GrantRole', role: 'auditor', at }, { type: 'BlockUser', reason: '', at }] as UserCommand[]) {
+      expect(after.when(command), command.type).to.equal('user_not_found');
+    }
+    expect(given(registered, activated, erased[0]!).when(register)).to.equal('email_taken');
+    expect(given().when({ type: 'EraseUser', at })).to.equal('user_not_found');
   });
 });

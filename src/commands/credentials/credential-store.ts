@@ -1,0 +1,95 @@
+import type { Db } from '../../infra/db.js';
+
+/**
+ * Kinds of credential material. Room is left for what later features keep
+ * here too: 'totp' (an encrypted secret, read back), 'recovery_code' (one
+ * slot per code), 'login_code'.
+ */
+export type CredentialKind = 'password' | 'transfer_code' | 'password_reset' | 'activation';
+
+export interface StoredCredential {
+  secret: string;
+  created_at: Date;
+  expires_at: Date | null;
+}
+
+/**
+ * The credentials store: password hashes, transfer-code hashes and the hashes
+ * of one-time link nonces, kept in a mutable command-side table
+ * (`cmd.credentials`) that no projection reads and no endpoint serves. Events
+ * only say that a credential changed and which row is current (its slot);
+ * the material itself can be replaced, consumed and deleted (on erasure).
+ * A row is keyed by its subject (a user or transfer id), kind and slot.
+ * `secret` is always a hash (argon2id, or SHA-256 of a random nonce), never
+ * the clear secret.
+ */
+export class CredentialStore {
+  constructor(private readonly db: Db) {}
+
+  static async migrate(db: Db): Promise<void> {
+    await db.query(`
+      create schema if not exists cmd;
+      create table if not exists cmd.credentials (
+        subject    text not null,
+        kind       text not null,
+        slot       text not null default '',
+        secret     text not null,
+        created_at timestamptz not null default clock_timestamp(),
+        expires_at timestamptz,
+        primary key (subject, kind, slot)
+      );
+      create index if not exists credentials_expiry_idx on cmd.credentials (expires_at) where expires_at is not null;`);
+  }
+
+  /** Stores (or replaces) a credential. */
+  async put(subject: string, kind: CredentialKind, slot: string, secret: string, expiresAt: Date | null = null): Promise<void> {
+    await this.db.query(
+      `insert into cmd.credentials (subject, kind, slot, secret, expires_at) values ($1, $2, $3, $4, $5)
+       on conflict (subject, kind, slot) do update set secret = excluded.secret, expires_at = excluded.expires_at, created_at = clock_timestamp()`,
+      [subject, kind, slot, secret, expiresAt?.toISOString() ?? null],
+    );
+  }
+
+  /** The credential in that slot unless it has expired. */
+  async get(subject: string, kind: CredentialKind, slot = ''): Promise<StoredCredential | undefined> {
+    const [row] = await this.db.query<{ secret: string; created_at: Date | string; expires_at: Date | string | null }>(
+      `select secret, created_at, expires_at from cmd.credentials
+        where subject = $1 and kind = $2 and slot = $3 and (expires_at is null or expires_at > now())`,
+      [subject, kind, slot],
+    );
+    if (!row) return undefined;
+    return { secret: row.secret, created_at: new Date(row.created_at), expires_at: row.expires_at === null ? null : new Date(row.expires_at) };
+  }
+
+  /**
+   * Consumes a one-time credential: deletes the row when it holds exactly
+   * `secret` and has not expired. True for the one caller that consumed it.
+   */
+  async take(subject: string, kind: CredentialKind, slot: string, secret: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `delete from cmd.credentials where subject = $1 and kind = $2 and slot = $3 and secret = $4
+         and (expires_at is null or expires_at > now()) returning 1`,
+      [subject, kind, slot, secret],
+    );
+    return rows.length > 0;
+  }
+
+  /** Deletes the subject's other credentials of that kind stored before `slot`'s (superseded passwords). */
+  async removeOlder(subject: string, kind: CredentialKind, slot: string): Promise<void> {
+    await this.db.query(
+      `delete from cmd.credentials c where c.subject = $1 and c.kind = $2 and c.slot <> $3
+         and c.created_at < (select k.created_at from cmd.credentials k where k.subject = $1 and k.kind = $2 and k.slot = $3)`,
+      [subject, kind, slot],
+    );
+  }
+
+  /** Deletes every credential of the subject (erasure). */
+  async removeSubject(subject: string): Promise<void> {
+    await this.db.query('delete from cmd.credentials where subject = $1', [subject]);
+  }
+
+  /** Deletes expired rows of a kind (run when a new one of that kind is stored). */
+  async purgeExpired(kind: CredentialKind): Promise<void> {
+    await this.db.query('delete from cmd.credentials where kind = $1 and expires_at < now()', [kind]);
+  }
+}
