@@ -89,6 +89,16 @@ export class Keyring {
     this.forget(subject);
   }
 
+  /** Destroys the month keys (`anon-YYYY-MM`) of months before `month` (YYYY-MM); their subjects. */
+  async destroyAnonymousBefore(month: string): Promise<string[]> {
+    const rows = await this.db.query<{ subject: string }>(
+      `select subject from cmd.data_keys where subject ~ '^anon-[0-9]{4}-[0-9]{2}$' and subject < $1 and wrapped is not null order by subject`,
+      [`anon-${month}`],
+    );
+    for (const row of rows) await this.destroy(row.subject);
+    return rows.map((r) => r.subject);
+  }
+
   /** Drops a key from memory (its subject was erased, maybe by another process). */
   forget(subject: string): void {
     this.cache.delete(subject);

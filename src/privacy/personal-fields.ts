@@ -26,11 +26,14 @@ export const isAnonymousSubject = (subject: string): boolean => subject.startsWi
 
 const userOrAnonymous = (_stream: string, data: EventData, metadata: EventMetadata) => text(data.user_id) ?? anonymousSubject(metadata.occurred_at);
 
+/** Keys of an incident's evidence that hold personal data. */
+export const PERSONAL_EVIDENCE: readonly string[] = ['email', 'emails', 'user_email', 'user_agent', 'performed_from'];
+
 const RULES: Record<string, Rule> = {
   UserRegistered: { subject: (stream, data) => text(data.user_id) ?? userOfStream(stream), fields: ['email', 'first_name', 'last_name', 'country'] },
   ProfileUpdated: { subject: (stream) => userOfStream(stream), fields: ['first_name', 'last_name', 'country'] },
   AuthAttemptRecorded: { subject: userOrAnonymous, fields: ['email', 'ip', 'user_agent'] },
-  IncidentRaised: { subject: userOrAnonymous, fields: ['ip', 'evidence.email', 'evidence.emails', 'evidence.user_agent', 'evidence.performed_from'] },
+  IncidentRaised: { subject: userOrAnonymous, fields: ['ip', ...PERSONAL_EVIDENCE.map((k) => `evidence.${k}`)] },
 };
 
 /** Event types that may hold sealed fields (readers skip every other type). */

@@ -238,6 +238,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     baseUrl,
     databaseUrl: db.url,
     mail,
+    env: { JWT_SECRET: env.JWT_SECRET!, ...options.env },
     apiProcess,
     projector,
     settledByProcessManager: () => projector.matches,

@@ -11,6 +11,8 @@ export interface RunningService {
   baseUrl: string;
   databaseUrl: string;
   mail: SmtpSink;
+  /** The environment the service was given beyond the defaults: its keys and overrides (the CLI reuses its data folder and keys). */
+  env: Record<string, string>;
   /** Process ids of the service's processes now running (for CPU figures in benches). */
   pids(): number[];
   /** Output of the service process so far (for failure messages). */
@@ -34,13 +36,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The keys the services of the tests run with (tests that read the stored events open them with these). */
+export const E2E_KEYS = {
+  JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
+  DATA_MASTER_KEY: 'a3f1c0de5b7e49d2a8c61f0e9d3b7a45c2e8f14b6d09a7c3e5f2b8d1c4a6e903',
+  EMAIL_HASH_KEY: '5e2d8b1f0c7a4e93b6d2f8a1c5e09b7d3f4a6c8e2b1d0f9a7c5e3b2d1f0a9c8e',
+};
+
 /**
  * Starts the real service (the compiled `dist/src/main.js`) as a child process
  * against a fresh PostgreSQL database and an SMTP sink. Extra environment
  * overrides the defaults.
  */
-export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+export async function startService(overrides: Record<string, string> = {}): Promise<RunningService> {
   await ensureBuilt();
+  const env = { ...E2E_KEYS, ...overrides };
   const db = await freshDatabase('e2e');
   const mail = await new SmtpSink().start();
   const port = await freePort();
@@ -61,7 +71,6 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
         DATABASE_URL: db.url,
         EMAIL_HOST: '127.0.0.1',
         EMAIL_PORT: String(mail.port),
-        JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
         EVENTSTORE_URL: '',
         ...env,
       },
@@ -95,6 +104,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     baseUrl,
     databaseUrl: db.url,
     mail,
+    env,
     pids: () => (child?.pid !== undefined && child.exitCode === null ? [child.pid] : []),
     output: () => log,
     async kill() {

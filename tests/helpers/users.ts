@@ -44,11 +44,15 @@ export async function login(svc: RunningService, email: string, password = DEFAU
   return { access: res.body.access as string, refresh: res.body.refresh as string };
 }
 
-/** Runs the compiled CLI (`npm run cli -- ...args`) against the service's database; resolves with its exit code and output. */
+/** What the CLI must share with the service it works beside: the data folder (generated secrets) and the keys. */
+const SHARED_ENV = ['DATA_DIR', 'JWT_SECRET', 'DATA_MASTER_KEY', 'EMAIL_HASH_KEY'];
+
+/** Runs the compiled CLI (`npm run cli -- ...args`) against the service's database and keys; resolves with its exit code and output. */
 export async function runCli(svc: RunningService, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   await ensureBuilt();
+  const shared = Object.fromEntries(Object.entries(svc.env).filter(([k]) => SHARED_ENV.includes(k)));
   const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: svc.databaseUrl, EVENTSTORE_URL: '', ...env },
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: svc.databaseUrl, EVENTSTORE_URL: '', ...shared, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -6,6 +6,17 @@ import { deposit } from '../../src/commands/accounts/deposit.js';
 import { ensureSystemAccounts } from '../../src/commands/accounts/system-accounts.js';
 import { ensureBillers } from '../../src/commands/bills/ensure-billers.js';
 import { payBill } from '../../src/commands/bills/pay-bill.js';
+import { raiseIncident } from '../../src/commands/risk/incident-aggregate.js';
+import { recordAuthAttempt } from '../../src/commands/security/attempt-recorder.js';
+import { eraseUser } from '../../src/commands/users/erase-user.js';
+import { openIdentityStores, type IdentityStores } from '../../src/commands/users/identity-stores.js';
+import { userAggregate } from '../../src/commands/users/load-user.js';
+import { userStream } from '../../src/domain/users/decider.js';
+import type { EventStore } from '../../src/eventstore/port.js';
+import { Keyring } from '../../src/privacy/keyring.js';
+import { PersonalData } from '../../src/privacy/personal-data.js';
+import { PrivateEventStore } from '../../src/privacy/private-event-store.js';
+import { ERASED } from '../../src/privacy/sealed-value.js';
 import { cardNumberKey } from '../../src/commands/cards/card-numbers.js';
 import { issueCard } from '../../src/commands/cards/issue-card.js';
 import { AggregateRepository } from '../../src/commands/shared/aggregate-repository.js';
@@ -51,26 +62,34 @@ function rng(seed: number) {
 describe('rebuilding every projection from position 0 gives the live tables back', function () {
   this.timeout(240_000);
   let database: Awaited<ReturnType<typeof freshDatabase>>;
-  let store: SqlEventStore;
+  let raw: SqlEventStore;
+  /** As the service has it: appends seal personal fields, reads open them. */
+  let store: EventStore;
+  let personal: PersonalData;
+  let identity: IdentityStores;
   let db: Db;
   let runtime: ProjectionRuntime;
 
   before(async () => {
     database = await freshDatabase('rebuild_eq');
-    store = await openPostgresEventStore(database.url, 10);
+    raw = await openPostgresEventStore(database.url, 10);
     db = postgresDb(database.url, 10);
     await SnapshotStore.migrate(db);
+    await Keyring.migrate(db);
+    personal = new PersonalData(new Keyring(db, Buffer.alloc(32, 7)));
+    store = new PrivateEventStore(raw, personal).opened();
+    identity = await openIdentityStores(db, { emailHashKey: Buffer.alloc(32, 9) });
     runtime = new ProjectionRuntime(store, db, logger, allProjections(), { project: true, batchSize: 200, idleMs: 10 });
     await runtime.start();
   });
   after(async () => {
     await runtime?.stop();
-    await store?.close();
+    await raw?.close();
     await db?.end();
     await database?.drop();
   });
 
-  it('after a long random workload of accounts, deposits, transfers, bills and cards', async () => {
+  it('after a long random workload of users, sign-ins, incidents, accounts, deposits, transfers, bills, cards and erasures', async () => {
     const seed = Number(process.env.REBUILD_SEED ?? 20_260_105);
     const pick = rng(seed);
     const repo = new AggregateRepository(store, new SnapshotStore(db));
@@ -83,6 +102,14 @@ describe('rebuilding every projection from position 0 gives the live tables back
       now: new Date(Date.UTC(2026, 0, 1) + pick(90 * 24) * 3_600_000),
     });
     const owners = Array.from({ length: 8 }, () => randomUUID());
+    const countries = ['Jordan', 'UAE', 'Flat 3, Rainbow St', '', 'JO'];
+    for (const [i, owner] of owners.entries()) {
+      const register = { type: 'RegisterUser' as const, user_id: owner, email: `owner${i}@example.com`, credential_id: randomUUID(), first_name: `First${i}`, last_name: `Last${i}`, country: countries[i % countries.length]!, at: ctx(null).now };
+      await repo.execute(userAggregate, userStream(owner), register, ctx(null), () => randomUUID());
+      await repo.execute(userAggregate, userStream(owner), { type: 'ActivateUser', at: ctx(null).now }, ctx(null), () => randomUUID());
+    }
+    const erased: string[] = [];
+    const geo = { country: async () => 'JO' };
     const accounts: { number: string; owner: string; currency: Currency }[] = [];
     const currencies: Currency[] = ['JOD', 'JOD', 'USD', 'EUR'];
     for (let i = 0; i < 24; i++) {
@@ -97,9 +124,28 @@ describe('rebuilding every projection from position 0 gives the live tables back
     const some = () => accounts[pick(accounts.length)]!;
     for (let i = 0; i < 1200; i++) {
       const a = some();
-      const choice = pick(10);
+      const choice = pick(12);
+      // Two owners are erased part-way: their accounts go on moving money.
+      if (i === 400 || i === 900) {
+        const owner = owners[erased.length]!;
+        await eraseUser({ repo, personal, ...identity }, owner, ctx(null));
+        erased.push(owner);
+      }
       try {
-        if (choice < 3) {
+        if (choice === 10) {
+          const known = pick(3) > 0;
+          const user = owners[pick(owners.length)]!;
+          await recordAuthAttempt(store, geo, Buffer.alloc(32, 9), ctx(null), {
+            kind: 'login', outcome: pick(2) ? 'success' : 'failure', user_id: known ? user : null, email: known ? `owner${owners.indexOf(user)}@example.com` : `nobody${pick(5)}@example.com`, user_agent: `agent/${pick(3)}`, reason: null,
+          });
+        } else if (choice === 11) {
+          const user = owners[pick(owners.length)]!;
+          if (pick(2)) {
+            await repo.execute(userAggregate, userStream(user), { type: 'UpdateProfile', changes: { first_name: `F${i}`, country: countries[pick(countries.length)]! } }, ctx(user), () => randomUUID());
+          } else {
+            await raiseIncident(repo, ctx(null), randomUUID(), { rule: 'brute_force', severity: 'high', user_id: user, account_number: null, ip: '203.0.113.9', evidence: { email: `owner${owners.indexOf(user)}@example.com`, failed_attempts: 5 } }, ctx(null).now);
+          }
+        } else if (choice < 3) {
           await deposit(repo, store, ctx(null), { deposit_id: randomUUID(), account_number: a.number, amount: BigInt(1 + pick(900_000)) });
         } else if (choice < 8) {
           const own = choice < 5;
@@ -136,7 +182,16 @@ describe('rebuilding every projection from position 0 gives the live tables back
     expect(live['accounts.account_entries']!.length).to.be.greaterThan(300);
     if (process.env.REBUILD_DEBUG) console.log(counts, head, Object.fromEntries(Object.entries(live).map(([t, r]) => [t, r.length])));
     const filled = Object.entries(live).filter(([, rows]) => rows.length > 0).map(([t]) => t);
-    expect(filled, 'tables the workload fills').to.include.members(['accounts.accounts', 'accounts.account_entries']);
+    expect(filled, 'tables the workload fills').to.include.members(['accounts.accounts', 'accounts.account_entries', 'admin.admin_users', 'logins.login_events', 'risk.incidents']);
+    // The live rows of the erased owners hold no personal data any more; the others' do.
+    const users = await db.query<{ user_id: string; email: string; first_name: string }>('select user_id, email, first_name from rm.admin_users');
+    for (const u of users) expect(u.email === ERASED && u.first_name === '', u.email).to.equal(erased.includes(u.user_id));
+    const leftover = await db.query(
+      `select 1 from rm.login_events where user_id = any($1::text[]) and (coalesce(email, $2) <> $2 or coalesce(ip, $2) <> $2 or coalesce(user_agent, $2) <> $2)
+       union all select 1 from rm.incidents where user_id = any($1::text[]) and (coalesce(ip, $2) <> $2 or evidence->>'email' <> $2)`,
+      [erased, ERASED],
+    );
+    expect(leftover, 'personal data of erased users in the read models').to.have.length(0);
     expect(filled.length, `filled: ${filled.join(', ')}`).to.be.greaterThan(Object.keys(live).length / 2);
 
     for (const p of runtime.projections) {

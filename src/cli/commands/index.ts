@@ -3,6 +3,8 @@ import { balanceAsOfCommand } from './balance-as-of.js';
 import { checkpointCommand } from './checkpoint.js';
 import { createSuperuserCommand } from './createsuperuser.js';
 import { eventStoreRoleCommand } from './event-store-role.js';
+import { eraseAnonymousCommand } from './erase-anonymous.js';
+import { eraseUserCommand } from './erase-user.js';
 import { grantRoleCommand } from './grant-role.js';
 import { rebuildCommand } from './rebuild.js';
 import { replayCommand } from './replay.js';
@@ -18,4 +20,6 @@ export const cliCommands: CliCommand[] = [
   balanceAsOfCommand,
   eventStoreRoleCommand,
   checkpointCommand,
+  eraseUserCommand,
+  eraseAnonymousCommand,
 ];

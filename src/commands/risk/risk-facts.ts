@@ -1,11 +1,13 @@
 import type { RiskFact } from '../../domain/risk/facts.js';
 import { isCurrency } from '../../domain/money/currency.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
+import { ERASED } from '../../privacy/sealed-value.js';
 import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
 import { BANK_OWNER_ID } from '../accounts/system-accounts.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+/** A present string; an erased personal field tells the rules nothing. */
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' && v !== ERASED ? v : null);
 const timeOf = (e: RecordedEvent, field: unknown): number => {
   const t = typeof field === 'string' ? Date.parse(field) : NaN;
   if (Number.isFinite(t)) return t;

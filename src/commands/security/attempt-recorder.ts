@@ -5,6 +5,7 @@ import type { CountryLookup } from '../../infra/geoip.js';
 import { toNewEvent } from '../shared/new-event.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';
+import { emailHash } from '../users/email-index.js';
 
 export interface AttemptInput {
   attempt_id?: string;
@@ -16,15 +17,18 @@ export interface AttemptInput {
   reason: string | null;
 }
 
-/** `auth-attempts-<user_id>`, or `auth-attempts-anon-<id of the lower-cased email>` when no user matches. */
-export const authAttemptsStream = (userId: string | null, email: string | null): string =>
-  userId ? `auth-attempts-${userId}` : `auth-attempts-anon-${deterministicId((email ?? '').trim().toLowerCase())}`;
+/**
+ * `auth-attempts-<user_id>`, or `auth-attempts-anon-<keyed hash of the email>`
+ * when no user matches: the name says nothing to whoever guesses an email.
+ */
+export const authAttemptsStream = (userId: string | null, email: string | null, emailKey: Buffer): string =>
+  userId ? `auth-attempts-${userId}` : `auth-attempts-anon-${emailHash(emailKey, email ?? '').slice(0, 32)}`;
 
 /**
  * Appends one AuthAttemptRecorded (with the country of the context's IP) to
  * the user's attempts stream. A record, not a decision: no aggregate is loaded.
  */
-export async function recordAuthAttempt(store: EventStore, geo: CountryLookup, context: CommandContext, input: AttemptInput): Promise<AppendResult> {
+export async function recordAuthAttempt(store: EventStore, geo: CountryLookup, emailKey: Buffer, context: CommandContext, input: AttemptInput): Promise<AppendResult> {
   const attempt: AuthAttempt = {
     attempt_id: input.attempt_id ?? randomUUID(),
     kind: input.kind,
@@ -38,5 +42,5 @@ export async function recordAuthAttempt(store: EventStore, geo: CountryLookup, c
     occurred_at: context.now.toISOString(),
   };
   const event = authAttemptRecorded(attempt);
-  return store.append(authAttemptsStream(attempt.user_id, attempt.email), [toNewEvent(event, deterministicId('auth-attempt', attempt.attempt_id), context)], 'any');
+  return store.append(authAttemptsStream(attempt.user_id, attempt.email, emailKey), [toNewEvent(event, deterministicId('auth-attempt', attempt.attempt_id), context)], 'any');
 }

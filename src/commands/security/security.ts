@@ -17,7 +17,7 @@ export interface Security {
   stop(): Promise<void>;
 }
 
-export function createSecurity(config: Pick<Config, 'security'>, store: EventStore, logger: Logger, geo?: CountryLookup): Security {
+export function createSecurity(config: Pick<Config, 'security' | 'emailHashKey'>, store: EventStore, logger: Logger, geo?: CountryLookup): Security {
   const s = config.security;
   const cool_off_ms = s.lockoutCoolOffSeconds * 1000;
   const lookup =
@@ -37,7 +37,7 @@ export function createSecurity(config: Pick<Config, 'security'>, store: EventSto
     },
     geo: lookup,
     hits,
-    recordAttempt: (context, input) => recordAuthAttempt(store, lookup, context, input),
+    recordAttempt: (context, input) => recordAuthAttempt(store, lookup, config.emailHashKey, context, input),
     stop: () => hits.stop(),
   };
 }

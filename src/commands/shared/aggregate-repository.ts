@@ -103,6 +103,12 @@ export class AggregateRepository {
     });
   }
 
+  /** Forgets what this process remembers of a stream and drops its snapshot (after an erasure). */
+  async forget(stream: string): Promise<void> {
+    this.cache.delete(stream);
+    await this.snapshots.delete(stream);
+  }
+
   private async runQueued(stream: string, items: GroupItem[]): Promise<void> {
     if (items.length > 1) {
       try {

@@ -44,4 +44,9 @@ export class SnapshotStore {
       [stream, version, snapshot.revision.toString(), encodeState(snapshot.state)],
     );
   }
+
+  /** Drops a stream's snapshot (it may hold what must not outlive an erasure). */
+  async delete(stream: string): Promise<void> {
+    await this.db.query('delete from cmd.snapshots where stream_id = $1', [stream]);
+  }
 }

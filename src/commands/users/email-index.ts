@@ -2,6 +2,9 @@ import { createHmac } from 'node:crypto';
 import { normalizeEmail } from '../../domain/users/email.js';
 import type { Db } from '../../infra/db.js';
 
+/** HMAC-SHA256 of the normalized email under the server's EMAIL_HASH_KEY (hex). */
+export const emailHash = (key: Buffer, email: string): string => createHmac('sha256', key).update(normalizeEmail(email)).digest('hex');
+
 export interface EmailClaim {
   user_id: string;
   claimed_at: Date;
@@ -33,7 +36,7 @@ export class EmailIndex {
 
   /** The keyed hash of the normalized email (hex). */
   hash(email: string): string {
-    return createHmac('sha256', this.key).update(normalizeEmail(email)).digest('hex');
+    return emailHash(this.key, email);
   }
 
   /** Claims the email for `userId`; false when another user holds it. */

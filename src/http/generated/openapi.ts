@@ -379,9 +379,11 @@ export interface paths {
         put?: never;
         /**
          * Register (the account stays inactive until the emailed link is used)
-         * @description Creates an inactive customer and emails an activation link
-         *     `{FRONTEND_URL}/auth/activate/{uid}/{token}`. The email is the login
-         *     identifier, compared lower-cased, and cannot be changed later.
+         * @description Creates an inactive customer under a random id (uuid v4) and emails an
+         *     activation link `{FRONTEND_URL}/auth/activate/{uid}/{token}`. The email
+         *     is the login identifier, compared lower-cased, and cannot be changed
+         *     later; of concurrent registrations of one email exactly one succeeds
+         *     (the others get 400 email_taken).
          *     Passwords need 8+ characters, not all digits, not a common password,
          *     not close to the email.
          */
@@ -401,7 +403,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Activate with the uid and token from the activation email */
+        /**
+         * Activate with the uid and token from the activation email
+         * @description The link works once: a used link is a 403 stale_token. A link that a
+         *     resent one superseded, or any token whose one-time nonce the server
+         *     does not hold (a forged one), is a 400 invalid_token.
+         */
         post: operations["activateUser"];
         delete?: never;
         options?: never;
@@ -476,7 +483,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set a new password with the uid and token from the reset email */
+        /**
+         * Set a new password with the uid and token from the reset email
+         * @description The link works once and for an hour: a used link, one a newer request
+         *     superseded, one issued before a password change, or a token whose
+         *     one-time nonce the server does not hold (a forged one) is a 400
+         *     invalid_token. A refused weak password does not use the link up.
+         */
         post: operations["resetPasswordConfirm"];
         delete?: never;
         options?: never;
@@ -1165,6 +1178,7 @@ export interface components {
             updated_at: string;
             owner: {
                 id: string;
+                /** @description "[erased]" once the owner is erased (names are then empty) */
                 email: string | null;
                 first_name: string;
                 last_name: string;
@@ -1181,10 +1195,11 @@ export interface components {
             position: string;
             /** Format: date-time */
             recorded_at: string;
+            /** @description The payload, redacted (personal fields decrypted or "[erased]", no credential material). */
             data: {
                 [key: string]: unknown;
             };
-            /** @description correlation_id, causation_id, actor {user_id, role, ip}, schema_version, occurred_at */
+            /** @description correlation_id, causation_id, actor {user_id, role, ip}, schema_version, occurred_at; the actor's ip is decrypted, or "[erased]". */
             metadata: {
                 [key: string]: unknown;
             };
@@ -1387,7 +1402,10 @@ export interface components {
             last_name?: string;
         };
         RegisteredUser: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Random (v4); users registered before random ids have one derived from their email
+             */
             id: string;
             email: string;
         };
@@ -1785,10 +1803,13 @@ export interface components {
             outcome: "success" | "failure" | "locked" | "refused";
             successful: boolean;
             user_id: string | null;
+            /** @description null once the user is erased */
             attempted_email: string | null;
+            /** @description null once the user is erased */
             ip: string | null;
             /** @description ISO 3166 alpha-2 */
             country: string | null;
+            /** @description null once the user is erased */
             user_agent: string | null;
             failure_reason: string | null;
             /** Format: date-time */

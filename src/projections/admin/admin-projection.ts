@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../eventstore/port.js';
 import type { Queryable } from '../../infra/db.js';
+import { ERASED } from '../../privacy/sealed-value.js';
 import { byEventType, type Projection } from '../runtime/projection.js';
 
 const userOf = (e: RecordedEvent) => e.stream_id.replace(/^user-/, '');
@@ -9,14 +10,15 @@ async function setUser(tx: Queryable, schema: string, e: RecordedEvent, column: 
 }
 
 /**
- * What staff tools list: users (email, staff flag, activated, blocked), for the
+ * What staff tools list: users (email, staff flag, activated, blocked; email
+ * and names blanked when the user is erased), for the
  * owners nested in the admin account list; and every session (refresh-token
  * family) with its user, so terminate-session can find the ones to revoke;
  * and the opening position of every account, the key of the admin account list.
  */
 export const adminProjection: Projection = {
   name: 'admin',
-  version: 1,
+  version: 2,
   tables: ['admin_users', 'admin_sessions', 'admin_accounts'],
   async setup(tx, schema) {
     await tx.query(`
@@ -62,6 +64,11 @@ export const adminProjection: Projection = {
       const d = e.data as Record<string, string>;
       await tx.query(`update ${schema}.admin_users set first_name = $2, last_name = $3, updated_at = $4 where user_id = $1`, [
         userOf(e), d.first_name, d.last_name, e.metadata.occurred_at,
+      ]);
+    },
+    async UserErased(tx, e, schema) {
+      await tx.query(`update ${schema}.admin_users set email = $2, first_name = '', last_name = '', updated_at = $3 where user_id = $1`, [
+        userOf(e), ERASED, e.metadata.occurred_at,
       ]);
     },
     async AccountOpened(tx, e, schema) {

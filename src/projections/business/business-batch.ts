@@ -3,6 +3,7 @@ import { accountFactOf, accountsNeeded, incrementsOf, type AccountFact, type Inc
 import { isCurrency } from '../../domain/money/currency.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import type { Queryable } from '../../infra/db.js';
+import { kpiCountry } from '../../domain/users/kpi-country.js';
 
 /** Country of events not tied to a user, or of users who gave none. */
 export const UNKNOWN_COUNTRY = 'Unknown';
@@ -58,7 +59,9 @@ export async function applyBusinessEvents(tx: Queryable, events: readonly Record
     const d = e.data as Record<string, unknown>;
     if (e.type === 'UserRegistered' || e.type === 'ProfileUpdated') {
       const userId = typeof d.user_id === 'string' ? d.user_id : e.stream_id.replace(/^user-/, '');
-      const country = typeof d.country === 'string' ? d.country.trim() : '';
+      // The coarse country kept in clear (events before it: derived the same way from their clear country),
+      // so an erasure, which makes the profile country unreadable, leaves the KPIs as they were.
+      const country = typeof d.kpi_country === 'string' ? d.kpi_country : kpiCountry(typeof d.country === 'string' ? d.country : '');
       steps.push({ kind: 'user', user_id: userId, country });
       users.add(userId);
     } else if (e.type === 'AccountOpened') {

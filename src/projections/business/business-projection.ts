@@ -8,10 +8,12 @@ export { UNKNOWN_COUNTRY } from './business-batch.js';
  * currency; weeks, months and windows are summed on read. It keeps its own
  * copies of the few user and account facts it needs (country, owner, type,
  * currency), so it reads no other read model. KPI definitions: src/domain/metrics/kpis.ts.
+ * The country is the coarse `kpi_country` (src/domain/users/kpi-country.ts),
+ * never the free-text profile country: it stays readable after an erasure.
  */
 export const businessProjection: Projection = {
   name: 'business',
-  version: 1,
+  version: 2,
   tables: ['business_users', 'business_accounts', 'business_counts', 'business_money', 'business_active'],
   async setup(tx, schema) {
     await tx.query(`

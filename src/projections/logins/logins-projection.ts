@@ -7,11 +7,12 @@ const text = (v: Json | undefined): string | null => (typeof v === 'string' ? v 
 /**
  * Read model `logins`: one row per AuthAttemptRecorded (sign-in, refresh,
  * logout), for GET /risk/logins. Keyed by the attempt id, so a replay or a
- * rebuild writes each attempt once.
+ * rebuild writes each attempt once. An erased user's attempts keep their
+ * outcome, time and country, never the email, IP or user agent.
  */
 export const loginsProjection: Projection = {
   name: 'logins',
-  version: 1,
+  version: 2,
   tables: ['login_events'],
   async setup(tx, schema) {
     await tx.query(`
@@ -48,6 +49,9 @@ export const loginsProjection: Projection = {
         [id, e.position.toString(), text(d.kind) ?? 'login', outcome, outcome === 'success', text(d.user_id), text(d.email),
           text(d.ip), text(d.country), text(d.user_agent), text(d.reason), at],
       );
+    },
+    async UserErased(tx, e, schema) {
+      await tx.query(`update ${schema}.login_events set email = null, ip = null, user_agent = null where user_id = $1`, [e.stream_id.replace(/^user-/, '')]);
     },
   }),
 };

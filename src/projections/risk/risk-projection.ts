@@ -1,5 +1,7 @@
 import type { RecordedEvent } from '../../eventstore/port.js';
 import type { Queryable } from '../../infra/db.js';
+import { ERASED } from '../../privacy/sealed-value.js';
+import { PERSONAL_EVIDENCE } from '../../privacy/personal-fields.js';
 import { byEventType, type Projection } from '../runtime/projection.js';
 
 /** The country an incident is about, when its evidence names one. */
@@ -25,7 +27,7 @@ async function transition(tx: Queryable, schema: string, e: RecordedEvent, statu
  */
 export const riskProjection: Projection = {
   name: 'risk',
-  version: 1,
+  version: 2,
   tables: ['incidents', 'risk_counters'],
   async setup(tx, schema) {
     await tx.query(`
@@ -72,6 +74,17 @@ export const riskProjection: Projection = {
           d.incident_id, e.position.toString(), d.rule, d.severity, d.user_id ?? null, d.account_number ?? null, d.ip ?? null,
           countryOf(d.evidence), JSON.stringify(d.evidence ?? {}), d.raised_at, e.metadata.actor.role,
         ],
+      );
+    },
+    /** The incidents about an erased user keep their rule, severity and times; the IP and personal evidence read as erased. */
+    async UserErased(tx, e, schema) {
+      await tx.query(
+        `update ${schema}.incidents
+            set ip = null,
+                evidence = (select coalesce(jsonb_object_agg(k, case when k = any($2::text[]) then to_jsonb($3::text) else v end), '{}'::jsonb)
+                              from jsonb_each(evidence) as t(k, v))
+          where user_id = $1`,
+        [e.stream_id.replace(/^user-/, ''), [...PERSONAL_EVIDENCE], ERASED],
       );
     },
     IncidentAcknowledged: (tx, e, schema) => transition(tx, schema, e, 'acknowledged'),
