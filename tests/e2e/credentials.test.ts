@@ -137,19 +137,23 @@ describe('credentials and one-time links (end to end)', function () {
       } finally {
         await store.close();
       }
-      // The legacy user logs in (found by the email-derived id) and can change the password.
+      // The legacy user logs in (found by the email-derived id), changes the password and resets it by email.
       const leo = await login(svc, email);
       expect((await svc.api.get('/auth/users/me/', { token: leo.access })).body).to.include({ id: legacyId, email, first_name: 'Leo' });
       expect((await svc.api.post('/auth/users/set_password/', { current_password: DEFAULT_PASSWORD, new_password: 'Leos-new-passw0rd' }, { token: leo.access })).status).to.equal(204);
       expect((await svc.api.post('/auth/jwt/create/', { email, password: DEFAULT_PASSWORD })).status).to.equal(401);
       await login(svc, email, 'Leos-new-passw0rd');
+      const link = await askReset(email);
+      expect(link.uid).to.equal(legacyId);
+      expect((await confirmReset(link.uid, link.token, 'Leos-reset-passw0rd')).status).to.equal(204);
+      await login(svc, email, 'Leos-reset-passw0rd');
       // The legacy pending transfer confirms with its code.
       const confirmed = await svc.api.post('/transfers/confirm/', { transfer_id: legacyTransfer, otp: '123456' }, { token: alice.access });
       expect(confirmed.status, JSON.stringify(confirmed.body)).to.equal(200);
 
       const names = ['password_hash', 'otp_hash'];
       const stream = await auditStream(svc, staff.access, `user-${legacyId}`);
-      expect(stream.map((e) => e.type)).to.deep.equal(['UserRegistered', 'UserActivated', 'PasswordChanged']);
+      expect(stream.map((e) => e.type)).to.deep.equal(['UserRegistered', 'UserActivated', 'PasswordChanged', 'PasswordChanged']);
       expectNoneIn(JSON.stringify(stream), 'legacy user stream', [passwordHash, '$argon2'], names);
       expectNoneIn(JSON.stringify(await auditStream(svc, staff.access, `transfer-${legacyTransfer}`)), 'legacy transfer stream', [otpHash, '$argon2'], names);
       const replay = await runCli(svc, ['replay', '--stream', `transfer-${legacyTransfer}`]);
