@@ -22,8 +22,8 @@ const generate = (): DevSecrets => ({
  * (mode 0600), instead of a default everyone shares. The file is written
  * beside its final name and hard-linked into place, which fails when it is
  * already there: two processes starting together end up with the same file.
- * Losing it loses the master key, so every personal field encrypted under it
- * reads as erased: back it up with the data.
+ * Losing it loses the master key, and with it every personal field encrypted
+ * under the data keys it wraps: back it up with the data.
  */
 export function devSecrets(dataDir: string): DevSecrets {
   const path = join(dataDir, DEV_SECRETS_FILE);

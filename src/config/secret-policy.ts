@@ -12,6 +12,9 @@ export const KNOWN_SECRETS: ReadonlySet<string> = new Set([
   'change-me-64-hex-characters-from-openssl-rand-hex-32',
   'e2e-secret-e2e-secret-e2e-secret-0123456789',
   'faults-secret-faults-secret-faults-0123456789',
+  // The keys the end-to-end tests run with (tests/helpers/service.ts).
+  'a3f1c0de5b7e49d2a8c61f0e9d3b7a45c2e8f14b6d09a7c3e5f2b8d1c4a6e903',
+  '5e2d8b1f0c7a4e93b6d2f8a1c5e09b7d3f4a6c8e2b1d0f9a7c5e3b2d1f0a9c8e',
 ]);
 
 const PLACEHOLDER_WORDS = ['change-me', 'changeme', 'change_me', 'example', 'placeholder', 'do-not-use', 'dev-only', 'replace-me', 'your-secret', 'secret-key'];

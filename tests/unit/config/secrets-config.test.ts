@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config/config.js';
 import { estimatedBits } from '../../../src/config/secret-policy.js';
+import { E2E_KEYS } from '../../helpers/service.js';
 
 /** What .env.example shows for a variable (commented or not). */
 function exampleValue(name: string): string {
@@ -51,6 +52,9 @@ describe('configuration: secrets and mail', () => {
       }
       expect(() => loadConfig({ ...strong(), DATA_MASTER_KEY: exampleValue('DATA_MASTER_KEY') })).to.throw(ConfigError, /^DATA_MASTER_KEY/);
       expect(() => loadConfig({ ...strong(), EMAIL_HASH_KEY: exampleValue('EMAIL_HASH_KEY') })).to.throw(ConfigError, /^EMAIL_HASH_KEY/);
+      // The keys the repository's own tests use are published too.
+      expect(() => loadConfig({ ...strong(), DATA_MASTER_KEY: E2E_KEYS.DATA_MASTER_KEY })).to.throw(ConfigError, /^DATA_MASTER_KEY is a publicly known value/);
+      expect(() => loadConfig({ ...strong(), JWT_SECRET: E2E_KEYS.JWT_SECRET })).to.throw(ConfigError, /^JWT_SECRET is a publicly known value/);
     });
 
     it('refuses low-entropy secrets', () => {
