@@ -113,7 +113,8 @@ describe('credentials and one-time links (end to end)', function () {
       const otpHash = await hashOtp('123456');
       const a = await steps.open(alice.access);
       const b = await steps.open(alice.access);
-      await steps.fund(a, '1000.000');
+      // Enough for the real request's hold and for the legacy copy, which holds nothing and debits at confirmation.
+      await steps.fund(a, '2000.000');
       const mails = svc.mail.mails.length;
       const pending = await svc.api.post('/transfers/internal/', { sender_account: a, receiver_account: b, amount: '700.000' }, { token: alice.access });
       expect(pending.status).to.equal(202);
