@@ -179,6 +179,8 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
         ...process.env,
         NODE_ENV: 'production',
         JWT_SECRET: randomBytes(32).toString('base64url'),
+        DATA_MASTER_KEY: randomBytes(32).toString('hex'),
+        EMAIL_HASH_KEY: randomBytes(32).toString('hex'),
         EMAIL_HOST: '127.0.0.1',
         DATA_DIR: dir,
         CHECKPOINT_SIGNING_KEY_FILE: '',

@@ -49,6 +49,10 @@ describe('the production install (the Dockerfile runtime stage, simulated)', fun
         ...process.env,
         NODE_ENV: 'production',
         JWT_SECRET: randomBytes(32).toString('hex'),
+        DATA_MASTER_KEY: randomBytes(32).toString('hex'),
+        EMAIL_HASH_KEY: randomBytes(32).toString('hex'),
+        // No mail server in this test: production sends nothing only when told to.
+        EMAIL_MODE: 'drop',
         CHECKPOINT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
         HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: '', EVENTSTORE_URL: '', EMAIL_HOST: '', DATA_DIR: join(app, 'data'), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
