@@ -26,6 +26,10 @@ import { verifyChain } from '../../src/eventstore/hash-chain.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import { postgresDb } from '../../src/infra/db.js';
+import { Keyring } from '../../src/privacy/keyring.js';
+import { PersonalData } from '../../src/privacy/personal-data.js';
+import { PrivateEventStore } from '../../src/privacy/private-event-store.js';
+import { E2E_KEYS } from '../../tests/helpers/service.js';
 import { allProjections } from '../../src/projections/registry.js';
 import { rebuildProjection } from '../../src/projections/runtime/rebuild.js';
 import { formatMinor, type Currency, type Workload } from './workload.js';
@@ -419,14 +423,16 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
       const projections = allProjections();
       const tables = projections.flatMap((p) => p.tables);
       const live = await dumpTables(client, tables);
-      const store = await openPostgresEventStore(databaseUrl, 4);
+      const raw = await openPostgresEventStore(databaseUrl, 4);
       const db = postgresDb(databaseUrl, 4);
+      // As the projector reads them: personal fields opened with the cluster's master key.
+      const store = new PrivateEventStore(raw, new PersonalData(new Keyring(db, Buffer.from(E2E_KEYS.DATA_MASTER_KEY, 'hex')))).opened();
       const r0 = Date.now();
       let rebuiltEvents = 0;
       try {
         for (const p of projections) rebuiltEvents += (await rebuildProjection(store, db, p, { batchSize: 1000 })).events;
       } finally {
-        await store.close();
+        await raw.close();
         await db.end();
       }
       figures['rebuild of every projection'] = `${rebuiltEvents} events in ${Date.now() - r0} ms`;

@@ -54,7 +54,7 @@ describe('erasure of a user (crypto-shredding), end to end', function () {
     const token = bank.staff.access;
     const q = `min_position=${position}`;
     const [balances, countries, overview, logins, accounts] = await Promise.all([
-      Promise.all([account, other].map(async (n) => (await bank.svc.api.get(`/audit/accounts/${n}/balance/`, { token })).body)),
+      Promise.all([account, other].map(async (n) => (await bank.svc.api.get(`/audit/accounts/${n}/balance/?${q}`, { token })).body)),
       bank.svc.api.get(`/business/countries/?${q}`, { token }),
       bank.svc.api.get(`/business/overview/?${q}`, { token }),
       bank.svc.api.get(`/risk/logins/?user_id=${gina.id}&${q}`, { token }),

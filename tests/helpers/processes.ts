@@ -13,7 +13,7 @@ import { ensureBuilt, PROJECTOR_ENTRY, SERVICE_ENTRY } from './build.js';
 import { ApiClient } from './http-client.js';
 import { freshDatabase } from './postgres.js';
 import { sharedPostgresServer, startPostgresServer, type PostgresServer } from './private-postgres.js';
-import { freePort, type RunningService } from './service.js';
+import { E2E_KEYS, freePort, type RunningService } from './service.js';
 import { SmtpSink } from './smtp-sink.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -212,7 +212,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     EVENTSTORE_URL: '',
     EMAIL_HOST: '127.0.0.1',
     EMAIL_PORT: String(mail.port),
-    JWT_SECRET: 'faults-secret-faults-secret-faults-0123456789',
+    // The keys the checks open stored personal fields with (never the repository's own data folder).
+    ...E2E_KEYS,
     ACCESS_TOKEN_TTL_SECONDS: '86400',
     PROJECTOR_IN_PROCESS: 'false',
     ...options.env,
@@ -238,7 +239,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     baseUrl,
     databaseUrl: db.url,
     mail,
-    env: { JWT_SECRET: env.JWT_SECRET!, ...options.env },
+    env: { ...E2E_KEYS, ...options.env },
     apiProcess,
     projector,
     settledByProcessManager: () => projector.matches,
