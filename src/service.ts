@@ -1,9 +1,7 @@
 import { ensureBillers } from './commands/bills/ensure-billers.js';
 import { ensureSystemAccounts } from './commands/accounts/system-accounts.js';
 import { AggregateRepository } from './commands/shared/aggregate-repository.js';
-import { SettlementProcess } from './commands/transfers/settlement-process.js';
-import { HoldExpiryProcess } from './commands/transfers/hold-expiry-process.js';
-import { RiskProcess } from './commands/risk/risk-process.js';
+import { migrateProcesses, startProcesses } from './processes/start-processes.js';
 import { loadRiskConfig } from './config/risk-config.js';
 import { IdempotencyStore } from './commands/shared/idempotency.js';
 import { SnapshotStore } from './commands/shared/snapshots.js';
@@ -16,7 +14,7 @@ import { createMailer } from './infra/mailer.js';
 import { createAuthenticator } from './http/auth/create-authenticator.js';
 import { createSecurity } from './commands/security/security.js';
 import { startReadModels, type ReadModels } from './projections/read-models.js';
-import { createChainCheckpoints } from './commands/audit/chain-checkpoints.js';
+import { createChainCheckpoints } from './commands/checkpoints/chain-checkpoints.js';
 import { loadCheckpointConfig, type CheckpointConfig } from './config/checkpoint-config.js';
 import { openIdentityStores } from './commands/users/identity-stores.js';
 import { CredentialStore } from './commands/credentials/credential-store.js';
@@ -32,8 +30,7 @@ export interface Service {
 export async function migrateServiceTables(db: Infrastructure['db']): Promise<void> {
   await SnapshotStore.migrate(db);
   await IdempotencyStore.migrate(db);
-  await SettlementProcess.migrate(db);
-  await RiskProcess.migrate(db);
+  await migrateProcesses(db);
   await CredentialStore.migrate(db);
   await EmailIndex.migrate(db);
 }
@@ -53,22 +50,10 @@ export async function buildService(
   await ensureSystemAccounts(repo);
   await ensureBillers(repo);
   const readModels = await startReadModels(config, logger, infra);
-  // The process managers run beside the projectors (here, or in `npm run projector`).
-  const settlement = readModels.projecting
-    ? new SettlementProcess(infra.opened, infra.db, new AggregateRepository(infra.opened, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }))
-    : undefined;
-  settlement?.start();
-  const holdExpiry = readModels.projecting
-    ? new HoldExpiryProcess(infra.opened, infra.db, new AggregateRepository(infra.opened, new SnapshotStore(infra.db)), logger.child({ component: 'hold-expiry' }))
-    : undefined;
-  holdExpiry?.start();
-  const risk = readModels.projecting
-    ? new RiskProcess(infra.opened, infra.db, new AggregateRepository(infra.opened, new SnapshotStore(infra.db)), riskConfig, logger.child({ component: 'risk' }))
-    : undefined;
-  risk?.start();
   const checkpoints = createChainCheckpoints(checkpointConfig, infra.store, logger.child({ component: 'checkpoints' }));
-  // Periodic signing runs beside the projectors; any process with the key signs on demand.
-  if (readModels.projecting) checkpoints.signer?.start(checkpointConfig.intervalSeconds * 1000);
+  // The processes (settlement, hold expiry, risk, periodic checkpoints) run beside the projectors,
+  // here or in `npm run projector`; any process with the key signs on demand.
+  const processes = readModels.projecting ? startProcesses(infra, logger, { risk: riskConfig, checkpoints }) : undefined;
   const base = {
     config,
     logger,
@@ -90,9 +75,7 @@ export async function buildService(
     readModels,
     async stop() {
       await deps.security.stop(); // appends the security hits counted since the last flush
-      await settlement?.stop();
-      await holdExpiry?.stop();
-      await risk?.stop();
+      await processes?.stop();
       await checkpoints.signer?.stop();
       await readModels.stop();
     },

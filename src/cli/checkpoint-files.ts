@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { CheckpointCheck } from '../commands/audit/checkpoint-check.js';
-import { readSignedCheckpoint } from '../commands/audit/stored-checkpoints.js';
+import type { CheckpointCheck } from '../audit/checkpoint-check.js';
+import { readSignedCheckpoint } from '../audit/stored-checkpoints.js';
 import type { SignedCheckpoint } from '../domain/audit/chain-checkpoint.js';
 import { CheckpointKeyError, parsePublicKey, type CheckpointKey } from '../infra/checkpoint-keys.js';
 import { CliError } from './command.js';

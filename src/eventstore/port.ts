@@ -92,5 +92,11 @@ export interface EventStore {
   onAppended?(listener: () => void): () => void;
   /** Position of the newest event that readers may see (0n when empty). */
   headPosition(): Promise<bigint>;
+  /**
+   * Position of the newest committed event, which can be past `headPosition`
+   * while an older transaction is still open (readers wait for it). Stores
+   * whose readers never wait answer their head.
+   */
+  committedHead(): Promise<bigint>;
   close(): Promise<void>;
 }

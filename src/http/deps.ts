@@ -1,4 +1,4 @@
-import type { ChainCheckpoints } from '../commands/audit/chain-checkpoints.js';
+import type { ChainCheckpoints } from '../commands/checkpoints/chain-checkpoints.js';
 import type { Security } from '../commands/security/security.js';
 import type { AggregateRepository } from '../commands/shared/aggregate-repository.js';
 import type { IdempotencyStore } from '../commands/shared/idempotency.js';

@@ -67,6 +67,10 @@ export class PrivateEventStore implements EventStore {
     return this.inner.headPosition();
   }
 
+  committedHead(): Promise<bigint> {
+    return this.inner.committedHead();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -3,15 +3,12 @@
  * projection, the transfer settlement, hold expiry and risk processes until SIGTERM/SIGINT. Run it when
  * the API processes start with PROJECTOR_IN_PROCESS=false.
  */
-import { AggregateRepository } from '../commands/shared/aggregate-repository.js';
 import { SnapshotStore } from '../commands/shared/snapshots.js';
-import { SettlementProcess } from '../commands/transfers/settlement-process.js';
-import { HoldExpiryProcess } from '../commands/transfers/hold-expiry-process.js';
-import { RiskProcess } from '../commands/risk/risk-process.js';
+import { migrateProcesses, startProcesses } from '../processes/start-processes.js';
 import { loadRiskConfig } from '../config/risk-config.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { loadCheckpointConfig } from '../config/checkpoint-config.js';
-import { createChainCheckpoints } from '../commands/audit/chain-checkpoints.js';
+import { createChainCheckpoints } from '../commands/checkpoints/chain-checkpoints.js';
 import { createLogger } from '../infra/logger.js';
 import { openInfrastructure } from '../infra/open-infrastructure.js';
 import { projectorHealthCheck, startProjectorHealthServer } from './projector-health.js';
@@ -26,16 +23,9 @@ async function main(): Promise<void> {
   const runtime = new ProjectionRuntime(infra.opened, infra.db, logger, allProjections(), { project: true, minGapMs: config.projectorBatchGapMs });
   await runtime.start();
   await SnapshotStore.migrate(infra.db);
-  await SettlementProcess.migrate(infra.db);
-  const settlement = new SettlementProcess(infra.opened, infra.db, new AggregateRepository(infra.opened, new SnapshotStore(infra.db)), logger.child({ component: 'settlement' }));
-  settlement.start();
-  const holdExpiry = new HoldExpiryProcess(infra.opened, infra.db, new AggregateRepository(infra.opened, new SnapshotStore(infra.db)), logger.child({ component: 'hold-expiry' }));
-  holdExpiry.start();
-  await RiskProcess.migrate(infra.db);
-  const risk = new RiskProcess(infra.opened, infra.db, new AggregateRepository(infra.opened, new SnapshotStore(infra.db)), loadRiskConfig(), logger.child({ component: 'risk' }));
-  risk.start();
+  await migrateProcesses(infra.db);
   const checkpoints = createChainCheckpoints(checkpointConfig, infra.store, logger.child({ component: 'checkpoints' }));
-  checkpoints.signer?.start(checkpointConfig.intervalSeconds * 1000);
+  const processes = startProcesses(infra, logger, { risk: loadRiskConfig(), checkpoints });
   const unsubscribe = infra.store.onAppended?.(() => runtime.nudge());
   const health = config.projectorHealthPort === undefined
     ? undefined
@@ -52,10 +42,7 @@ async function main(): Promise<void> {
     clearInterval(report);
     health?.close();
     unsubscribe?.();
-    await settlement.stop();
-    await holdExpiry.stop();
-    await risk.stop();
-    await checkpoints.signer?.stop();
+    await processes.stop();
     await runtime.stop();
     await infra.close();
     process.exit(0);

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { pino } from 'pino';
-import { checkSignature, type CheckpointToCheck } from '../../src/commands/audit/checkpoint-check.js';
-import { CheckpointRefused, CheckpointSigner } from '../../src/commands/audit/checkpoint-signer.js';
-import { signCheckpoint } from '../../src/commands/audit/checkpoint-signature.js';
-import { checkpointExport, readSignedCheckpoint, storedCheckpoint, storedToCheck } from '../../src/commands/audit/stored-checkpoints.js';
-import { verifyAllStreams, type VerifyReport } from '../../src/commands/audit/verify-chains.js';
+import { checkSignature, type CheckpointToCheck } from '../../src/audit/checkpoint-check.js';
+import { CheckpointSchedule } from '../../src/processes/checkpoint-schedule.js';
+import { CheckpointRefused, CheckpointSigner } from '../../src/commands/checkpoints/checkpoint-signer.js';
+import { signCheckpoint } from '../../src/audit/checkpoint-signature.js';
+import { checkpointExport, readSignedCheckpoint, storedCheckpoint, storedToCheck } from '../../src/audit/stored-checkpoints.js';
+import { verifyAllStreams, type VerifyReport } from '../../src/audit/verify-chains.js';
 import { CHAIN_CHECKPOINTS_STREAM, statementOf, type SignedCheckpoint } from '../../src/domain/audit/chain-checkpoint.js';
 import type { EventData, EventStore } from '../../src/eventstore/port.js';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
@@ -225,8 +226,8 @@ describe('signed checkpoints of the hash chains (PostgreSQL)', function () {
   });
 
   it('signs again only after other events, the first time when one is due', async () => {
-    const quick = new CheckpointSigner(s.store, s.key, [s.key], logger);
-    quick.start(1_000);
+    const quick = new CheckpointSchedule(new CheckpointSigner(s.store, s.key, [s.key], logger), s.store, logger, 1_000);
+    quick.start();
     try {
       const waitFor = async (n: number) => {
         const deadline = Date.now() + 10_000;

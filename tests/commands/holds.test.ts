@@ -9,7 +9,7 @@ import { AggregateRepository } from '../../src/commands/shared/aggregate-reposit
 import { systemContext } from '../../src/commands/shared/command-context.js';
 import { CredentialStore } from '../../src/commands/credentials/credential-store.js';
 import { confirmTransfer, type CheckCode } from '../../src/commands/transfers/confirm-transfer.js';
-import { HoldExpiryProcess } from '../../src/commands/transfers/hold-expiry-process.js';
+import { HoldExpiryProcess } from '../../src/processes/hold-expiry-process.js';
 import { runHoldCommand } from '../../src/commands/transfers/holds.js';
 import { makeTransfer } from '../../src/commands/transfers/make-transfer.js';
 import { transferEventId } from '../../src/commands/transfers/settle.js';

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventMetadata, NewEvent } from '../../src/eventstore/port.js';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
-import { verifyStream } from '../../src/commands/audit/verify-chains.js';
+import { verifyStream } from '../../src/audit/verify-chains.js';
 import { postgresDb, type Db } from '../../src/infra/db.js';
 import { viewEvents } from '../../src/privacy/event-view.js';
 import { Keyring } from '../../src/privacy/keyring.js';

@@ -15,7 +15,7 @@ import { moveMoney } from '../../src/commands/transfers/move-money.js';
 import { DomainError } from '../../src/domain/shared/domain-error.js';
 import { newAccountNumber } from '../../src/commands/accounts/account-numbers.js';
 import { settleDebit, transferEventId, type DebitData } from '../../src/commands/transfers/settle.js';
-import { SettlementProcess } from '../../src/commands/transfers/settlement-process.js';
+import { SettlementProcess } from '../../src/processes/settlement-process.js';
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
 import type { Db } from '../../src/infra/db.js';
 import { commandSide } from '../helpers/command-side.js';

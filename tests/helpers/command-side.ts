@@ -1,7 +1,7 @@
 import { ensureSystemAccounts } from '../../src/commands/accounts/system-accounts.js';
 import { AggregateRepository } from '../../src/commands/shared/aggregate-repository.js';
 import { SnapshotStore } from '../../src/commands/shared/snapshots.js';
-import { SettlementProcess } from '../../src/commands/transfers/settlement-process.js';
+import { SettlementProcess } from '../../src/processes/settlement-process.js';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
 import { postgresDb, type Db } from '../../src/infra/db.js';

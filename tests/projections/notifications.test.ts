@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { systemContext } from '../../src/commands/shared/command-context.js';
 import { notificationsPage, ownedNotification } from '../../src/projections/notifications/notification-queries.js';
-import { markNotificationRead } from '../../src/projections/notifications/notification-read.js';
+import { markNotificationRead } from '../../src/commands/notifications/mark-notification-read.js';
 import { notificationId, notificationsProjection } from '../../src/projections/notifications/notifications-projection.js';
 import { projectionBench } from '../unit/cards/support/projection-bench.js';
 

@@ -6,7 +6,7 @@ import { deposit } from '../../src/commands/accounts/deposit.js';
 import { ensureSystemAccounts } from '../../src/commands/accounts/system-accounts.js';
 import { accountAggregate, accountStream } from '../../src/commands/accounts/account-aggregate.js';
 import { incidentIdFor } from '../../src/commands/risk/incident-aggregate.js';
-import { RiskProcess } from '../../src/commands/risk/risk-process.js';
+import { RiskProcess } from '../../src/processes/risk/risk-process.js';
 import { AggregateRepository } from '../../src/commands/shared/aggregate-repository.js';
 import { systemContext } from '../../src/commands/shared/command-context.js';
 import { SnapshotStore } from '../../src/commands/shared/snapshots.js';

@@ -1,4 +1,4 @@
-import { accountBalanceAsOf } from '../../commands/audit/account-balance.js';
+import { accountBalanceAsOf } from '../../audit/account-balance.js';
 import { parseAsOf } from '../../domain/audit/as-of.js';
 import { formatAmount } from '../../domain/money/amount.js';
 import { DomainError } from '../../domain/shared/domain-error.js';

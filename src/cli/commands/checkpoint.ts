@@ -1,6 +1,6 @@
-import { checkSignature } from '../../commands/audit/checkpoint-check.js';
-import { CheckpointRefused, CheckpointSigner } from '../../commands/audit/checkpoint-signer.js';
-import { checkpointExport, storedCheckpoint } from '../../commands/audit/stored-checkpoints.js';
+import { checkSignature } from '../../audit/checkpoint-check.js';
+import { CheckpointRefused, CheckpointSigner } from '../../commands/checkpoints/checkpoint-signer.js';
+import { checkpointExport, storedCheckpoint } from '../../audit/stored-checkpoints.js';
 import { loadCheckpointConfig, type CheckpointConfig } from '../../config/checkpoint-config.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { describeCheck, readCheckpointFile, readPublicKeyFile, writeOutput } from '../checkpoint-files.js';

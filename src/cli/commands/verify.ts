@@ -1,6 +1,6 @@
-import type { CheckpointToCheck } from '../../commands/audit/checkpoint-check.js';
-import { storedToCheck } from '../../commands/audit/stored-checkpoints.js';
-import { verifyAllStreams, verifyStream } from '../../commands/audit/verify-chains.js';
+import type { CheckpointToCheck } from '../../audit/checkpoint-check.js';
+import { storedToCheck } from '../../audit/stored-checkpoints.js';
+import { verifyAllStreams, verifyStream } from '../../audit/verify-chains.js';
 import { loadCheckpointConfig } from '../../config/checkpoint-config.js';
 import { describeCheck, readCheckpointFile, readPublicKeyFile } from '../checkpoint-files.js';
 import { CliError, type CliCommand } from '../command.js';

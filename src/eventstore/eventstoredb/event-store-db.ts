@@ -171,6 +171,11 @@ export class EventStoreDbStore implements EventStore {
     }
   }
 
+  /** Readers here never wait behind open transactions: the head is what was committed. */
+  committedHead(): Promise<bigint> {
+    return this.headPosition();
+  }
+
   async headPosition(): Promise<bigint> {
     let from: 'end' | bigint = 'end';
     for (;;) {

@@ -252,6 +252,11 @@ export class SqlEventStore implements EventStore {
     return BigInt(rows[0]?.head ?? '0');
   }
 
+  async committedHead(): Promise<bigint> {
+    const { rows } = await this.sql.query<{ head: string | null }>(`select max(e.position)::text as head from es.events e`);
+    return BigInt(rows[0]?.head ?? '0');
+  }
+
   subscribeAll(options: SubscribeAllOptions): Subscription {
     return new PollingSubscription(
       (fromPosition, max) => this.readAll({ fromPosition, max }),

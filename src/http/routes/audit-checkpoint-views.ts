@@ -1,4 +1,4 @@
-import type { CheckpointCheck } from '../../commands/audit/checkpoint-check.js';
+import type { CheckpointCheck } from '../../audit/checkpoint-check.js';
 import type { CheckpointKey } from '../../infra/checkpoint-keys.js';
 import type { components } from '../generated/openapi.js';
 

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
-import { CheckpointRefused } from '../../commands/audit/checkpoint-signer.js';
-import { checkpointExport, readSignedCheckpoint, storedCheckpoint, storedCheckpoints, storedToCheck } from '../../commands/audit/stored-checkpoints.js';
-import { verifyAllStreams } from '../../commands/audit/verify-chains.js';
+import { CheckpointRefused } from '../../commands/checkpoints/checkpoint-signer.js';
+import { checkpointExport, readSignedCheckpoint, storedCheckpoint, storedCheckpoints, storedToCheck } from '../../audit/stored-checkpoints.js';
+import { verifyAllStreams } from '../../audit/verify-chains.js';
 import type { AppDeps } from '../deps.js';
 import { pageOf, pageResult } from '../pagination.js';
 import { HttpProblem, notFoundProblem } from '../problem.js';

@@ -3,7 +3,7 @@ import type { AsOf } from '../../domain/audit/as-of.js';
 import { formatAmount } from '../../domain/money/amount.js';
 import type { ChainBreak } from '../../eventstore/hash-chain.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
-import type { VerifyReport } from '../../commands/audit/verify-chains.js';
+import type { VerifyReport } from '../../audit/verify-chains.js';
 import type { components } from '../generated/openapi.js';
 import { checkpointCheckView } from './audit-checkpoint-views.js';
 

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
-import { accountBalanceAsOf } from '../../commands/audit/account-balance.js';
-import { verifyAllStreams, verifyStream } from '../../commands/audit/verify-chains.js';
+import { accountBalanceAsOf } from '../../audit/account-balance.js';
+import { verifyAllStreams, verifyStream } from '../../audit/verify-chains.js';
 import { accountStream } from '../../commands/accounts/account-aggregate.js';
 import { parseAsOf, type AsOf } from '../../domain/audit/as-of.js';
 import type { Queryable } from '../../infra/db.js';

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { notificationsPage, ownedNotification, type NotificationRow } from '../../projections/notifications/notification-queries.js';
-import { markNotificationRead } from '../../projections/notifications/notification-read.js';
+import { markNotificationRead } from '../../commands/notifications/mark-notification-read.js';
 import { requestContext } from '../auth/request-context.js';
 import type { AppDeps } from '../deps.js';
 import type { components } from '../generated/openapi.js';

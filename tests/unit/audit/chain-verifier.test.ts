@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ChainVerifier } from '../../../src/commands/audit/chain-verifier.js';
+import { ChainVerifier } from '../../../src/audit/chain-verifier.js';
 import { contentDigest, GENESIS_HASH, linkHash, verifyChain } from '../../../src/eventstore/hash-chain.js';
 import type { RecordedEvent } from '../../../src/eventstore/port.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { signatureValid, signCheckpoint } from '../../../src/commands/audit/checkpoint-signature.js';
+import { signatureValid, signCheckpoint } from '../../../src/audit/checkpoint-signature.js';
 import { CHECKPOINT_FORMAT, checkpointMessage, type CheckpointStatement } from '../../../src/domain/audit/chain-checkpoint.js';
 import { keyIdOf, newSigningKeyPem, parseSigningKey } from '../../../src/infra/checkpoint-keys.js';
 

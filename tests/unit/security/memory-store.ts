@@ -33,6 +33,7 @@ export class MemoryStore implements EventStore {
   readAll(): Promise<RecordedEvent[]> { throw new Error('not used'); }
   subscribeAll(): never { throw new Error('not used'); }
   async headPosition(): Promise<bigint> { return BigInt(this.all.length); }
+  async committedHead(): Promise<bigint> { return BigInt(this.all.length); }
   async close(): Promise<void> {}
 }
 

@@ -1,8 +1,8 @@
-import type { AccountEvent } from '../../domain/accounts/events.js';
-import type { AsOf } from '../../domain/audit/as-of.js';
-import { emptyReplay, replayBalance, type BalanceReplay, type LedgerEntry } from '../../domain/audit/balance-as-of.js';
-import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
-import { accountStream } from '../accounts/account-aggregate.js';
+import type { AccountEvent } from '../domain/accounts/events.js';
+import type { AsOf } from '../domain/audit/as-of.js';
+import { emptyReplay, replayBalance, type BalanceReplay, type LedgerEntry } from '../domain/audit/balance-as-of.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import { accountStream } from '../commands/accounts/account-aggregate.js';
 
 const PAGE = 1_000;
 

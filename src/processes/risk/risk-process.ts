@@ -6,13 +6,13 @@ import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { RiskConfig } from '../../config/risk-config.js';
 import type { Db } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
-import type { AggregateRepository } from '../shared/aggregate-repository.js';
-import { systemContext } from '../shared/command-context.js';
+import { accountAggregate, accountStream } from '../../commands/accounts/account-aggregate.js';
+import type { AggregateRepository } from '../../commands/shared/aggregate-repository.js';
+import { systemContext } from '../../commands/shared/command-context.js';
 import { FollowerLoop } from '../../infra/follower-loop.js';
-import { migrateProcessCheckpoints } from '../shared/process-checkpoints.js';
-import { idsFrom } from '../shared/ids.js';
-import { incidentIdFor, raiseIncident } from './incident-aggregate.js';
+import { migrateProcessCheckpoints } from '../process-checkpoints.js';
+import { idsFrom } from '../../commands/shared/ids.js';
+import { incidentIdFor, raiseIncident } from '../../commands/risk/incident-aggregate.js';
 import { factOf } from './risk-facts.js';
 
 export interface RiskProcessOptions {

@@ -1,5 +1,5 @@
-import { headsMerkleRoot, type HeadsRoot } from '../../eventstore/merkle.js';
-import type { EventStore } from '../../eventstore/port.js';
+import { headsMerkleRoot, type HeadsRoot } from '../eventstore/merkle.js';
+import type { EventStore } from '../eventstore/port.js';
 import { ChainVerifier } from './chain-verifier.js';
 
 export interface WalkOptions {

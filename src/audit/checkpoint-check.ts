@@ -1,6 +1,6 @@
-import { CHECKPOINT_FORMAT, type SignedCheckpoint } from '../../domain/audit/chain-checkpoint.js';
-import { CheckpointKeyError, parsePublicKey, type CheckpointKey } from '../../infra/checkpoint-keys.js';
-import type { HeadsRoot } from '../../eventstore/merkle.js';
+import { CHECKPOINT_FORMAT, type SignedCheckpoint } from '../domain/audit/chain-checkpoint.js';
+import { CheckpointKeyError, parsePublicKey, type CheckpointKey } from '../infra/checkpoint-keys.js';
+import type { HeadsRoot } from '../eventstore/merkle.js';
 import { signatureValid } from './checkpoint-signature.js';
 
 export type CheckpointProblemCode =

@@ -1,6 +1,6 @@
-import { toNewEvent } from '../../commands/shared/new-event.js';
-import type { CommandContext } from '../../commands/shared/command-context.js';
-import { deterministicId } from '../../commands/shared/ids.js';
+import { toNewEvent } from '../shared/new-event.js';
+import type { CommandContext } from '../shared/command-context.js';
+import { deterministicId } from '../shared/ids.js';
 import type { AppendResult, EventStore } from '../../eventstore/port.js';
 
 /**

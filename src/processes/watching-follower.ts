@@ -1,7 +1,7 @@
-import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
-import type { Db } from '../../infra/db.js';
-import { FollowerLoop } from '../../infra/follower-loop.js';
-import type { Logger } from '../../infra/logger.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import type { Db } from '../infra/db.js';
+import { FollowerLoop } from '../infra/follower-loop.js';
+import type { Logger } from '../infra/logger.js';
 import { loadProcessCheckpoint, migrateProcessCheckpoints, saveProcessCheckpoint } from './process-checkpoints.js';
 
 export interface WatchingOptions {

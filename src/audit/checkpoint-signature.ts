@@ -1,6 +1,6 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { checkpointMessage, type CheckpointStatement, type SignedCheckpoint } from '../../domain/audit/chain-checkpoint.js';
-import { CheckpointKeyError, type SigningKey } from '../../infra/checkpoint-keys.js';
+import { checkpointMessage, type CheckpointStatement, type SignedCheckpoint } from '../domain/audit/chain-checkpoint.js';
+import { CheckpointKeyError, type SigningKey } from '../infra/checkpoint-keys.js';
 
 /** Signs the statement's canonical text (checkpointMessage) with Ed25519. */
 export function signCheckpoint(statement: CheckpointStatement, key: SigningKey): SignedCheckpoint {

@@ -5,10 +5,10 @@ import type { Logger } from '../../infra/logger.js';
 import { systemContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';
 import { toNewEvent } from '../shared/new-event.js';
-import { checkCheckpoint } from './checkpoint-check.js';
-import { signCheckpoint } from './checkpoint-signature.js';
-import { ChainWalk } from './chain-walk.js';
-import { storedCheckpoint, type StoredCheckpoint } from './stored-checkpoints.js';
+import { checkCheckpoint } from '../../audit/checkpoint-check.js';
+import { signCheckpoint } from '../../audit/checkpoint-signature.js';
+import { ChainWalk } from '../../audit/chain-walk.js';
+import { storedCheckpoint, type StoredCheckpoint } from '../../audit/stored-checkpoints.js';
 
 /** Why no checkpoint was signed: the log is not one to vouch for. */
 export class CheckpointRefused extends Error {
@@ -41,9 +41,7 @@ export class CheckpointSigner {
   private walk: ChainWalk | undefined;
   private refusal: CheckpointRefused | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private readonly clock: () => Date;
+  readonly clock: () => Date;
 
   constructor(
     private readonly store: EventStore,
@@ -116,40 +114,8 @@ export class CheckpointSigner {
     return { batchSize: this.options.batchSize, onProgress: report ? (at: bigint, events: number) => report(at, head, events) : undefined };
   }
 
-  /**
-   * Signs every `intervalMs` when events other than checkpoints were appended
-   * since the latest one; the first run comes when the latest is due (at once
-   * when there is none), so restarts do not postpone checkpoints.
-   */
-  start(intervalMs: number): void {
-    const schedule = (delay: number) => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => void this.tick().finally(() => schedule(intervalMs)), delay);
-      this.timer.unref();
-    };
-    void storedCheckpoint(this.store, 'latest').then(
-      (latest) => {
-        const due = latest ? Date.parse(latest.checkpoint.signed_at) + intervalMs - this.clock().getTime() : 0;
-        schedule(Math.min(intervalMs, Math.max(1_000, due)));
-      },
-      () => schedule(intervalMs),
-    );
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      const [latest, head] = await Promise.all([storedCheckpoint(this.store, 'latest'), this.store.headPosition()]);
-      if (latest && head <= latest.event_position) return;
-      await this.sign();
-    } catch (error) {
-      if (error instanceof CheckpointRefused) this.logger.error({ code: error.code, reason: error.message }, 'chain checkpoint refused');
-      else this.logger.warn({ err: error }, 'chain checkpoint failed');
-    }
-  }
-
+  /** Waits for a signing under way. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
     await this.queue;
   }
 }

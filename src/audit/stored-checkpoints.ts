@@ -1,6 +1,6 @@
-import { CHAIN_CHECKPOINTS_STREAM, CHECKPOINT_FORMAT, type SignedCheckpoint } from '../../domain/audit/chain-checkpoint.js';
-import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
-import type { CheckpointKey } from '../../infra/checkpoint-keys.js';
+import { CHAIN_CHECKPOINTS_STREAM, CHECKPOINT_FORMAT, type SignedCheckpoint } from '../domain/audit/chain-checkpoint.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import type { CheckpointKey } from '../infra/checkpoint-keys.js';
 import type { CheckpointToCheck } from './checkpoint-check.js';
 
 /** A checkpoint as appended to the log. */

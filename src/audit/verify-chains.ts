@@ -1,5 +1,5 @@
-import type { ChainBreak } from '../../eventstore/hash-chain.js';
-import type { EventStore } from '../../eventstore/port.js';
+import type { ChainBreak } from '../eventstore/hash-chain.js';
+import type { EventStore } from '../eventstore/port.js';
 import { checkCheckpoint, type CheckpointCheck, type CheckpointToCheck } from './checkpoint-check.js';
 import { ChainVerifier } from './chain-verifier.js';
 import { ChainWalk } from './chain-walk.js';

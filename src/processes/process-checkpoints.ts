@@ -1,4 +1,4 @@
-import type { Db } from '../../infra/db.js';
+import type { Db } from '../infra/db.js';
 
 /**
  * Where each `$all` follower of the command side (settlement, risk, hold

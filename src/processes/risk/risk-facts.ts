@@ -2,9 +2,9 @@ import type { RiskFact } from '../../domain/risk/facts.js';
 import { isCurrency } from '../../domain/money/currency.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { ERASED } from '../../privacy/sealed-value.js';
-import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
-import { BANK_OWNER_ID } from '../accounts/system-accounts.js';
-import type { AggregateRepository } from '../shared/aggregate-repository.js';
+import { accountAggregate, accountStream } from '../../commands/accounts/account-aggregate.js';
+import { BANK_OWNER_ID } from '../../commands/accounts/system-accounts.js';
+import type { AggregateRepository } from '../../commands/shared/aggregate-repository.js';
 
 /** A present string; an erased personal field tells the rules nothing. */
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' && v !== ERASED ? v : null);

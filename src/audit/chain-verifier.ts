@@ -1,6 +1,6 @@
-import { contentDigest, GENESIS_HASH, linkHash, type ChainBreak } from '../../eventstore/hash-chain.js';
-import type { StreamHead } from '../../eventstore/merkle.js';
-import type { RecordedEvent } from '../../eventstore/port.js';
+import { contentDigest, GENESIS_HASH, linkHash, type ChainBreak } from '../eventstore/hash-chain.js';
+import type { StreamHead } from '../eventstore/merkle.js';
+import type { RecordedEvent } from '../eventstore/port.js';
 
 interface StreamTip {
   revision: bigint;

@@ -1,10 +1,10 @@
-import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
-import type { Db } from '../../infra/db.js';
-import type { Logger } from '../../infra/logger.js';
-import type { AggregateRepository } from '../shared/aggregate-repository.js';
-import { systemContext } from '../shared/command-context.js';
-import { WatchingFollower } from '../shared/watching-follower.js';
-import { settleDebit, transferEventId, type DebitData } from './settle.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import type { Db } from '../infra/db.js';
+import type { Logger } from '../infra/logger.js';
+import type { AggregateRepository } from '../commands/shared/aggregate-repository.js';
+import { systemContext } from '../commands/shared/command-context.js';
+import { WatchingFollower } from './watching-follower.js';
+import { settleDebit, transferEventId, type DebitData } from '../commands/transfers/settle.js';
 
 interface Pending {
   debit: RecordedEvent;

@@ -1,15 +1,15 @@
-import type { AccountEvent } from '../../domain/accounts/events.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
-import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
-import type { Db } from '../../infra/db.js';
-import type { Logger } from '../../infra/logger.js';
-import type { AggregateRepository } from '../shared/aggregate-repository.js';
-import { systemContext, type CommandContext } from '../shared/command-context.js';
-import { deterministicId } from '../shared/ids.js';
-import { WatchingFollower } from '../shared/watching-follower.js';
-import { finishHeldTransfer, type HeldOutcome } from './held-transfer.js';
-import { endHold } from './holds.js';
-import { transferAggregate, transferStream } from './transfer-aggregate.js';
+import type { AccountEvent } from '../domain/accounts/events.js';
+import { DomainError } from '../domain/shared/domain-error.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import type { Db } from '../infra/db.js';
+import type { Logger } from '../infra/logger.js';
+import type { AggregateRepository } from '../commands/shared/aggregate-repository.js';
+import { systemContext, type CommandContext } from '../commands/shared/command-context.js';
+import { deterministicId } from '../commands/shared/ids.js';
+import { WatchingFollower } from './watching-follower.js';
+import { finishHeldTransfer, type HeldOutcome } from '../commands/transfers/held-transfer.js';
+import { endHold } from '../commands/transfers/holds.js';
+import { transferAggregate, transferStream } from '../commands/transfers/transfer-aggregate.js';
 
 interface OpenHold {
   transfer_id: string;
