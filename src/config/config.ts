@@ -47,6 +47,17 @@ export interface Config {
   /** Port of the projector process's GET /health (`npm run projector`); unset: none. */
   projectorHealthPort: number | undefined;
   security: SecurityConfig;
+  observability: ObservabilityConfig;
+}
+
+/** /metrics and /health/ready. */
+export interface ObservabilityConfig {
+  /** Bearer token GET /metrics asks for; unset: open outside production, off (404) in production. */
+  metricsToken: string | undefined;
+  /** /health/ready answers 503 when a read model is more events behind the head than this... */
+  readyMaxLagEvents: number;
+  /** ...or when the oldest event it has not applied is older than this. */
+  readyMaxLagSeconds: number;
 }
 
 /** Lockouts, rate limits, API keys, blacklisted IPs and geolocation (issue 4). */
@@ -195,6 +206,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken && production) {
+    const problem = secretProblem(metricsToken, 32);
+    if (problem) throw new ConfigError(`METRICS_TOKEN ${problem} (${SECRET_HELP})`);
+  }
   return {
     nodeEnv,
     debug,
@@ -238,6 +254,11 @@ export function loadConfig(env: Env = process.env): Config {
       ipinfoToken: env.IPINFO_TOKEN || undefined,
       geoipDataDir: env.GEOIP_DATA_DIR || undefined,
       securityHitsFlushSeconds: int(env, 'SECURITY_HITS_FLUSH_SECONDS', 60, 1, 3600),
+    },
+    observability: {
+      metricsToken,
+      readyMaxLagEvents: int(env, 'READY_MAX_LAG_EVENTS', 10_000, 0, 1_000_000_000),
+      readyMaxLagSeconds: int(env, 'READY_MAX_LAG_SECONDS', 60, 1, 86_400),
     },
   };
 }

@@ -1,4 +1,4 @@
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './deps.js';
 import { apiKeys } from './middleware/api-keys.js';
@@ -16,6 +16,9 @@ import { requestValidator } from './openapi/request-validator.js';
 import { securityGate } from './openapi/security-gate.js';
 import { routeBySegment } from './route-by-segment.js';
 import { docsRoutes } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { httpMetrics } from './middleware/http-metrics.js';
+import { requestId, requestIdOf } from './middleware/request-id.js';
 import { featureRoutes } from './routes/index.js';
 
 const MIN_POSITION_TIMEOUT_MS = 5_000;
@@ -28,8 +31,8 @@ const readsJsonBody = (req: unknown) => {
 
 /**
  * Middleware order: cheap refusals first, expensive work last.
- * headers, CORS and no-store under /auth → client IP → blacklisted IP (403)
- * → logging → API key (403) → docs and /health → authentication (headers only)
+ * request id and metrics → headers, CORS and no-store under /auth → client IP → blacklisted IP (403)
+ * → logging → API key (403) → docs, /health/*, /metrics → authentication (headers only)
  * → per-user / per-IP rate limit (before the body is read) → the operation's
  * security in the contract (401 anonymous, 403 without its role, before the
  * body is read) → JSON body (16 kB, 413 beyond; NUL or broken surrogates 400)
@@ -47,6 +50,8 @@ export function createApp(deps: AppDeps): Express {
   const security = deps.security;
   const limits = rateLimits(security.settings, security.hits);
 
+  app.use(requestId);
+  app.use(httpMetrics(deps.openapi));
   app.use(securityHeaders(deps.config.debug));
   app.use(cors(deps.config.corsOrigins));
   // Every /auth answer (tokens, profile, refusals) is kept out of caches.
@@ -54,17 +59,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(clientIp);
   app.use(ipBlacklist(security.settings.blacklistedIps, security.hits));
   // Per-request log lines at debug and trace only; below that the middleware would only cost.
-  if (deps.config.logLevel === 'debug' || deps.config.logLevel === 'trace') app.use(pinoHttp({ logger: deps.logger }));
+  if (deps.config.logLevel === 'debug' || deps.config.logLevel === 'trace') app.use(pinoHttp({ logger: deps.logger, genReqId: (_req, res) => requestIdOf(res as unknown as Response) ?? '' }));
   app.use(apiKeys(security.settings.allowedApiKeys, security.hits));
   app.use(stripTrailingSlash);
   app.use(docsRoutes(deps.openapi));
-  app.get('/health', async (_req, res, next) => {
-    try {
-      res.json({ status: 'ok', event_store: deps.store.kind, head_position: (await deps.store.headPosition()).toString() });
-    } catch (error) {
-      next(error);
-    }
-  });
+  app.use(healthRoutes(deps));
   app.use(authenticate(deps.authenticator));
   app.use(limits.general);
   app.use(securityGate(deps.openapi));

@@ -1,3 +1,4 @@
+import { idempotencyReplays } from '../infra/metrics.js';
 import type { Request } from 'express';
 import { fingerprint, type IdempotencyStore, type StoredResponse } from '../commands/shared/idempotency.js';
 import { principal } from './middleware/auth-guards.js';
@@ -22,7 +23,10 @@ export async function runIdempotent(
   if (!key) return { ...(await run(undefined)), replayed: false };
   const userId = principal(req).user_id;
   const claim = await store.claim(userId, scope, key, fingerprint({ method: req.method, path: req.path, body: req.body ?? null }));
-  if (claim.kind === 'replay') return { ...claim.response, replayed: true };
+  if (claim.kind === 'replay') {
+    idempotencyReplays.inc();
+    return { ...claim.response, replayed: true };
+  }
   try {
     const response = await run(key);
     await store.complete(userId, scope, key, response);

@@ -76,7 +76,7 @@ describe('signed checkpoints over HTTP and the CLI (end to end)', function () {
 
     // Sign once every deposit is readable (the readers' horizon is the whole server's).
     const written = BigInt(await writtenHead(svc));
-    while (BigInt((await svc.api.get('/health')).body.head_position) < written) await new Promise((r) => setTimeout(r, 50));
+    while (BigInt((await get('/audit/events?limit=1')).body.head_position) < written) await new Promise((r) => setTimeout(r, 50));
     const signed = await svc.api.post('/audit/checkpoints/', {}, { token: staff.access });
     expect(signed.status, JSON.stringify(signed.body)).to.equal(201);
     expectConforms('POST', '/audit/checkpoints', signed);

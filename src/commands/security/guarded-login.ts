@@ -1,3 +1,4 @@
+import { loginLockouts } from '../../infra/metrics.js';
 import { randomUUID } from 'node:crypto';
 import { isActive } from '../../domain/users/state.js';
 import { login, type LoginDeps } from '../sessions/login.js';
@@ -42,6 +43,7 @@ export async function guardedLogin(
   if (lock) {
     const user = await findUserByEmail(deps, email);
     await record('locked', user.exists ? user.user_id : null, lock.scope === 'ip' ? 'ip_locked' : 'email_ip_locked');
+    loginLockouts.inc({ scope: lock.scope });
     throw new LoginLocked(lock);
   }
   let result;

@@ -1,3 +1,4 @@
+import { securityHits } from '../../infra/metrics.js';
 import { randomUUID } from 'node:crypto';
 import { HitCounter, securityHitsStream, type SecurityHitKind } from '../../domain/security/security-hits.js';
 import type { EventStore } from '../../eventstore/port.js';
@@ -23,6 +24,7 @@ export class HitRecorder {
 
   add(kind: SecurityHitKind, scope: string, key: string, ip: string | null): void {
     this.counter.add(kind, scope, key, ip, this.clock());
+    securityHits.inc({ kind, scope });
   }
 
   start(): void {

@@ -1,3 +1,4 @@
+import { appendBatchSize, appendDuration } from '../../infra/metrics.js';
 import { sqlState, type SqlExecutor } from './executor.js';
 
 export interface AppendRow {
@@ -96,6 +97,8 @@ export class AppendBatcher {
   private async send(batch: Queued[]): Promise<void> {
     const items = `[${batch.map((q) => q.json).join(',')}]`;
     let rows: BatchRow[];
+    appendBatchSize.observe(batch.length);
+    const timer = appendDuration.startTimer();
     try {
       try {
         rows = await this.call(items, false);
@@ -108,6 +111,8 @@ export class AppendBatcher {
     } catch (error) {
       for (const q of batch) q.reject(error);
       return;
+    } finally {
+      timer();
     }
     const byItem = new Map<number, BatchRow[]>();
     for (const row of rows) {

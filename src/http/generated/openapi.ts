@@ -4,23 +4,6 @@
  */
 
 export interface paths {
-    "/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Liveness and read-model lag */
-        get: operations["health"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/accounts": {
         parameters: {
             query?: never;
@@ -834,6 +817,90 @@ export interface paths {
         patch: operations["updateCard"];
         trace?: never;
     };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The process answers (kept for older probes; same as /health/live plus the store kind) */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness (the process answers; restart it when this fails) */
+        get: operations["healthLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness (database reachable and read models within READY_MAX_LAG_EVENTS / READY_MAX_LAG_SECONDS)
+         * @description Ready when the database answers within 2 s and the read model furthest
+         *     behind is at most READY_MAX_LAG_EVENTS events behind the head and its
+         *     oldest unapplied event is at most READY_MAX_LAG_SECONDS old. A load
+         *     balancer sends traffic only to ready processes.
+         */
+        get: operations["healthReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text format: HTTP latency by contract path and status
+         *     (`http_request_duration_seconds`), command outcomes (`commands_total`),
+         *     append latency and batch sizes (`eventstore_append_duration_seconds`,
+         *     `eventstore_append_batch_appends`), projector lag per projection
+         *     (`projection_lag_events`, `projection_lag_seconds`), idempotency replays,
+         *     login lockouts and security refusals (rate limits included), and Node's
+         *     process metrics. With METRICS_TOKEN set it asks for
+         *     `Authorization: Bearer <METRICS_TOKEN>`; in production without it, it is off (404).
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notifications": {
         parameters: {
             query?: never;
@@ -1035,6 +1102,8 @@ export interface components {
             code: string;
             detail?: string;
             instance?: string;
+            /** @description The request's id */
+            request_id?: string;
             /** @description The request field the problem is about */
             field?: string;
             /** @description Transfer problems: the transfer concerned. */
@@ -1720,6 +1789,18 @@ export interface components {
         CardWithPosition: components["schemas"]["Card"] & {
             position: components["schemas"]["Position"];
         };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            /** @enum {string} */
+            database: "ok" | "unreachable";
+            /** @description The read model furthest behind (null when the database did not answer). */
+            read_models: null | {
+                lag_events: number;
+                lag_seconds: number;
+            };
+            reason?: string;
+        };
         /** @enum {string} */
         NotificationType: "TRANSACTION" | "SECURITY";
         Notification: {
@@ -1900,6 +1981,7 @@ export interface components {
         /** @description Error */
         Problem: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1913,6 +1995,7 @@ export interface components {
          */
         Forbidden: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1922,6 +2005,7 @@ export interface components {
         /** @description `payload_too_large`: the body is over 16 KiB; nothing was done. */
         PayloadTooLarge: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1934,6 +2018,7 @@ export interface components {
         /** @description `unsupported_media_type`: a body that is not `application/json`; nothing was done. */
         UnsupportedMediaType: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -1950,6 +2035,7 @@ export interface components {
          */
         RateLimited: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -1966,6 +2052,7 @@ export interface components {
         /** @description `read_model_behind`: the read models had not applied `min_position` within 5 s; nothing stale is served. Retry after Retry-After. */
         ReadModelBehind: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -1979,6 +2066,7 @@ export interface components {
         /** @description `concurrent_update`: other requests kept changing the same account; nothing was written. Retry after Retry-After (with the same Idempotency-Key). */
         ConcurrentUpdate: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -1992,6 +2080,7 @@ export interface components {
         /** @description `projections_unavailable`: this API process runs no projections (PROJECTOR_IN_PROCESS=false: the projector runs in its own process). */
         ProjectionsUnavailable: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -2008,6 +2097,7 @@ export interface components {
          */
         LoginLocked: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -2048,6 +2138,8 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description The request's id (from a trusted proxy's X-Request-Id, or made by the service); also `request_id` in problem bodies and in the request's log lines. */
+        RequestId: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
         /** @description `no-store`: no browser, proxy or CDN may keep the response (every /auth response). */
@@ -2059,31 +2151,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    health: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Service is up */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        status: string;
-                        event_store?: string;
-                        head_position?: string;
-                    };
-                };
-            };
-            403: components["responses"]["Forbidden"];
-        };
-    };
     listAccounts: {
         parameters: {
             query?: {
@@ -2105,6 +2172,7 @@ export interface operations {
             /** @description Accounts, newest first unless ordered otherwise */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2134,6 +2202,7 @@ export interface operations {
             /** @description Opened */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2169,6 +2238,7 @@ export interface operations {
             /** @description The account */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2207,6 +2277,7 @@ export interface operations {
             /** @description One page of entries; pass next_cursor as cursor for the next */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2242,6 +2313,7 @@ export interface operations {
             /** @description Deposited */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2285,6 +2357,7 @@ export interface operations {
             /** @description A page of accounts */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2319,6 +2392,7 @@ export interface operations {
             /** @description Done */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2353,6 +2427,7 @@ export interface operations {
             /** @description Done */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2387,6 +2462,7 @@ export interface operations {
             /** @description Done */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2422,6 +2498,7 @@ export interface operations {
             /** @description Done */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2457,6 +2534,7 @@ export interface operations {
             /** @description Done */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2498,6 +2576,7 @@ export interface operations {
             /** @description One page; pass next_cursor as cursor for the next */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2534,6 +2613,7 @@ export interface operations {
             /** @description One page; pass next_from_position as from_position for the next */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2569,6 +2649,7 @@ export interface operations {
             /** @description The report, with every break found (ok is false when there is any, or when the checkpoint does not hold) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2581,6 +2662,7 @@ export interface operations {
             /** @description `not_found`: no stream has the given stream_id, or no stored checkpoint the given checkpoint id. */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2607,6 +2689,7 @@ export interface operations {
             /** @description The report; ok is false when a chain breaks or the checkpoint does not hold */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2643,6 +2726,7 @@ export interface operations {
             /** @description One page (default 20); pass next_cursor as cursor for older ones */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2672,6 +2756,7 @@ export interface operations {
             /** @description The checkpoint, as an auditor keeps it */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2684,6 +2769,7 @@ export interface operations {
             /** @description Refused: `chain_breaks` (a hash chain is broken: see GET /audit/verify) or `checkpoint_mismatch` (the log no longer matches the latest trusted checkpoint) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2696,6 +2782,7 @@ export interface operations {
             /** @description `checkpoints_unavailable`: this process signs no checkpoints (CHECKPOINTS_ENABLED=false, or no key) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2723,6 +2810,7 @@ export interface operations {
             /** @description The key this service signs with, and every key it trusts (earlier keys after a rotation) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2757,6 +2845,7 @@ export interface operations {
             /** @description The checkpoint; `npm run cli -- verify --checkpoint FILE` holds the log against it later */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2794,6 +2883,7 @@ export interface operations {
             /** @description The replayed balance, beside the read model's statement at the same point */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2827,6 +2917,7 @@ export interface operations {
             /** @description Projection status */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2840,6 +2931,7 @@ export interface operations {
             /** @description `read_model_behind` (min_position not reached within 5 s; with Retry-After) or `projections_unavailable` (this process runs no projections). */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     /** @description With read_model_behind. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2867,6 +2959,7 @@ export interface operations {
             /** @description Rebuild started */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2899,6 +2992,7 @@ export interface operations {
             /** @description Registered (inactive) */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -2930,6 +3024,7 @@ export interface operations {
             /** @description Activated */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -2940,6 +3035,7 @@ export interface operations {
             /** @description `stale_token`: the link was already used; or `ip_blacklisted` / `api_key_refused` as on every operation. */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2967,6 +3063,7 @@ export interface operations {
             /** @description Accepted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -2999,6 +3096,7 @@ export interface operations {
             /** @description Profile */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3030,6 +3128,7 @@ export interface operations {
             /** @description Updated profile */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3062,6 +3161,7 @@ export interface operations {
             /** @description Accepted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3091,6 +3191,7 @@ export interface operations {
             /** @description Password changed; every session is signed out */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3120,6 +3221,7 @@ export interface operations {
             /** @description Password changed; every session (this one too) is signed out */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3150,6 +3252,7 @@ export interface operations {
             /** @description A new session */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3183,6 +3286,7 @@ export interface operations {
             /** @description The new pair */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3215,6 +3319,7 @@ export interface operations {
             /** @description Valid */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3247,6 +3352,7 @@ export interface operations {
             /** @description Logged out */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3282,6 +3388,7 @@ export interface operations {
             /** @description Every biller */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3319,6 +3426,7 @@ export interface operations {
             /** @description One page of payments; pass next_cursor as cursor for the next */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3351,6 +3459,7 @@ export interface operations {
             /** @description Paid */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3390,6 +3499,7 @@ export interface operations {
             /** @description The payment */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3429,6 +3539,7 @@ export interface operations {
             /** @description Days of the range */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3465,6 +3576,7 @@ export interface operations {
             /** @description Weeks of the range */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3501,6 +3613,7 @@ export interface operations {
             /** @description Months of the range */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3539,6 +3652,7 @@ export interface operations {
             /** @description Countries by name */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3577,6 +3691,7 @@ export interface operations {
             /** @description Currencies */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3615,6 +3730,7 @@ export interface operations {
             /** @description Days of the range */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3649,6 +3765,7 @@ export interface operations {
             /** @description Overview */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3681,6 +3798,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3714,6 +3832,7 @@ export interface operations {
             /** @description Cards */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3746,6 +3865,7 @@ export interface operations {
             /** @description Issued */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     Location?: string;
                     [name: string]: unknown;
                 };
@@ -3784,6 +3904,7 @@ export interface operations {
             /** @description Card */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3816,6 +3937,7 @@ export interface operations {
             /** @description The card after the change */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3830,6 +3952,171 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Service is up */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "event_store": "postgres"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                        /** @enum {string} */
+                        event_store: "postgres" | "pglite" | "eventstoredb";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    healthLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process answers */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    healthReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ready",
+                     *       "database": "ok",
+                     *       "read_models": {
+                     *         "lag_events": 0,
+                     *         "lag_seconds": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description Not ready (the reason says why); try again after Retry-After. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "not_ready",
+                     *       "database": "ok",
+                     *       "read_models": {
+                     *         "lag_events": 25000,
+                     *         "lag_seconds": 95
+                     *       },
+                     *       "reason": "read models behind: 25000 events, 95 s (limits 10000 events, 60 s)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP commands_total Commands by contract operation and outcome (ok, refused, failed).
+                     *     # TYPE commands_total counter
+                     *     commands_total{route="POST /transfers/internal",outcome="ok"} 12
+                     */
+                    "text/plain": string;
+                };
+            };
+            /** @description `not_authenticated`: METRICS_TOKEN is set and no bearer token was sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description `not_found`: production without METRICS_TOKEN: metrics are off. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listNotifications: {
@@ -3857,6 +4144,7 @@ export interface operations {
             /** @description A page of notifications */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3884,6 +4172,7 @@ export interface operations {
             /** @description The notification, read */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3931,6 +4220,7 @@ export interface operations {
             /** @description A page of incidents */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3968,6 +4258,7 @@ export interface operations {
             /** @description The incident */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4000,6 +4291,7 @@ export interface operations {
             /** @description The incident after the change */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4037,6 +4329,7 @@ export interface operations {
             /** @description KPIs */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4083,6 +4376,7 @@ export interface operations {
             /** @description A page of login events */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4114,6 +4408,7 @@ export interface operations {
             /** @description Cleared */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4161,6 +4456,7 @@ export interface operations {
             /** @description One page; pass next_cursor as cursor (with the same filters) for the next */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4193,6 +4489,7 @@ export interface operations {
             /** @description The money moved */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4206,6 +4503,7 @@ export interface operations {
              */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4253,6 +4551,7 @@ export interface operations {
             /** @description One page; pass next_cursor as cursor (with the same filters) for the next */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,6 +4584,7 @@ export interface operations {
             /** @description The money moved */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4298,6 +4598,7 @@ export interface operations {
              */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4335,6 +4636,7 @@ export interface operations {
             /** @description Confirmed; the money moved */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -3,12 +3,14 @@ import { DomainError } from '../../domain/shared/domain-error.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import { HttpProblem, problemBody } from '../problem.js';
+import { requestIdOf, requestLogFields } from './request-id.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
 export function sendProblem(res: Parameters<RequestHandler>[1], status: number, body: object, headers: Record<string, string> = {}): void {
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.status(status).type(PROBLEM_JSON).send(JSON.stringify(body));
+  const id = requestIdOf(res);
+  res.status(status).type(PROBLEM_JSON).send(JSON.stringify(id ? { ...body, request_id: id } : body));
 }
 
 /** Unknown routes: 404 problem. */
@@ -47,7 +49,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, status, problemBody(status, 'bad_request', 'The request could not be processed.', req.originalUrl));
       return;
     }
-    logger.error({ err: error, path: req.path, method: req.method }, 'unhandled error');
+    logger.error({ err: error, ...requestLogFields(req, res) }, 'unhandled error');
     sendProblem(res, 500, problemBody(500, 'internal_error', 'An unexpected error occurred.', req.originalUrl));
   };
 }

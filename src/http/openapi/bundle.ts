@@ -39,5 +39,24 @@ export function bundleOpenApi(dir = FRAGMENTS_DIR): OpenApiDocument {
     }
     if (Array.isArray(fragment.tags)) doc.tags = [...((doc.tags as unknown[]) ?? []), ...fragment.tags];
   }
+  withRequestIdHeader(doc);
   return doc;
+}
+
+type ResponseObject = { $ref?: string; headers?: Record<string, unknown> };
+
+/** Every response the service sends carries X-Request-Id (src/http/middleware/request-id.ts): declared once here, not in each fragment. */
+function withRequestIdHeader(doc: OpenApiDocument): void {
+  const header = { $ref: '#/components/headers/RequestId' };
+  const add = (response: ResponseObject) => {
+    if (response.$ref) return; // a shared response: it gets the header where it is defined
+    response.headers = { 'X-Request-Id': header, ...response.headers };
+  };
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item)) {
+      const responses = (op as { responses?: Record<string, ResponseObject> } | null)?.responses;
+      if (responses) Object.values(responses).forEach(add);
+    }
+  }
+  Object.values((doc.components.responses ?? {}) as Record<string, ResponseObject>).forEach(add);
 }
