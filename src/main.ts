@@ -1,25 +1,27 @@
 import type { Server } from 'node:http';
-import { loadCheckpointConfig, type CheckpointConfig } from './config/checkpoint-config.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { ConfigError } from './config/config.js';
+import { loadDotEnv, loadSettings, reportConfigError, type Settings } from './config/settings.js';
+import { adminHandlers, describeAdminError } from './cli/admin-handlers.js';
 import { createApp } from './http/app.js';
+import { serveAdminSocket } from './infra/admin-socket.js';
 import { answerClientError } from './http/client-error.js';
 import { createLogger } from './infra/logger.js';
 import { openInfrastructure } from './infra/open-infrastructure.js';
 import { buildService } from './service.js';
 
 async function main(): Promise<void> {
-  let config;
-  let checkpointConfig: CheckpointConfig;
+  let settings: Settings;
   try {
-    config = loadConfig();
-    checkpointConfig = loadCheckpointConfig(config);
+    loadDotEnv();
+    settings = loadSettings();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`configuration error: ${error.message} (see .env.example)`);
+      reportConfigError(error);
       process.exit(2);
     }
     throw error;
   }
+  const { config, checkpoints: checkpointConfig } = settings;
   const logger = createLogger(config);
   const infra = await openInfrastructure(config, logger);
   const service = await buildService(config, logger, infra, checkpointConfig);
@@ -38,6 +40,8 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, host: config.host, event_store: infra.store.kind }, `listening on http://${config.host}:${port}`);
+  // The embedded store is this process's alone: the CLI's createsuperuser comes in through the data folder's socket.
+  const admin = infra.store.kind === 'pglite' ? await serveAdminSocket(config.dataDir, adminHandlers(service.deps), describeAdminError(logger)) : undefined;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     server.close();
     server.closeIdleConnections();
+    admin?.close();
     await service.stop();
     await infra.close();
     process.exit(0);

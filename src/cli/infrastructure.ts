@@ -4,7 +4,7 @@ import { SnapshotStore } from '../commands/shared/snapshots.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { openInfrastructure, type Infrastructure } from '../infra/open-infrastructure.js';
-import { CliError } from './command.js';
+import { UsageError } from './command.js';
 
 export interface CliInfrastructure extends IdentityStores {
   config: Config;
@@ -36,7 +36,7 @@ export function cliConfig<T>(load: () => T): T {
   try {
     return load();
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(`configuration error: ${error.message} (see .env.example)`);
+    if (error instanceof ConfigError) throw new UsageError(`configuration error: ${error.problems.join('; ')} (see .env.example)`);
     throw error;
   }
 }

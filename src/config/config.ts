@@ -82,8 +82,40 @@ export interface SecurityConfig {
   securityHitsFlushSeconds: number;
 }
 
+/** One or more bad settings: `problems` has one line per variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('\n'));
+    this.problems = list;
+  }
+}
+
+/**
+ * Reads settings without stopping at the first bad one: `take` returns what its
+ * reader returns, or records the problem (and returns undefined); `done` throws
+ * one ConfigError listing every problem recorded.
+ */
+export class ConfigProblems {
+  readonly problems: string[] = [];
+  take<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.problems.push(...error.problems);
+      return undefined as T;
+    }
+  }
+  add(problem: string): void {
+    this.problems.push(problem);
+  }
+  done<T>(value: T): T {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+    return value;
+  }
 }
 
 type Env = Record<string, string | undefined>;
@@ -139,6 +171,31 @@ function ipList(env: Env, name: string): string[] {
   return entries;
 }
 
+/** TRUST_PROXY: addresses, CIDR blocks or Express's names for address ranges. */
+function proxyList(env: Env, name: string): string[] {
+  const names = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const entries = list(env, name, []);
+  const bad = entries.filter((e) => !names.has(e));
+  ipList({ [name]: bad.join(',') }, name);
+  return entries;
+}
+
+/** CORS_ORIGINS: each an origin (scheme, host and optional port; no path). */
+function originList(env: Env, name: string, fallback: string[]): string[] {
+  const entries = list(env, name, fallback);
+  for (const entry of entries) {
+    let origin: string | undefined;
+    try {
+      const u = new URL(entry);
+      origin = ['http:', 'https:'].includes(u.protocol) ? u.origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === undefined || origin !== entry.replace(/\/$/, '')) throw new ConfigError(`${name}: "${entry}" is not an origin like https://app.example.com`);
+  }
+  return entries.map((e) => e.replace(/\/$/, ''));
+}
+
 const SECRET_HELP = 'generate one with `openssl rand -hex 32`';
 
 /**
@@ -180,12 +237,14 @@ function emailMode(env: Env, production: boolean, host: string | undefined): Con
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  const c = new ConfigProblems();
   const nodeEnv = (env.NODE_ENV ?? 'development') as Config['nodeEnv'];
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    // Every other check depends on it: stop here.
     throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
   }
   // Unlike the reference, DEBUG defaults to off in production.
-  const debug = bool(env, 'DEBUG', nodeEnv !== 'production');
+  const debug = c.take(() => bool(env, 'DEBUG', nodeEnv !== 'production'));
   const production = nodeEnv === 'production';
   const dataDir = env.DATA_DIR || './data';
   let stored: DevSecrets | undefined;
@@ -196,28 +255,31 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError(`DATA_DIR (${dataDir}): could not read or create its secrets file: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const jwtSecret = secret(env, 'JWT_SECRET', production, fromDataFolder);
-  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
-  const dataMasterKey = keyBytes('DATA_MASTER_KEY', secret(env, 'DATA_MASTER_KEY', production, fromDataFolder));
-  const emailHashKey = keyBytes('EMAIL_HASH_KEY', secret(env, 'EMAIL_HASH_KEY', production, fromDataFolder));
-  if (dataMasterKey.equals(emailHashKey)) throw new ConfigError('EMAIL_HASH_KEY must differ from DATA_MASTER_KEY');
+  const jwtSecret = c.take(() => {
+    const value = secret(env, 'JWT_SECRET', production, fromDataFolder);
+    if (value.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+    return value;
+  });
+  const dataMasterKey = c.take(() => keyBytes('DATA_MASTER_KEY', secret(env, 'DATA_MASTER_KEY', production, fromDataFolder)));
+  const emailHashKey = c.take(() => keyBytes('EMAIL_HASH_KEY', secret(env, 'EMAIL_HASH_KEY', production, fromDataFolder)));
+  if (dataMasterKey && emailHashKey && dataMasterKey.equals(emailHashKey)) c.add('EMAIL_HASH_KEY must differ from DATA_MASTER_KEY');
   const emailHost = env.EMAIL_HOST || undefined;
   const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+    c.add(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
   }
   const metricsToken = env.METRICS_TOKEN || undefined;
   if (metricsToken && production) {
     const problem = secretProblem(metricsToken, 32);
-    if (problem) throw new ConfigError(`METRICS_TOKEN ${problem} (${SECRET_HELP})`);
+    if (problem) c.add(`METRICS_TOKEN ${problem} (${SECRET_HELP})`);
   }
-  return {
+  return c.done({
     nodeEnv,
     debug,
-    port: int(env, 'PORT', 8000, 0, 65535),
+    port: c.take(() => int(env, 'PORT', 8000, 0, 65535)),
     host: env.HOST ?? '127.0.0.1',
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    eventstoreUrl: url(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kurrent:']),
+    databaseUrl: c.take(() => url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])),
+    eventstoreUrl: c.take(() => url(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kurrent:'])),
     dataDir,
     logLevel,
     jwtSecret,
@@ -225,40 +287,40 @@ export function loadConfig(env: Env = process.env): Config {
     emailHashKey,
     jwtIssuer: env.JWT_ISSUER ?? 'nexus-bank',
     jwtAudience: env.JWT_AUDIENCE ?? 'nexus-bank-api',
-    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 600, 30, 86_400),
-    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 86_400, 60, 90 * 86_400),
-    frontendUrl: url(env, 'FRONTEND_URL', ['http:', 'https:']) ?? 'http://localhost:3000',
-    emailMode: emailMode(env, production, emailHost),
+    accessTokenTtlSeconds: c.take(() => int(env, 'ACCESS_TOKEN_TTL_SECONDS', 600, 30, 86_400)),
+    refreshTokenTtlSeconds: c.take(() => int(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 86_400, 60, 90 * 86_400)),
+    frontendUrl: c.take(() => url(env, 'FRONTEND_URL', ['http:', 'https:']) ?? 'http://localhost:3000'),
+    emailMode: c.take(() => emailMode(env, production, emailHost)),
     emailHost,
-    emailPort: int(env, 'EMAIL_PORT', 25, 1, 65535),
+    emailPort: c.take(() => int(env, 'EMAIL_PORT', 25, 1, 65535)),
     emailFrom: env.EMAIL_FROM ?? 'noreply@nexus-bank.local',
     outboxDir: join(dataDir, 'outbox'),
-    corsOrigins: list(env, 'CORS_ORIGINS', ['http://localhost:3000']),
-    trustProxy: list(env, 'TRUST_PROXY', []),
-    projectorInProcess: bool(env, 'PROJECTOR_IN_PROCESS', true),
-    projectorBatchGapMs: int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000),
-    transferCodeTtlSeconds: int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600),
-    projectorHealthPort: env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined,
+    corsOrigins: c.take(() => originList(env, 'CORS_ORIGINS', ['http://localhost:3000'])),
+    trustProxy: c.take(() => proxyList(env, 'TRUST_PROXY')),
+    projectorInProcess: c.take(() => bool(env, 'PROJECTOR_IN_PROCESS', true)),
+    projectorBatchGapMs: c.take(() => int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000)),
+    transferCodeTtlSeconds: c.take(() => int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600)),
+    projectorHealthPort: c.take(() => env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined),
     security: {
-      lockoutIpFailureLimit: int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000),
-      lockoutPairFailureLimit: int(env, 'LOCKOUT_PAIR_FAILURE_LIMIT', 5, 1, 10_000),
-      lockoutCoolOffSeconds: int(env, 'AXES_COOLOFF_SECONDS', 3600, 1, 30 * 86_400),
+      lockoutIpFailureLimit: c.take(() => int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000)),
+      lockoutPairFailureLimit: c.take(() => int(env, 'LOCKOUT_PAIR_FAILURE_LIMIT', 5, 1, 10_000)),
+      lockoutCoolOffSeconds: c.take(() => int(env, 'AXES_COOLOFF_SECONDS', 3600, 1, 30 * 86_400)),
       // Off by default under NODE_ENV=test only, so suites that log in many times from one address stay quiet.
-      rateLimitsEnabled: bool(env, 'RATE_LIMITS_ENABLED', nodeEnv !== 'test'),
-      rateLimitAnonPerMinute: int(env, 'RATE_LIMIT_ANON_PER_MINUTE', 30, 1, 1_000_000),
-      rateLimitUserPerMinute: int(env, 'RATE_LIMIT_USER_PER_MINUTE', 300, 1, 1_000_000),
-      rateLimitLoginPerMinute: int(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 5, 1, 1_000_000),
-      rateLimitPasswordResetPerHour: int(env, 'RATE_LIMIT_PASSWORD_RESET_PER_HOUR', 3, 1, 1_000_000),
-      allowedApiKeys: list(env, 'RISK_ALLOWED_API_KEYS', []),
-      blacklistedIps: ipList(env, 'RISK_BLACKLISTED_IPS'),
+      rateLimitsEnabled: c.take(() => bool(env, 'RATE_LIMITS_ENABLED', nodeEnv !== 'test')),
+      rateLimitAnonPerMinute: c.take(() => int(env, 'RATE_LIMIT_ANON_PER_MINUTE', 30, 1, 1_000_000)),
+      rateLimitUserPerMinute: c.take(() => int(env, 'RATE_LIMIT_USER_PER_MINUTE', 300, 1, 1_000_000)),
+      rateLimitLoginPerMinute: c.take(() => int(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 5, 1, 1_000_000)),
+      rateLimitPasswordResetPerHour: c.take(() => int(env, 'RATE_LIMIT_PASSWORD_RESET_PER_HOUR', 3, 1, 1_000_000)),
+      allowedApiKeys: c.take(() => list(env, 'RISK_ALLOWED_API_KEYS', [])),
+      blacklistedIps: c.take(() => ipList(env, 'RISK_BLACKLISTED_IPS')),
       ipinfoToken: env.IPINFO_TOKEN || undefined,
       geoipDataDir: env.GEOIP_DATA_DIR || undefined,
-      securityHitsFlushSeconds: int(env, 'SECURITY_HITS_FLUSH_SECONDS', 60, 1, 3600),
+      securityHitsFlushSeconds: c.take(() => int(env, 'SECURITY_HITS_FLUSH_SECONDS', 60, 1, 3600)),
     },
     observability: {
       metricsToken,
-      readyMaxLagEvents: int(env, 'READY_MAX_LAG_EVENTS', 10_000, 0, 1_000_000_000),
-      readyMaxLagSeconds: int(env, 'READY_MAX_LAG_SECONDS', 60, 1, 86_400),
+      readyMaxLagEvents: c.take(() => int(env, 'READY_MAX_LAG_EVENTS', 10_000, 0, 1_000_000_000)),
+      readyMaxLagSeconds: c.take(() => int(env, 'READY_MAX_LAG_SECONDS', 60, 1, 86_400)),
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLDS, type RiskThresholds } from '../domain/risk/thresholds.js';
-import { ConfigError } from './config.js';
+import { ConfigError, ConfigProblems } from './config.js';
 
 /** The risk engine's settings (listed in .env.example); a bad value stops the start naming the variable. */
 export interface RiskConfig {
@@ -34,26 +34,27 @@ function flag(env: Env, name: string): boolean {
 
 export function loadRiskConfig(env: Env = process.env): RiskConfig {
   const d = DEFAULT_THRESHOLDS;
-  return {
-    autoFreeze: flag(env, 'RISK_AUTO_FREEZE'),
+  const c = new ConfigProblems();
+  return c.done({
+    autoFreeze: c.take(() => flag(env, 'RISK_AUTO_FREEZE')),
     thresholds: {
-      bruteForceFailures: count(env, 'RISK_BRUTE_FORCE_FAILURES', d.bruteForceFailures),
-      bruteForceWindowMinutes: count(env, 'RISK_BRUTE_FORCE_WINDOW_MINUTES', d.bruteForceWindowMinutes),
-      stuffingFailures: count(env, 'RISK_STUFFING_FAILURES', d.stuffingFailures),
-      stuffingTargets: count(env, 'RISK_STUFFING_TARGETS', d.stuffingTargets),
-      stuffingWindowMinutes: count(env, 'RISK_STUFFING_WINDOW_MINUTES', d.stuffingWindowMinutes),
-      sharedIpUsers: count(env, 'RISK_SHARED_IP_USERS', d.sharedIpUsers),
-      sharedIpWindowMinutes: count(env, 'RISK_SHARED_IP_WINDOW_MINUTES', d.sharedIpWindowMinutes),
-      impossibleTravelMinutes: count(env, 'RISK_IMPOSSIBLE_TRAVEL_MINUTES', d.impossibleTravelMinutes),
-      largeTransfer: major(env, 'RISK_LARGE_TRANSFER_AMOUNT', d.largeTransfer),
-      unusualMultiplier: count(env, 'RISK_UNUSUAL_MULTIPLIER', d.unusualMultiplier, 1000),
-      unusualMinHistory: count(env, 'RISK_UNUSUAL_MIN_HISTORY', d.unusualMinHistory, 1000),
-      unusualWindowDays: count(env, 'RISK_UNUSUAL_WINDOW_DAYS', d.unusualWindowDays, 365),
-      burstCount: count(env, 'RISK_BURST_COUNT', d.burstCount),
-      burstWindowMinutes: count(env, 'RISK_BURST_WINDOW_MINUTES', d.burstWindowMinutes),
-      velocityCount: count(env, 'RISK_VELOCITY_COUNT', d.velocityCount),
-      velocityAmount: major(env, 'RISK_VELOCITY_AMOUNT', d.velocityAmount),
-      velocityWindowMinutes: count(env, 'RISK_VELOCITY_WINDOW_MINUTES', d.velocityWindowMinutes),
+      bruteForceFailures: c.take(() => count(env, 'RISK_BRUTE_FORCE_FAILURES', d.bruteForceFailures)),
+      bruteForceWindowMinutes: c.take(() => count(env, 'RISK_BRUTE_FORCE_WINDOW_MINUTES', d.bruteForceWindowMinutes)),
+      stuffingFailures: c.take(() => count(env, 'RISK_STUFFING_FAILURES', d.stuffingFailures)),
+      stuffingTargets: c.take(() => count(env, 'RISK_STUFFING_TARGETS', d.stuffingTargets)),
+      stuffingWindowMinutes: c.take(() => count(env, 'RISK_STUFFING_WINDOW_MINUTES', d.stuffingWindowMinutes)),
+      sharedIpUsers: c.take(() => count(env, 'RISK_SHARED_IP_USERS', d.sharedIpUsers)),
+      sharedIpWindowMinutes: c.take(() => count(env, 'RISK_SHARED_IP_WINDOW_MINUTES', d.sharedIpWindowMinutes)),
+      impossibleTravelMinutes: c.take(() => count(env, 'RISK_IMPOSSIBLE_TRAVEL_MINUTES', d.impossibleTravelMinutes)),
+      largeTransfer: c.take(() => major(env, 'RISK_LARGE_TRANSFER_AMOUNT', d.largeTransfer)),
+      unusualMultiplier: c.take(() => count(env, 'RISK_UNUSUAL_MULTIPLIER', d.unusualMultiplier, 1000)),
+      unusualMinHistory: c.take(() => count(env, 'RISK_UNUSUAL_MIN_HISTORY', d.unusualMinHistory, 1000)),
+      unusualWindowDays: c.take(() => count(env, 'RISK_UNUSUAL_WINDOW_DAYS', d.unusualWindowDays, 365)),
+      burstCount: c.take(() => count(env, 'RISK_BURST_COUNT', d.burstCount)),
+      burstWindowMinutes: c.take(() => count(env, 'RISK_BURST_WINDOW_MINUTES', d.burstWindowMinutes)),
+      velocityCount: c.take(() => count(env, 'RISK_VELOCITY_COUNT', d.velocityCount)),
+      velocityAmount: c.take(() => major(env, 'RISK_VELOCITY_AMOUNT', d.velocityAmount)),
+      velocityWindowMinutes: c.take(() => count(env, 'RISK_VELOCITY_WINDOW_MINUTES', d.velocityWindowMinutes)),
     },
-  };
+  });
 }

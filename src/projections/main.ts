@@ -5,9 +5,8 @@
  */
 import { SnapshotStore } from '../commands/shared/snapshots.js';
 import { migrateProcesses, startProcesses } from '../processes/start-processes.js';
-import { loadRiskConfig } from '../config/risk-config.js';
-import { ConfigError, loadConfig } from '../config/config.js';
-import { loadCheckpointConfig } from '../config/checkpoint-config.js';
+import { ConfigError } from '../config/config.js';
+import { loadDotEnv, loadSettings, reportConfigError } from '../config/settings.js';
 import { createChainCheckpoints } from '../commands/checkpoints/chain-checkpoints.js';
 import { createLogger } from '../infra/logger.js';
 import { openInfrastructure } from '../infra/open-infrastructure.js';
@@ -16,8 +15,8 @@ import { allProjections } from './registry.js';
 import { ProjectionRuntime } from './runtime/runtime.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const checkpointConfig = loadCheckpointConfig(config);
+  loadDotEnv();
+  const { config, risk, checkpoints: checkpointConfig } = loadSettings();
   const logger = createLogger(config).child({ component: 'projector' });
   const infra = await openInfrastructure(config, logger);
   const runtime = new ProjectionRuntime(infra.opened, infra.db, logger, allProjections(), { project: true, minGapMs: config.projectorBatchGapMs });
@@ -25,7 +24,7 @@ async function main(): Promise<void> {
   await SnapshotStore.migrate(infra.db);
   await migrateProcesses(infra.db);
   const checkpoints = createChainCheckpoints(checkpointConfig, infra.store, logger.child({ component: 'checkpoints' }));
-  const processes = startProcesses(infra, logger, { risk: loadRiskConfig(), checkpoints });
+  const processes = startProcesses(infra, logger, { risk, checkpoints });
   const unsubscribe = infra.store.onAppended?.(() => runtime.nudge());
   const health = config.projectorHealthPort === undefined
     ? undefined
@@ -52,6 +51,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error);
+  if (error instanceof ConfigError) {
+    reportConfigError(error);
+    process.exit(2);
+  }
+  console.error(error);
   process.exit(1);
 });

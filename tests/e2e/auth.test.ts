@@ -114,7 +114,7 @@ describe('auth API (end to end)', function () {
       const unknown = await svc.api.post('/auth/jwt/create/', { email: 'ghost@example.com', password: 'Wrong-passw0rd' });
       expect(wrong.status).to.equal(401);
       expect(unknown.status).to.equal(401);
-      const strip = (b: Record<string, unknown>) => ({ ...b, instance: undefined });
+      const strip = (b: Record<string, unknown>) => ({ ...b, instance: undefined, request_id: undefined });
       expect(strip(wrong.body)).to.deep.equal(strip(unknown.body));
       expect(wrong.body.detail).to.equal('No active account found with the given credentials');
     });
@@ -321,15 +321,23 @@ describe('auth API (end to end)', function () {
     });
 
     it('exits 1 with a clear message for an existing email or a weak password', async () => {
-      const dup = await runCli(svc, ['createsuperuser', '--email', 'root@example.com', '--password', 'Sup3r-secret-pass']);
+      const dup = await runCli(svc, ['createsuperuser', '--email', 'root@example.com'], { NEXUS_SUPERUSER_PASSWORD: 'Sup3r-secret-pass' });
       expect(dup.code).to.equal(1);
       expect(dup.stderr).to.match(/already exists/);
-      const weak = await runCli(svc, ['createsuperuser', '--email', 'root2@example.com', '--password', '12345678']);
+      const weak = await runCli(svc, ['createsuperuser', '--email', 'root2@example.com'], { NEXUS_SUPERUSER_PASSWORD: '12345678' });
       expect(weak.code).to.equal(1);
       expect(weak.stderr).to.match(/entirely numeric/);
+      expect(weak.stderr).to.not.match(/\n\s+at /); // no stack trace
+    });
+
+    it('never takes the password from argv, and says where it may come from (exit 2)', async () => {
+      const argv = await runCli(svc, ['createsuperuser', '--email', 'root3@example.com', '--password', 'Sup3r-secret-pass']);
+      expect(argv.code).to.equal(2);
+      expect(argv.stderr).to.match(/not taken on the command line/);
+      expect(argv.stderr).to.not.include('Sup3r-secret-pass');
       const missing = await runCli(svc, ['createsuperuser', '--email', 'root3@example.com']);
-      expect(missing.code).to.equal(1);
-      expect(missing.stderr).to.match(/--password is required/);
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr).to.match(/NEXUS_SUPERUSER_PASSWORD/);
     });
   });
 });

@@ -171,7 +171,7 @@ describe('credentials and one-time links (end to end)', function () {
       const user = await registerUser(bank.svc, 'dora@example.com');
       expect(user.id).to.match(UUID_V4);
       expect(user.id).to.not.equal(legacyUserIdForEmail('dora@example.com'));
-      const staff = await runCli(bank.svc, ['createsuperuser', '--email', 'root2@example.com', '--password', DEFAULT_PASSWORD]);
+      const staff = await runCli(bank.svc, ['createsuperuser', '--email', 'root2@example.com'], { NEXUS_SUPERUSER_PASSWORD: DEFAULT_PASSWORD });
       expect(/id ([0-9a-f-]{36})/.exec(staff.stdout)?.[1]).to.match(UUID_V4);
     });
 

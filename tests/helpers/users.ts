@@ -65,7 +65,7 @@ export async function runCli(svc: RunningService, args: string[], env: Record<st
 
 /** An active staff superuser made by the real CLI, logged in. */
 export async function createStaff(svc: RunningService, email: string, password = DEFAULT_PASSWORD): Promise<TestUser & Tokens> {
-  const out = await runCli(svc, ['createsuperuser', '--email', email, '--password', password]);
+  const out = await runCli(svc, ['createsuperuser', '--email', email], { NEXUS_SUPERUSER_PASSWORD: password });
   if (out.code !== 0) throw new Error(`createsuperuser failed (${out.code}): ${out.stderr}${out.stdout}`);
   const tokens = await login(svc, email, password);
   const me = await svc.api.get('/auth/users/me/', { token: tokens.access });

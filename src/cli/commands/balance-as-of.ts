@@ -2,13 +2,17 @@ import { accountBalanceAsOf } from '../../audit/account-balance.js';
 import { parseAsOf } from '../../domain/audit/as-of.js';
 import { formatAmount } from '../../domain/money/amount.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { CliError, requiredFlag, type CliCommand } from '../command.js';
+import { CliError, requiredFlag, UsageError, type CliCommand } from '../command.js';
 import { withInfrastructure } from '../infrastructure.js';
 
 export const balanceAsOfCommand: CliCommand = {
   name: 'balance-as-of',
   summary: "An account's balance at a position or an instant, replayed from its stream",
   usage: 'balance-as-of --account ACCOUNT_NUMBER [--as-of POSITION|ISO_DATETIME]',
+  options: {
+    account: { type: 'string', value: 'ACCOUNT_NUMBER', description: 'the account (required)' },
+    'as-of': { type: 'string', value: 'POSITION|ISO_DATETIME', description: 'a global position or an instant; default: the head' },
+  },
   async run(args) {
     const account = requiredFlag(args, 'account');
     const raw = typeof args.flags['as-of'] === 'string' ? args.flags['as-of'] : undefined;
@@ -16,7 +20,7 @@ export const balanceAsOfCommand: CliCommand = {
     try {
       asOf = raw === undefined ? undefined : parseAsOf(raw);
     } catch (error) {
-      if (error instanceof DomainError) throw new CliError(error.message);
+      if (error instanceof DomainError) throw new UsageError(`--as-of: ${error.message}`);
       throw error;
     }
     const replay = await withInfrastructure(async ({ infra }) =>

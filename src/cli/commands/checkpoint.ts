@@ -4,7 +4,7 @@ import { checkpointExport, storedCheckpoint } from '../../audit/stored-checkpoin
 import { loadCheckpointConfig, type CheckpointConfig } from '../../config/checkpoint-config.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { describeCheck, readCheckpointFile, readPublicKeyFile, writeOutput } from '../checkpoint-files.js';
-import { CliError, type CliCommand, type ParsedArgs } from '../command.js';
+import { CliError, UsageError, type CliCommand, type ParsedArgs } from '../command.js';
 import { cliConfig, withInfrastructure } from '../infrastructure.js';
 import { progressBar } from '../progress.js';
 
@@ -77,13 +77,20 @@ function verifySignature(args: ParsedArgs): number {
 export const checkpointCommand: CliCommand = {
   name: 'checkpoint',
   summary: 'Signed checkpoints of the hash chains: sign one now, export one for an auditor, show the public key, check a file offline',
-  usage: USAGE,
+  usage: 'checkpoint sign|export|public-key|verify-signature [options]',
+  positionals: [{ name: 'sign|export|public-key|verify-signature', description: USAGE }],
+  options: {
+    out: { type: 'string', value: 'FILE', description: 'write the output to FILE instead of stdout' },
+    id: { type: 'string', value: 'N|latest', description: 'export: which stored checkpoint (default latest)' },
+    checkpoint: { type: 'string', value: 'FILE', description: 'verify-signature: the exported checkpoint' },
+    'public-key': { type: 'string', value: 'PEM_FILE', description: 'verify-signature: the public key to trust (default: the one embedded)' },
+  },
   async run(args) {
     const [sub] = args.positional;
     if (sub === 'sign') return sign(args);
     if (sub === 'export') return exportOne(args);
     if (sub === 'public-key') return publicKey(args);
     if (sub === 'verify-signature') return verifySignature(args);
-    throw new CliError(`say what to do:\n  ${USAGE}`);
+    throw new UsageError(`say what to do:\n  ${USAGE}`);
   },
 };

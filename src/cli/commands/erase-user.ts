@@ -1,16 +1,18 @@
 import { systemContext } from '../../commands/shared/command-context.js';
 import { eraseUser } from '../../commands/users/erase-user.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { CliError, type CliCommand } from '../command.js';
+import { CliError, UsageError, type CliCommand } from '../command.js';
 import { withInfrastructure } from '../infrastructure.js';
 
 export const eraseUserCommand: CliCommand = {
   name: 'erase-user',
   summary: "Erase a user's personal data (crypto-shredding: UserErased, then the user's data key is destroyed); balances and history stay",
   usage: 'erase-user USER_ID',
+  options: {},
+  positionals: [{ name: 'USER_ID', description: "the user whose personal data key is erased (their data then reads as erased everywhere)" }],
   async run(args) {
     const userId = args.positional[0];
-    if (!userId || args.positional.length > 1) throw new CliError('give exactly one user id');
+    if (!userId) throw new UsageError('give the user id');
     const out = await withInfrastructure(async (cli) => {
       try {
         return await eraseUser({ ...cli, personal: cli.infra.personal }, userId, systemContext('cli:erase-user'));

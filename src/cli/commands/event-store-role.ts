@@ -8,7 +8,11 @@ import { cliConfig } from '../infrastructure.js';
 export const eventStoreRoleCommand: CliCommand = {
   name: 'event-store-role',
   summary: 'As the owner of schema es: migrate it and make (or update) a role that may read and append events but never change or remove them',
-  usage: 'event-store-role --role ROLE_NAME [--print]   (--print: only show the SQL)',
+  usage: 'event-store-role --role ROLE_NAME [--print]',
+  options: {
+    role: { type: 'string', value: 'ROLE_NAME', description: 'the PostgreSQL role to create or restrict (required)' },
+    print: { type: 'boolean', description: 'only print the SQL, change nothing' },
+  },
   async run(args) {
     const role = requiredFlag(args, 'role');
     if (!isRoleName(role)) throw new CliError('--role must be a lower-case PostgreSQL name (letters, digits, _)');

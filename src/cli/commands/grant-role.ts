@@ -11,6 +11,10 @@ export const grantRoleCommand: CliCommand = {
   name: 'grant-role',
   summary: 'Give an existing user an extra role (auditor), recorded as RoleGranted in their stream',
   usage: 'grant-role --email EMAIL --role auditor',
+  options: {
+    email: { type: 'string', value: 'EMAIL', description: 'the user (required)' },
+    role: { type: 'string', value: 'ROLE', description: 'the role to grant: auditor (required)' },
+  },
   async run(args) {
     const email = requiredFlag(args, 'email');
     const role = requiredFlag(args, 'role');

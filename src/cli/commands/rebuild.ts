@@ -1,7 +1,7 @@
 import { allProjections } from '../../projections/registry.js';
 import { migrateCheckpoints } from '../../projections/runtime/checkpoints.js';
 import { rebuildProjection } from '../../projections/runtime/rebuild.js';
-import { CliError, type CliCommand } from '../command.js';
+import { CliError, UsageError, type CliCommand } from '../command.js';
 import { withInfrastructure } from '../infrastructure.js';
 import { progressBar } from '../progress.js';
 
@@ -9,12 +9,16 @@ export const rebuildCommand: CliCommand = {
   name: 'rebuild',
   summary: 'Rebuild projections from position 0 into fresh tables and swap them in (safe while the service runs)',
   usage: 'rebuild --projection NAME | --all',
+  options: {
+    projection: { type: 'string', value: 'NAME', description: 'the projection to rebuild' },
+    all: { type: 'boolean', description: 'rebuild every projection' },
+  },
   async run(args) {
     const projections = allProjections();
     const names = projections.map((p) => p.name);
     const wanted = args.flags.all === true ? names : typeof args.flags.projection === 'string' ? [args.flags.projection] : [];
-    if (wanted.length === 0) throw new CliError(`give --projection NAME or --all (projections: ${names.join(', ')})`);
-    for (const name of wanted) if (!names.includes(name)) throw new CliError(`unknown projection ${name} (projections: ${names.join(', ')})`);
+    if (wanted.length === 0) throw new UsageError(`give --projection NAME or --all (projections: ${names.join(', ')})`);
+    for (const name of wanted) if (!names.includes(name)) throw new UsageError(`unknown projection ${name} (projections: ${names.join(', ')})`);
     await withInfrastructure(async ({ infra }) => {
       await migrateCheckpoints(infra.db);
       for (const projection of projections.filter((p) => wanted.includes(p.name))) {

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { viewEvents } from '../../privacy/event-view.js';
-import { CliError, type CliCommand } from '../command.js';
+import { CliError, UsageError, type CliCommand } from '../command.js';
 import { withInfrastructure } from '../infrastructure.js';
 import { progressBar } from '../progress.js';
 
@@ -11,7 +11,7 @@ const line = (e: RecordedEvent) =>
 
 function bigintFlag(value: string | true | undefined, name: string, fallback: bigint): bigint {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d{1,19}$/.test(value)) throw new CliError(`--${name} must be a non-negative integer`);
+  if (typeof value !== 'string' || !/^\d{1,19}$/.test(value)) throw new UsageError(`--${name} must be a non-negative integer`);
   return BigInt(value);
 }
 
@@ -25,6 +25,12 @@ export const replayCommand: CliCommand = {
   name: 'replay',
   summary: 'Print events (envelope, metadata, hashes) as JSON lines, redacted as the audit views are: one stream, or $all between positions',
   usage: 'replay [--stream STREAM_ID [--from-revision N]] | [--from-position P] [--to-position Q]',
+  options: {
+    stream: { type: 'string', value: 'STREAM_ID', description: 'one stream (default: $all)' },
+    'from-revision': { type: 'string', value: 'N', description: 'with --stream: start after this revision' },
+    'from-position': { type: 'string', value: 'P', description: '$all: start after this position' },
+    'to-position': { type: 'string', value: 'Q', description: '$all: stop at this position (default: the head)' },
+  },
   async run(args) {
     const stream = typeof args.flags.stream === 'string' ? args.flags.stream : undefined;
     const count = await withInfrastructure(async ({ infra }) => {

@@ -3,7 +3,7 @@ import { storedToCheck } from '../../audit/stored-checkpoints.js';
 import { verifyAllStreams, verifyStream } from '../../audit/verify-chains.js';
 import { loadCheckpointConfig } from '../../config/checkpoint-config.js';
 import { describeCheck, readCheckpointFile, readPublicKeyFile } from '../checkpoint-files.js';
-import { CliError, type CliCommand } from '../command.js';
+import { CliError, UsageError, type CliCommand } from '../command.js';
 import { cliConfig, withInfrastructure } from '../infrastructure.js';
 import { progressBar } from '../progress.js';
 
@@ -13,12 +13,18 @@ export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'Verify the hash chains of every stream (walking $all) or of one, and the log against a signed checkpoint (a kept file, or the latest stored); exit code 1 when anything fails',
   usage: 'verify [--stream STREAM_ID] [--checkpoint FILE [--public-key PEM_FILE]] [--json]',
+  options: {
+    stream: { type: 'string', value: 'STREAM_ID', description: 'verify one stream only' },
+    checkpoint: { type: 'string', value: 'FILE', description: 'check the log against this exported checkpoint (default: the latest stored)' },
+    'public-key': { type: 'string', value: 'PEM_FILE', description: 'with --checkpoint: the only key to trust' },
+    json: { type: 'boolean', description: 'print the report as JSON' },
+  },
   async run(args) {
     const stream = flag(args, 'stream');
     const file = flag(args, 'checkpoint');
     const pinned = flag(args, 'public-key');
-    if (stream && file) throw new CliError('--checkpoint covers every stream: leave out --stream');
-    if (pinned && !file) throw new CliError('--public-key goes with --checkpoint FILE');
+    if (stream && file) throw new UsageError('--checkpoint covers every stream: leave out --stream');
+    if (pinned && !file) throw new UsageError('--public-key goes with --checkpoint FILE');
     const fromFile = file ? readCheckpointFile(file) : undefined;
     const pinnedKey = pinned ? readPublicKeyFile(pinned) : undefined;
     const report = await withInfrastructure(async ({ config, infra }) => {
