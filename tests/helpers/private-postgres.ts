@@ -106,7 +106,8 @@ export function sharedPostgresServer(): PostgresServer {
 
 export async function startPostgresServer(label = 'pg'): Promise<PostgresServer> {
   try {
-    await run('pg_createcluster', ['--help']);
+    // pg_createcluster --help exits 1: ask pg_lsclusters (exit 0) whether the Debian cluster tools are here.
+    await run('pg_lsclusters', []);
   } catch {
     return sharedPostgresServer();
   }
