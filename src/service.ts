@@ -1,3 +1,4 @@
+import { startIdempotencyPruning } from './commands/shared/idempotency-pruning.js';
 import { ensureBillers } from './commands/bills/ensure-billers.js';
 import { ensureSystemAccounts } from './commands/accounts/system-accounts.js';
 import { AggregateRepository } from './commands/shared/aggregate-repository.js';
@@ -70,10 +71,12 @@ export async function buildService(
     checkpoints,
   };
   const deps: AppDeps = { ...base, authenticator: await createAuthenticator(base) };
+  const pruning = startIdempotencyPruning(infra.db, config.idempotencyKeyTtlHours, logger.child({ component: 'idempotency' }));
   return {
     deps,
     readModels,
     async stop() {
+      pruning.stop();
       await deps.security.stop(); // appends the security hits counted since the last flush
       await processes?.stop();
       await checkpoints.signer?.stop();

@@ -44,6 +44,8 @@ export interface Config {
   projectorBatchGapMs: number;
   /** How long a high-value transfer's e-mailed code, and the hold on its money, last (seconds). */
   transferCodeTtlSeconds: number;
+  /** How long an Idempotency-Key is remembered (hours); older ones are pruned. */
+  idempotencyKeyTtlHours: number;
   /** Port of the projector process's GET /health (`npm run projector`); unset: none. */
   projectorHealthPort: number | undefined;
   security: SecurityConfig;
@@ -300,6 +302,7 @@ export function loadConfig(env: Env = process.env): Config {
     projectorInProcess: c.take(() => bool(env, 'PROJECTOR_IN_PROCESS', true)),
     projectorBatchGapMs: c.take(() => int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000)),
     transferCodeTtlSeconds: c.take(() => int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600)),
+    idempotencyKeyTtlHours: c.take(() => int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 90)),
     projectorHealthPort: c.take(() => env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined),
     security: {
       lockoutIpFailureLimit: c.take(() => int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000)),

@@ -18,6 +18,7 @@ import { routeBySegment } from './route-by-segment.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { httpMetrics } from './middleware/http-metrics.js';
+import { idempotentCommands } from './middleware/idempotent-commands.js';
 import { requestId, requestIdOf } from './middleware/request-id.js';
 import { featureRoutes } from './routes/index.js';
 
@@ -37,7 +38,8 @@ const readsJsonBody = (req: unknown) => {
  * security in the contract (401 anonymous, 403 without its role, before the
  * body is read) → JSON body (16 kB, 413 beyond; NUL or broken surrogates 400)
  * → contract validation → login and password-reset limits (before argon2)
- * → min_position → routes → 404 → problem+json errors.
+ * → min_position → Idempotency-Key of commands the routes do not key themselves
+ * → routes → 404 → problem+json errors.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -73,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.post('/auth/jwt/create', limits.login);
   app.post('/auth/users/reset_password', limits.passwordReset);
   app.use(minPosition(deps.readModels, MIN_POSITION_TIMEOUT_MS));
+  app.use(idempotentCommands(deps.idempotency, deps.openapi));
   app.use(routeBySegment(featureRoutes(deps)));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -36,11 +36,12 @@ describe('accounts, statements and staff deposits (HTTP)', function () {
     expect(opened.account_number).to.match(/^[1-8][0-9]{11}$/);
     const list = await svc.api.get(`/accounts?min_position=${opened.position}`, { token: alice.access });
     expect(list.status).to.equal(200);
-    expect(list.body.map((a: { account_number: string }) => a.account_number)).to.include(opened.account_number);
+    expect(list.body.next_cursor).to.equal(null);
+    expect(list.body.results.map((a: { account_number: string }) => a.account_number)).to.include(opened.account_number);
     const usd = await open(alice.access, { type: 'USD', currency: 'USD' });
     expect(usd).to.include({ balance: '0.00', currency: 'USD' });
     const filtered = await svc.api.get(`/accounts?type=USD&min_position=${usd.position}`, { token: alice.access });
-    expect(filtered.body.map((a: { account_number: string }) => a.account_number)).to.deep.equal([usd.account_number]);
+    expect(filtered.body.results.map((a: { account_number: string }) => a.account_number)).to.deep.equal([usd.account_number]);
   });
 
   it('refuses an opening balance, an unknown currency and anonymous callers', async () => {
@@ -121,7 +122,7 @@ describe('accounts, statements and staff deposits (HTTP)', function () {
     await deposit(nine.account_number, '9.000');
     let position = (await deposit(ten.account_number, '10.000')).body.position as string;
     const asc = await svc.api.get(`/accounts?ordering=balance&min_position=${position}`, { token: bob.access });
-    const balances = asc.body.map((a: { balance: string }) => a.balance);
+    const balances = asc.body.results.map((a: { balance: string }) => a.balance);
     expect(balances.indexOf('9.000')).to.be.lessThan(balances.indexOf('10.000'));
     for (let i = 0; i < 11; i++) position = (await deposit(nine.account_number, '1.000')).body.position;
     const seen: string[] = [];

@@ -83,7 +83,7 @@ describe('auditor tools (HTTP and CLI)', function () {
     const positions = first.body.results.map((e: AuditEvent) => BigInt(e.position));
     expect(positions).to.have.length(5);
     for (let i = 1; i < positions.length; i++) expect(positions[i] > positions[i - 1]).to.equal(true);
-    const next = await get(`/audit/events/?limit=5&from_position=${first.body.next_from_position}`);
+    const next = await get(`/audit/events/?limit=5&cursor=${first.body.next_cursor}`);
     expect(BigInt(next.body.results[0].position) > positions[4]).to.equal(true);
     const tail = await get(`/audit/events/?from_position=${deposits[2]!.position}`);
     expect(tail.body.results.every((e: AuditEvent) => BigInt(e.position) > BigInt(deposits[2]!.position))).to.equal(true);

@@ -40,7 +40,7 @@ describe('bills and billers (HTTP)', function () {
   it('lists the billers by name with their fixed JOD amounts, to signed-in callers only', async () => {
     const res = await svc.api.get('/billers/', { token: alice.access });
     expect(res.status).to.equal(200);
-    expect(res.body.map((b: { name: string; fixed_amount: string; currency: string; category: string }) => [b.name, b.fixed_amount, b.currency, b.category])).to.deep.equal([
+    expect(res.body.results.map((b: { name: string; fixed_amount: string; currency: string; category: string }) => [b.name, b.fixed_amount, b.currency, b.category])).to.deep.equal([
       ['Electricity Co', '25.000', 'JOD', 'Electricity'],
       ['Fast Internet', '30.000', 'JOD', 'Internet'],
       ['Mobile Provider', '15.000', 'JOD', 'Telecom'],

@@ -91,10 +91,11 @@ describe('cards (HTTP)', function () {
     const head = await writtenHead(svc);
     const res = await svc.api.get(`/accounts/${aliceAccount}/cards/?min_position=${head}`, { token: alice.access });
     expect(res.status).to.equal(200);
-    expect(res.body).to.have.length(2);
-    expect(res.body[0].card_type).to.equal('CREDIT');
-    expect(res.body[1]).to.include({ id: card.id, last4: card.last4 });
-    expect((await svc.api.get(`/accounts/${bobAccount}/cards`, { token: bob.access })).body).to.deep.equal([]);
+    expect(res.body.results).to.have.length(2);
+    expect(res.body.next_cursor).to.equal(null);
+    expect(res.body.results[0].card_type).to.equal('CREDIT');
+    expect(res.body.results[1]).to.include({ id: card.id, last4: card.last4 });
+    expect((await svc.api.get(`/accounts/${bobAccount}/cards`, { token: bob.access })).body).to.deep.equal({ results: [], next_cursor: null });
   });
 
   it("answers 404 for another customer's account or card, and for unknown ones", async () => {

@@ -82,7 +82,7 @@ describe('npm start on a fresh data folder (compiled build, PGlite)', function (
     expect(opened.status, JSON.stringify(opened.body)).to.equal(201);
     const listed = await svc.api.get(`/accounts/?min_position=${opened.body.position}`, { token: tokens.access });
     expect(listed.status).to.equal(200);
-    expect(listed.body.map((a: { account_number: string }) => a.account_number)).to.deep.equal([opened.body.account_number]);
+    expect(listed.body.results.map((a: { account_number: string }) => a.account_number)).to.deep.equal([opened.body.account_number]);
   });
 
   it('serves the contract and the dashboard page from the compiled code', async () => {

@@ -27,14 +27,14 @@ describe('service on the embedded default (PGlite in a folder)', function () {
     const opened = await svc.api.post('/accounts/', { currency: 'EUR' }, { token: tokens.access });
     expect(opened.status, JSON.stringify(opened.body)).to.equal(201);
     const listed = await svc.api.get(`/accounts?min_position=${opened.body.position}`, { token: tokens.access });
-    expect(listed.body.map((a: { account_number: string }) => a.account_number)).to.deep.equal([opened.body.account_number]);
+    expect(listed.body.results.map((a: { account_number: string }) => a.account_number)).to.deep.equal([opened.body.account_number]);
 
     await svc.kill();
     await svc.restart();
     const again = await login(svc, 'carol@example.com');
     const after = await svc.api.get(`/accounts?min_position=${opened.body.position}`, { token: again.access });
     expect(after.status).to.equal(200);
-    expect(after.body.map((a: { account_number: string }) => a.account_number)).to.deep.equal([opened.body.account_number]);
+    expect(after.body.results.map((a: { account_number: string }) => a.account_number)).to.deep.equal([opened.body.account_number]);
   });
 
   it('refuses a second process on the same data folder', () => {

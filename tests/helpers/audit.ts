@@ -21,13 +21,13 @@ export interface AuditEvent {
 /** Every event of /audit/events/, page by page. */
 export async function auditEvents(svc: RunningService, token: string): Promise<AuditEvent[]> {
   const out: AuditEvent[] = [];
-  let from = '0';
+  let page = '/audit/events/?from_position=0&limit=200';
   for (;;) {
-    const res = await svc.api.get(`/audit/events/?from_position=${from}&limit=200`, { token });
+    const res = await svc.api.get(page, { token });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     out.push(...(res.body.results as AuditEvent[]));
-    if (res.body.next_from_position === null) return out;
-    from = res.body.next_from_position as string;
+    if (res.body.next_cursor === null) return out;
+    page = `/audit/events/?cursor=${res.body.next_cursor as string}&limit=200`;
   }
 }
 

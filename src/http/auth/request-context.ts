@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { CommandContext } from '../../commands/shared/command-context.js';
+import { requestIdOf } from '../middleware/request-id.js';
 
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 /** The command context of an HTTP request: who acts (caller or anonymous), from where, and its correlation id. */
 export function requestContext(req: Request): CommandContext {
-  const header = req.headers['x-request-id'];
-  const correlation = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+  // The request's id (a trusted proxy's, or made by the service) correlates the events it causes.
+  const correlation = (req.res && requestIdOf(req.res)) ?? randomUUID();
   const p = req.principal;
   return {
     actor: {

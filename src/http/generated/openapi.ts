@@ -1102,9 +1102,9 @@ export interface components {
             code: string;
             detail?: string;
             instance?: string;
-            /** @description The request's id */
+            /** @description The request's id, as in the X-Request-Id response header. */
             request_id?: string;
-            /** @description The request field the problem is about */
+            /** @description The request field the problem is about, when there is one. */
             field?: string;
             /** @description Transfer problems: the transfer concerned. */
             transfer_id?: string;
@@ -1125,6 +1125,11 @@ export interface components {
          */
         Position: string;
         AccountNumber: string;
+        /** @description The list envelope every list has; a customer's accounts always fit one page (next_cursor null). */
+        AccountList: {
+            results: components["schemas"]["Account"][];
+            next_cursor: null;
+        };
         /** @enum {string} */
         AccountType: "Basic" | "Savings" | "Salary" | "USD" | "EUR";
         /** @description The opening balance is always zero; a `balance` field is refused. */
@@ -1283,8 +1288,8 @@ export interface components {
         AuditLogPage: {
             head_position: string;
             results: components["schemas"]["AuditEvent"][];
-            /** @description null once the page reached the head */
-            next_from_position: string | null;
+            /** @description Pass as cursor for the next page; null once the page reached the head */
+            next_cursor: string | null;
         };
         ChainBreak: {
             stream_id: string;
@@ -1690,6 +1695,8 @@ export interface components {
             to: string;
             /** @constant */
             timezone: "UTC";
+            /** @description A date range always fits one page. */
+            next_cursor: null;
             results: components["schemas"]["DailyMetrics"][];
         };
         WeeklyMetricsList: {
@@ -1699,6 +1706,8 @@ export interface components {
             to: string;
             /** @constant */
             timezone: "UTC";
+            /** @description A date range always fits one page. */
+            next_cursor: null;
             results: components["schemas"]["WeeklyMetrics"][];
         };
         MonthlyMetricsList: {
@@ -1708,6 +1717,8 @@ export interface components {
             to: string;
             /** @constant */
             timezone: "UTC";
+            /** @description A date range always fits one page. */
+            next_cursor: null;
             results: components["schemas"]["MonthlyMetrics"][];
         };
         CountryMetricsList: {
@@ -1717,6 +1728,8 @@ export interface components {
             to: string;
             /** @constant */
             timezone: "UTC";
+            /** @description A date range always fits one page. */
+            next_cursor: null;
             results: components["schemas"]["CountryMetrics"][];
         };
         CurrencyMetricsList: {
@@ -1726,6 +1739,8 @@ export interface components {
             to: string;
             /** @constant */
             timezone: "UTC";
+            /** @description A date range always fits one page. */
+            next_cursor: null;
             results: components["schemas"]["CurrencyMetrics"][];
         };
         ActiveUsersList: {
@@ -1735,6 +1750,8 @@ export interface components {
             to: string;
             /** @constant */
             timezone: "UTC";
+            /** @description A date range always fits one page. */
+            next_cursor: null;
             results: components["schemas"]["ActiveUsers"][];
         };
         BusinessOverview: {
@@ -1888,7 +1905,7 @@ export interface components {
             attempted_email: string | null;
             /** @description null once the user is erased */
             ip: string | null;
-            /** @description ISO 3166 alpha-2 */
+            /** @description ISO 3166 alpha-2, null for non-public addresses */
             country: string | null;
             /** @description null once the user is erased */
             user_agent: string | null;
@@ -1924,7 +1941,7 @@ export interface components {
             rounding: "half_even";
             /** @description In the sender's currency. */
             source_amount: components["schemas"]["Amount"];
-            /** @description In the receiver's currency */
+            /** @description In the receiver's currency, rounded once. */
             converted_amount: components["schemas"]["Amount"];
         };
         Transfer: {
@@ -1952,15 +1969,19 @@ export interface components {
             /** @description Why a transfer failed or was reversed (for example otp_delivery_failed, or receiver_frozen for a transfer reversed because its receiver was frozen after the checks). */
             failure_code?: string | null;
         };
+        /** @description The 201 of a transfer whose money moved; `status` tells it from the 202's PendingTransfer (`pending_otp`). */
         TransferResult: {
+            /** @constant */
+            status: "completed";
             transfer: components["schemas"]["Transfer"];
             sender_balance_after: components["schemas"]["Amount"];
             /** @description Only when the caller owns the receiving account; null otherwise. */
             receiver_balance_after: string | null;
             position: components["schemas"]["Position"];
         };
+        /** @description The 202 of a high-value transfer waiting for its code; `status` tells it from the 201's TransferResult (`completed`). */
         PendingTransfer: {
-            /** @enum {string} */
+            /** @constant */
             status: "pending_otp";
             /** Format: uuid */
             transfer_id: string;
@@ -2117,11 +2138,18 @@ export interface components {
          *     integer from 0 to 9223372036854775807 is a 400 at once.
          */
         MinPosition: string;
-        /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+        /**
+         * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+         *     response (with `Idempotent-Replayed: true`); another body gives 422
+         *     `idempotency_key_reused`; a retry while the first runs gives 409
+         *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+         *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+         */
         IdempotencyKey: string;
         /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
         Cursor: string;
-        Limit: string;
+        /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
+        Limit: number;
         AccountNumberPath: components["schemas"]["AccountNumber"];
         AdminUserId: string;
         /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
@@ -2138,6 +2166,8 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description `true` when this answer is the stored answer of an earlier request with the same Idempotency-Key (nothing ran again). */
+        IdempotentReplayed: "true";
         /** @description The request's id (from a trusted proxy's X-Request-Id, or made by the service); also `request_id` in problem bodies and in the request's log lines. */
         RequestId: string;
         /** @description Seconds to wait before trying again. */
@@ -2176,7 +2206,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Account"][];
+                    "application/json": components["schemas"]["AccountList"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -2189,7 +2219,16 @@ export interface operations {
     openAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2203,6 +2242,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2214,6 +2254,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -2258,6 +2299,7 @@ export interface operations {
             query?: {
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -2296,7 +2338,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -2314,6 +2362,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2340,6 +2389,7 @@ export interface operations {
                 currency?: components["schemas"]["Currency"];
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -2377,7 +2427,16 @@ export interface operations {
     adminFreezeAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 account_number: components["parameters"]["AccountNumberPath"];
             };
@@ -2393,6 +2452,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2406,13 +2466,23 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
     adminUnfreezeAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 account_number: components["parameters"]["AccountNumberPath"];
             };
@@ -2428,6 +2498,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2441,13 +2512,23 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
     adminBlockUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: components["parameters"]["AdminUserId"];
             };
@@ -2463,6 +2544,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2483,7 +2565,16 @@ export interface operations {
     adminUnblockUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: components["parameters"]["AdminUserId"];
             };
@@ -2499,6 +2590,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2519,7 +2611,16 @@ export interface operations {
     adminTerminateSessions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: components["parameters"]["AdminUserId"];
             };
@@ -2535,6 +2636,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2557,6 +2659,7 @@ export interface operations {
             query?: {
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -2596,6 +2699,9 @@ export interface operations {
             query?: {
                 /** @description Exclusive; events with a greater position are returned (default 0, the start). An integer from 0 to 9223372036854775807. */
                 from_position?: string;
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -2610,7 +2716,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page; pass next_from_position as from_position for the next */
+            /** @description One page; pass next_cursor as cursor for the next (from_position starts anywhere; not with cursor) */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2676,7 +2782,16 @@ export interface operations {
     auditVerifyAgainstCheckpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2690,6 +2805,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2701,6 +2817,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -2709,6 +2826,7 @@ export interface operations {
             query?: {
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -2743,7 +2861,16 @@ export interface operations {
     auditSignCheckpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2757,6 +2884,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2778,6 +2906,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             /** @description `checkpoints_unavailable`: this process signs no checkpoints (CHECKPOINTS_ENABLED=false, or no key) */
             503: {
@@ -2948,7 +3077,16 @@ export interface operations {
     auditRebuildProjection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 name: string;
             };
@@ -2960,6 +3098,7 @@ export interface operations {
             202: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2972,6 +3111,7 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ProjectionsUnavailable"];
         };
@@ -3115,7 +3255,16 @@ export interface operations {
     updateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3129,6 +3278,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3142,6 +3292,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -3208,7 +3359,16 @@ export interface operations {
     setPassword: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3222,6 +3382,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3233,6 +3394,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -3339,7 +3501,16 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3353,6 +3524,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3366,6 +3538,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -3392,7 +3565,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Biller"][];
+                    "application/json": {
+                        results: components["schemas"]["Biller"][];
+                        next_cursor: null;
+                    };
                 };
             };
             400: components["responses"]["Problem"];
@@ -3409,6 +3585,7 @@ export interface operations {
                 account_number?: components["schemas"]["AccountNumber"];
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -3444,7 +3621,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -3460,6 +3643,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3836,7 +4020,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Card"][];
+                    "application/json": {
+                        results: components["schemas"]["Card"][];
+                        next_cursor: null;
+                    };
                 };
             };
             400: components["responses"]["Problem"];
@@ -3850,7 +4037,16 @@ export interface operations {
     issueCard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 account_number: components["schemas"]["AccountNumber"];
             };
@@ -3866,6 +4062,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     Location?: string;
                     [name: string]: unknown;
                 };
@@ -3922,7 +4119,16 @@ export interface operations {
     updateCard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 card_id: string;
             };
@@ -3938,6 +4144,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4127,6 +4334,7 @@ export interface operations {
                 type?: components["schemas"]["NotificationType"];
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -4161,7 +4369,16 @@ export interface operations {
     markNotificationRead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 notification_id: string;
             };
@@ -4173,6 +4390,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4186,6 +4404,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -4203,6 +4422,7 @@ export interface operations {
                 date_to?: string;
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -4276,7 +4496,16 @@ export interface operations {
     updateIncident: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -4292,6 +4521,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4307,6 +4537,7 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -4359,6 +4590,7 @@ export interface operations {
                 to?: string;
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -4393,7 +4625,16 @@ export interface operations {
     unlockIp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4409,6 +4650,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4424,6 +4666,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -4439,6 +4682,7 @@ export interface operations {
                 ordering?: components["parameters"]["TransferOrdering"];
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -4474,7 +4718,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -4490,6 +4740,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4504,6 +4755,7 @@ export interface operations {
             202: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4534,6 +4786,7 @@ export interface operations {
                 ordering?: components["parameters"]["TransferOrdering"];
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -4569,7 +4822,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -4585,6 +4844,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4599,6 +4859,7 @@ export interface operations {
             202: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4621,7 +4882,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body give the same response; another body gives 422; a retry while the first runs gives 409. */
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -4637,6 +4904,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {

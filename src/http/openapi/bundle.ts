@@ -39,8 +39,36 @@ export function bundleOpenApi(dir = FRAGMENTS_DIR): OpenApiDocument {
     }
     if (Array.isArray(fragment.tags)) doc.tags = [...((doc.tags as unknown[]) ?? []), ...fragment.tags];
   }
+  withIdempotencyKeys(doc);
   withRequestIdHeader(doc);
   return doc;
+}
+
+type Operation = { security?: unknown[]; parameters?: { $ref?: string; name?: string }[]; responses?: Record<string, ResponseObject> };
+
+/**
+ * Every authenticated POST, PATCH and DELETE takes an Idempotency-Key
+ * (src/http/middleware/idempotent-commands.ts): the parameter, the 422 of a key
+ * reused with another body, and Idempotent-Replayed on its successes are
+ * declared here for those whose fragment does not already.
+ */
+function withIdempotencyKeys(doc: OpenApiDocument): void {
+  const param = { $ref: '#/components/parameters/IdempotencyKey' };
+  for (const item of Object.values(doc.paths)) {
+    for (const method of ['post', 'patch', 'delete']) {
+      const op = item[method] as Operation | undefined;
+      const anonymous = op?.security !== undefined && op.security.length === 0;
+      if (!op || anonymous) continue;
+      op.parameters ??= [];
+      if (!op.parameters.some((p) => p.$ref === param.$ref || p.name === 'Idempotency-Key')) op.parameters.push(param);
+      op.responses ??= {};
+      op.responses['422'] ??= { $ref: '#/components/responses/Problem' };
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (!status.startsWith('2') || response.$ref) continue;
+        response.headers = { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' }, ...response.headers };
+      }
+    }
+  }
 }
 
 type ResponseObject = { $ref?: string; headers?: Record<string, unknown> };

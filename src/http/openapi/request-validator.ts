@@ -16,6 +16,8 @@ interface CompiledOperation {
   pathValidators: Map<string, ValidateFunction>;
   query?: ValidateFunction;
   queryNames: Set<string>;
+  /** Query parameters the contract types as integers. */
+  integers: Set<string>;
   headers: { name: string; required: boolean; validate: ValidateFunction }[];
   body?: { required: boolean; validate: ValidateFunction };
 }
@@ -79,7 +81,9 @@ export function requestValidator(doc: OpenApiDocument): RequestHandler {
       }
       if (p.in === 'header') headers.push({ name: p.name.toLowerCase(), required: p.required === true, validate: ajv().compile(schema) });
     }
-    const compiled: CompiledOperation = { pathValidators, queryNames: new Set(Object.keys(queryProps)), headers };
+    // A query string carries text: an integer parameter is checked as the number its digits spell.
+    const integers = new Set(Object.entries(queryProps).filter(([, s]) => (s as { type?: unknown }).type === 'integer').map(([name]) => name));
+    const compiled: CompiledOperation = { pathValidators, queryNames: new Set(Object.keys(queryProps)), integers, headers };
     if (Object.keys(queryProps).length > 0) {
       compiled.query = ajv().compile({ type: 'object', properties: queryProps, required: queryRequired });
     }
@@ -108,7 +112,9 @@ export function requestValidator(doc: OpenApiDocument): RequestHandler {
     }
     if (op.query) {
       const query: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(req.query)) if (op.queryNames.has(k)) query[k] = v;
+      for (const [k, v] of Object.entries(req.query)) {
+        if (op.queryNames.has(k)) query[k] = op.integers.has(k) && typeof v === 'string' && /^-?\d{1,15}$/.test(v) ? Number(v) : v;
+      }
       if (!op.query(query)) return next(problem(op.query.errors, 'query'));
     }
     for (const h of op.headers) {

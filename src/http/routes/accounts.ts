@@ -86,7 +86,8 @@ export function accountRoutes(deps: AppDeps): Router {
       type: typeof req.query.type === 'string' ? req.query.type : undefined,
       ordering: typeof req.query.ordering === 'string' ? req.query.ordering : undefined,
     });
-    res.json(rows.map((r) => accountView(rowFacts(r))));
+    // Every account of the caller, in one page.
+    res.json({ results: rows.map((r) => accountView(rowFacts(r))), next_cursor: null });
   });
 
   router.post('/accounts', requireUser, async (req, res) => {

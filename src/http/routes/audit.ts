@@ -47,8 +47,12 @@ export function auditRoutes(deps: AppDeps): Router {
 
   router.get('/audit/events', requireAuditor, async (req, res) => {
     const page = pageOf(req, 100);
+    if (page.before !== undefined && req.query.from_position !== undefined) {
+      throw new HttpProblem(400, 'validation_error', 'Give cursor or from_position, not both.');
+    }
     const raw = req.query.from_position ?? '0';
-    const fromPosition = typeof raw === 'string' ? positionOf(raw) : undefined;
+    // A cursor of this list is the position its page ended at.
+    const fromPosition = page.before ?? (typeof raw === 'string' ? positionOf(raw) : undefined);
     if (fromPosition === undefined) throw positionProblem('from_position');
     const [events, head] = await Promise.all([
       deps.store.readAll({ fromPosition, max: page.limit }),
@@ -58,7 +62,7 @@ export function auditRoutes(deps: AppDeps): Router {
     res.json({
       head_position: head.toString(),
       results: (await viewEvents(deps.personal, events)).map(auditEventView),
-      next_from_position: last !== undefined && events.length === page.limit && last < head ? last.toString() : null,
+      next_cursor: last !== undefined && events.length === page.limit && last < head ? cursorFor(last) : null,
     });
   });
 

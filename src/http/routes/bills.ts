@@ -83,7 +83,7 @@ export function billRoutes(deps: AppDeps): Router {
   const router = express.Router();
 
   router.get('/billers', requireUser, (_req, res) => {
-    res.json(billersByName().map(billerView));
+    res.json({ results: billersByName().map(billerView), next_cursor: null });
   });
 
   router.post('/bill', requireUser, async (req, res) => {

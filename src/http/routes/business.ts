@@ -73,13 +73,13 @@ export function businessRoutes(deps: AppDeps): Router {
 
   router.get('/business/daily', requireStaff, async (req, res) => {
     const range = rangeOf(req, 'day', true);
-    res.json({ ...range, timezone: TIMEZONE, results: await dailyViews(db, range) });
+    res.json({ ...range, timezone: TIMEZONE, results: await dailyViews(db, range), next_cursor: null });
   });
 
   for (const granularity of ['week', 'month'] as const) {
     router.get(`/business/${granularity}ly`, requireStaff, async (req, res) => {
       const range = rangeOf(req, granularity, false);
-      res.json({ ...range, timezone: TIMEZONE, results: await periodViews(db, granularity, range) });
+      res.json({ ...range, timezone: TIMEZONE, results: await periodViews(db, granularity, range), next_cursor: null });
     });
   }
 
@@ -95,17 +95,17 @@ export function businessRoutes(deps: AppDeps): Router {
       country,
       ...periodView(byCountry.get(country) ?? emptyTotals(), { users: users.get(country) ?? 0, accounts: accounts.get(country) ?? 0 }),
     }));
-    res.json({ ...range, timezone: TIMEZONE, results });
+    res.json({ ...range, timezone: TIMEZONE, results, next_cursor: null });
   });
 
   router.get('/business/currencies', requireStaff, async (req, res) => {
     const range = rangeOf(req, 'day', true);
-    res.json({ ...range, timezone: TIMEZONE, results: currencyViews(await rangeTotals(db, range)) });
+    res.json({ ...range, timezone: TIMEZONE, results: currencyViews(await rangeTotals(db, range)), next_cursor: null });
   });
 
   router.get('/business/active', requireStaff, async (req, res) => {
     const range = rangeOf(req, 'day', true);
-    res.json({ ...range, timezone: TIMEZONE, results: (await activeWindows(db, range)).reverse() });
+    res.json({ ...range, timezone: TIMEZONE, results: (await activeWindows(db, range)).reverse(), next_cursor: null });
   });
 
   router.get('/business/overview', requireStaff, async (req, res) => {

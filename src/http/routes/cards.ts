@@ -71,7 +71,7 @@ export function cardRoutes(deps: AppDeps): Router {
     const account = await loadAccountFacts(deps.repo, n);
     if (!account.exists || account.owner_id !== principal(req).user_id) throw notFoundProblem('Account not found.');
     const rows = await cardsOfAccount(deps.db, n);
-    res.json(rows.map((r) => cardView(rowState(r))));
+    res.json({ results: rows.map((r) => cardView(rowState(r))), next_cursor: null });
   });
 
   router.post('/accounts/:account_number/cards', requireUser, async (req, res) => {

@@ -46,6 +46,7 @@ export function completedView(t: CompletedTransfer): Schemas['TransferResult'] {
     receiver_balance_after: orNull(t.receiver_balance_after, t.receiver_currency),
   };
   return {
+    status: 'completed',
     transfer,
     sender_balance_after: formatAmount(t.sender_balance_after, t.currency),
     receiver_balance_after: orNull(t.receiver_balance_after, t.receiver_currency),
