@@ -140,4 +140,37 @@ describe('cards (HTTP)', function () {
     await freezeBehindTheService(svc, aliceAccount, 'AccountUnfrozen');
     expect((await svc.api.patch(`/cards/${card.id}/`, { is_active: true }, { token: alice.access })).status).to.equal(200);
   });
+
+  it("cancels a card for good: 204, then status cancelled, no change or unblock accepted; another customer's card is 404", async () => {
+    const issued = await svc.api.post(`/accounts/${aliceAccount}/cards/`, {}, { token: alice.access });
+    expect(issued.status).to.equal(201);
+    const id = issued.body.id as string;
+    const foreign = await svc.api.delete(`/cards/${id}/`, undefined, { token: bob.access });
+    expect(foreign.status).to.equal(404);
+    expect(foreign.body.code).to.equal('card_not_found');
+    expect((await svc.api.delete(`/cards/${randomUUID()}/`, undefined, { token: alice.access })).status).to.equal(404);
+    expect((await svc.api.delete(`/cards/${id}/`)).status).to.equal(401);
+    const cancelled = await svc.api.delete(`/cards/${id}/`, undefined, { token: alice.access });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(204);
+    const seen = await svc.api.get(`/cards/${id}/?min_position=${await writtenHead(svc)}`, { token: alice.access });
+    expect(seen.body).to.include({ id, status: 'cancelled', is_active: false });
+    for (const body of [{ is_active: true }, { is_active: false }, { daily_limit: '10' }]) {
+      const refused = await svc.api.patch(`/cards/${id}/`, body, { token: alice.access });
+      expect(refused.status, JSON.stringify(body)).to.equal(409);
+      expect(refused.body.code).to.equal('card_cancelled');
+    }
+    // Cancelling again records nothing more.
+    const again = await svc.api.delete(`/cards/${id}`, undefined, { token: alice.access });
+    expect(again.status).to.equal(204);
+    const client = new pg.Client({ connectionString: svc.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`select 1 from es.events where type = 'CardCancelled' and stream_id = $1`, [`card-${id}`]);
+      expect(rows).to.have.length(1);
+    } finally {
+      await client.end();
+    }
+    const listed = await svc.api.get(`/accounts/${aliceAccount}/cards/?min_position=${await writtenHead(svc)}`, { token: alice.access });
+    expect(listed.body.find((c: { id: string }) => c.id === id)).to.include({ status: 'cancelled' });
+  });
 });

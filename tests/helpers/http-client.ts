@@ -40,4 +40,8 @@ export class ApiClient {
   patch<T = any>(path: string, body?: unknown, options?: RequestOptions) {
     return this.request<T>('PATCH', path, body ?? {}, options);
   }
+  /** DELETE, with a JSON body only when one is given. */
+  delete<T = any>(path: string, body?: unknown, options?: RequestOptions) {
+    return this.request<T>('DELETE', path, body, options);
+  }
 }

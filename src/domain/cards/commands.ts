@@ -1,5 +1,5 @@
 import type { AccountState } from '../accounts/state.js';
-import type { CardType } from './events.js';
+import type { CardCancelReason, CardType } from './events.js';
 
 /** What the card rules need to know about the card's account, read from its stream at command time. */
 export type AccountFacts = Pick<AccountState, 'exists' | 'account_number' | 'owner_id' | 'status' | 'currency'>;
@@ -28,4 +28,11 @@ export type CardCommand =
       daily_limit?: bigint;
       monthly_limit?: bigint;
       reason?: string;
+    }
+  | {
+      /** Cancels the card for good: no later command can block, unblock or change it. */
+      type: 'CancelCard';
+      caller_id: string;
+      reason: CardCancelReason;
+      now: Date;
     };

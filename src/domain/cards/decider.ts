@@ -50,8 +50,11 @@ function issue(command: Extract<CardCommand, { type: 'IssueCard' }>, state: Card
   }];
 }
 
+export const cardCancelled = () => new DomainError('card_cancelled', 'The card is cancelled and cannot be changed.', 409);
+
 function update(command: Extract<CardCommand, { type: 'UpdateCard' }>, state: CardState): CardEvent[] {
   if (!state.exists || state.owner_id !== command.caller_id) throw cardNotFound();
+  if (state.status === 'cancelled') throw cardCancelled();
   const events: CardEvent[] = [];
   if (command.daily_limit !== undefined || command.monthly_limit !== undefined) {
     const limits = {
@@ -80,12 +83,21 @@ function update(command: Extract<CardCommand, { type: 'UpdateCard' }>, state: Ca
   return events;
 }
 
+/** Cancelling again decides nothing: the card is already gone for good. */
+function cancel(command: Extract<CardCommand, { type: 'CancelCard' }>, state: CardState): CardEvent[] {
+  if (!state.exists || state.owner_id !== command.caller_id) throw cardNotFound();
+  if (state.status === 'cancelled') return [];
+  return [{ type: 'CardCancelled', data: { reason: command.reason, cancelled_at: command.now.toISOString() } }];
+}
+
 export function decideCard(command: CardCommand, state: CardState): CardEvent[] {
   switch (command.type) {
     case 'IssueCard':
       return issue(command, state);
     case 'UpdateCard':
       return update(command, state);
+    case 'CancelCard':
+      return cancel(command, state);
   }
 }
 

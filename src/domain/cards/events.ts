@@ -9,6 +9,10 @@ export type CardType = (typeof CARD_TYPES)[number];
  * and `pan_hash`, a keyed HMAC that can match a presented number later.
  * Limits are integer minor units of `currency` as strings.
  */
+/** Why a card was cancelled: its owner asked (DELETE /cards/{id}), or the owner closed their customer relationship. */
+export const CARD_CANCEL_REASONS = ['owner_request', 'customer_closed'] as const;
+export type CardCancelReason = (typeof CARD_CANCEL_REASONS)[number];
+
 export type CardEvent =
   | DomainEvent<'CardIssued', {
       card_id: string;
@@ -27,7 +31,9 @@ export type CardEvent =
     }>
   | DomainEvent<'CardBlocked', { reason: string }>
   | DomainEvent<'CardUnblocked', { reason: string }>
-  | DomainEvent<'CardLimitsChanged', { daily_limit: string; monthly_limit: string }>;
+  | DomainEvent<'CardLimitsChanged', { daily_limit: string; monthly_limit: string }>
+  /** The card is cancelled for good (the last event of its stream). */
+  | DomainEvent<'CardCancelled', { reason: CardCancelReason; cancelled_at: string }>;
 
 export type CardEventType = CardEvent['type'];
 

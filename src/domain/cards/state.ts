@@ -10,7 +10,7 @@ export interface CardState {
   card_type: CardType;
   brand: string;
   last4: string;
-  status: 'active' | 'blocked';
+  status: 'active' | 'blocked' | 'cancelled';
   expiry: CardExpiry;
   currency: Currency;
   daily_limit: bigint;
@@ -58,6 +58,8 @@ export function evolveCard(state: CardState, event: CardEvent): CardState {
       return { ...state, status: 'blocked' };
     case 'CardUnblocked':
       return { ...state, status: 'active' };
+    case 'CardCancelled':
+      return { ...state, status: 'cancelled' };
     case 'CardLimitsChanged':
       return { ...state, daily_limit: BigInt(event.data.daily_limit), monthly_limit: BigInt(event.data.monthly_limit) };
   }

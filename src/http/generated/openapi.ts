@@ -810,7 +810,14 @@ export interface paths {
         get: operations["getCard"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Cancel the card for good
+         * @description Records CardCancelled: the card can never be unblocked, used or changed
+         *     again, and stays listed with status `cancelled`. Cancelling a cancelled
+         *     card changes nothing and answers 204 again. Someone else's card, or an
+         *     unknown one, is a 404.
+         */
+        delete: operations["cancelCard"];
         options?: never;
         head?: never;
         /** Block or unblock a card, or change its limits (all or nothing) */
@@ -1788,8 +1795,11 @@ export interface components {
             /** @example **** **** **** 4242 */
             masked_number: string;
             is_active: boolean;
-            /** @enum {string} */
-            status: "active" | "blocked";
+            /**
+             * @description A cancelled card (DELETE /cards/{card_id}, or the owner closed their relationship) stays listed and can never be used or changed again.
+             * @enum {string}
+             */
+            status: "active" | "blocked" | "cancelled";
             expiry_month: number;
             expiry_year: number;
             /**
@@ -4116,6 +4126,52 @@ export interface operations {
             503: components["responses"]["ReadModelBehind"];
         };
     };
+    cancelCard: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled (or already cancelled) */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            /** @description `card_not_found`: no such card, or not the caller's. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     updateCard: {
         parameters: {
             query?: never;
@@ -4155,6 +4211,16 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            /** @description `card_cancelled`: the card is cancelled and cannot be changed. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { loadAccountFacts } from '../../commands/cards/account-facts.js';
 import type { CardDeps } from '../../commands/cards/card-deps.js';
 import { cardNumberKey } from '../../commands/cards/card-numbers.js';
+import { cancelCard } from '../../commands/cards/cancel-card.js';
 import { issueCard } from '../../commands/cards/issue-card.js';
 import { updateCard } from '../../commands/cards/update-card.js';
 import { expirationDate } from '../../domain/cards/expiry.js';
@@ -47,7 +48,7 @@ const rowState = (r: CardRow): Omit<CardState, 'exists'> => ({
   card_type: r.card_type as CardType,
   brand: r.brand,
   last4: r.last4,
-  status: r.status === 'blocked' ? 'blocked' : 'active',
+  status: r.status === 'blocked' || r.status === 'cancelled' ? r.status : 'active',
   expiry: { year: Number(r.expiry_year), month: Number(r.expiry_month) },
   currency: assertCurrency(r.currency),
   daily_limit: BigInt(r.daily_limit),
@@ -103,6 +104,11 @@ export function cardRoutes(deps: AppDeps): Router {
       ...limitsFrom(body),
     });
     res.json({ ...cardView(updated.state), position: updated.position.toString() });
+  });
+
+  router.delete('/cards/:card_id', requireUser, async (req, res) => {
+    await cancelCard(cardDeps, requestContext(req), { caller_id: principal(req).user_id, card_id: req.params.card_id as string, reason: 'owner_request' });
+    res.status(204).end();
   });
 
   return router;

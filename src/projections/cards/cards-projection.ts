@@ -43,6 +43,7 @@ export const cardsProjection: Projection = {
     },
     CardBlocked: (tx, e, schema) => setStatus(tx, e, schema, 'blocked'),
     CardUnblocked: (tx, e, schema) => setStatus(tx, e, schema, 'active'),
+    CardCancelled: (tx, e, schema) => setStatus(tx, e, schema, 'cancelled'),
     async CardLimitsChanged(tx, e, schema) {
       await tx.query(
         `update ${schema}.cards set daily_limit = $2, monthly_limit = $3, updated_at = $4, position = $5 where card_id = $1`,
