@@ -14,6 +14,10 @@ export interface RangeQuery {
   date?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  /** One week (weekly only): its Monday, `YYYY-MM-DD`. */
+  week?: string | undefined;
+  /** One month (monthly only): `YYYY-MM`, or any day of it as `YYYY-MM-DD`. */
+  month?: string | undefined;
 }
 
 /** How many periods a request covers when it names no bound, and the most it may ask for. */
@@ -30,6 +34,26 @@ function dateParam(name: string, value: string | undefined): string | undefined 
   return day;
 }
 
+const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
+
+/** The one week or month asked for by `week` (a Monday) or `month` (YYYY-MM or a day of it); a bad value is a 400. */
+function periodParam(query: RangeQuery): { name: 'week' | 'month'; day: string } | undefined {
+  if (query.week !== undefined && query.month !== undefined) {
+    throw new DomainError('invalid_range', 'Give either week or month, not both.', 400, { field: 'month' });
+  }
+  if (query.week !== undefined) {
+    const day = parseIsoDate(query.week);
+    if (!day || weekStart(day) !== day) throw new DomainError('invalid_week', 'week must be a Monday written YYYY-MM-DD.', 400, { field: 'week' });
+    return { name: 'week', day };
+  }
+  if (query.month !== undefined) {
+    const day = parseIsoDate(YEAR_MONTH.test(query.month) ? `${query.month}-01` : query.month);
+    if (!day) throw new DomainError('invalid_month', 'month must be written YYYY-MM (or YYYY-MM-DD).', 400, { field: 'month' });
+    return { name: 'month', day: monthStart(day) };
+  }
+  return undefined;
+}
+
 /** Widens a range to whole periods: weeks Monday to Sunday, whole months. */
 export function alignRange(range: DayRange, granularity: Granularity): DayRange {
   if (granularity === 'week') return { from: weekStart(range.from), to: addDays(weekStart(range.to), 6) };
@@ -44,6 +68,12 @@ export function alignRange(range: DayRange, granularity: Granularity): DayRange 
  * ranges longer than the limit are 400s.
  */
 export function resolveRange(query: RangeQuery, today: string, granularity: Granularity): DayRange {
+  const period = periodParam(query);
+  if (period !== undefined) {
+    const other = (['date', 'from', 'to'] as const).find((name) => query[name] !== undefined);
+    if (other) throw new DomainError('invalid_range', `Give either ${period.name} or ${other}, not both.`, 400, { field: other });
+    return alignRange({ from: period.day, to: period.day }, granularity);
+  }
   const date = dateParam('date', query.date);
   let from = dateParam('from', query.from);
   let to = dateParam('to', query.to);

@@ -1,5 +1,5 @@
 import express, { type Request, type Router } from 'express';
-import { addDays, utcDay } from '../../domain/metrics/calendar.js';
+import { addDays, parseIsoDate, utcDay } from '../../domain/metrics/calendar.js';
 import { emptyTotals } from '../../domain/metrics/kpis.js';
 import { resolveRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
 import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../../projections/business/business-queries.js';
@@ -12,20 +12,42 @@ import { currencyViews, periodLabels, periodView, type Running } from './busines
 
 const TIMEZONE = 'UTC';
 
+/** The original's names for `from` and `to`; either spelling, never both. */
+const ALIASES = { from: 'date_from', to: 'date_to' } as const;
+
+/**
+ * The range a request asks for: `date`, `from`/`to` (or the original's
+ * `date_from`/`date_to`), and on the weekly and monthly lists `week` (a Monday)
+ * or `month` (YYYY-MM). Any value that is not valid is a 400, never ignored.
+ */
 function rangeOf(req: Request, granularity: Granularity, allowDate: boolean): DayRange {
   const q = req.query as Record<string, unknown>;
   const text = (name: string) => {
     const v = q[name];
     if (v === undefined) return undefined;
-    if (typeof v !== 'string') throw new HttpProblem(400, 'invalid_date', `${name} must be given once, as YYYY-MM-DD.`, { field: name });
+    if (typeof v !== 'string') throw new HttpProblem(400, 'invalid_date', `${name} must be given once.`, { field: name });
     return v;
   };
+  const bound = (name: 'from' | 'to') => {
+    const alias = ALIASES[name];
+    const [plain, original] = [text(name), text(alias)];
+    if (plain !== undefined && original !== undefined) throw new HttpProblem(400, 'invalid_range', `Give ${name} or ${alias}, not both.`, { field: alias });
+    if (original !== undefined && !parseIsoDate(original)) throw new HttpProblem(400, 'invalid_date', `${alias} must be a date written YYYY-MM-DD.`, { field: alias });
+    return plain ?? original;
+  };
   if (!allowDate && q.date !== undefined) throw new HttpProblem(400, 'invalid_range', 'Use from and to here.', { field: 'date' });
-  return resolveRange({ date: allowDate ? text('date') : undefined, from: text('from'), to: text('to') }, utcDay(new Date()), granularity);
+  for (const name of ['week', 'month'] as const) {
+    if (q[name] !== undefined && granularity !== name) throw new HttpProblem(400, 'invalid_range', `${name} is taken by /business/${name}ly only.`, { field: name });
+  }
+  return resolveRange(
+    { date: allowDate ? text('date') : undefined, from: bound('from'), to: bound('to'), week: text('week'), month: text('month') },
+    utcDay(new Date()),
+    granularity,
+  );
 }
 
 function overviewDate(req: Request): string {
-  for (const name of ['from', 'to']) {
+  for (const name of ['from', 'to', ...Object.values(ALIASES)]) {
     if (req.query[name] !== undefined) throw new HttpProblem(400, 'invalid_range', 'The overview takes one date.', { field: name });
   }
   return rangeOf(req, 'day', true).to;
