@@ -657,6 +657,8 @@ export interface paths {
         /**
          * KPIs per ISO week (Monday to Sunday), newest first, summed from the days on read
          * @description The range is widened to whole weeks; defaults to the 12 weeks ending this one.
+         *     `week` (a Monday, as the original took it) asks for that one week; any
+         *     other day is a 400 `invalid_week`, and `week` with `from`/`to` is a 400.
          */
         get: operations["businessWeekly"];
         put?: never;
@@ -677,6 +679,8 @@ export interface paths {
         /**
          * KPIs per calendar month, newest first, summed from the days on read
          * @description The range is widened to whole months; defaults to the 12 months ending this one.
+         *     `month` (`YYYY-MM`, or a day of it, as the original took it) asks for that
+         *     one month; an unparsable value is a 400 `invalid_month`.
          */
         get: operations["businessMonthly"];
         put?: never;
@@ -951,7 +955,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Incidents, newest first, with filters and cursor pages */
+        /**
+         * Incidents, newest first, with filters and cursor pages
+         * @description `ordering` (the original's parameter) sorts by `timestamp` (raised_at)
+         *     or `severity` (ranked low < medium < high < critical, not
+         *     alphabetically as the original did), `-` for descending; within one
+         *     severity the newest comes first. Cursor pages follow the ordering. Any
+         *     other value is a 400 `validation_error`.
+         */
         get: operations["listIncidents"];
         put?: never;
         post?: never;
@@ -2168,6 +2179,26 @@ export interface components {
         BusinessFrom: string;
         /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
         BusinessTo: string;
+        /**
+         * @description The original's name for `from` (give one of the two; both is a 400 `invalid_range`).
+         * @example 2026-01-01
+         */
+        BusinessDateFrom: string;
+        /**
+         * @description The original's name for `to` (give one of the two; both is a 400 `invalid_range`).
+         * @example 2026-01-31
+         */
+        BusinessDateTo: string;
+        /**
+         * @description One ISO week, named by its Monday `YYYY-MM-DD`; another weekday is a 400 `invalid_week`. Not with `from`/`to`.
+         * @example 2026-01-05
+         */
+        BusinessWeek: string;
+        /**
+         * @description One calendar month, `YYYY-MM` (or a day of it, `YYYY-MM-DD`); anything else is a 400 `invalid_month`. Not with `from`/`to`.
+         * @example 2026-01
+         */
+        BusinessMonth: string;
         /** @description Created on or after this calendar date (UTC). */
         TransferFrom: string;
         /** @description Created on or before this calendar date (UTC). */
@@ -3718,6 +3749,16 @@ export interface operations {
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
                 /**
+                 * @description The original's name for `from` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-01
+                 */
+                date_from?: components["parameters"]["BusinessDateFrom"];
+                /**
+                 * @description The original's name for `to` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-31
+                 */
+                date_to?: components["parameters"]["BusinessDateTo"];
+                /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
                  *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
                  *     integer from 0 to 9223372036854775807 is a 400 at once.
@@ -3750,10 +3791,25 @@ export interface operations {
     businessWeekly: {
         parameters: {
             query?: {
+                /**
+                 * @description One ISO week, named by its Monday `YYYY-MM-DD`; another weekday is a 400 `invalid_week`. Not with `from`/`to`.
+                 * @example 2026-01-05
+                 */
+                week?: components["parameters"]["BusinessWeek"];
                 /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
+                /**
+                 * @description The original's name for `from` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-01
+                 */
+                date_from?: components["parameters"]["BusinessDateFrom"];
+                /**
+                 * @description The original's name for `to` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-31
+                 */
+                date_to?: components["parameters"]["BusinessDateTo"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
                  *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
@@ -3787,10 +3843,25 @@ export interface operations {
     businessMonthly: {
         parameters: {
             query?: {
+                /**
+                 * @description One calendar month, `YYYY-MM` (or a day of it, `YYYY-MM-DD`); anything else is a 400 `invalid_month`. Not with `from`/`to`.
+                 * @example 2026-01
+                 */
+                month?: components["parameters"]["BusinessMonth"];
                 /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
+                /**
+                 * @description The original's name for `from` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-01
+                 */
+                date_from?: components["parameters"]["BusinessDateFrom"];
+                /**
+                 * @description The original's name for `to` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-31
+                 */
+                date_to?: components["parameters"]["BusinessDateTo"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
                  *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
@@ -3831,6 +3902,16 @@ export interface operations {
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
                 /**
+                 * @description The original's name for `from` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-01
+                 */
+                date_from?: components["parameters"]["BusinessDateFrom"];
+                /**
+                 * @description The original's name for `to` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-31
+                 */
+                date_to?: components["parameters"]["BusinessDateTo"];
+                /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
                  *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
                  *     integer from 0 to 9223372036854775807 is a 400 at once.
@@ -3870,6 +3951,16 @@ export interface operations {
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
                 /**
+                 * @description The original's name for `from` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-01
+                 */
+                date_from?: components["parameters"]["BusinessDateFrom"];
+                /**
+                 * @description The original's name for `to` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-31
+                 */
+                date_to?: components["parameters"]["BusinessDateTo"];
+                /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
                  *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
                  *     integer from 0 to 9223372036854775807 is a 400 at once.
@@ -3908,6 +3999,16 @@ export interface operations {
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
                 to?: components["parameters"]["BusinessTo"];
+                /**
+                 * @description The original's name for `from` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-01
+                 */
+                date_from?: components["parameters"]["BusinessDateFrom"];
+                /**
+                 * @description The original's name for `to` (give one of the two; both is a 400 `invalid_range`).
+                 * @example 2026-01-31
+                 */
+                date_to?: components["parameters"]["BusinessDateTo"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
                  *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
@@ -4477,6 +4578,8 @@ export interface operations {
     listIncidents: {
         parameters: {
             query?: {
+                /** @example -severity */
+                ordering?: "timestamp" | "-timestamp" | "severity" | "-severity";
                 rule?: string;
                 severity?: components["schemas"]["IncidentSeverity"];
                 status?: components["schemas"]["IncidentStatus"];

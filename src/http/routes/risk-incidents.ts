@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { updateIncident } from '../../commands/risk/update-incident.js';
 import type { IncidentState } from '../../domain/risk/state.js';
-import { findIncident, listIncidents, riskKpis, type IncidentRow } from '../../projections/risk/incident-queries.js';
+import { findIncident, listIncidents, riskKpis, type IncidentOrdering, type IncidentRow } from '../../projections/risk/incident-queries.js';
 import { requestContext } from '../auth/request-context.js';
 import type { AppDeps } from '../deps.js';
 import { requireStaff } from '../middleware/auth-guards.js';
@@ -88,6 +88,8 @@ export function riskIncidentRoutes(deps: AppDeps): Router {
       },
       page.limit,
       page.before,
+      // The contract's enum has refused any other value with a 400.
+      q(req.query.ordering) as IncidentOrdering | undefined,
     );
     res.json(pageResult(rows, page, (r) => BigInt(r.position), rowView));
   });

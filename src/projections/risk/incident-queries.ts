@@ -34,8 +34,43 @@ export interface IncidentFilter {
 const COLUMNS = `incident_id::text as incident_id, position::text as position, rule, severity, status, user_id, account_number, ip, country,
   evidence, raised_at, raised_by, acknowledged_by, acknowledged_note, acknowledged_at, resolved_by, resolved_note, resolved_at`;
 
-/** Newest first (by position); `before` continues below a position. Fetches limit+1 rows. */
-export async function listIncidents(db: Queryable, f: IncidentFilter, limit: number, before: bigint | undefined): Promise<IncidentRow[]> {
+/** The original's orderings: by time or by severity (ranked low < medium < high < critical, not alphabetically), either way. */
+export const INCIDENT_ORDERINGS = ['timestamp', '-timestamp', 'severity', '-severity'] as const;
+export type IncidentOrdering = (typeof INCIDENT_ORDERINGS)[number];
+
+const SEVERITY_RANK = `(case severity when 'low' then 1 when 'medium' then 2 when 'high' then 3 when 'critical' then 4 else 0 end)`;
+
+/** Sort keys, most significant first; position breaks ties (newest first within one severity). */
+const ORDER_KEYS: Record<IncidentOrdering | 'position', Array<[expr: string, dir: 'asc' | 'desc']>> = {
+  position: [['position', 'desc']],
+  timestamp: [['raised_at', 'asc'], ['position', 'asc']],
+  '-timestamp': [['raised_at', 'desc'], ['position', 'desc']],
+  severity: [[SEVERITY_RANK, 'asc'], ['position', 'desc']],
+  '-severity': [[SEVERITY_RANK, 'desc'], ['position', 'desc']],
+};
+
+/**
+ * Rows after the cursor's row in this order: the cursor names a row by its
+ * position, and its sort keys are read from that row (keyset paging in any order).
+ */
+function afterCursor(keys: Array<[string, 'asc' | 'desc']>, cursorParam: string): string {
+  const cursorKey = (expr: string) => `(select ${expr} from rm.incidents where position = ${cursorParam}::bigint)`;
+  const terms = keys.map(([expr, dir], i) => {
+    const equal = keys.slice(0, i).map(([e]) => `${e} = ${cursorKey(e)}`);
+    return [...equal, `${expr} ${dir === 'asc' ? '>' : '<'} ${cursorKey(expr)}`].join(' and ');
+  });
+  return `(${terms.map((t) => `(${t})`).join(' or ')})`;
+}
+
+/** Newest first (by position) unless `ordering` says otherwise; `before` continues after the cursor's row. Fetches limit+1 rows. */
+export async function listIncidents(
+  db: Queryable,
+  f: IncidentFilter,
+  limit: number,
+  before: bigint | undefined,
+  ordering?: IncidentOrdering,
+): Promise<IncidentRow[]> {
+  const keys = ORDER_KEYS[ordering ?? 'position'];
   const params: unknown[] = [];
   const where: string[] = [];
   const add = (sql: string, value: unknown) => {
@@ -49,10 +84,14 @@ export async function listIncidents(db: Queryable, f: IncidentFilter, limit: num
   if (f.country) add('country = ?', f.country);
   if (f.from) add('raised_at >= ?::timestamptz', f.from);
   if (f.to) add('raised_at < ?::timestamptz', f.to);
-  if (before !== undefined) add('position < ?::bigint', before.toString());
+  if (before !== undefined) {
+    params.push(before.toString());
+    where.push(afterCursor(keys, `$${params.length}`));
+  }
   params.push(limit + 1);
+  const order = keys.map(([expr, dir]) => `${expr} ${dir}`).join(', ');
   return db.query<IncidentRow>(
-    `select ${COLUMNS} from rm.incidents ${where.length ? `where ${where.join(' and ')}` : ''} order by position desc limit $${params.length}`,
+    `select ${COLUMNS} from rm.incidents ${where.length ? `where ${where.join(' and ')}` : ''} order by ${order} limit $${params.length}`,
     params,
   );
 }
