@@ -74,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestValidator(deps.openapi));
   app.post('/auth/jwt/create', limits.login);
   app.post('/auth/users/reset_password', limits.passwordReset);
+  app.post('/auth/users/reset_email', limits.passwordReset);
   app.use(minPosition(deps.readModels, MIN_POSITION_TIMEOUT_MS));
   app.use(idempotentCommands(deps.idempotency, deps.openapi));
   app.use(routeBySegment(featureRoutes(deps)));

@@ -32,6 +32,7 @@ export const PERSONAL_EVIDENCE: readonly string[] = ['email', 'emails', 'user_em
 const RULES: Record<string, Rule> = {
   UserRegistered: { subject: (stream, data) => text(data.user_id) ?? userOfStream(stream), fields: ['email', 'first_name', 'last_name', 'country'] },
   ProfileUpdated: { subject: (stream) => userOfStream(stream), fields: ['first_name', 'last_name', 'country'] },
+  EmailChanged: { subject: (stream) => userOfStream(stream), fields: ['email'] },
   AuthAttemptRecorded: { subject: userOrAnonymous, fields: ['email', 'ip', 'user_agent'] },
   IncidentRaised: { subject: userOrAnonymous, fields: ['ip', ...PERSONAL_EVIDENCE.map((k) => `evidence.${k}`)] },
 };

@@ -8,6 +8,7 @@ import { notificationsProjection } from './notifications/notifications-projectio
 import { riskProjection } from './risk/risk-projection.js';
 import type { Projection } from './runtime/projection.js';
 import { transfersProjection } from './transfers/transfers-projection.js';
+import { usersProjection } from './users/users-projection.js';
 
 /** Every read model the service keeps, in one list. */
 export function allProjections(): Projection[] {
@@ -21,5 +22,6 @@ export function allProjections(): Projection[] {
     businessProjection,
     riskProjection,
     adminProjection,
+    usersProjection,
   ];
 }

@@ -5,7 +5,7 @@ import type { Db } from '../../infra/db.js';
  * here too: 'totp' (an encrypted secret, read back), 'recovery_code' (one
  * slot per code), 'login_code'.
  */
-export type CredentialKind = 'password' | 'transfer_code' | 'password_reset' | 'activation';
+export type CredentialKind = 'password' | 'transfer_code' | 'password_reset' | 'activation' | 'email_reset';
 
 export interface StoredCredential {
   secret: string;

@@ -7,7 +7,7 @@ import { InvalidToken } from './token-errors.js';
  * Every kind of token is a separate purpose: a token of one kind is never
  * accepted where another is expected.
  */
-export type TokenType = 'access' | 'refresh' | 'activation' | 'password_reset';
+export type TokenType = 'access' | 'refresh' | 'activation' | 'password_reset' | 'email_reset';
 
 export interface TokenClaims {
   sub: string;
@@ -64,6 +64,7 @@ export class TokenService {
       case 'activation':
         return ACTIVATION_TTL_SECONDS;
       case 'password_reset':
+      case 'email_reset':
         return RESET_TTL_SECONDS;
     }
   }

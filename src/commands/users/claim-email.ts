@@ -1,10 +1,13 @@
 import { emailTaken } from '../../domain/users/decider.js';
+import { normalizeEmail } from '../../domain/users/email.js';
 import { legacyUserIdForEmail, loadUser, type UserLookup } from './load-user.js';
 
 /** A claim whose user never appeared this long after (the registering process died) may be taken over. */
 const ABANDONED_CLAIM_MS = 60_000;
 
 const live = (user: { exists: boolean; erased: boolean }) => user.exists && !user.erased;
+/** A user registered before the index holds the email their id derives from, unless they changed it since. */
+const holdsLegacy = (user: { exists: boolean; erased: boolean; email: string }, email: string) => live(user) && user.email === normalizeEmail(email);
 
 /**
  * Makes `userId` the one user with this email, or throws email_taken (400).
@@ -14,7 +17,7 @@ const live = (user: { exists: boolean; erased: boolean }) => user.exists && !use
  * once it is old enough.
  */
 export async function claimEmail(deps: UserLookup, email: string, userId: string): Promise<void> {
-  if (live(await loadUser(deps.repo, legacyUserIdForEmail(email)))) throw emailTaken();
+  if (holdsLegacy(await loadUser(deps.repo, legacyUserIdForEmail(email)), email)) throw emailTaken();
   if (await deps.emails.claim(email, userId)) return;
   const held = await deps.emails.find(email);
   const abandoned = held !== undefined && Date.now() - held.claimed_at.getTime() > ABANDONED_CLAIM_MS && !live(await loadUser(deps.repo, held.user_id));

@@ -65,6 +65,11 @@ export class EmailIndex {
     return rows.length > 0;
   }
 
+  /** Deletes the user's claim of this one email (the address they changed from, or a change that failed). */
+  async releaseEmail(email: string, userId: string): Promise<void> {
+    await this.db.query('delete from cmd.email_index where email_hash = $1 and user_id = $2', [this.hash(email), userId]);
+  }
+
   /** Deletes the user's claims (a failed registration, an erasure). */
   async release(userId: string): Promise<void> {
     await this.db.query('delete from cmd.email_index where user_id = $1', [userId]);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { CredentialStore } from '../credentials/credential-store.js';
 
 /** The emailed links that a nonce makes single-use. */
-export type LinkKind = 'activation' | 'password_reset';
+export type LinkKind = 'activation' | 'password_reset' | 'email_reset';
 
 const digest = (nonce: string) => createHash('sha256').update(nonce).digest('hex');
 

@@ -5,8 +5,8 @@ import { normalizeEmail } from '../../domain/users/email.js';
 import type { UserState } from '../../domain/users/state.js';
 import type { EmailIndex } from './email-index.js';
 
-/** Version 2: credentials and erasure in the state. */
-export const userAggregate = { decider: userDecider, snapshotVersion: 2 };
+/** Version 2: credentials and erasure in the state; 3: closure. */
+export const userAggregate = { decider: userDecider, snapshotVersion: 3 };
 
 /**
  * The id of a user registered before ids became random: a v5 uuid of the
@@ -38,5 +38,6 @@ export async function findUserByEmail(deps: UserLookup, email: string): Promise<
     if (user.exists && !user.erased) return user;
   }
   const legacy = await loadUser(deps.repo, legacyUserIdForEmail(email));
-  return legacy.exists && !legacy.erased ? legacy : userDecider.initialState;
+  // A legacy user who changed their email no longer answers to the one their id derives from.
+  return legacy.exists && !legacy.erased && legacy.email === normalizeEmail(email) ? legacy : userDecider.initialState;
 }

@@ -14,7 +14,8 @@ export interface PasswordChange {
   re_new_password?: string | undefined;
 }
 
-const wrongCurrent = () =>
+/** 400 invalid_password on `current_password`: the caller's proof for a change to their account. */
+export const wrongCurrent = () =>
   new DomainError('invalid_password', 'Invalid password.', 400, { errors: [{ field: 'body.current_password', message: 'Invalid password.' }] });
 
 /**

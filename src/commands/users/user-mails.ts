@@ -6,6 +6,13 @@ const base = (deps: MailDeps) => deps.config.frontendUrl.replace(/\/+$/, '');
 
 export const activationLink = (deps: MailDeps, uid: string, token: string) => `${base(deps)}/auth/activate/${uid}/${token}`;
 export const resetLink = (deps: MailDeps, uid: string, token: string) => `${base(deps)}/password/reset/confirm/${uid}/${token}`;
+export const emailResetLink = (deps: MailDeps, uid: string, token: string) => `${base(deps)}/email/reset/confirm/${uid}/${token}`;
+
+/** "a***@example.com": enough for the owner to recognise, not a full address to whoever reads the old mailbox. */
+export const maskedEmail = (email: string): string => {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+};
 
 /**
  * Sends in the background: the caller's answer (and its timing) must not
@@ -32,4 +39,14 @@ export function sendResetMail(deps: MailDeps, to: string, link: string): void {
 
 export function sendPasswordChangedMail(deps: MailDeps, to: string): void {
   send(deps, to, 'Nexus Bank - Password changed', 'Your Nexus Bank password was changed and every session was signed out. If it was not you, reset your password at once.\n');
+}
+
+export function sendEmailResetMail(deps: MailDeps, to: string, link: string): void {
+  send(deps, to, 'Nexus Bank - Change your login email', `Someone asked to change the login email of your Nexus Bank account.\n\nChoose the new email here (the link works once and for one hour):\n${link}\n\nIf it was not you, ignore this email.\n`);
+}
+
+/** Both addresses learn of the change: the old one (to catch a takeover) and the new one (to confirm it works). */
+export function sendEmailChangedMails(deps: MailDeps, oldEmail: string, newEmail: string): void {
+  send(deps, oldEmail, 'Nexus Bank - Login email changed', `The login email of your Nexus Bank account was changed to ${maskedEmail(newEmail)}. If it was not you, contact the bank at once.\n`);
+  send(deps, newEmail, 'Nexus Bank - Login email changed', 'This address is now the login email of your Nexus Bank account.\n');
 }

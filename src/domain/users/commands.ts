@@ -1,4 +1,4 @@
-import type { PasswordChangeReason, UserRole } from './events.js';
+import type { EmailChangeVia, PasswordChangeReason, UserRole } from './events.js';
 
 export interface Profile {
   first_name: string;
@@ -26,4 +26,8 @@ export type UserCommand =
       expected_credentials_version: number;
       at: Date;
     }
+  /** `email` is normalized and already claimed in the email index by the command layer. */
+  | { type: 'ChangeEmail'; email: string; via: EmailChangeVia; at: Date }
+  /** The customer ends the relationship (DELETE /auth/users/me); erasure follows. */
+  | { type: 'CloseCustomer'; at: Date }
   | { type: 'EraseUser'; at: Date };

@@ -99,6 +99,14 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
           changed_at: command.at.toISOString(),
         },
       }];
+    case 'ChangeEmail':
+      mustExist(state);
+      if (!isActive(state)) throw userNotFound();
+      return command.email === state.email ? [] : [{ type: 'EmailChanged', data: { email: command.email, via: command.via, changed_at: command.at.toISOString() } }];
+    case 'CloseCustomer':
+      mustExist(state);
+      // Closing twice records it once: a retry after a crash repeats only the clean-up.
+      return state.closed ? [] : [{ type: 'CustomerClosed', data: { closed_at: command.at.toISOString() } }];
     case 'EraseUser':
       // Refuses nothing but a user that never existed: the caller decides when erasure is allowed.
       if (!state.exists) throw userNotFound();

@@ -5,6 +5,9 @@ export type UserRole = 'auditor';
 
 export type PasswordChangeReason = 'set_password' | 'reset' | 'admin';
 
+/** How the login email changed: by the signed-in user with their password, or through an emailed reset link. */
+export type EmailChangeVia = 'set_email' | 'reset_email';
+
 /**
  * Events of the user aggregate (stream `user-<user_id>`, a random id). No
  * credential material is in them: `credential_id` names the row of the
@@ -37,6 +40,10 @@ export type UserEvent =
   /** Staff blocked the user: no login, refresh or token works until unblocked. */
   | DomainEvent<'UserBlocked', { reason: string; at: string }>
   | DomainEvent<'UserUnblocked', { reason: string; at: string }>
+  /** The login email changed (sealed under the user's key like every personal field). */
+  | DomainEvent<'EmailChanged', { email: string; via: EmailChangeVia; changed_at: string }>
+  /** The customer closed their relationship: accounts closed, cards cancelled, sessions revoked; UserErased follows. */
+  | DomainEvent<'CustomerClosed', { closed_at: string }>
   /** The user's personal data was erased (their data key destroyed); amounts and history stay. */
   | DomainEvent<'UserErased', { erased_at: string }>;
 

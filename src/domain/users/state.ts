@@ -24,6 +24,8 @@ export interface UserState {
   credentials_version: number;
   /** Blocked by staff (UserBlocked, until UserUnblocked). */
   blocked: boolean;
+  /** Closed by the customer (CustomerClosed): no login, no command, for good. */
+  closed: boolean;
   /** Personal data erased (UserErased): the user is gone for every purpose but the ledger. */
   erased: boolean;
 }
@@ -44,11 +46,13 @@ export const initialUserState: UserState = {
   date_joined: '',
   credentials_version: 0,
   blocked: false,
+  closed: false,
   erased: false,
 };
 
-/** May log in and use tokens: registered, activated, not blocked by staff, not erased. */
-export const isActive = (state: UserState): boolean => state.exists && state.activated && state.blocked !== true && state.erased !== true;
+/** May log in and use tokens: registered, activated, not blocked by staff, not closed, not erased. */
+export const isActive = (state: UserState): boolean =>
+  state.exists && state.activated && state.blocked !== true && state.closed !== true && state.erased !== true;
 
 const legacyHash = (data: LegacyCredential): string => (typeof data.password_hash === 'string' ? data.password_hash : '');
 
@@ -89,6 +93,10 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { ...state, blocked: true };
     case 'UserUnblocked':
       return { ...state, blocked: false };
+    case 'EmailChanged':
+      return { ...state, email: event.data.email };
+    case 'CustomerClosed':
+      return { ...state, closed: true };
     case 'UserErased':
       return { ...state, erased: true, email: '', first_name: '', last_name: '', country: '', credential_id: '', legacy_password_hash: '' };
   }

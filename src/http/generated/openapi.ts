@@ -358,7 +358,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Users (a customer sees only themselves, staff see everyone), newest first, in cursor pages
+         * @description djoser's list with the bank's list envelope. `email` filters on the
+         *     exact login email (compared lower-cased). Erased users are not listed.
+         *     Served from the `users` read model: pass a command's `position` as
+         *     `min_position` to see its effect.
+         */
+        get: operations["listUsers"];
         put?: never;
         /**
          * Register (the account stays inactive until the emailed link is used)
@@ -1103,6 +1110,100 @@ export interface paths {
          *     Confirming twice moves the money once.
          */
         post: operations["confirmTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * One user (the caller themselves, or anyone for staff)
+         * @description From the user's own stream, so it is current at once. Someone else's id
+         *     (for a customer), an unknown, erased or malformed id all answer the same
+         *     404 `not_found`: the answer never tells whether another user exists.
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/users/set_email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the caller's login email (needs the current password)
+         * @description The new email is compared lower-cased and must belong to nobody (400
+         *     `email_taken` on `new_email`); a wrong password is a 400
+         *     `invalid_password` and changes nothing. The change is immediate; a mail
+         *     goes to the old address (naming the new one masked) and one to the new
+         *     address. Sessions stay signed in; the old address no longer logs in.
+         */
+        post: operations["setEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/users/reset_email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a link to change the login email (always 204, no user enumeration)
+         * @description When an active user has this email, mails it a link
+         *     `{FRONTEND_URL}/email/reset/confirm/{uid}/{token}` that works once and
+         *     for one hour; a newer request supersedes it. Shares the per-IP hourly
+         *     limit of password resets.
+         */
+        post: operations["resetEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/users/reset_email_confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the new login email with the uid and token from the emailed link
+         * @description A used or superseded link, or a token whose one-time nonce the server
+         *     does not hold (a forged one), is a 400 `invalid_token`. An email that
+         *     is taken is a 400 `email_taken` and does not use the link up. Mails go
+         *     to the old and the new address.
+         */
+        post: operations["resetEmailConfirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2016,6 +2117,19 @@ export interface components {
         };
         TransferPage: {
             results: components["schemas"]["Transfer"][];
+            next_cursor: string | null;
+        };
+        SetEmail: {
+            new_email: components["schemas"]["AuthEmail"];
+            current_password: components["schemas"]["AuthPassword"];
+        };
+        ResetEmailConfirm: {
+            uid: string;
+            token: components["schemas"]["AuthJwt"];
+            new_email: components["schemas"]["AuthEmail"];
+        };
+        UserPage: {
+            results: components["schemas"]["User"][];
             next_cursor: string | null;
         };
     };
@@ -3155,6 +3269,45 @@ export interface operations {
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ProjectionsUnavailable"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @example alice@example.com */
+                email?: string;
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     registerUser: {
@@ -5092,6 +5245,147 @@ export interface operations {
             423: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ConcurrentUpdate"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            /** @description `not_found`: no such user, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    setEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetEmail"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `email_taken`, `invalid_password`, or `validation_error` for a malformed body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    resetEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailOnly"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    resetEmailConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetEmailConfirm"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_token`, `email_taken`, or `validation_error` for a malformed body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
 }

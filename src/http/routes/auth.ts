@@ -8,7 +8,7 @@ import { authUserRoutes } from './auth-users.js';
 export function authRoutes(deps: AppDeps): Router {
   const auth = authDeps(deps);
   const router = express.Router();
-  router.use(authUserRoutes(auth, deps.authenticator));
+  router.use(authUserRoutes(auth, deps.db, deps.authenticator));
   router.use(authJwtRoutes(auth, deps.authenticator, deps.security));
   return router;
 }

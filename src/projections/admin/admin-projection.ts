@@ -66,6 +66,9 @@ export const adminProjection: Projection = {
         userOf(e), d.first_name, d.last_name, e.metadata.occurred_at,
       ]);
     },
+    async EmailChanged(tx, e, schema) {
+      await tx.query(`update ${schema}.admin_users set email = $2, updated_at = $3 where user_id = $1`, [userOf(e), e.data.email, e.metadata.occurred_at]);
+    },
     async UserErased(tx, e, schema) {
       await tx.query(`update ${schema}.admin_users set email = $2, first_name = '', last_name = '', updated_at = $3 where user_id = $1`, [
         userOf(e), ERASED, e.metadata.occurred_at,
