@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
-import { expectNoneIn } from '../helpers/audit.js';
+import { ERASED } from '../../src/privacy/sealed-value.js';
+import { auditStream, expectNoneIn } from '../helpers/audit.js';
 import { startService, writtenHead, type RunningService } from '../helpers/service.js';
-import { createStaff, DEFAULT_PASSWORD, login, registerUser, type TestUser, type Tokens } from '../helpers/users.js';
+import { createStaff, DEFAULT_PASSWORD, login, registerUser, runCli, type TestUser, type Tokens } from '../helpers/users.js';
 
 /** The whole stored event table as text, as a reader of the database would see it. */
 async function storedText(svc: RunningService): Promise<string> {
@@ -167,6 +168,122 @@ describe('user lifecycle (djoser parity, HTTP)', function () {
       const forged = await svc.api.post('/auth/users/reset_email_confirm/', { uid: alice.id, token: aliceTokens.access, new_email: 'alice3@example.com' });
       expect(forged.status).to.equal(400);
       alice = { ...alice, email: 'alicia@example.com' };
+    });
+  });
+
+  describe('DELETE /auth/users/me (closing the customer)', () => {
+    let carol: TestUser;
+    let carolTokens: Tokens;
+    let spare: Tokens;
+    let main: string;
+    let savings: string;
+    let bobAccount: string;
+    const staffGet = (path: string) => svc.api.get(path, { token: staff.access });
+    const open = async (token: string, body: Record<string, unknown> = {}) => {
+      const res = await svc.api.post('/accounts/', body, { token });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      return res.body.account_number as string;
+    };
+    const deposit = async (account: string, amount: string) => {
+      const res = await svc.api.post(`/admin/accounts/${account}/deposit/`, { amount }, { token: staff.access });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      return res.body.position as string;
+    };
+    /** What the auditors' replay of each account says of its money (its status and last event aside). */
+    const balances = async (position: string) =>
+      Promise.all([main, savings, bobAccount].map(async (n) => {
+        const { body } = await staffGet(`/audit/accounts/${n}/balance/?min_position=${position}`);
+        return { balance: body.balance, held: body.held, currency: body.currency, discrepancies: body.discrepancies, matches: body.read_model.matches, read: body.read_model.balance };
+      }));
+
+    before(async () => {
+      carol = await registerUser(svc, 'carol@example.com', DEFAULT_PASSWORD, { first_name: 'Carolina', last_name: 'Zebedee', country: 'Jordan' });
+      carolTokens = await login(svc, carol.email);
+      spare = await login(svc, carol.email);
+      main = await open(carolTokens.access);
+      savings = await open(carolTokens.access, { type: 'Savings' });
+      bobAccount = await open(bobTokens.access);
+      for (const n of [main, savings]) expect((await svc.api.post(`/accounts/${n}/cards/`, {}, { token: carolTokens.access })).status).to.equal(201);
+      await deposit(main, '101.000');
+    });
+
+    it('refuses a wrong password (400) and, while an account holds money, closes nothing (409 problem naming it)', async () => {
+      const wrong = await svc.api.delete('/auth/users/me/', { current_password: 'Wrong-passw0rd-1' }, { token: carolTokens.access });
+      expect(wrong.status).to.equal(400);
+      expect(wrong.body.code).to.equal('invalid_password');
+      expect((await svc.api.delete('/auth/users/me/', {}, { token: carolTokens.access })).status).to.equal(400);
+      expect((await svc.api.delete('/auth/users/me/', { current_password: DEFAULT_PASSWORD })).status).to.equal(401);
+      const refused = await svc.api.delete('/auth/users/me/', { current_password: DEFAULT_PASSWORD }, { token: carolTokens.access });
+      expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
+      expect(refused.headers.get('content-type')).to.match(/problem\+json/);
+      expect(refused.body.code).to.equal('customer_has_funds');
+      expect(refused.body.errors).to.deep.equal([{ field: `account:${main}`, message: 'Balance 101.000 JOD, 0 hold(s).' }]);
+      // Nothing changed: she still signs in, her accounts and cards are as they were.
+      const again = await login(svc, carol.email);
+      const accounts = await svc.api.get(`/accounts/?min_position=${await writtenHead(svc)}`, { token: again.access });
+      expect(accounts.body.map((a: { status: string }) => a.status)).to.deep.equal(['active', 'active']);
+      const cards = await svc.api.get(`/accounts/${main}/cards/`, { token: again.access });
+      expect(cards.body[0].status).to.equal('active');
+      const staffRefused = await svc.api.delete('/auth/users/me/', { current_password: DEFAULT_PASSWORD }, { token: staff.access });
+      expect(staffRefused.status).to.equal(409);
+      expect(staffRefused.body.code).to.equal('staff_cannot_close');
+    });
+
+    it('with zero balances: closes accounts, cancels cards, revokes sessions, erases personal data; ledger, KPIs and chains unchanged', async () => {
+      // She moves everything out: 100.000 plus the 1% fee empties the account.
+      const sent = await svc.api.post('/transfers/external/', { sender_account: main, receiver_account: bobAccount, amount: '100.000' }, { token: carolTokens.access });
+      expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+      const before = { balances: await balances(sent.body.position), overview: (await staffGet(`/business/overview/?min_position=${sent.body.position}`)).body };
+      expect(before.balances.map((b) => b.balance)).to.deep.equal(['0.000', '0.000', '100.000']);
+      const mails = svc.mail.mails.length;
+
+      const closed = await svc.api.delete('/auth/users/me/', { current_password: DEFAULT_PASSWORD }, { token: carolTokens.access });
+      expect(closed.status, JSON.stringify(closed.body)).to.equal(204);
+      await svc.mail.waitFor(carol.email, /Relationship closed/, 10_000, mails);
+      const head = await writtenHead(svc);
+      // Amounts and KPIs are exactly what they were (read before the refused sign-ins below count as failed logins).
+      expect(await balances(head)).to.deep.equal(before.balances);
+      expect((await staffGet(`/audit/accounts/${main}/balance/?min_position=${head}`)).body.status).to.equal('closed');
+      expect((await staffGet(`/business/overview/?min_position=${head}`)).body).to.deep.equal(before.overview);
+
+      // Accounts closed for good at zero, cards cancelled.
+      const accounts = await staffGet(`/admin/accounts/?owner=${carol.id}&min_position=${head}`);
+      expect(accounts.body.results.map((a: { status: string; balance: string }) => [a.status, a.balance])).to.have.deep.members([['closed', '0.000'], ['closed', '0.000']]);
+      const cardEvents = (await Promise.all([main, savings].map(async (n) => (await auditStream(svc, staff.access, `account-${n}`)).map((e) => e.type))));
+      for (const types of cardEvents) expect(types[types.length - 1]).to.equal('AccountClosed');
+      const client = new pg.Client({ connectionString: svc.databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ reason: string }>(`select data->>'reason' as reason from es.events where type = 'CardCancelled' and stream_id like 'card-%'
+           and stream_id in (select stream_id from es.events where type = 'CardIssued' and data->>'owner_id' = $1)`, [carol.id]);
+        expect(rows.map((r) => r.reason)).to.deep.equal(['customer_closed', 'customer_closed']);
+      } finally {
+        await client.end();
+      }
+      // Money can neither enter nor leave a closed account.
+      const dep = await svc.api.post(`/admin/accounts/${main}/deposit/`, { amount: '5.000' }, { token: staff.access });
+      expect(dep.status).to.equal(422);
+      expect(dep.body.code).to.equal('account_closed');
+      const toClosed = await svc.api.post('/transfers/external/', { sender_account: bobAccount, receiver_account: main, amount: '1.000' }, { token: bobTokens.access });
+      expect(toClosed.status).to.equal(422);
+
+      // She is gone: no login, no refresh, no access token, no user; the email is free again.
+      expect((await svc.api.post('/auth/jwt/create/', { email: carol.email, password: DEFAULT_PASSWORD })).status).to.equal(401);
+      expect((await svc.api.post('/auth/jwt/refresh/', { refresh: spare.refresh })).status).to.equal(401);
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await svc.api.get('/auth/users/me/', { token: spare.access })).status).to.equal(401);
+      expect((await staffGet(`/auth/users/${carol.id}/`)).status).to.equal(404);
+      expect((await staffGet(`/auth/users/?email=${carol.email}&min_position=${head}`)).body.results).to.deep.equal([]);
+
+      // Personal data erased through the key erasure; the chains still verify.
+      const stream = await auditStream(svc, staff.access, `user-${carol.id}`);
+      expect(stream.map((e) => e.type).slice(-2)).to.deep.equal(['CustomerClosed', 'UserErased']);
+      expect(stream[0]!.data).to.include({ email: ERASED, first_name: ERASED, last_name: ERASED, country: ERASED, kpi_country: 'Jordan' });
+      const verified = await runCli(svc, ['verify']);
+      expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
+      expect((await staffGet('/audit/verify/')).body.ok).to.equal(true);
+      const newcomer = await registerUser(svc, carol.email);
+      expect(newcomer.id).to.not.equal(carol.id);
     });
   });
 });

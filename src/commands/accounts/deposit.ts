@@ -5,7 +5,7 @@ import type { CommandContext } from '../shared/command-context.js';
 import { moveMoney, type Moved } from '../transfers/move-money.js';
 import { accountAggregate, accountStream } from './account-aggregate.js';
 import { bankCashAccount } from './account-numbers.js';
-import { accountFrozen } from '../../domain/accounts/errors.js';
+import { accountFrozen, assertOpenForUse } from '../../domain/accounts/errors.js';
 
 /**
  * A staff deposit: money entering the bank is taken from the bank's cash
@@ -20,7 +20,7 @@ export async function deposit(
 ): Promise<Moved> {
   const { state } = await repo.load(accountAggregate, accountStream(input.account_number));
   if (!state.exists || state.owner_id === 'bank') throw new DomainError('account_not_found', 'Account not found.', 404);
-  if (state.status === 'frozen') throw accountFrozen(state.account_number);
+  assertOpenForUse(state);
   if (input.amount <= 0n) throw new DomainError('invalid_amount', 'Amount must be greater than zero.', 400);
   const moved = await moveMoney(repo, store, ctx, {
     transfer_id: input.deposit_id,

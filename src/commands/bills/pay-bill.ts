@@ -11,7 +11,7 @@ import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';
 import { moveMoney } from '../transfers/move-money.js';
 import { billAggregate, billStream } from './bill-aggregate.js';
-import { accountFrozen } from '../../domain/accounts/errors.js';
+import { assertOpenForUse } from '../../domain/accounts/errors.js';
 
 export interface PayBill {
   /** Deterministic (from the caller and Idempotency-Key) when the request has a key. */
@@ -47,7 +47,7 @@ export async function payBill(repo: AggregateRepository, store: EventStore, ctx:
   const { state: payer } = await repo.load(accountAggregate, accountStream(cmd.account_number));
   if (!payer.exists || payer.owner_id !== cmd.owner_id) throw notFound('Account');
   const requested = cmd.amount === undefined ? undefined : parseAmount(cmd.amount, payer.currency);
-  if (payer.status === 'frozen') throw accountFrozen(payer.account_number);
+  assertOpenForUse(payer);
   const quote = quoteBill(biller, payer.currency, requested);
   const fx = fxApplied(quote.conversion);
 

@@ -50,3 +50,7 @@ export function sendEmailChangedMails(deps: MailDeps, oldEmail: string, newEmail
   send(deps, oldEmail, 'Nexus Bank - Login email changed', `The login email of your Nexus Bank account was changed to ${maskedEmail(newEmail)}. If it was not you, contact the bank at once.\n`);
   send(deps, newEmail, 'Nexus Bank - Login email changed', 'This address is now the login email of your Nexus Bank account.\n');
 }
+
+export function sendClosedMail(deps: MailDeps, to: string): void {
+  send(deps, to, 'Nexus Bank - Relationship closed', 'Your Nexus Bank accounts are closed, your cards cancelled and your personal data erased, as you asked. This is the last mail to this address.\n');
+}

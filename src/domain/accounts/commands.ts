@@ -1,5 +1,5 @@
 import type { Currency } from '../money/currency.js';
-import type { AccountType, FxApplied, HoldReleaseReason, TransferKind } from './events.js';
+import type { AccountCloseReason, AccountType, FxApplied, HoldReleaseReason, TransferKind } from './events.js';
 
 /** A debit and the settlement it owes (credit, fee, FX legs). */
 export interface DebitTerms {
@@ -42,4 +42,5 @@ export type AccountCommand =
   | { type: 'PostFxPosition'; transfer_id: string; kind: TransferKind; amount: bigint }
   | { type: 'ReverseDebit'; transfer_id: string; amount: bigint; reason: string }
   | { type: 'FreezeAccount'; reason: string }
-  | { type: 'UnfreezeAccount'; reason: string };
+  | { type: 'UnfreezeAccount'; reason: string }
+  | { type: 'CloseAccount'; reason: AccountCloseReason; at: Date };

@@ -4,7 +4,7 @@ import type { AccountCommand, DebitTerms } from './commands.js';
 import { SYSTEM_ACCOUNT_TYPES, type AccountEvent, type HoldReleaseReason } from './events.js';
 import type { Hold } from './ledger-effect.js';
 import { available, evolveAccount, initialAccountState, type AccountState } from './state.js';
-import { accountFrozen } from './errors.js';
+import { accountClosed, assertOpenForUse } from './errors.js';
 
 const accountNotFound = () => new DomainError('account_not_found', 'Account not found.', 404);
 
@@ -16,7 +16,7 @@ function mustExist(state: AccountState): void {
 
 function mustBeActive(state: AccountState): void {
   mustExist(state);
-  if (state.status === 'frozen') throw accountFrozen(state.account_number);
+  assertOpenForUse(state);
 }
 
 function positive(amount: bigint): void {
@@ -26,6 +26,12 @@ function positive(amount: bigint): void {
 function notNegativeFee(fee: bigint): void {
   if (fee < 0n) throw new DomainError('invalid_amount', 'Fee cannot be negative.', 400);
 }
+
+/** 409: an account still holding money or a hold cannot be closed. */
+export const accountNotEmpty = (state: AccountState) =>
+  new DomainError('account_not_empty', `Account ${state.account_number} still holds money or a hold.`, 409, {
+    account_number: state.account_number,
+  });
 
 const insufficientFunds = () => new DomainError('insufficient_funds', 'Insufficient funds.', 422);
 
@@ -132,7 +138,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       if (hold.total !== command.amount + command.fee) {
         throw new DomainError('hold_mismatch', 'The hold of this transfer is for another amount.', 409);
       }
-      if (state.status === 'frozen') return [released(state, command.transfer_id, hold, 'sender_frozen')];
+      if (state.status !== 'active') return [released(state, command.transfer_id, hold, 'sender_frozen')];
       return [debited(state, command, true)];
     }
     case 'CreditAccount':
@@ -142,7 +148,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       // then reversed. The bank's own accounts always take their side.
       mustExist(state);
       positive(command.amount);
-      if (state.status === 'frozen' && !isSystemAccount(state)) {
+      if (state.status !== 'active' && !isSystemAccount(state)) {
         return [{
           type: 'CreditRefused',
           data: {
@@ -150,7 +156,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
             kind: command.kind,
             amount: command.amount.toString(),
             counterparty_account: command.counterparty_account,
-            reason: 'account_frozen',
+            reason: state.status === 'closed' ? 'account_closed' : 'account_frozen',
           },
         }];
       }
@@ -194,12 +200,21 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       }];
     case 'FreezeAccount':
       mustExist(state);
+      if (state.status === 'closed') throw accountClosed(state.account_number);
       if (state.status === 'frozen') throw new DomainError('already_frozen', `Account ${state.account_number} is already frozen.`, 409);
       return [{ type: 'AccountFrozen', data: { reason: command.reason } }];
     case 'UnfreezeAccount':
       mustExist(state);
+      if (state.status === 'closed') throw accountClosed(state.account_number);
       if (state.status === 'active') throw new DomainError('already_active', `Account ${state.account_number} is already active.`, 409);
       return [{ type: 'AccountUnfrozen', data: { reason: command.reason } }];
+    case 'CloseAccount':
+      mustExist(state);
+      if (isSystemAccount(state)) throw new DomainError('system_account', 'The bank\'s own accounts cannot be closed.', 409);
+      // Closing twice records it once.
+      if (state.status === 'closed') return [];
+      if (state.balance !== 0n || Object.keys(state.holds).length > 0) throw accountNotEmpty(state);
+      return [{ type: 'AccountClosed', data: { reason: command.reason, closed_at: command.at.toISOString() } }];
   }
 }
 

@@ -93,10 +93,14 @@ export type AccountEvent =
    * id, so a transfer is either credited or refused, never both; the sender's
    * reversal follows.
    */
-  | DomainEvent<'CreditRefused', { transfer_id: string; kind: TransferKind; amount: string; counterparty_account: string; reason: 'account_frozen' }>
+  | DomainEvent<'CreditRefused', { transfer_id: string; kind: TransferKind; amount: string; counterparty_account: string; reason: 'account_frozen' | 'account_closed' }>
   | DomainEvent<'FxPositionPosted', { transfer_id: string; kind: TransferKind; amount: string; balance_after: string }>
   | DomainEvent<'DebitReversed', { transfer_id: string; amount: string; reason: string; balance_after: string }>
   | DomainEvent<'AccountFrozen', { reason: string }>
-  | DomainEvent<'AccountUnfrozen', { reason: string }>;
+  | DomainEvent<'AccountUnfrozen', { reason: string }>
+  /** Closed for good with a zero balance and no hold (the owner closed their relationship); the ledger keeps its history. */
+  | DomainEvent<'AccountClosed', { reason: AccountCloseReason; closed_at: string }>;
+
+export type AccountCloseReason = 'customer_closed';
 
 export type AccountEventType = AccountEvent['type'];

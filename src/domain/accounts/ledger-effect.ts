@@ -39,6 +39,7 @@ export function ledgerEffect(event: AccountEvent): LedgerEffect {
     case 'AccountOpened':
     case 'AccountFrozen':
     case 'AccountUnfrozen':
+    case 'AccountClosed':
     case 'CreditRefused':
       return NOTHING;
     case 'FundsDeposited':

@@ -8,7 +8,7 @@ export interface AccountState extends Ledger {
   owner_id: string;
   type: AccountType;
   currency: Currency;
-  status: 'active' | 'frozen';
+  status: 'active' | 'frozen' | 'closed';
 }
 
 export const initialAccountState: AccountState = {
@@ -34,6 +34,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...next, status: 'frozen' };
     case 'AccountUnfrozen':
       return { ...next, status: 'active' };
+    case 'AccountClosed':
+      return { ...next, status: 'closed' };
     default:
       return next;
   }

@@ -31,7 +31,7 @@ export interface BalanceReplay {
   held: bigint;
   /** The holds open at that point, by transfer id. */
   holds: Record<string, Hold>;
-  status: 'active' | 'frozen' | null;
+  status: 'active' | 'frozen' | 'closed' | null;
   events_applied: number;
   last_revision: bigint | null;
   last_position: bigint | null;
@@ -76,6 +76,7 @@ export function stepReplay(state: BalanceReplay, entry: LedgerEntry): BalanceRep
   }
   if (event.type === 'AccountFrozen') return { ...next, status: 'frozen' };
   if (event.type === 'AccountUnfrozen') return { ...next, status: 'active' };
+  if (event.type === 'AccountClosed') return { ...next, status: 'closed' };
   if ('balance_after' in event.data) {
     const recorded = BigInt(event.data.balance_after);
     if (recorded !== next.balance) {

@@ -6,7 +6,7 @@ import { expiryFor, isExpired } from './expiry.js';
 import { checkCardLimits, defaultCardLimits } from './limits.js';
 import { CARD_BRAND, isNexusPan } from './pan.js';
 import { evolveCard, initialCardState, type CardState } from './state.js';
-import { accountFrozen } from '../accounts/errors.js';
+import { assertOpenForUse } from '../accounts/errors.js';
 
 // Someone else's account or card is indistinguishable from a missing one.
 const accountNotFound = () => new DomainError('account_not_found', 'Account not found.', 404);
@@ -19,7 +19,7 @@ function ownedAccount(account: AccountFacts, caller: string): void {
 function issue(command: Extract<CardCommand, { type: 'IssueCard' }>, state: CardState): CardEvent[] {
   ownedAccount(command.account, command.caller_id);
   if (state.exists) throw new DomainError('card_exists', 'Card already exists.', 409);
-  if (command.account.status === 'frozen') throw accountFrozen(command.account.account_number);
+  assertOpenForUse(command.account);
   if (!isNexusPan(command.pan)) throw new Error('IssueCard: the generated card number is not a valid Nexus number');
   if (!/^[0-9a-f]{64}$/.test(command.pan_hash)) throw new Error('IssueCard: pan_hash must be a hex SHA-256 HMAC');
   const { currency } = command.account;
@@ -76,7 +76,7 @@ function update(command: Extract<CardCommand, { type: 'UpdateCard' }>, state: Ca
   }
   if (command.is_active === true && state.status === 'blocked') {
     if (command.account.account_number !== state.account_number) throw new Error('UpdateCard: account facts of another account');
-    if (command.account.status === 'frozen') throw accountFrozen(state.account_number);
+    assertOpenForUse(command.account);
     if (isExpired(state.expiry, command.now)) throw new DomainError('card_expired', 'The card has expired and cannot be unblocked.', 422);
     events.push({ type: 'CardUnblocked', data: { reason } });
   }

@@ -1,7 +1,7 @@
 import type { AccountState } from '../accounts/state.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { CustomerTransferKind } from './events.js';
-import { accountFrozen } from '../accounts/errors.js';
+import { accountClosed, accountFrozen, assertOpenForUse } from '../accounts/errors.js';
 
 /** The bank's own accounts (cash, fees, billers) are never a transfer's party. */
 export const BANK_OWNER = 'bank';
@@ -30,18 +30,17 @@ export function checkParties(kind: CustomerTransferKind, ownerId: string, sender
       throw new DomainError('receiver_is_own_account', 'This account is yours: use an internal transfer (no fee).', 422, { field: 'receiver_account' });
     }
   }
-  if (sender.status !== 'active') {
-    throw accountFrozen(sender.account_number, { field: 'sender_account' });
-  }
-  if (receiver.status !== 'active') throw receiverRefusal(kind, receiver.account_number);
+  assertOpenForUse(sender, { field: 'sender_account' });
+  if (receiver.status !== 'active') throw receiverRefusal(kind, receiver.account_number, {}, receiver.status);
 }
 
 /**
- * The answer when the receiver cannot take a transfer (frozen). Another
+ * The answer when the receiver cannot take a transfer (frozen or closed). Another
  * customer's account state is not disclosed beyond "cannot receive".
  */
-export function receiverRefusal(kind: CustomerTransferKind, receiverAccount: string, details: Record<string, unknown> = {}): DomainError {
+export function receiverRefusal(kind: CustomerTransferKind, receiverAccount: string, details: Record<string, unknown> = {}, status = 'frozen'): DomainError {
+  const own = status === 'closed' ? accountClosed : accountFrozen;
   return kind === 'internal'
-    ? accountFrozen(receiverAccount, { field: 'receiver_account', ...details })
+    ? own(receiverAccount, { field: 'receiver_account', ...details })
     : new DomainError('receiver_unavailable', 'The receiving account cannot take transfers.', 422, { field: 'receiver_account', ...details });
 }

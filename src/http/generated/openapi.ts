@@ -434,7 +434,20 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Close the caller's customer relationship (needs the current password)
+         * @description Instead of the original's cascade delete: refused with 409
+         *     `customer_has_funds` (one `errors` entry per account) while any account
+         *     holds money or a hold, changing nothing. Otherwise every account is
+         *     closed (status `closed`, zero balance), every card cancelled, the
+         *     customer marked closed, every session revoked, a last mail sent, and
+         *     the personal data erased by destroying the user's data key (as `cli
+         *     erase-user`). The ledger, the KPIs and the hash chains keep every
+         *     amount and stay verifiable. A wrong password is a 400
+         *     `invalid_password`; staff are closed by an operator (409
+         *     `staff_cannot_close`).
+         */
+        delete: operations["closeMe"];
         options?: never;
         head?: never;
         /**
@@ -1271,8 +1284,11 @@ export interface components {
              *     bill payment is checked against this, never against `balance`.
              */
             available_balance: string;
-            /** @enum {string} */
-            status: "active" | "frozen";
+            /**
+             * @description `closed`: closed for good when its owner closed their relationship (DELETE /auth/users/me); it takes no money and no command.
+             * @enum {string}
+             */
+            status: "active" | "frozen" | "closed";
             is_active: boolean;
             /** @description Per-transfer cap in the account's currency. */
             maximum_withdrawal_amount: string;
@@ -1351,7 +1367,7 @@ export interface components {
             detail: string;
             account_number: components["schemas"]["AccountNumber"];
             /** @enum {string} */
-            status: "active" | "frozen";
+            status: "active" | "frozen" | "closed";
             /** Format: uuid */
             incident_id: string;
             position: components["schemas"]["Position"];
@@ -1361,7 +1377,7 @@ export interface components {
             type: string;
             currency: components["schemas"]["Currency"];
             /** @enum {string} */
-            status: "active" | "frozen";
+            status: "active" | "frozen" | "closed";
             is_active: boolean;
             balance: string;
             available_balance: string;
@@ -2128,6 +2144,9 @@ export interface components {
             token: components["schemas"]["AuthJwt"];
             new_email: components["schemas"]["AuthEmail"];
         };
+        CloseCustomerRequest: {
+            current_password: components["schemas"]["AuthPassword"];
+        };
         UserPage: {
             results: components["schemas"]["User"][];
             next_cursor: string | null;
@@ -2539,7 +2558,7 @@ export interface operations {
     adminListAccounts: {
         parameters: {
             query?: {
-                status?: "active" | "frozen";
+                status?: "active" | "frozen" | "closed";
                 owner?: string;
                 currency?: components["schemas"]["Currency"];
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
@@ -3278,6 +3297,7 @@ export interface operations {
                 email?: string;
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description Wait (at most 5 s) until the read models have applied this event position;
@@ -3295,6 +3315,7 @@ export interface operations {
             /** @description A page of users */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -3444,6 +3465,58 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    closeMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseCustomerRequest"];
+            };
+        };
+        responses: {
+            /** @description Closed and erased */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            /** @description `customer_has_funds`: an account holds money or a hold; or `staff_cannot_close`. Nothing changed. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     updateMe: {
@@ -5261,6 +5334,7 @@ export interface operations {
             /** @description The user */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -5275,6 +5349,7 @@ export interface operations {
             /** @description `not_found`: no such user, or not one the caller may see. */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5287,7 +5362,16 @@ export interface operations {
     setEmail: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5300,6 +5384,8 @@ export interface operations {
             /** @description Changed */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -5309,6 +5395,7 @@ export interface operations {
             /** @description `email_taken`, `invalid_password`, or `validation_error` for a malformed body. */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5319,6 +5406,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5338,6 +5426,7 @@ export interface operations {
             /** @description Accepted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -5367,6 +5456,7 @@ export interface operations {
             /** @description Changed */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
@@ -5376,6 +5466,7 @@ export interface operations {
             /** @description `invalid_token`, `email_taken`, or `validation_error` for a malformed body. */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

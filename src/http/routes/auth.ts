@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type { AppDeps } from '../deps.js';
+import { closeCustomerRoutes } from './auth-close.js';
 import { authDeps } from './auth-deps.js';
 import { authJwtRoutes } from './auth-jwt.js';
 import { authUserRoutes } from './auth-users.js';
@@ -9,6 +10,7 @@ export function authRoutes(deps: AppDeps): Router {
   const auth = authDeps(deps);
   const router = express.Router();
   router.use(authUserRoutes(auth, deps.db, deps.authenticator));
+  router.use(closeCustomerRoutes(deps));
   router.use(authJwtRoutes(auth, deps.authenticator, deps.security));
   return router;
 }

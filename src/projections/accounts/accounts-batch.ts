@@ -118,6 +118,12 @@ export async function applyAccountEvents(tx: Queryable, events: readonly Recorde
         c.updatedAt = e.metadata.occurred_at;
         break;
       }
+      case 'AccountClosed': {
+        const c = change(e);
+        c.status = 'closed';
+        c.updatedAt = e.metadata.occurred_at;
+        break;
+      }
     }
   }
 

@@ -35,3 +35,9 @@ export async function ownedCard(db: Queryable, cardId: string, ownerId: string, 
   const rows = await db.query<CardRow>(`select ${COLUMNS} from ${schema}.cards where card_id = $1 and owner_id = $2`, [cardId, ownerId]);
   return rows[0];
 }
+
+/** Ids of the owner's cards not cancelled yet. */
+export async function liveCardIdsOf(db: Queryable, ownerId: string, schema = LIVE_SCHEMA): Promise<string[]> {
+  const rows = await db.query<{ card_id: string }>(`select card_id::text as card_id from ${schema}.cards where owner_id = $1 and status <> 'cancelled'`, [ownerId]);
+  return rows.map((r) => r.card_id);
+}
