@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { ERASED } from '../../src/privacy/sealed-value.js';
 import { auditStream, expectNoneIn } from '../helpers/audit.js';
+import { bankSteps } from '../helpers/bank.js';
 import { startService, writtenHead, type RunningService } from '../helpers/service.js';
 import { createStaff, DEFAULT_PASSWORD, login, registerUser, runCli, type TestUser, type Tokens } from '../helpers/users.js';
 
@@ -179,16 +180,6 @@ describe('user lifecycle (djoser parity, HTTP)', function () {
     let savings: string;
     let bobAccount: string;
     const staffGet = (path: string) => svc.api.get(path, { token: staff.access });
-    const open = async (token: string, body: Record<string, unknown> = {}) => {
-      const res = await svc.api.post('/accounts/', body, { token });
-      expect(res.status, JSON.stringify(res.body)).to.equal(201);
-      return res.body.account_number as string;
-    };
-    const deposit = async (account: string, amount: string) => {
-      const res = await svc.api.post(`/admin/accounts/${account}/deposit/`, { amount }, { token: staff.access });
-      expect(res.status, JSON.stringify(res.body)).to.equal(201);
-      return res.body.position as string;
-    };
     /** What the auditors' replay of each account says of its money (its status and last event aside). */
     const balances = async (position: string) =>
       Promise.all([main, savings, bobAccount].map(async (n) => {
@@ -197,6 +188,7 @@ describe('user lifecycle (djoser parity, HTTP)', function () {
       }));
 
     before(async () => {
+      const { open, fund } = bankSteps({ svc, staff, alice: aliceTokens, bob: bobTokens });
       carol = await registerUser(svc, 'carol@example.com', DEFAULT_PASSWORD, { first_name: 'Carolina', last_name: 'Zebedee', country: 'Jordan' });
       carolTokens = await login(svc, carol.email);
       spare = await login(svc, carol.email);
@@ -204,7 +196,7 @@ describe('user lifecycle (djoser parity, HTTP)', function () {
       savings = await open(carolTokens.access, { type: 'Savings' });
       bobAccount = await open(bobTokens.access);
       for (const n of [main, savings]) expect((await svc.api.post(`/accounts/${n}/cards/`, {}, { token: carolTokens.access })).status).to.equal(201);
-      await deposit(main, '101.000');
+      await fund(main, '101.000');
     });
 
     it('refuses a wrong password (400) and, while an account holds money, closes nothing (409 problem naming it)', async () => {

@@ -183,4 +183,37 @@ describe('account decider', () => {
     expect(given(opened).when({ type: 'UnfreezeAccount', reason: '' })).to.equal('already_active');
     expect(given().when({ type: 'FreezeAccount', reason: '' })).to.equal('account_not_found');
   });
+
+  describe('closing', () => {
+    const close: AccountCommand = { type: 'CloseAccount', reason: 'customer_closed', at: new Date('2026-01-02T00:00:00.000Z') };
+    const closedEvent: AccountEvent = { type: 'AccountClosed', data: { reason: 'customer_closed', closed_at: '2026-01-02T00:00:00.000Z' } };
+    const debited: AccountEvent = {
+      type: 'AccountDebited',
+      data: { transfer_id: 't0', kind: 'external', amount: '500', fee: '0', counterparty_account: '200000000015', credit_amount: '500', fx: null, fee_account: null, from_reservation: false, balance_after: '0' },
+    };
+
+    it('refuses while the account holds money or a hold, closes at zero, and records a second close as nothing', () => {
+      expect(given(opened, deposited(500n, 500n)).when(close)).to.equal('account_not_empty');
+      expect(given(opened, deposited(500n, 500n), held(500n, 0n, 500n)).when(close)).to.equal('account_not_empty');
+      expect(given(opened, deposited(500n, 500n), debited).when(close)).to.deep.equal([closedEvent]);
+      expect(given(opened).when(close)).to.deep.equal([closedEvent]);
+      expect(given(opened, closedEvent).when(close)).to.deep.equal([]);
+      expect(given().when(close)).to.equal('account_not_found');
+      const bank: AccountEvent = { type: 'AccountOpened', data: { account_number: 'FEES', owner_id: 'bank', type: 'BankFees', currency: 'USD' } };
+      expect(given(bank).when(close)).to.equal('system_account');
+    });
+
+    it('a closed account takes no money and no command; a credit in flight is refused (then reversed to its sender)', () => {
+      const g = given(opened, closedEvent);
+      expect(g.state.status).to.equal('closed');
+      expect(g.when({ type: 'DepositFunds', deposit_id: 'd', amount: 5n, reference: '' })).to.equal('account_closed');
+      expect(g.when(hold(5n))).to.equal('account_closed');
+      expect(g.when(debit(5n))).to.equal('account_closed');
+      expect(g.when({ type: 'FreezeAccount', reason: '' })).to.equal('account_closed');
+      expect(g.when({ type: 'UnfreezeAccount', reason: '' })).to.equal('account_closed');
+      const credit = g.when({ type: 'CreditAccount', transfer_id: 't9', kind: 'external', amount: 5n, counterparty_account: '200000000015', fx: null });
+      expect(credit).to.deep.equal([{ type: 'CreditRefused', data: { transfer_id: 't9', kind: 'external', amount: '5', counterparty_account: '200000000015', reason: 'account_closed' } }]);
+    });
+  });
 });
+
