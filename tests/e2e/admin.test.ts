@@ -149,7 +149,7 @@ describe('admin actions (HTTP)', function () {
     expect(numbers.length).to.be.at.least(2);
     expect((await svc.api.get('/admin/accounts/?limit=0', { token: staff.access })).status).to.equal(400);
     expect((await svc.api.get('/admin/accounts/?cursor=bogus', { token: staff.access })).status).to.equal(400);
-    expect((await svc.api.get('/admin/accounts/?status=closed', { token: staff.access })).status).to.equal(400);
+    expect((await svc.api.get('/admin/accounts/?status=deleted', { token: staff.access })).status).to.equal(400);
     const frozenOnly = await svc.api.get('/admin/accounts/?status=frozen', { token: staff.access });
     expect(frozenOnly.body.results).to.deep.equal([]);
   });
