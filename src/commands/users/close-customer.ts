@@ -49,6 +49,10 @@ const customerHasFunds = (accounts: AccountState[]) =>
  * ledger keeps every amount: balances are zero, history and hash chains stay.
  * Every step is idempotent, so a closure cut short is finished by an operator
  * (`cli erase-user`) or, before CustomerClosed, by the customer asking again.
+ * Known limit: a transfer the customer sent whose debit is recorded but whose
+ * credit is still being settled is not waited for; should its receiver refuse
+ * it, the reversal (which is never refused) returns the money to the closed
+ * account, where the ledger and the audit balance show it for an operator.
  */
 export async function closeCustomer(deps: ClosureDeps, userId: string, currentPassword: string, ctx: CommandContext): Promise<Closure> {
   const user = await loadUser(deps.repo, userId);
