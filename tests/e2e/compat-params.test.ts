@@ -159,16 +159,16 @@ describe('query parameters of the original (HTTP)', function () {
 
   describe('accounts type and ordering', () => {
     it('filters by type and orders by balance or creation, both ways', async () => {
-      const balances = (res: { body: Array<{ balance: string }> }) => res.body.map((a) => a.balance);
+      const balances = (res: { body: { results: Array<{ balance: string }> } }) => res.body.results.map((a) => a.balance);
       await get(`/accounts/?min_position=${await writtenHead(svc)}`, alice.access);
       expect(balances(await get('/accounts/?ordering=balance', alice.access))).to.deep.equal(['5.000', '40.000', '700.000']);
       expect(balances(await get('/accounts/?ordering=-balance', alice.access))).to.deep.equal(['700.000', '40.000', '5.000']);
       expect(balances(await get('/accounts/?ordering=created_at', alice.access))).to.deep.equal(['5.000', '700.000', '40.000']);
       expect(balances(await get('/accounts/', alice.access))).to.deep.equal(['40.000', '700.000', '5.000']);
       const savings = await get('/accounts/?type=Savings&ordering=-balance', alice.access);
-      expect(savings.body.map((a: { type: string }) => a.type)).to.deep.equal(['Savings', 'Savings']);
+      expect(savings.body.results.map((a: { type: string }) => a.type)).to.deep.equal(['Savings', 'Savings']);
       expect(balances(savings)).to.deep.equal(['700.000', '40.000']);
-      expect((await get('/accounts/?type=USD', alice.access)).body).to.deep.equal([]);
+      expect((await get('/accounts/?type=USD', alice.access)).body).to.deep.equal({ results: [], next_cursor: null });
     });
 
     it('refuses an unknown type or ordering with a 400 problem', async () => {

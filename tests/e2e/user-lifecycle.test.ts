@@ -214,7 +214,7 @@ describe('user lifecycle (djoser parity, HTTP)', function () {
       // Nothing changed: she still signs in, her accounts and cards are as they were.
       const again = await login(svc, carol.email);
       const accounts = await svc.api.get(`/accounts/?min_position=${await writtenHead(svc)}`, { token: again.access });
-      expect(accounts.body.map((a: { status: string }) => a.status)).to.deep.equal(['active', 'active']);
+      expect(accounts.body.results.map((a: { status: string }) => a.status)).to.deep.equal(['active', 'active']);
       const cards = await svc.api.get(`/accounts/${main}/cards/`, { token: again.access });
       expect(cards.body[0].status).to.equal('active');
       const staffRefused = await svc.api.delete('/auth/users/me/', { current_password: DEFAULT_PASSWORD }, { token: staff.access });
