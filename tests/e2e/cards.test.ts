@@ -171,6 +171,6 @@ describe('cards (HTTP)', function () {
       await client.end();
     }
     const listed = await svc.api.get(`/accounts/${aliceAccount}/cards/?min_position=${await writtenHead(svc)}`, { token: alice.access });
-    expect(listed.body.find((c: { id: string }) => c.id === id)).to.include({ status: 'cancelled' });
+    expect(listed.body.results.find((c: { id: string }) => c.id === id)).to.include({ status: 'cancelled' });
   });
 });

@@ -216,7 +216,7 @@ describe('user lifecycle (djoser parity, HTTP)', function () {
       const accounts = await svc.api.get(`/accounts/?min_position=${await writtenHead(svc)}`, { token: again.access });
       expect(accounts.body.results.map((a: { status: string }) => a.status)).to.deep.equal(['active', 'active']);
       const cards = await svc.api.get(`/accounts/${main}/cards/`, { token: again.access });
-      expect(cards.body[0].status).to.equal('active');
+      expect(cards.body.results[0].status).to.equal('active');
       const staffRefused = await svc.api.delete('/auth/users/me/', { current_password: DEFAULT_PASSWORD }, { token: staff.access });
       expect(staffRefused.status).to.equal(409);
       expect(staffRefused.body.code).to.equal('staff_cannot_close');
