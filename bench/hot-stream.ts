@@ -23,6 +23,7 @@ import { freshBenchDatabase, serverInfo } from './lib/db.js';
 import { positiveInt } from './lib/env.js';
 import { runClosedLoop } from './lib/load.js';
 import { fmtInt, fmtMs, fmtRatio, printTable } from './lib/table.js';
+import { migrateServiceSchema } from '../src/migrations/service/index.js';
 
 const SECONDS = positiveInt('BENCH_SECONDS', 5);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 32);
@@ -31,7 +32,7 @@ const database = await freshBenchDatabase('bench_hot_stream');
 const store = await openPostgresEventStore(database.url, 16);
 const db = postgresDb(database.url, 4);
 try {
-  await SnapshotStore.migrate(db);
+  await migrateServiceSchema(db);
   const info = await serverInfo(database.url);
   const side = async (maxGroup: number) => {
     const repo = new AggregateRepository(store, new SnapshotStore(db), { maxGroup });

@@ -22,11 +22,11 @@ import { openPostgresEventStore } from '../src/eventstore/postgres/postgres-even
 import { postgresDb } from '../src/infra/db.js';
 import { accountsProjection } from '../src/projections/accounts/accounts-projection.js';
 import { allProjections } from '../src/projections/registry.js';
-import { migrateCheckpoints } from '../src/projections/runtime/checkpoints.js';
 import { rebuildProjection, type RebuildProgress } from '../src/projections/runtime/rebuild.js';
 import { freshBenchDatabase, serverInfo } from './lib/db.js';
 import { fmtInt, printTable } from './lib/table.js';
 import { positiveInt } from './lib/env.js';
+import { migrateServiceSchema } from '../src/migrations/service/index.js';
 
 const EVENTS = positiveInt('BENCH_EVENTS', 1_000_000);
 const PER_ACCOUNT = positiveInt('BENCH_EVENTS_PER_ACCOUNT', 200);
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const db = postgresDb(scratch.url, 4);
   try {
     const info = await serverInfo(scratch.url);
-    await migrateCheckpoints(db);
+    await migrateServiceSchema(db);
     const accounts = Math.ceil(EVENTS / PER_ACCOUNT);
     console.log(`PostgreSQL ${info.version}, synchronous_commit=${info.synchronous_commit}; writing ${fmtInt(EVENTS)} events in ${fmtInt(accounts)} account streams...`);
     const writeStart = performance.now();

@@ -5,12 +5,13 @@ import { pgliteDb } from './infra/db.js';
 import { createLogger } from './infra/logger.js';
 import { withPersonalData } from './infra/open-infrastructure.js';
 import { startReadModels } from './projections/read-models.js';
-import { migrateServiceTables } from './service.js';
 
 /**
  * Creates the empty schema that this build's code makes in the PGlite cluster
- * template (see eventstore/pglite/cluster-template.ts): the event store, the
- * command side's tables and the projections at position 0, and no event. The
+ * template (see eventstore/pglite/cluster-template.ts) through the same
+ * migrations as every start (src/migrations: the event store's when it is
+ * opened, the service's with the personal data), then the projections at
+ * position 0, and no event. The
  * bank's system accounts and billers are still created by the first start,
  * with that start's ids and times.
  */
@@ -23,7 +24,6 @@ export async function prepareTemplateSchema(dataDir: string): Promise<void> {
   const store = await openPGliteEventStore(opened.db, async () => opened.release());
   const infra = await withPersonalData(store, pgliteDb(opened.db), config, () => store.close());
   try {
-    await migrateServiceTables(infra.db);
     await (await startReadModels(config, createLogger(config), infra)).stop();
   } finally {
     await infra.close();

@@ -2,7 +2,7 @@ import { startIdempotencyPruning } from './commands/shared/idempotency-pruning.j
 import { ensureBillers } from './commands/bills/ensure-billers.js';
 import { ensureSystemAccounts } from './commands/accounts/system-accounts.js';
 import { AggregateRepository } from './commands/shared/aggregate-repository.js';
-import { migrateProcesses, startProcesses } from './processes/start-processes.js';
+import { startProcesses } from './processes/start-processes.js';
 import { loadRiskConfig } from './config/risk-config.js';
 import { IdempotencyStore } from './commands/shared/idempotency.js';
 import { SnapshotStore } from './commands/shared/snapshots.js';
@@ -18,8 +18,6 @@ import { startReadModels, type ReadModels } from './projections/read-models.js';
 import { createChainCheckpoints } from './commands/checkpoints/chain-checkpoints.js';
 import { loadCheckpointConfig, type CheckpointConfig } from './config/checkpoint-config.js';
 import { openIdentityStores } from './commands/users/identity-stores.js';
-import { CredentialStore } from './commands/credentials/credential-store.js';
-import { EmailIndex } from './commands/users/email-index.js';
 
 export interface Service {
   deps: AppDeps;
@@ -27,23 +25,13 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** The command side's own tables (the event store and the projections make theirs). */
-export async function migrateServiceTables(db: Infrastructure['db']): Promise<void> {
-  await SnapshotStore.migrate(db);
-  await IdempotencyStore.migrate(db);
-  await migrateProcesses(db);
-  await CredentialStore.migrate(db);
-  await EmailIndex.migrate(db);
-}
-
-/** The composition root: command-side tables, repositories, read models, HTTP dependencies. */
+/** The composition root (the schemas are migrated by openInfrastructure): repositories, read models, HTTP dependencies. */
 export async function buildService(
   config: Config,
   logger: Logger,
   infra: Infrastructure,
   checkpointConfig: CheckpointConfig = loadCheckpointConfig(config),
 ): Promise<Service> {
-  await migrateServiceTables(infra.db);
   const identity = await openIdentityStores(infra.db, config);
   // Aggregates and processes read events with their personal fields opened.
   const repo = new AggregateRepository(infra.opened, new SnapshotStore(infra.db));

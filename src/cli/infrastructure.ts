@@ -23,7 +23,6 @@ export async function withInfrastructure<T>(work: (cli: CliInfrastructure) => Pr
   const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, 'nexus-cli');
   const infra = await openInfrastructure(config, logger);
   try {
-    await SnapshotStore.migrate(infra.db);
     const repo = new AggregateRepository(infra.opened, new SnapshotStore(infra.db));
     return await work({ config, logger, infra, repo, ...(await openIdentityStores(infra.db, config)) });
   } finally {

@@ -24,8 +24,12 @@ export interface TransactionOptions {
   durable?: boolean;
 }
 
+/** The database itself, for what opens its own connection to it (schema migrations, through knex). */
+export type DbConnection = { kind: 'postgres'; url: string } | { kind: 'pglite'; pglite: PGlite };
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  readonly connection: DbConnection;
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   end(): Promise<void>;
 }
@@ -57,6 +61,7 @@ export function postgresDb(connectionString: string, max = 20): Db & { pool: pg.
   return {
     ...base,
     kind: 'postgres',
+    connection: { kind: 'postgres', url: connectionString },
     pool,
     async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       const client = await pool.connect();
@@ -98,6 +103,7 @@ export function pgliteDb(db: PGlite): Db {
   return {
     ...queryable((text, params) => pgliteRaw(db, text, params)),
     kind: 'pglite',
+    connection: { kind: 'pglite', pglite: db },
     transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
       db.transaction((tx) => work(queryable((text, params) => pgliteRaw(tx, text, params)))),
     end: async () => undefined,

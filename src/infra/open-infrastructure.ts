@@ -3,6 +3,7 @@ import type { EventStore } from '../eventstore/port.js';
 import { openPostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { openPGlite, openPGliteEventStore } from '../eventstore/pglite/pglite-event-store.js';
 import { Keyring } from '../privacy/keyring.js';
+import { migrateServiceSchema } from '../migrations/service/index.js';
 import { PersonalData } from '../privacy/personal-data.js';
 import { PrivateEventStore } from '../privacy/private-event-store.js';
 import { pgliteDb, postgresDb, type Db } from './db.js';
@@ -20,9 +21,13 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
-/** Wraps the event store so personal fields are sealed under per-subject keys kept in `db`. */
+/**
+ * Migrates the service's schemas in `db` (src/migrations/service; the event
+ * store migrated its own when opened), then wraps the event store so personal
+ * fields are sealed under per-subject keys kept in `db`.
+ */
 export async function withPersonalData(raw: EventStore, db: Db, config: Config, close: () => Promise<void>): Promise<Infrastructure> {
-  await Keyring.migrate(db);
+  await migrateServiceSchema(db);
   const personal = new PersonalData(new Keyring(db, config.dataMasterKey));
   const store = new PrivateEventStore(raw, personal);
   return { store, opened: store.opened(), personal, db, close };

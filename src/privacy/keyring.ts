@@ -25,17 +25,6 @@ export class Keyring {
     private readonly masterKey: Buffer,
   ) {}
 
-  static async migrate(db: Db): Promise<void> {
-    await db.query(`
-      create schema if not exists cmd;
-      create table if not exists cmd.data_keys (
-        subject    text primary key,
-        wrapped    text,
-        created_at timestamptz not null default now(),
-        erased_at  timestamptz
-      );`);
-  }
-
   /** The subject's key, made on first use; null once the subject is erased. */
   async keyFor(subject: string): Promise<Buffer | null> {
     const cached = this.cached(subject);

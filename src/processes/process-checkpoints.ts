@@ -2,17 +2,9 @@ import type { Db } from '../infra/db.js';
 
 /**
  * Where each `$all` follower of the command side (settlement, risk, hold
- * expiry) resumes: one row per process name in `cmd.process_checkpoints`.
+ * expiry) resumes: one row per process name in `cmd.process_checkpoints`
+ * (made by the service migrations, src/migrations/service).
  */
-export async function migrateProcessCheckpoints(db: Db): Promise<void> {
-  await db.query(`
-    create schema if not exists cmd;
-    create table if not exists cmd.process_checkpoints (
-      name text primary key,
-      position bigint not null,
-      updated_at timestamptz not null default now()
-    );`);
-}
 
 /** The saved position of a process, 0 when it never saved one. */
 export async function loadProcessCheckpoint(db: Db, name: string): Promise<bigint> {

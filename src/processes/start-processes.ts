@@ -7,12 +7,10 @@ import { AggregateRepository } from '../commands/shared/aggregate-repository.js'
 import { SnapshotStore } from '../commands/shared/snapshots.js';
 import type { ChainCheckpoints } from '../commands/checkpoints/chain-checkpoints.js';
 import type { RiskConfig } from '../config/risk-config.js';
-import type { Db } from '../infra/db.js';
 import type { Infrastructure } from '../infra/open-infrastructure.js';
 import type { Logger } from '../infra/logger.js';
 import { CheckpointSchedule } from './checkpoint-schedule.js';
 import { HoldExpiryProcess } from './hold-expiry-process.js';
-import { migrateProcessCheckpoints } from './process-checkpoints.js';
 import { RiskProcess } from './risk/risk-process.js';
 import { SettlementProcess } from './settlement-process.js';
 
@@ -24,12 +22,6 @@ export interface ProcessOptions {
 
 export interface RunningProcesses {
   stop(): Promise<void>;
-}
-
-/** Every table the processes keep (their checkpoints and the risk process's memory). */
-export async function migrateProcesses(db: Db): Promise<void> {
-  await migrateProcessCheckpoints(db);
-  await RiskProcess.migrate(db);
 }
 
 /** Starts the settlement, hold expiry and risk processes and the checkpoint schedule. */

@@ -2,7 +2,7 @@ import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import type { Db } from '../infra/db.js';
 import { FollowerLoop } from '../infra/follower-loop.js';
 import type { Logger } from '../infra/logger.js';
-import { loadProcessCheckpoint, migrateProcessCheckpoints, saveProcessCheckpoint } from './process-checkpoints.js';
+import { loadProcessCheckpoint, saveProcessCheckpoint } from './process-checkpoints.js';
 
 export interface WatchingOptions {
   batchSize: number;
@@ -35,10 +35,6 @@ export abstract class WatchingFollower<W> {
       this.cursor = undefined;
       this.watched.clear();
     });
-  }
-
-  static migrate(db: Db): Promise<void> {
-    return migrateProcessCheckpoints(db);
   }
 
   start(): void {

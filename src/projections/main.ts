@@ -3,8 +3,7 @@
  * projection, the transfer settlement, hold expiry and risk processes until SIGTERM/SIGINT. Run it when
  * the API processes start with PROJECTOR_IN_PROCESS=false.
  */
-import { SnapshotStore } from '../commands/shared/snapshots.js';
-import { migrateProcesses, startProcesses } from '../processes/start-processes.js';
+import { startProcesses } from '../processes/start-processes.js';
 import { ConfigError } from '../config/config.js';
 import { loadDotEnv, loadSettings, reportConfigError } from '../config/settings.js';
 import { createChainCheckpoints } from '../commands/checkpoints/chain-checkpoints.js';
@@ -21,8 +20,6 @@ async function main(): Promise<void> {
   const infra = await openInfrastructure(config, logger);
   const runtime = new ProjectionRuntime(infra.opened, infra.db, logger, allProjections(), { project: true, minGapMs: config.projectorBatchGapMs });
   await runtime.start();
-  await SnapshotStore.migrate(infra.db);
-  await migrateProcesses(infra.db);
   const checkpoints = createChainCheckpoints(checkpointConfig, infra.store, logger.child({ component: 'checkpoints' }));
   const processes = startProcesses(infra, logger, { risk, checkpoints });
   const unsubscribe = infra.store.onAppended?.(() => runtime.nudge());

@@ -12,6 +12,7 @@ import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-e
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
 import { postgresDb, type Db } from '../../src/infra/db.js';
 import { freshDatabase } from '../helpers/postgres.js';
+import { migrateServiceSchema } from '../../src/migrations/service/index.js';
 
 /** The store, counting appends. */
 function counting(store: SqlEventStore): { store: EventStore; appends: () => number } {
@@ -35,7 +36,7 @@ describe('aggregate repository: commands of one stream queue and append together
     database = await freshDatabase('repo_groups');
     store = await openPostgresEventStore(database.url, 10);
     db = postgresDb(database.url, 10);
-    await SnapshotStore.migrate(db);
+    await migrateServiceSchema(db);
   });
   after(async () => {
     await store.close();

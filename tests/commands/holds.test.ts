@@ -21,6 +21,7 @@ import type { TransferCommand } from '../../src/domain/transfers/decider.js';
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
 import type { Db } from '../../src/infra/db.js';
 import { commandSide } from '../helpers/command-side.js';
+import { migrateServiceSchema } from '../../src/migrations/service/index.js';
 
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,7 +45,7 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
   // The codes' hashes live in the credentials store, as the route keeps them.
   let codes: TransferCodes;
   before(async () => {
-    await CredentialStore.migrate(db);
+    await migrateServiceSchema(db);
     codes = new TransferCodes(new CredentialStore(db));
   });
   const check: CheckCode = (request, code) => codes.matches(request, code);

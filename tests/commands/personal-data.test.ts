@@ -11,6 +11,7 @@ import { PersonalData } from '../../src/privacy/personal-data.js';
 import { PrivateEventStore } from '../../src/privacy/private-event-store.js';
 import { ERASED, SEALED_PREFIX } from '../../src/privacy/sealed-value.js';
 import { freshDatabase } from '../helpers/postgres.js';
+import { migrateServiceSchema } from '../../src/migrations/service/index.js';
 
 const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x));
 const meta = (user_id: string | null, ip: string | null, occurred_at = '2026-12-04T10:00:00.000Z'): EventMetadata => ({
@@ -38,7 +39,7 @@ describe('personal data: sealed fields, data keys, erasure and the redacted view
     database = await freshDatabase('personal');
     raw = await openPostgresEventStore(database.url, 4);
     db = postgresDb(database.url, 4);
-    await Keyring.migrate(db);
+    await migrateServiceSchema(db);
     personal = new PersonalData(new Keyring(db, masterKey));
     store = new PrivateEventStore(raw, personal);
   });

@@ -1,11 +1,11 @@
 import { ensureSystemAccounts } from '../../src/commands/accounts/system-accounts.js';
 import { AggregateRepository } from '../../src/commands/shared/aggregate-repository.js';
 import { SnapshotStore } from '../../src/commands/shared/snapshots.js';
-import { SettlementProcess } from '../../src/processes/settlement-process.js';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
 import { postgresDb, type Db } from '../../src/infra/db.js';
 import { freshDatabase } from './postgres.js';
+import { migrateServiceSchema } from '../../src/migrations/service/index.js';
 
 /** The command side of one suite on its own PostgreSQL database: store, tables, bank accounts. */
 export interface CommandSide {
@@ -26,8 +26,7 @@ export function commandSide(label: string): CommandSide {
     drop = database.drop;
     side.store = await openPostgresEventStore(database.url, 10);
     side.db = postgresDb(database.url, 10);
-    await SnapshotStore.migrate(side.db);
-    await SettlementProcess.migrate(side.db);
+    await migrateServiceSchema(side.db);
     side.fresh = () => new AggregateRepository(side.store, new SnapshotStore(side.db));
     side.repo = side.fresh();
     await ensureSystemAccounts(side.repo);

@@ -11,6 +11,7 @@ import { openPGlite, openPGliteEventStore } from '../../src/eventstore/pglite/pg
 import { pgliteDb } from '../../src/infra/db.js';
 import { accountsProjection } from '../../src/projections/accounts/accounts-projection.js';
 import { ProjectionRuntime } from '../../src/projections/runtime/runtime.js';
+import { migrateServiceSchema } from '../../src/migrations/service/index.js';
 
 describe('accounts projection on the embedded PGlite', function () {
   this.timeout(60_000);
@@ -20,7 +21,7 @@ describe('accounts projection on the embedded PGlite', function () {
     const db = pgliteDb(pglite);
     const runtime = new ProjectionRuntime(store, db, pino({ level: 'silent' }), [accountsProjection], { project: true, idleMs: 10 });
     try {
-      await SnapshotStore.migrate(db);
+      await migrateServiceSchema(db);
       const repo = new AggregateRepository(store, new SnapshotStore(db));
       await ensureSystemAccounts(repo);
       await runtime.start();

@@ -33,6 +33,7 @@ import { allProjections } from '../../src/projections/registry.js';
 import { rebuildProjection } from '../../src/projections/runtime/rebuild.js';
 import { ProjectionRuntime } from '../../src/projections/runtime/runtime.js';
 import { freshDatabase } from '../helpers/postgres.js';
+import { migrateServiceSchema } from '../../src/migrations/service/index.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -74,8 +75,7 @@ describe('rebuilding every projection from position 0 gives the live tables back
     database = await freshDatabase('rebuild_eq');
     raw = await openPostgresEventStore(database.url, 10);
     db = postgresDb(database.url, 10);
-    await SnapshotStore.migrate(db);
-    await Keyring.migrate(db);
+    await migrateServiceSchema(db);
     personal = new PersonalData(new Keyring(db, Buffer.alloc(32, 7)));
     store = new PrivateEventStore(raw, personal).opened();
     identity = await openIdentityStores(db, { emailHashKey: Buffer.alloc(32, 9) });

@@ -19,6 +19,7 @@ import { postgresDb, type Db } from '../../src/infra/db.js';
 import { freshDatabase } from '../helpers/postgres.js';
 import { asNew } from '../unit/cards/support/projection-bench.js';
 import { until } from './helpers.js';
+import { migrateServiceSchema } from '../../src/migrations/service/index.js';
 
 describe('risk process against PostgreSQL', function () {
   this.timeout(60_000);
@@ -63,8 +64,7 @@ describe('risk process against PostgreSQL', function () {
     database = await freshDatabase('risk');
     store = await openPostgresEventStore(database.url, 5);
     db = postgresDb(database.url, 5);
-    await SnapshotStore.migrate(db);
-    await RiskProcess.migrate(db);
+    await migrateServiceSchema(db);
     repo = newRepo();
     await ensureSystemAccounts(repo);
   });

@@ -27,10 +27,8 @@ export const eventStoreRoleCommand: CliCommand = {
     if (!url) throw new CliError('DATABASE_URL is not set: roles are for PostgreSQL (embedded PGlite has one user)');
     const executor = new PgExecutor(url, 1);
     try {
-      await executor.withSession(async (session) => {
-        await SqlEventStore.migrate(session);
-        await session.query(sql);
-      });
+      await SqlEventStore.migrate({ kind: 'postgres', url }, executor);
+      await executor.query(sql);
     } finally {
       await executor.end();
     }

@@ -6,6 +6,7 @@ import { eventStoreRoleCommand } from './event-store-role.js';
 import { eraseAnonymousCommand } from './erase-anonymous.js';
 import { eraseUserCommand } from './erase-user.js';
 import { grantRoleCommand } from './grant-role.js';
+import { migrateCommand } from './migrate.js';
 import { rebuildCommand } from './rebuild.js';
 import { replayCommand } from './replay.js';
 import { verifyCommand } from './verify.js';
@@ -19,6 +20,7 @@ export const cliCommands: CliCommand[] = [
   rebuildCommand,
   balanceAsOfCommand,
   eventStoreRoleCommand,
+  migrateCommand,
   checkpointCommand,
   eraseUserCommand,
   eraseAnonymousCommand,

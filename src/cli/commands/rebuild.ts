@@ -1,5 +1,4 @@
 import { allProjections } from '../../projections/registry.js';
-import { migrateCheckpoints } from '../../projections/runtime/checkpoints.js';
 import { rebuildProjection } from '../../projections/runtime/rebuild.js';
 import { CliError, UsageError, type CliCommand } from '../command.js';
 import { withInfrastructure } from '../infrastructure.js';
@@ -20,7 +19,6 @@ export const rebuildCommand: CliCommand = {
     if (wanted.length === 0) throw new UsageError(`give --projection NAME or --all (projections: ${names.join(', ')})`);
     for (const name of wanted) if (!names.includes(name)) throw new UsageError(`unknown projection ${name} (projections: ${names.join(', ')})`);
     await withInfrastructure(async ({ infra }) => {
-      await migrateCheckpoints(infra.db);
       for (const projection of projections.filter((p) => wanted.includes(p.name))) {
         const bar = progressBar(`rebuild ${projection.name}`);
         const started = performance.now();

@@ -26,21 +26,6 @@ export interface StoredCredential {
 export class CredentialStore {
   constructor(private readonly db: Db) {}
 
-  static async migrate(db: Db): Promise<void> {
-    await db.query(`
-      create schema if not exists cmd;
-      create table if not exists cmd.credentials (
-        subject    text not null,
-        kind       text not null,
-        slot       text not null default '',
-        secret     text not null,
-        created_at timestamptz not null default clock_timestamp(),
-        expires_at timestamptz,
-        primary key (subject, kind, slot)
-      );
-      create index if not exists credentials_expiry_idx on cmd.credentials (expires_at) where expires_at is not null;`);
-  }
-
   /** Stores (or replaces) a credential. */
   async put(subject: string, kind: CredentialKind, slot: string, secret: string, expiresAt: Date | null = null): Promise<void> {
     await this.db.query(

@@ -31,23 +31,6 @@ export function fingerprint(parts: unknown): string {
 export class IdempotencyStore {
   constructor(private readonly db: Db) {}
 
-  static async migrate(db: Db): Promise<void> {
-    await db.query(`
-      create schema if not exists cmd;
-      create table if not exists cmd.idempotency_keys (
-        user_id      text not null,
-        scope        text not null,
-        key          text not null,
-        fingerprint  text not null,
-        state        text not null check (state in ('in_flight', 'done')),
-        status       int,
-        response     text,
-        lease_until  timestamptz not null,
-        created_at   timestamptz not null default now(),
-        primary key (user_id, scope, key)
-      );`);
-  }
-
   async claim(userId: string, scope: string, key: string, print: string): Promise<IdempotencyClaim> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const inserted = await this.db.query(

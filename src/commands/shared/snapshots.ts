@@ -14,18 +14,6 @@ export interface Snapshot<S> {
 export class SnapshotStore {
   constructor(private readonly db: Db) {}
 
-  static async migrate(db: Db): Promise<void> {
-    await db.query(`
-      create schema if not exists cmd;
-      create table if not exists cmd.snapshots (
-        stream_id text primary key,
-        version   int not null,
-        revision  bigint not null,
-        state     text not null,
-        saved_at  timestamptz not null default now()
-      );`);
-  }
-
   async load<S>(stream: string, version: number): Promise<Snapshot<S> | undefined> {
     const rows = await this.db.query<{ revision: string; state: string }>(
       'select revision::text as revision, state from cmd.snapshots where stream_id = $1 and version = $2',

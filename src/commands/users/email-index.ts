@@ -23,17 +23,6 @@ export class EmailIndex {
     private readonly key: Buffer,
   ) {}
 
-  static async migrate(db: Db): Promise<void> {
-    await db.query(`
-      create schema if not exists cmd;
-      create table if not exists cmd.email_index (
-        email_hash text primary key,
-        user_id    text not null,
-        claimed_at timestamptz not null default now()
-      );
-      create index if not exists email_index_user_idx on cmd.email_index (user_id);`);
-  }
-
   /** The keyed hash of the normalized email (hex). */
   hash(email: string): string {
     return emailHash(this.key, email);

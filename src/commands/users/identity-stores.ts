@@ -10,7 +10,5 @@ export interface IdentityStores {
 
 /** The command-side tables of identities: credentials (cmd.credentials) and the keyed email index (cmd.email_index). */
 export async function openIdentityStores(db: Db, config: Pick<Config, 'emailHashKey'>): Promise<IdentityStores> {
-  await CredentialStore.migrate(db);
-  await EmailIndex.migrate(db);
   return { credentials: new CredentialStore(db), emails: new EmailIndex(db, config.emailHashKey) };
 }

@@ -34,6 +34,6 @@ export async function openPGlite(dataDir: string): Promise<OpenedPGlite> {
 /** The embedded adapter. It shares the PGlite instance with the read models. */
 export async function openPGliteEventStore(db: PGlite, onClose?: () => Promise<void>): Promise<SqlEventStore> {
   const executor = new PGliteExecutor(db, onClose);
-  await SqlEventStore.migrate(executor);
+  await SqlEventStore.migrate({ kind: 'pglite', pglite: db }, executor);
   return new SqlEventStore('pglite', executor, 10);
 }

@@ -4,6 +4,9 @@ import { PgExecutor } from './pg-executor.js';
 /** The PostgreSQL adapter: the events table in schema `es` of DATABASE_URL. */
 export async function openPostgresEventStore(connectionString: string, poolSize = 40): Promise<SqlEventStore> {
   const executor = new PgExecutor(connectionString, poolSize);
-  await executor.withSession((session) => SqlEventStore.migrate(session));
+  await SqlEventStore.migrate({ kind: 'postgres', url: connectionString }, executor).catch(async (error: unknown) => {
+    await executor.end();
+    throw error;
+  });
   return new SqlEventStore('postgres', executor);
 }

@@ -29,6 +29,12 @@ grant usage on schema es to "${role}";
 revoke all on es.events from public;
 revoke all on es.events from "${role}";
 grant select, insert on es.events to "${role}";
+-- It reads which migrations of es are applied (src/migrations/event-store), and applies none.
+do $do$ begin
+  if to_regclass('es.knex_migrations') is not null then
+    grant select on es.knex_migrations, es.knex_migrations_lock to "${role}";
+  end if;
+end $do$;
 -- Schemas the owner's earlier runs of the service made (everything but es) pass to the role.
 do $do$ declare
   s record;

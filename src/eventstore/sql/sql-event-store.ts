@@ -15,8 +15,10 @@ import type {
 } from '../port.js';
 import { PollingSubscription } from '../polling-subscription.js';
 import { AppendBatcher, type AppendRow } from './append-batcher.js';
-import { APPEND_LOCK_KEY, EVENT_STORE_SCHEMA, EVENT_STORE_SCHEMA_MARK } from './schema.js';
 import { sqlConstraint, sqlDetail, sqlState, type SqlExecutor, type SqlSession } from './executor.js';
+import type { DbConnection } from '../../infra/db.js';
+import { eventStoreMigrations } from '../../migrations/event-store/index.js';
+import { migrationStatus, runMigrations, sessionReader } from '../../migrations/run-migrations.js';
 
 interface EventRow {
   position: string;
@@ -88,35 +90,24 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
-   * Creates or updates schema `es`, then marks it with the schema's version;
-   * a store that finds its version there, and the append-only guard on, changes
-   * nothing (an owner's store turns a disabled guard back on). So a role that may
-   * only read and append (README, "Tamper evidence") opens a store its owner
-   * has migrated, and is told plainly when the owner has not.
+   * Applies the pending migrations of schema `es` (src/migrations/event-store),
+   * and turns a disabled append-only guard back on. A store that finds them all
+   * applied, and the guard on, changes nothing: so a role that may only read and
+   * append (README, "Tamper evidence") opens a store its owner has migrated, and
+   * is told plainly when the owner has not.
    */
-  static async migrate(sql: SqlSession): Promise<void> {
-    await sql.query(`select pg_advisory_lock(${APPEND_LOCK_KEY + 1})`);
+  static async migrate(connection: DbConnection, sql: SqlSession): Promise<void> {
+    const read = sessionReader(sql);
     try {
-      // Current only with the append-only guard in place and enabled always ('A').
-      const { rows } = await sql.query<{ mark: string | null; guard: string | null }>(
-        `select obj_description(n.oid, 'pg_namespace') as mark,
-                (select t.tgenabled::text from pg_trigger t
-                  where t.tgrelid = to_regclass('es.events') and t.tgname = 'events_append_only') as guard
-           from pg_namespace n where n.nspname = 'es'`,
+      await runMigrations({ connection, read }, eventStoreMigrations);
+    } catch (error) {
+      if (sqlState(error) !== '42501') throw error;
+      const { pending } = await migrationStatus(read, eventStoreMigrations).catch(() => ({ pending: [] as string[] }));
+      throw new Error(
+        `the event store schema es needs migrating${pending.length > 0 ? ` (${pending.join(', ')})` : ''} (or its append-only guard is off), which this database role may not do: ` +
+          'run `npm run cli -- event-store-role` (or start the service once) as the schema\'s owner first',
+        { cause: error },
       );
-      if (rows[0]?.mark === EVENT_STORE_SCHEMA_MARK && rows[0].guard === 'A') return;
-      try {
-        await sql.query(`${EVENT_STORE_SCHEMA}\ncomment on schema es is '${EVENT_STORE_SCHEMA_MARK}';`);
-      } catch (error) {
-        if (sqlState(error) !== '42501') throw error;
-        throw new Error(
-          `the event store schema es needs creating or updating to "${EVENT_STORE_SCHEMA_MARK}" (or its append-only guard is off), which this database role may not do: ` +
-            'run `npm run cli -- event-store-role` (or start the service once) as the schema\'s owner first',
-          { cause: error },
-        );
-      }
-    } finally {
-      await sql.query(`select pg_advisory_unlock(${APPEND_LOCK_KEY + 1})`);
     }
   }
 

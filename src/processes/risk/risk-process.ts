@@ -10,7 +10,6 @@ import { accountAggregate, accountStream } from '../../commands/accounts/account
 import type { AggregateRepository } from '../../commands/shared/aggregate-repository.js';
 import { systemContext } from '../../commands/shared/command-context.js';
 import { FollowerLoop } from '../../infra/follower-loop.js';
-import { migrateProcessCheckpoints } from '../process-checkpoints.js';
 import { idsFrom } from '../../commands/shared/ids.js';
 import { incidentIdFor, raiseIncident } from '../../commands/risk/incident-aggregate.js';
 import { factOf } from './risk-facts.js';
@@ -60,16 +59,6 @@ export class RiskProcess {
       this.readFrom = undefined;
       this.unsaved = undefined;
     });
-  }
-
-  static async migrate(db: Db): Promise<void> {
-    await migrateProcessCheckpoints(db);
-    await db.query(`
-      create table if not exists cmd.risk_memory (
-        name text primary key,
-        memory jsonb not null,
-        updated_at timestamptz not null default now()
-      );`);
   }
 
   start(): void {

@@ -1,34 +1,11 @@
 import type { Queryable } from '../../infra/db.js';
-import { LIVE_SCHEMA } from './projection.js';
 
+/** The runtime's own bookkeeping: one checkpoint per projection, in `rm_meta` (made by the service migrations). */
 export interface CheckpointRow {
   name: string;
   position: bigint;
   version: number;
   updated_at: Date;
-}
-
-/** The runtime's own bookkeeping: one checkpoint per projection, in `rm_meta`. */
-export async function migrateCheckpoints(db: Queryable): Promise<void> {
-  await db.query(`
-    create schema if not exists ${LIVE_SCHEMA};
-    create schema if not exists rm_meta;
-    create table if not exists rm_meta.checkpoints (
-      name        text primary key,
-      position    bigint not null default 0 check (position >= 0),
-      version     int not null,
-      updated_at  timestamptz not null default now()
-    );
-    create table if not exists rm_meta.rebuilds (
-      name            text primary key,
-      state           text not null check (state in ('running', 'done', 'failed')),
-      position        bigint not null default 0,
-      target_position bigint not null default 0,
-      events_applied  bigint not null default 0,
-      started_at      timestamptz not null default now(),
-      finished_at     timestamptz,
-      error           text
-    );`);
 }
 
 interface RawRow {

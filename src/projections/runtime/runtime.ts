@@ -1,7 +1,8 @@
 import type { EventStore } from '../../eventstore/port.js';
 import type { Db } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import { insertCheckpoint, lowestCheckpoint, migrateCheckpoints, readCheckpoints } from './checkpoints.js';
+import { migrateServiceSchema } from '../../migrations/service/index.js';
+import { insertCheckpoint, lowestCheckpoint, readCheckpoints } from './checkpoints.js';
 import { LiveProjector } from './live-projector.js';
 import { PositionWaiters } from './position-waiters.js';
 import { checkProjection, LIVE_SCHEMA, type Projection } from './projection.js';
@@ -72,7 +73,7 @@ export class ProjectionRuntime {
   }
 
   async start(): Promise<void> {
-    await migrateCheckpoints(this.db);
+    await migrateServiceSchema(this.db);
     if (!this.options.project) {
       this.pollCheckpoints();
       return;

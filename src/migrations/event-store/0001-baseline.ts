@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
 
 /**
+ * Event store migration 0001: schema `es` as the service made it before
+ * versioned migrations (the text the service ran at every start until then).
+ * Frozen: change the schema in a new migration, never here. Idempotent
+ * (`if not exists`, `create or replace`), so a database made before versioned
+ * migrations is brought to exactly this schema and recorded as migrated.
+ *
  * The events table and the append function shared by the PostgreSQL and PGlite
  * adapters.
  *
@@ -21,9 +28,9 @@ import { createHash } from 'node:crypto';
  *
  * The hash chain link is computed here as in hash-chain.ts `linkHash`.
  */
-export const APPEND_LOCK_KEY = 7_262_001;
+const APPEND_LOCK_KEY = 7_262_001;
 
-export const EVENT_STORE_SCHEMA = `
+const EVENT_STORE_SCHEMA = `
 create schema if not exists es;
 
 create table if not exists es.events (
@@ -253,8 +260,12 @@ end
 $fn$;
 `;
 
-/**
- * The comment `migrate` leaves on schema `es` once EVENT_STORE_SCHEMA is
- * applied: any change to the schema text changes it, and runs the schema again.
- */
-export const EVENT_STORE_SCHEMA_MARK = `nexus-es ${createHash('sha256').update(EVENT_STORE_SCHEMA, 'utf8').digest('hex').slice(0, 16)}`;
+/** The version mark the service before versioned migrations left on schema `es` (kept: an old database has it). */
+const EVENT_STORE_SCHEMA_MARK = `nexus-es ${createHash('sha256').update(EVENT_STORE_SCHEMA, 'utf8').digest('hex').slice(0, 16)}`;
+
+export const baseline = {
+  name: '0001-baseline',
+  async up(knex: Knex): Promise<void> {
+    await knex.raw(`${EVENT_STORE_SCHEMA}\ncomment on schema es is '${EVENT_STORE_SCHEMA_MARK}';`);
+  },
+};
