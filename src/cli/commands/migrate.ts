@@ -54,14 +54,9 @@ export const migrateCommand: CliCommand = {
         for (const status of await statuses(databases)) printStatus(status);
         return 0;
       }
-      const before = await statuses(databases);
-      if (databases.events) await SqlEventStore.migrate(databases.db.connection, databases.events);
-      await migrateServiceSchema(databases.db);
-      const after = await statuses(databases);
-      for (const [i, status] of after.entries()) {
-        const applied = before[i]!.pending.filter((name) => !status.pending.includes(name));
-        console.log(`${status.set.title}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date'}`);
-      }
+      const report = (title: string, applied: string[]) => console.log(`${title}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date'}`);
+      if (databases.events) report(eventStoreMigrations.title, await SqlEventStore.migrate(databases.db.connection, databases.events));
+      report(serviceMigrations.title, await migrateServiceSchema(databases.db));
       return 0;
     } finally {
       await databases.close();

@@ -94,12 +94,12 @@ export class SqlEventStore implements EventStore {
    * and turns a disabled append-only guard back on. A store that finds them all
    * applied, and the guard on, changes nothing: so a role that may only read and
    * append (README, "Tamper evidence") opens a store its owner has migrated, and
-   * is told plainly when the owner has not.
+   * is told plainly when the owner has not. Returns the migrations applied.
    */
-  static async migrate(connection: DbConnection, sql: SqlSession): Promise<void> {
+  static async migrate(connection: DbConnection, sql: SqlSession): Promise<string[]> {
     const read = sessionReader(sql);
     try {
-      await runMigrations({ connection, read }, eventStoreMigrations);
+      return await runMigrations({ connection, read }, eventStoreMigrations);
     } catch (error) {
       if (sqlState(error) !== '42501') throw error;
       const { pending } = await migrationStatus(read, eventStoreMigrations).catch(() => ({ pending: [] as string[] }));
