@@ -46,6 +46,9 @@ export const migrateCommand: CliCommand = {
   name: 'migrate',
   summary: 'Apply the pending schema migrations (the service also does at every start), or list them with --status',
   usage: 'migrate [--status]   (stop an embedded PGlite service first: one process per data folder)',
+  options: {
+    status: { type: 'boolean', description: 'list the applied and the pending migrations of each schema set, change nothing' },
+  },
   async run(args) {
     const config = cliConfig(loadConfig);
     const databases = await openDatabases(config);
