@@ -122,6 +122,8 @@ describe('schema migrations (knex)', function () {
     let old: Awaited<ReturnType<typeof open>>;
     let fresh: Awaited<ReturnType<typeof open>>;
     let oldCatalog: Catalog;
+    let oldOwn: Catalog;
+    const OWN = ['es', 'cmd', 'rm_meta'];
 
     before(async () => {
       await ensureBuilt();
@@ -129,6 +131,7 @@ describe('schema migrations (knex)', function () {
       fresh = await open('mig_new');
       await loadOldDatabase(old.url);
       oldCatalog = await catalog(old.read);
+      oldOwn = await catalog(old.read, OWN);
       await startOnce(old.url);
       await startOnce(fresh.url);
     });
@@ -147,21 +150,34 @@ describe('schema migrations (knex)', function () {
       expect(oldCatalog.columns.some((c) => c.startsWith('rm_meta.checkpoints.'))).to.equal(true);
     });
 
-    it('migrating a database made before migrations changes nothing in its schema and records the baselines', async () => {
-      expect(await catalog(old.read)).to.deep.equal(oldCatalog);
-      expect(await names(old.read, eventStoreMigrations)).to.deep.equal([{ name: '0001-baseline', batch: 1 }]);
-      expect(await names(old.read, serviceMigrations)).to.deep.equal([{ name: '0001-baseline', batch: 1 }]);
+    it('the baselines (0001) make exactly the schema of the code before', async () => {
+      const base = await open('mig_base');
+      const db = postgresDb(base.url, 1);
+      try {
+        for (const set of [eventStoreMigrations, serviceMigrations]) {
+          expect(await runMigrations({ connection: db.connection, read: dbReader(db) }, { ...set, migrations: set.migrations.slice(0, 1) })).to.deep.equal(['0001-baseline']);
+        }
+      } finally {
+        await db.end();
+      }
+      // Everything but the read models' own tables, which the projections make.
+      expect(await catalog(base.read, OWN)).to.deep.equal(oldOwn);
+      expect((await catalog(base.read, ['rm'])).schemas).to.deep.equal(['rm ']);
     });
 
-    it('a new database gets the same schema as a migrated old one', async () => {
-      expect(await catalog(fresh.read)).to.deep.equal(oldCatalog);
-      expect(await names(fresh.read, eventStoreMigrations)).to.deep.equal([{ name: '0001-baseline', batch: 1 }]);
-      expect(await names(fresh.read, serviceMigrations)).to.deep.equal([{ name: '0001-baseline', batch: 1 }]);
+    it('migrating a database made before migrations records every migration, and gives the schema of a new database', async () => {
+      expect(await catalog(old.read)).to.deep.equal(await catalog(fresh.read));
+      for (const set of [eventStoreMigrations, serviceMigrations]) {
+        const all = set.migrations.map((m) => ({ name: m.name, batch: 1 }));
+        expect(await names(old.read, set), set.title).to.deep.equal(all);
+        expect(await names(fresh.read, set), set.title).to.deep.equal(all);
+      }
     });
 
     it('running the migrations again is a no-op', async () => {
       const records = async () => (await fresh.read<{ row: string }>(`select (select json_agg(m order by id)::text from es.knex_migrations m) || (select json_agg(m order by id)::text from cmd.knex_migrations m) as row`))[0]!.row;
       const recorded = await records();
+      const made = await catalog(fresh.read);
       const db = postgresDb(fresh.url, 1);
       try {
         expect(await runMigrations({ connection: db.connection, read: dbReader(db) }, eventStoreMigrations)).to.deep.equal([]);
@@ -171,34 +187,36 @@ describe('schema migrations (knex)', function () {
       }
       await startOnce(fresh.url);
       expect(await records()).to.equal(recorded);
-      expect(await catalog(fresh.read)).to.deep.equal(oldCatalog);
+      expect(await catalog(fresh.read)).to.deep.equal(made);
     });
 
     it('cli migrate --status lists the applied and the pending migrations; cli migrate applies them, once', async () => {
       const empty = await open('mig_cli');
-      const pending = await cli(empty.url, '--status');
-      expect(pending.stdout).to.equal(
-        'event store (schema es): 0 applied, 1 pending\n  pending  0001-baseline\n' +
-          'service (schemas cmd, rm, rm_meta): 0 applied, 1 pending\n  pending  0001-baseline\n',
+      const sets = [eventStoreMigrations, serviceMigrations];
+      const all = (set: MigrationSet) => set.migrations.map((m) => m.name);
+      expect((await cli(empty.url, '--status')).stdout).to.equal(
+        sets.map((set) => `${set.title}: 0 applied, ${all(set).length} pending\n${all(set).map((n) => `  pending  ${n}\n`).join('')}`).join(''),
       );
-      expect((await cli(empty.url)).stdout).to.equal('event store (schema es): applied 0001-baseline\nservice (schemas cmd, rm, rm_meta): applied 0001-baseline\n');
-      expect((await cli(empty.url)).stdout).to.equal('event store (schema es): up to date\nservice (schemas cmd, rm, rm_meta): up to date\n');
-      const status = (await cli(empty.url, '--status')).stdout;
-      expect(status).to.match(/^event store \(schema es\): 1 applied, 0 pending\n {2}applied {2}0001-baseline {2}\(batch 1, \d{4}-\d\d-\d\dT[\d:.]+Z\)\n/);
-      expect(status).to.match(/\nservice \(schemas cmd, rm, rm_meta\): 1 applied, 0 pending\n {2}applied {2}0001-baseline {2}\(batch 1, [^)]+\)\n$/);
-      expect(await catalog(empty.read, ['es', 'cmd', 'rm_meta'])).to.deep.equal(await catalog(old.read, ['es', 'cmd', 'rm_meta']));
+      expect((await cli(empty.url)).stdout).to.equal(sets.map((set) => `${set.title}: applied ${all(set).join(', ')}\n`).join(''));
+      expect((await cli(empty.url)).stdout).to.equal(sets.map((set) => `${set.title}: up to date\n`).join(''));
+      const status = (await cli(empty.url, '--status')).stdout.split('\n');
+      expect(status.shift()).to.equal(`${eventStoreMigrations.title}: ${all(eventStoreMigrations).length} applied, 0 pending`);
+      for (const name of all(eventStoreMigrations)) expect(status.shift()).to.match(new RegExp(`^  applied  ${name}  \\(batch 1, \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)$`));
+      expect(status.shift()).to.equal(`${serviceMigrations.title}: ${all(serviceMigrations).length} applied, 0 pending`);
+      for (const name of all(serviceMigrations)) expect(status.shift()).to.match(new RegExp(`^  applied  ${name}  \\(batch 1, [^)]+\\)$`));
+      expect(status).to.deep.equal(['']);
+      expect(await catalog(empty.read, OWN)).to.deep.equal(await catalog(old.read, OWN));
     });
 
     it('two processes migrating one database at once: one applies each migration, the other waits and finds it done', async () => {
       const target = await open('mig_race');
       const [a, b] = await Promise.all([cli(target.url), cli(target.url)]);
       // Per set, exactly one of the two applied it (not necessarily the same process for both sets).
-      for (const set of ['event store (schema es)', 'service (schemas cmd, rm, rm_meta)']) {
-        const lines = [a.stdout, b.stdout].map((out) => out.split('\n').find((l) => l.startsWith(set))!).sort();
-        expect(lines).to.deep.equal([`${set}: applied 0001-baseline`, `${set}: up to date`]);
+      for (const set of [eventStoreMigrations, serviceMigrations]) {
+        const lines = [a.stdout, b.stdout].map((out) => out.split('\n').find((l) => l.startsWith(`${set.title}:`))).sort();
+        expect(lines).to.deep.equal([`${set.title}: applied ${set.migrations.map((m) => m.name).join(', ')}`, `${set.title}: up to date`]);
+        expect(await names(target.read, set)).to.deep.equal(set.migrations.map((m) => ({ name: m.name, batch: 1 })));
       }
-      expect(await names(target.read, eventStoreMigrations)).to.deep.equal([{ name: '0001-baseline', batch: 1 }]);
-      expect(await names(target.read, serviceMigrations)).to.deep.equal([{ name: '0001-baseline', batch: 1 }]);
       expect((await target.read<{ is_locked: number }>('select is_locked from es.knex_migrations_lock union all select is_locked from cmd.knex_migrations_lock')).map((r) => r.is_locked)).to.deep.equal([0, 0]);
     });
   });
@@ -228,19 +246,18 @@ describe('schema migrations (knex)', function () {
       };
     };
 
-    it('a database made before migrations is recorded without a change, and a new one gets the same schema', async () => {
+    it('a database made before migrations, once migrated, has the schema of a new one', async () => {
       const old = await emptyCluster();
       const fresh = await emptyCluster();
       try {
         await old.pglite.exec(OLD_SCHEMA);
         await old.pglite.exec('set search_path to default');
         const schemas = ['es', 'cmd', 'rm_meta'];
-        const made = await catalog(reader(old.pglite), schemas);
-        expect(made.functions).to.have.length(5);
-        expect(await migrated(old.pglite)).to.deep.equal([['0001-baseline'], ['0001-baseline']]);
-        expect(await catalog(reader(old.pglite), schemas)).to.deep.equal(made);
-        expect(await migrated(fresh.pglite)).to.deep.equal([['0001-baseline'], ['0001-baseline']]);
-        expect(await catalog(reader(fresh.pglite), schemas)).to.deep.equal(made);
+        expect((await catalog(reader(old.pglite), schemas)).functions).to.have.length(5);
+        const every = [eventStoreMigrations, serviceMigrations].map((set) => set.migrations.map((m) => m.name));
+        expect(await migrated(old.pglite)).to.deep.equal(every);
+        expect(await migrated(fresh.pglite)).to.deep.equal(every);
+        expect(await catalog(reader(old.pglite), schemas)).to.deep.equal(await catalog(reader(fresh.pglite), schemas));
         expect(await migrated(fresh.pglite)).to.deep.equal([[], []]);
         // knex left the shared instance open.
         expect((await fresh.pglite.query<{ n: number }>('select count(*)::int as n from es.events')).rows[0]!.n).to.equal(0);
