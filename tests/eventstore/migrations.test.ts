@@ -166,7 +166,12 @@ describe('schema migrations (knex)', function () {
     });
 
     it('migrating a database made before migrations records every migration, and gives the schema of a new database', async () => {
-      expect(await catalog(old.read)).to.deep.equal(await catalog(fresh.read));
+      // The read models' own tables (rm.*) are the projections' (made and rebuilt by version), not the migrations'.
+      const [o, f] = [await catalog(old.read, OWN), await catalog(fresh.read, OWN)];
+      for (const k of Object.keys(f) as (keyof typeof f)[]) {
+        const only = (a: unknown, b: unknown) => (a as string[]).filter((x) => !(b as string[]).includes(x));
+        expect(o[k], `${k}: only old ${JSON.stringify(only(o[k], f[k]))}, only new ${JSON.stringify(only(f[k], o[k]))}`).to.deep.equal(f[k]);
+      }
       for (const set of [eventStoreMigrations, serviceMigrations]) {
         const all = set.migrations.map((m) => ({ name: m.name, batch: 1 }));
         expect(await names(old.read, set), set.title).to.deep.equal(all);
