@@ -48,6 +48,10 @@ export interface Config {
   idempotencyKeyTtlHours: number;
   /** Port of the projector process's GET /health (`npm run projector`); unset: none. */
   projectorHealthPort: number | undefined;
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are answered 503 (seconds). */
+  shutdownGraceSeconds: number;
+  /** At start, how long to keep trying to reach DATABASE_URL before giving up with exit code 1 (seconds). */
+  databaseConnectTimeoutSeconds: number;
   security: SecurityConfig;
   observability: ObservabilityConfig;
 }
@@ -304,6 +308,8 @@ export function loadConfig(env: Env = process.env): Config {
     transferCodeTtlSeconds: c.take(() => int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600)),
     idempotencyKeyTtlHours: c.take(() => int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 90)),
     projectorHealthPort: c.take(() => env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined),
+    shutdownGraceSeconds: c.take(() => int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 600)),
+    databaseConnectTimeoutSeconds: c.take(() => int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600)),
     security: {
       lockoutIpFailureLimit: c.take(() => int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000)),
       lockoutPairFailureLimit: c.take(() => int(env, 'LOCKOUT_PAIR_FAILURE_LIMIT', 5, 1, 10_000)),

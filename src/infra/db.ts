@@ -54,8 +54,17 @@ function queryable(raw: RawQuery): Queryable {
   };
 }
 
+/**
+ * Pool settings for a server that may restart or become unreachable: a
+ * connection that cannot be had within 10 s fails the request (503) instead
+ * of holding it, and TCP keepalive finds connections a vanished server left.
+ * The pool replaces broken clients by itself once the server answers again.
+ */
+export const RESILIENT_POOL: pg.PoolConfig = { connectionTimeoutMillis: 10_000, keepAlive: true };
+
 export function postgresDb(connectionString: string, max = 20): Db & { pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString, max });
+  const pool = new pg.Pool({ connectionString, max, ...RESILIENT_POOL });
+  // An idle client's error (server restart) must not crash the process.
   pool.on('error', () => undefined);
   const base = queryable(async (text, params) => (await pool.query(text, params)).rows);
   return {

@@ -9,6 +9,9 @@ import { loadDotEnv, loadSettings, reportConfigError } from '../config/settings.
 import { createChainCheckpoints } from '../commands/checkpoints/chain-checkpoints.js';
 import { createLogger } from '../infra/logger.js';
 import { openInfrastructure } from '../infra/open-infrastructure.js';
+import { waitForDatabase } from '../infra/wait-for-database.js';
+import { bounded, FOLLOWERS_STOP_MS, stopOnSignals } from '../lifecycle/shutdown.js';
+import { databaseStartFailure } from '../lifecycle/start-failure.js';
 import { projectorHealthCheck, startProjectorHealthServer } from './projector-health.js';
 import { allProjections } from './registry.js';
 import { ProjectionRuntime } from './runtime/runtime.js';
@@ -17,6 +20,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   const { config, risk, checkpoints: checkpointConfig } = loadSettings();
   const logger = createLogger(config).child({ component: 'projector' });
+  if (config.databaseUrl) await waitForDatabase(config.databaseUrl, config.databaseConnectTimeoutSeconds, (line) => console.error(line));
   const infra = await openInfrastructure(config, logger);
   const runtime = new ProjectionRuntime(infra.opened, infra.db, logger, allProjections(), { project: true, minGapMs: config.projectorBatchGapMs });
   await runtime.start();
@@ -33,18 +37,17 @@ async function main(): Promise<void> {
       () => undefined,
     );
   }, 30_000);
-  const shutdown = async (signal: string) => {
+  // SIGTERM/SIGINT: the processes and projectors finish their batch and save their checkpoint (bounded), then the pools close.
+  stopOnSignals(logger, async (signal) => {
     logger.info({ signal }, 'projector stopping');
     clearInterval(report);
     health?.close();
     unsubscribe?.();
-    await processes.stop();
-    await runtime.stop();
-    await infra.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+    await bounded(logger, 'stop processes', () => processes.stop(), FOLLOWERS_STOP_MS);
+    await bounded(logger, 'stop projectors', () => runtime.stop(), FOLLOWERS_STOP_MS);
+    await bounded(logger, 'close pools', () => infra.close(), FOLLOWERS_STOP_MS);
+    logger.info({ signal }, 'projector stopped');
+  });
 }
 
 main().catch((error: unknown) => {
@@ -52,6 +55,6 @@ main().catch((error: unknown) => {
     reportConfigError(error);
     process.exit(2);
   }
-  console.error(error);
+  console.error(databaseStartFailure(error) ?? error);
   process.exit(1);
 });

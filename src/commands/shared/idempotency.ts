@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Db } from '../../infra/db.js';
+import { ServiceStoppingError } from '../../infra/database-unavailable.js';
 
 export interface StoredResponse {
   status: number;
@@ -12,8 +13,18 @@ export type IdempotencyClaim =
   | { kind: 'new' }
   | { kind: 'replay'; response: StoredResponse };
 
-/** How long a claim protects a request still running; a crashed holder's claim expires. */
-const LEASE_SECONDS = 30;
+/**
+ * How long a claim protects a request still running. A process that stops
+ * releases the claims it holds; the claim of a killed one expires after this.
+ */
+export const LEASE_SECONDS = 15;
+
+/** Thrown when another request holds the key; the HTTP layer answers 409 with Retry-After. */
+export class IdempotencyInProgressError extends DomainError {
+  constructor() {
+    super('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.', 409);
+  }
+}
 
 export function fingerprint(parts: unknown): string {
   return createHash('sha256').update(canonicalize(parts) ?? '').digest('hex');
@@ -27,11 +38,36 @@ export function fingerprint(parts: unknown): string {
  * (nothing changed, so the retry may run again, e.g. after a top-up). The
  * effect itself is made idempotent by deterministic event ids derived from the
  * key, so a crash between the effect and `complete` is repaired by the retry.
+ * `close()` (at shutdown, before the pools close) releases the claims this
+ * process still holds, so a retry against another or a restarted process
+ * proceeds at once, and refuses new claims.
  */
 export class IdempotencyStore {
+  /** Claims this process holds and has neither completed nor released. */
+  private readonly held = new Map<string, [string, string, string]>();
+  private closed = false;
+
   constructor(private readonly db: Db) {}
 
+  private hold(userId: string, scope: string, key: string): IdempotencyClaim {
+    this.held.set(JSON.stringify([userId, scope, key]), [userId, scope, key]);
+    return { kind: 'new' };
+  }
+
+  private forget(userId: string, scope: string, key: string): void {
+    this.held.delete(JSON.stringify([userId, scope, key]));
+  }
+
+  /** Releases every claim still held (their requests never answered) and refuses new ones. */
+  async close(): Promise<number> {
+    this.closed = true;
+    const claims = [...this.held.values()];
+    await Promise.all(claims.map(([userId, scope, key]) => this.release(userId, scope, key)));
+    return claims.length;
+  }
+
   async claim(userId: string, scope: string, key: string, print: string): Promise<IdempotencyClaim> {
+    if (this.closed) throw new ServiceStoppingError('idempotency claim');
     for (let attempt = 0; attempt < 3; attempt++) {
       const inserted = await this.db.query(
         `insert into cmd.idempotency_keys (user_id, scope, key, fingerprint, state, lease_until)
@@ -39,7 +75,7 @@ export class IdempotencyStore {
          on conflict do nothing returning 1 as ok`,
         [userId, scope, key, print],
       );
-      if (inserted.length > 0) return { kind: 'new' };
+      if (inserted.length > 0) return this.hold(userId, scope, key);
       const rows = await this.db.query<{ fingerprint: string; state: string; status: number | null; response: string | null; expired: boolean }>(
         `select fingerprint, state, status, response, lease_until < now() as expired
            from cmd.idempotency_keys where user_id = $1 and scope = $2 and key = $3`,
@@ -54,7 +90,7 @@ export class IdempotencyStore {
         return { kind: 'replay', response: { status: row.status ?? 200, body: JSON.parse(row.response ?? 'null') } };
       }
       if (!row.expired) {
-        throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.', 409);
+        throw new IdempotencyInProgressError();
       }
       const taken = await this.db.query(
         `update cmd.idempotency_keys set lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
@@ -62,9 +98,9 @@ export class IdempotencyStore {
           returning 1 as ok`,
         [userId, scope, key],
       );
-      if (taken.length > 0) return { kind: 'new' };
+      if (taken.length > 0) return this.hold(userId, scope, key);
     }
-    throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.', 409);
+    throw new IdempotencyInProgressError();
   }
 
   async complete(userId: string, scope: string, key: string, response: StoredResponse): Promise<void> {
@@ -73,6 +109,22 @@ export class IdempotencyStore {
         where user_id = $1 and scope = $2 and key = $3`,
       [userId, scope, key, response.status, JSON.stringify(response.body)],
     );
+    this.forget(userId, scope, key);
+  }
+
+  /**
+   * Releases a claim whose request failed. When the database cannot be
+   * reached now (the usual reason the request failed), it keeps trying in the
+   * background until it can, for as long as the claim would last anyway; the
+   * promise settles with the first attempt and never rejects.
+   */
+  async releaseEventually(userId: string, scope: string, key: string): Promise<void> {
+    const until = Date.now() + LEASE_SECONDS * 1000;
+    const retry = (delayMs: number) => {
+      if (this.closed || Date.now() + delayMs > until) return;
+      setTimeout(() => void this.release(userId, scope, key).catch(() => retry(Math.min(delayMs * 2, 2_000))), delayMs).unref();
+    };
+    await this.release(userId, scope, key).catch(() => retry(250));
   }
 
   async release(userId: string, scope: string, key: string): Promise<void> {
@@ -80,5 +132,6 @@ export class IdempotencyStore {
       `delete from cmd.idempotency_keys where user_id = $1 and scope = $2 and key = $3 and state = 'in_flight'`,
       [userId, scope, key],
     );
+    this.forget(userId, scope, key);
   }
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { RESILIENT_POOL } from '../../infra/db.js';
 import type { SqlExecutor, SqlRows, SqlSession } from '../sql/executor.js';
 
 /** pg.Pool as the event store's executor. */
@@ -6,7 +7,7 @@ export class PgExecutor implements SqlExecutor {
   readonly pool: pg.Pool;
 
   constructor(connectionString: string, max = 40) {
-    this.pool = new pg.Pool({ connectionString, max });
+    this.pool = new pg.Pool({ connectionString, max, ...RESILIENT_POOL });
     // An idle client's error (server restart) must not crash the process.
     this.pool.on('error', () => undefined);
   }

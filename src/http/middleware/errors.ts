@@ -1,11 +1,20 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
+import { isDatabaseUnavailable, ServiceStoppingError, unavailableReason } from '../../infra/database-unavailable.js';
 import type { Logger } from '../../infra/logger.js';
-import { HttpProblem, problemBody } from '../problem.js';
+import { HttpProblem, problemBody, type ProblemBody } from '../problem.js';
 import { requestIdOf, requestLogFields } from './request-id.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
+
+/** Seconds a client is asked to wait after a 503 `service_unavailable` (database restarting, process stopping). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+/** The body of a 503 `service_unavailable`: nothing the request asked for can be relied on to have happened; retry (with the same Idempotency-Key). */
+export function serviceUnavailableBody(detail: string, instance?: string): ProblemBody {
+  return problemBody(503, 'service_unavailable', `${detail} Try again after Retry-After (with the same Idempotency-Key).`, instance);
+}
 
 export function sendProblem(res: Parameters<RequestHandler>[1], status: number, body: object, headers: Record<string, string> = {}): void {
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
@@ -33,6 +42,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof WrongExpectedRevisionError) {
       // Another process kept winning the race for this stream: nothing was written, a retry is safe.
       sendProblem(res, 503, problemBody(503, 'concurrent_update', 'The resource is being changed by another request; try again.', req.originalUrl), { 'Retry-After': '1' });
+      return;
+    }
+    if (isDatabaseUnavailable(error)) {
+      // A restart or outage of the database, or a process stopping: honest and retryable, not a 500.
+      const stopping = error instanceof ServiceStoppingError;
+      logger.warn({ reason: unavailableReason(error), ...requestLogFields(req, res) }, stopping ? 'refused while stopping' : 'database unavailable');
+      const detail = stopping ? 'The service is shutting down.' : 'The database is unavailable.';
+      sendProblem(res, 503, serviceUnavailableBody(detail, req.originalUrl), { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
       return;
     }
     const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
