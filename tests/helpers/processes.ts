@@ -68,10 +68,10 @@ export class ManagedProcess {
     if (this.current.length < LOG_CAP) this.current += text;
   }
 
-  /** Spawns the process and resolves once `ready()` says so (rejects if it exits first). */
-  async start(): Promise<void> {
+  /** Spawns the process (with `extraEnv` over its environment) and resolves once `ready()` says so (rejects if it exits first). */
+  async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
     if (this.running) throw new Error(`${this.name} is already running`);
-    const child = spawn(process.execPath, [this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.script], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.expectingExit = false;
     child.once('exit', (code, signal) => {
@@ -159,16 +159,17 @@ export class ManagedProcess {
     this.paused = false;
   }
 
-  /** SIGTERM (after SIGCONT if paused), SIGKILL if it does not leave within `graceMs`. */
-  async stop(graceMs = 10_000): Promise<void> {
+  /** SIGTERM (after SIGCONT if paused), SIGKILL if it does not leave within `graceMs`; resolves with how it ended. */
+  async stop(graceMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     await this.restarting;
     this.expectingExit = true;
-    if (!this.running) return;
+    if (!this.running) return { code: this.child?.exitCode ?? null, signal: this.child?.signalCode ?? null };
     this.resume();
     this.child!.kill('SIGTERM');
     const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
     await this.exited();
     clearTimeout(timer);
+    return { code: this.child!.exitCode, signal: this.child!.signalCode };
   }
 }
 

@@ -2224,7 +2224,10 @@ export interface components {
                 };
             };
         };
-        /** @description `read_model_behind`: the read models had not applied `min_position` within 5 s; nothing stale is served. Retry after Retry-After. */
+        /**
+         * @description `read_model_behind`: the read models had not applied `min_position` within 5 s; nothing stale is served.
+         *     Or `service_unavailable`: the database is unreachable or the process is stopping. Retry after Retry-After.
+         */
         ReadModelBehind: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -2233,12 +2236,16 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    code?: "read_model_behind";
+                    /** @enum {unknown} */
+                    code?: "read_model_behind" | "service_unavailable";
                 };
             };
         };
-        /** @description `concurrent_update`: other requests kept changing the same account; nothing was written. Retry after Retry-After (with the same Idempotency-Key). */
+        /**
+         * @description `concurrent_update`: other requests kept changing the same account; nothing was written. Or
+         *     `service_unavailable`: the database is unreachable or the process is stopping. Retry after Retry-After
+         *     (with the same Idempotency-Key).
+         */
         ConcurrentUpdate: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -2247,21 +2254,56 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @constant */
-                    code?: "concurrent_update";
+                    /** @enum {unknown} */
+                    code?: "concurrent_update" | "service_unavailable";
                 };
             };
         };
-        /** @description `projections_unavailable`: this API process runs no projections (PROJECTOR_IN_PROCESS=false: the projector runs in its own process). */
-        ProjectionsUnavailable: {
+        /**
+         * @description `service_unavailable`: the database is unreachable or restarting, or this process is shutting down
+         *     (then with `Connection: close`). Nothing can be relied on to have happened; retry after Retry-After
+         *     (with the same Idempotency-Key).
+         */
+        ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @constant */
-                    code?: "projections_unavailable";
+                    code?: "service_unavailable";
+                };
+            };
+        };
+        /**
+         * @description `idempotency_in_progress`: another request with this Idempotency-Key is still running (or its process was
+         *     killed less than 15 s ago); retry after Retry-After with the same key and body. Other codes: the
+         *     operation's own conflicts (no Retry-After).
+         */
+        IdempotentConflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "Retry-After": components["headers"]["RetryAfterWhenInProgress"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `projections_unavailable`: this API process runs no projections (PROJECTOR_IN_PROCESS=false: the projector runs in its own process); or `service_unavailable` (database unreachable, process stopping; with Retry-After). */
+        ProjectionsUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                /** @description With service_unavailable. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {unknown} */
+                    code?: "projections_unavailable" | "service_unavailable";
                 };
             };
         };
@@ -2298,6 +2340,8 @@ export interface components {
          *     `idempotency_key_reused`; a retry while the first runs gives 409
          *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
          *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+         *     A request that failed without an answer (503, shutdown) frees its key at once;
+         *     the key of a process that was killed is free again after 15 s.
          */
         IdempotencyKey: string;
         /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
@@ -2346,6 +2390,8 @@ export interface components {
         RequestId: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
+        /** @description With `idempotency_in_progress`; seconds to wait before retrying with the same key. */
+        RetryAfterWhenInProgress: number;
         /** @description `no-store`: no browser, proxy or CDN may keep the response (every /auth response). */
         CacheControlNoStore: "no-store";
         /** @description `no-cache`: the same for HTTP/1.0 caches. */
@@ -2400,6 +2446,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2426,10 +2474,12 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAccount: {
@@ -2518,6 +2568,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2547,7 +2599,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
@@ -2608,6 +2660,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2637,11 +2691,12 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     adminUnfreezeAccount: {
@@ -2654,6 +2709,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2683,11 +2740,12 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     adminBlockUser: {
@@ -2700,6 +2758,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2729,11 +2789,12 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     adminUnblockUser: {
@@ -2746,6 +2807,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2775,11 +2838,12 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     adminTerminateSessions: {
@@ -2792,6 +2856,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2821,11 +2887,12 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     auditStream: {
@@ -2963,6 +3030,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2989,10 +3058,12 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     auditCheckpoints: {
@@ -3042,6 +3113,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3072,6 +3145,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfterWhenInProgress"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3082,10 +3156,12 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
-            /** @description `checkpoints_unavailable`: this process signs no checkpoints (CHECKPOINTS_ENABLED=false, or no key) */
+            /** @description `checkpoints_unavailable`: this process signs no checkpoints (CHECKPOINTS_ENABLED=false, or no key); or `service_unavailable` (database unreachable, process stopping; with Retry-After) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    /** @description With service_unavailable. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3231,18 +3307,18 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
-            /** @description `read_model_behind` (min_position not reached within 5 s; with Retry-After) or `projections_unavailable` (this process runs no projections). */
+            /** @description `read_model_behind` (min_position not reached within 5 s; with Retry-After), `projections_unavailable` (this process runs no projections) or `service_unavailable` (database unreachable, process stopping; with Retry-After). */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
-                    /** @description With read_model_behind. */
+                    /** @description With read_model_behind and service_unavailable. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "read_model_behind" | "projections_unavailable";
+                        code?: "read_model_behind" | "projections_unavailable" | "service_unavailable";
                     };
                 };
             };
@@ -3258,6 +3334,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3283,7 +3361,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
@@ -3361,6 +3439,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     activateUser: {
@@ -3400,6 +3479,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resendActivation: {
@@ -3430,6 +3510,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMe: {
@@ -3477,6 +3558,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3507,6 +3590,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfterWhenInProgress"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3517,6 +3601,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateMe: {
@@ -3529,6 +3614,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3557,10 +3644,12 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resetPassword: {
@@ -3591,6 +3680,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resetPasswordConfirm: {
@@ -3621,6 +3711,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     setPassword: {
@@ -3633,6 +3724,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3659,10 +3752,12 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createToken: {
@@ -3697,6 +3792,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             423: components["responses"]["LoginLocked"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     refreshToken: {
@@ -3730,6 +3826,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     verifyToken: {
@@ -3763,6 +3860,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     logout: {
@@ -3775,6 +3873,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3803,10 +3903,12 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listBillers: {
@@ -3894,6 +3996,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3921,7 +4025,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
@@ -4381,6 +4485,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -4411,10 +4517,12 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCard: {
@@ -4463,6 +4571,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -4495,9 +4605,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCard: {
@@ -4510,6 +4622,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -4543,6 +4657,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfterWhenInProgress"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4553,6 +4668,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     health: {
@@ -4586,6 +4702,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     healthLive: {
@@ -4616,6 +4733,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     healthReady: {
@@ -4718,6 +4836,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listNotifications: {
@@ -4770,6 +4889,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -4797,9 +4918,11 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listIncidents: {
@@ -4899,6 +5022,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -4930,11 +5055,12 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     riskKpis: {
@@ -5028,6 +5154,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5060,10 +5188,12 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listInternalTransfers: {
@@ -5120,6 +5250,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5162,7 +5294,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
@@ -5224,6 +5356,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5266,7 +5400,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
@@ -5284,6 +5418,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5311,7 +5447,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             410: components["responses"]["Problem"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -5378,6 +5514,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5413,10 +5551,12 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resetEmail: {
@@ -5447,6 +5587,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resetEmailConfirm: {
@@ -5486,6 +5627,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -40,6 +40,7 @@ export function bundleOpenApi(dir = FRAGMENTS_DIR): OpenApiDocument {
     if (Array.isArray(fragment.tags)) doc.tags = [...((doc.tags as unknown[]) ?? []), ...fragment.tags];
   }
   withIdempotencyKeys(doc);
+  withSharedResponses(doc);
   withRequestIdHeader(doc);
   return doc;
 }
@@ -87,4 +88,30 @@ function withRequestIdHeader(doc: OpenApiDocument): void {
     }
   }
   Object.values((doc.components.responses ?? {}) as Record<string, ResponseObject>).forEach(add);
+}
+
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
+const PROBLEM = '#/components/responses/Problem';
+const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
+
+/**
+ * Answers any operation can give, added where a fragment does not name them:
+ * 503 `service_unavailable` with Retry-After (database unreachable, process
+ * stopping) on every operation, and 409 `idempotency_in_progress` with
+ * Retry-After on every operation that takes an Idempotency-Key (a plain
+ * Problem 409 becomes the shared IdempotentConflict, which also covers the
+ * operation's own conflicts; an inline one gets the header).
+ */
+function withSharedResponses(doc: OpenApiDocument): void {
+  for (const item of Object.values(doc.paths)) {
+    for (const method of METHODS) {
+      const op = item[method] as Operation | undefined;
+      if (!op?.responses) continue;
+      op.responses['503'] ??= ref('ServiceUnavailable');
+      if (!op.parameters?.some((p) => p.$ref === '#/components/parameters/IdempotencyKey')) continue;
+      const conflict = op.responses['409'];
+      if (!conflict || conflict.$ref === PROBLEM) op.responses['409'] = ref('IdempotentConflict');
+      else if (!conflict.$ref) conflict.headers = { 'Retry-After': { $ref: '#/components/headers/RetryAfterWhenInProgress' }, ...conflict.headers };
+    }
+  }
 }

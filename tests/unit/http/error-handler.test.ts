@@ -21,6 +21,12 @@ describe('error handler', () => {
     app.get('/clash', () => {
       throw new DomainError('receiver_unavailable', 'The receiving account cannot take transfers.', 422, { status: 'reversed', code: 'x', transfer_id: 't1' });
     });
+    app.get('/db-down', () => {
+      throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
+    });
+    app.get('/pool-ended', () => {
+      throw new Error('Cannot use a pool after calling end on the pool');
+    });
     app.get('/bug', () => {
       throw new Error('secret internals');
     });
@@ -47,6 +53,15 @@ describe('error handler', () => {
   it('keeps status and code when a domain error carries details of the same names', async () => {
     const res = await get('/clash');
     expect(res.body).to.include({ status: 422, code: 'receiver_unavailable', transfer_id: 't1' });
+  });
+
+  it('answers a database that went away (restart, shutdown, pool ended) with 503 service_unavailable and Retry-After, never 500', async () => {
+    for (const path of ['/db-down', '/pool-ended']) {
+      const res = await get(path);
+      expect([res.status, res.body.code, res.retryAfter], path).to.deep.equal([503, 'service_unavailable', '2']);
+      expect(res.type).to.match(/^application\/problem\+json/);
+      expect(JSON.stringify(res.body), path).not.to.match(/administrator|calling end/);
+    }
   });
 
   it('maps domain errors to their status and code, and anything else to a bare 500', async () => {
