@@ -1,11 +1,7 @@
 import { idempotencyReplays } from '../infra/metrics.js';
 import type { Request } from 'express';
-import { fingerprint, IdempotencyInProgressError, type IdempotencyStore, type StoredResponse } from '../commands/shared/idempotency.js';
+import { fingerprint, type IdempotencyStore, type StoredResponse } from '../commands/shared/idempotency.js';
 import { principal } from './middleware/auth-guards.js';
-import { HttpProblem } from './problem.js';
-
-/** Seconds a client is asked to wait before retrying a key another request still holds. */
-export const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 
 /** The request's Idempotency-Key (already checked against the contract), if any. */
 export function idempotencyKey(req: Request): string | undefined {
@@ -26,10 +22,7 @@ export async function runIdempotent(
   const key = idempotencyKey(req);
   if (!key) return { ...(await run(undefined)), replayed: false };
   const userId = principal(req).user_id;
-  const claim = await store.claim(userId, scope, key, fingerprint({ method: req.method, path: req.path, body: req.body ?? null })).catch((error: unknown) => {
-    if (!(error instanceof IdempotencyInProgressError)) throw error;
-    throw new HttpProblem(409, error.code, error.message, {}, { 'Retry-After': String(IN_PROGRESS_RETRY_AFTER_SECONDS) });
-  });
+  const claim = await store.claim(userId, scope, key, fingerprint({ method: req.method, path: req.path, body: req.body ?? null }));
   if (claim.kind === 'replay') {
     idempotencyReplays.inc();
     return { ...claim.response, replayed: true };

@@ -4766,7 +4766,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
-            /** @description Not ready (the reason says why); try again after Retry-After. */
+            /** @description Not ready (the reason says why); try again after Retry-After. A process that is shutting down answers the problem `service_unavailable` instead. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -4786,6 +4786,10 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Readiness"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        code?: "service_unavailable";
+                    };
                 };
             };
         };

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { IdempotencyInProgressError } from '../../commands/shared/idempotency.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import { isDatabaseUnavailable, ServiceStoppingError, unavailableReason } from '../../infra/database-unavailable.js';
@@ -7,6 +8,9 @@ import { HttpProblem, problemBody, type ProblemBody } from '../problem.js';
 import { requestIdOf, requestLogFields } from './request-id.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
+
+/** Seconds a client is asked to wait before retrying an Idempotency-Key another request still holds. */
+export const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 
 /** Seconds a client is asked to wait after a 503 `service_unavailable` (database restarting, process stopping). */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
@@ -33,6 +37,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     if (error instanceof HttpProblem) {
       sendProblem(res, error.status, error.body(req.originalUrl), error.headers);
+      return;
+    }
+    if (error instanceof IdempotencyInProgressError) {
+      sendProblem(res, 409, problemBody(409, error.code, error.message, req.originalUrl), { 'Retry-After': String(IN_PROGRESS_RETRY_AFTER_SECONDS) });
       return;
     }
     if (error instanceof DomainError) {

@@ -38,7 +38,7 @@ export function idempotentCommands(store: IdempotencyStore, doc: OpenApiDocument
         sendStored(res, claim.response);
         return;
       }
-      keepAnswer(res, (answer) => (answer ? store.complete(userId, scope, key, answer) : store.release(userId, scope, key)));
+      keepAnswer(res, (answer) => (answer ? store.complete(userId, scope, key, answer) : store.releaseEventually(userId, scope, key)));
       next();
     })().catch(next);
   };

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import express from 'express';
 import { listen } from '../../helpers/listen.js';
 import { pino } from 'pino';
+import { IdempotencyInProgressError } from '../../../src/commands/shared/idempotency.js';
 import { DomainError } from '../../../src/domain/shared/domain-error.js';
 import { WrongExpectedRevisionError } from '../../../src/eventstore/errors.js';
 import { errorHandler } from '../../../src/http/middleware/errors.js';
@@ -23,6 +24,9 @@ describe('error handler', () => {
     });
     app.get('/db-down', () => {
       throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
+    });
+    app.get('/key-busy', () => {
+      throw new IdempotencyInProgressError();
     });
     app.get('/pool-ended', () => {
       throw new Error('Cannot use a pool after calling end on the pool');
@@ -62,6 +66,11 @@ describe('error handler', () => {
       expect(res.type).to.match(/^application\/problem\+json/);
       expect(JSON.stringify(res.body), path).not.to.match(/administrator|calling end/);
     }
+  });
+
+  it('answers a key another request still holds 409 idempotency_in_progress with Retry-After', async () => {
+    const res = await get('/key-busy');
+    expect([res.status, res.body.code, res.retryAfter]).to.deep.equal([409, 'idempotency_in_progress', '1']);
   });
 
   it('maps domain errors to their status and code, and anything else to a bare 500', async () => {
