@@ -1,3 +1,4 @@
+import { migrateServiceSchema } from '../../src/migrations/service/index.js';
 import { expect } from 'chai';
 import { IdempotencyInProgressError, IdempotencyStore, LEASE_SECONDS } from '../../src/commands/shared/idempotency.js';
 import { isDatabaseUnavailable } from '../../src/infra/database-unavailable.js';
@@ -32,7 +33,7 @@ describe('idempotency claims: released on stop and failure, expired after a kill
   before(async () => {
     database = await freshDatabase('idem');
     db = postgresDb(database.url, 4);
-    await IdempotencyStore.migrate(db);
+    await migrateServiceSchema(db);
   });
   after(async () => {
     await db?.end();
