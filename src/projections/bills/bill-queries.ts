@@ -44,7 +44,7 @@ export function ownerBills(db: Queryable, ownerId: string, filter: BillFilter, l
     where += ` and position < $${params.length}::bigint`;
   }
   params.push(limit + 1);
-  return db.query<BillRow>(`select ${COLUMNS} from ${schema}.bill_payments where ${where} order by position desc limit $${params.length}`, params);
+  return db.query<BillRow>(`select ${COLUMNS} from ${schema}.bill_payments where ${where} order by bill_payments.position desc limit $${params.length}`, params);
 }
 
 /** One bill payment, only when `ownerId` made it. */
