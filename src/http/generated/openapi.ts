@@ -1227,6 +1227,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description RFC 4180 CSV in UTF-8 (text/csv; charset=utf-8, sent as an attachment):
+         *     a header line, then one line per row. Nested fields are `parent_child`
+         *     columns, free-form objects one JSON cell, null an empty cell. A text
+         *     cell starting with = + - @ (or a tab or CR) gets a leading apostrophe
+         *     so spreadsheets do not run it as a formula.
+         */
+        CsvFile: string;
         Problem: {
             type: string;
             title: string;
@@ -2348,6 +2356,12 @@ export interface components {
         Cursor: string;
         /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
         Limit: number;
+        /**
+         * @description `csv` answers with a CSV file (text/csv) instead of JSON, as does an
+         *     Accept header preferring text/csv. Lists export every matching row
+         *     (cursor and limit do not apply), streamed.
+         */
+        CsvFormat: "json" | "csv";
         AccountNumberPath: components["schemas"]["AccountNumber"];
         AdminUserId: string;
         /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
@@ -2388,6 +2402,8 @@ export interface components {
         IdempotentReplayed: "true";
         /** @description The request's id (from a trusted proxy's X-Request-Id, or made by the service); also `request_id` in problem bodies and in the request's log lines. */
         RequestId: string;
+        /** @description With text/csv only: `attachment; filename="….csv"`. */
+        ContentDispositionCsv: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
         /** @description With `idempotency_in_progress`; seconds to wait before retrying with the same key. */
@@ -4072,6 +4088,12 @@ export interface operations {
     businessDaily: {
         parameters: {
             query?: {
+                /**
+                 * @description `csv` answers with a CSV file (text/csv) instead of JSON, as does an
+                 *     Accept header preferring text/csv. Lists export every matching row
+                 *     (cursor and limit do not apply), streamed.
+                 */
+                format?: components["parameters"]["CsvFormat"];
                 /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
                 date?: components["parameters"]["BusinessDate"];
                 /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
@@ -4105,10 +4127,16 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Disposition": components["headers"]["ContentDispositionCsv"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DailyMetricsList"];
+                    /**
+                     * @example date,new_users,total_users,new_accounts,total_accounts,logins,failed_logins,active_users,deposits_count,deposits_amount_JOD,deposits_amount_USD,…
+                     *     2026-11-02,3,120,4,151,57,2,41,12,1500.000,200.00,…
+                     */
+                    "text/csv": components["schemas"]["CsvFile"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4126,6 +4154,12 @@ export interface operations {
                  * @example 2026-01-05
                  */
                 week?: components["parameters"]["BusinessWeek"];
+                /**
+                 * @description `csv` answers with a CSV file (text/csv) instead of JSON, as does an
+                 *     Accept header preferring text/csv. Lists export every matching row
+                 *     (cursor and limit do not apply), streamed.
+                 */
+                format?: components["parameters"]["CsvFormat"];
                 /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
@@ -4157,10 +4191,16 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Disposition": components["headers"]["ContentDispositionCsv"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeeklyMetricsList"];
+                    /**
+                     * @example week_start,week_end,new_users,…
+                     *     2026-10-26,2026-11-01,14,…
+                     */
+                    "text/csv": components["schemas"]["CsvFile"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4178,6 +4218,12 @@ export interface operations {
                  * @example 2026-01
                  */
                 month?: components["parameters"]["BusinessMonth"];
+                /**
+                 * @description `csv` answers with a CSV file (text/csv) instead of JSON, as does an
+                 *     Accept header preferring text/csv. Lists export every matching row
+                 *     (cursor and limit do not apply), streamed.
+                 */
+                format?: components["parameters"]["CsvFormat"];
                 /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
                 from?: components["parameters"]["BusinessFrom"];
                 /** @description Last UTC day, inclusive, `YYYY-MM-DD`. */
@@ -4209,10 +4255,16 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Disposition": components["headers"]["ContentDispositionCsv"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MonthlyMetricsList"];
+                    /**
+                     * @example month,month_start,month_end,new_users,…
+                     *     2026-10,2026-10-01,2026-10-31,52,…
+                     */
+                    "text/csv": components["schemas"]["CsvFile"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4225,6 +4277,12 @@ export interface operations {
     businessCountries: {
         parameters: {
             query?: {
+                /**
+                 * @description `csv` answers with a CSV file (text/csv) instead of JSON, as does an
+                 *     Accept header preferring text/csv. Lists export every matching row
+                 *     (cursor and limit do not apply), streamed.
+                 */
+                format?: components["parameters"]["CsvFormat"];
                 /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
                 date?: components["parameters"]["BusinessDate"];
                 /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
@@ -4258,10 +4316,16 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Disposition": components["headers"]["ContentDispositionCsv"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CountryMetricsList"];
+                    /**
+                     * @example country,new_users,total_users,…
+                     *     JO,3,88,…
+                     */
+                    "text/csv": components["schemas"]["CsvFile"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4274,6 +4338,12 @@ export interface operations {
     businessCurrencies: {
         parameters: {
             query?: {
+                /**
+                 * @description `csv` answers with a CSV file (text/csv) instead of JSON, as does an
+                 *     Accept header preferring text/csv. Lists export every matching row
+                 *     (cursor and limit do not apply), streamed.
+                 */
+                format?: components["parameters"]["CsvFormat"];
                 /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
                 date?: components["parameters"]["BusinessDate"];
                 /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
@@ -4307,10 +4377,16 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Disposition": components["headers"]["ContentDispositionCsv"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CurrencyMetricsList"];
+                    /**
+                     * @example currency,deposits_count,deposits_amount,transfers_count,…
+                     *     JOD,12,1500.000,30,…
+                     */
+                    "text/csv": components["schemas"]["CsvFile"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4323,6 +4399,12 @@ export interface operations {
     businessActive: {
         parameters: {
             query?: {
+                /**
+                 * @description `csv` answers with a CSV file (text/csv) instead of JSON, as does an
+                 *     Accept header preferring text/csv. Lists export every matching row
+                 *     (cursor and limit do not apply), streamed.
+                 */
+                format?: components["parameters"]["CsvFormat"];
                 /** @description One UTC day, `YYYY-MM-DD` (the same as from = to = date). */
                 date?: components["parameters"]["BusinessDate"];
                 /** @description First UTC day, inclusive, `YYYY-MM-DD`. */
@@ -4356,10 +4438,16 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Disposition": components["headers"]["ContentDispositionCsv"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ActiveUsersList"];
+                    /**
+                     * @example date,active_users_7d,active_users_30d
+                     *     2026-11-02,41,77
+                     */
+                    "text/csv": components["schemas"]["CsvFile"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4934,6 +5022,12 @@ export interface operations {
             query?: {
                 /** @example -severity */
                 ordering?: "timestamp" | "-timestamp" | "severity" | "-severity";
+                /**
+                 * @description `csv` answers with a CSV file (text/csv) instead of JSON, as does an
+                 *     Accept header preferring text/csv. Lists export every matching row
+                 *     (cursor and limit do not apply), streamed.
+                 */
+                format?: components["parameters"]["CsvFormat"];
                 rule?: string;
                 severity?: components["schemas"]["IncidentSeverity"];
                 status?: components["schemas"]["IncidentStatus"];
@@ -4964,6 +5058,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "Content-Disposition": components["headers"]["ContentDispositionCsv"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4971,6 +5066,11 @@ export interface operations {
                         results: components["schemas"]["Incident"][];
                         next_cursor: string | null;
                     };
+                    /**
+                     * @example id,rule,severity,status,user_id,account_number,ip,country,evidence,raised_at,acknowledged_by,acknowledged_note,acknowledged_at,resolved_by,resolved_note,resolved_at
+                     *     3f0c2a8e-7d41-4b6a-9c2e-5a1d8f3b7e90,brute_force,high,open,9b2e4f10-3c5d-4e7a-8f1b-2d6c9a0e3b57,,203.0.113.14,JO,"{""email"":""victim@example.com"",""failed_attempts"":5}",2026-11-02T09:14:03.120Z,,,,,,
+                     */
+                    "text/csv": components["schemas"]["CsvFile"];
                 };
             };
             400: components["responses"]["Problem"];

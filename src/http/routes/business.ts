@@ -4,6 +4,7 @@ import { emptyTotals } from '../../domain/metrics/kpis.js';
 import { resolveRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
 import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../../projections/business/business-queries.js';
 import type { Queryable } from '../../infra/db.js';
+import { csvWhenAsked } from '../csv-export.js';
 import type { AppDeps } from '../deps.js';
 import { requireStaff } from '../middleware/auth-guards.js';
 import { HttpProblem } from '../problem.js';
@@ -92,6 +93,8 @@ export function businessRoutes(deps: AppDeps): Router {
     res.set('Cache-Control', 'private, no-store');
     next();
   });
+  // CSV exports of the lists (Accept: text/csv or ?format=csv): the same rows as the JSON.
+  router.use('/business', csvWhenAsked);
 
   router.get('/business/daily', requireStaff, async (req, res) => {
     const range = rangeOf(req, 'day', true);

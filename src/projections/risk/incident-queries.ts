@@ -40,13 +40,16 @@ export type IncidentOrdering = (typeof INCIDENT_ORDERINGS)[number];
 
 const SEVERITY_RANK = `(case severity when 'low' then 1 when 'medium' then 2 when 'high' then 3 when 'critical' then 4 else 0 end)`;
 
-/** Sort keys, most significant first; position breaks ties (newest first within one severity). */
+/**
+ * Sort keys, most significant first; position breaks ties (newest first within one severity).
+ * `incidents.position`, the bigint column: a bare `position` in ORDER BY is the ::text output column.
+ */
 const ORDER_KEYS: Record<IncidentOrdering | 'position', Array<[expr: string, dir: 'asc' | 'desc']>> = {
-  position: [['position', 'desc']],
-  timestamp: [['raised_at', 'asc'], ['position', 'asc']],
-  '-timestamp': [['raised_at', 'desc'], ['position', 'desc']],
-  severity: [[SEVERITY_RANK, 'asc'], ['position', 'desc']],
-  '-severity': [[SEVERITY_RANK, 'desc'], ['position', 'desc']],
+  position: [['incidents.position', 'desc']],
+  timestamp: [['raised_at', 'asc'], ['incidents.position', 'asc']],
+  '-timestamp': [['raised_at', 'desc'], ['incidents.position', 'desc']],
+  severity: [[SEVERITY_RANK, 'asc'], ['incidents.position', 'desc']],
+  '-severity': [[SEVERITY_RANK, 'desc'], ['incidents.position', 'desc']],
 };
 
 /**
@@ -94,6 +97,21 @@ export async function listIncidents(
     `select ${COLUMNS} from rm.incidents ${where.length ? `where ${where.join(' and ')}` : ''} order by ${order} limit $${params.length}`,
     params,
   );
+}
+
+/**
+ * Every incident matching the filter, in the list's order, read in keyset pages
+ * of `pageSize` (after the last row seen): memory holds one page, and
+ * each page is an indexed range read however deep the walk goes.
+ */
+export async function* eachIncident(db: Queryable, f: IncidentFilter, ordering?: IncidentOrdering, pageSize = 1000): AsyncGenerator<IncidentRow> {
+  let before: bigint | undefined;
+  for (;;) {
+    const rows = await listIncidents(db, f, pageSize, before, ordering);
+    yield* rows.slice(0, pageSize);
+    if (rows.length <= pageSize) return;
+    before = BigInt(rows[pageSize - 1]!.position);
+  }
 }
 
 export async function findIncident(db: Queryable, incidentId: string): Promise<IncidentRow | undefined> {
