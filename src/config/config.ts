@@ -54,6 +54,8 @@ export interface Config {
   databaseConnectTimeoutSeconds: number;
   security: SecurityConfig;
   observability: ObservabilityConfig;
+  /** Sign-in through an OpenID Connect provider; undefined (the feature off) when OIDC_ISSUER_URL is unset. */
+  oidc: OidcConfig | undefined;
 }
 
 /** /metrics and /health/ready. */
@@ -64,6 +66,16 @@ export interface ObservabilityConfig {
   readyMaxLagEvents: number;
   /** ...or when the oldest event it has not applied is older than this. */
   readyMaxLagSeconds: number;
+}
+
+/** One OpenID Connect provider (Google, Keycloak, Entra ID, …), as registered there for this bank. */
+export interface OidcConfig {
+  /** Its Issuer Identifier; the metadata comes from `<issuer>/.well-known/openid-configuration`. */
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Where the provider sends the browser back: this API's /auth/social/complete/ as the public sees it. */
+  redirectUri: string;
 }
 
 /** Lockouts, rate limits, API keys, blacklisted IPs and geolocation (issue 4). */
@@ -242,6 +254,21 @@ function emailMode(env: Env, production: boolean, host: string | undefined): Con
   return raw;
 }
 
+const OIDC_VARIABLES = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const;
+
+/** All four OIDC_* variables or none; https only in production (plain http is for a provider on this machine). */
+function oidcConfig(env: Env, production: boolean): OidcConfig | undefined {
+  const set = OIDC_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '');
+  if (set.length === 0) return undefined;
+  const missing = OIDC_VARIABLES.filter((name) => !set.includes(name));
+  if (missing.length > 0) throw new ConfigError(`OpenID Connect sign-in needs ${missing.join(', ')} as well (or unset ${set.join(', ')})`);
+  const protocols = production ? ['https:'] : ['https:', 'http:'];
+  const issuerUrl = url(env, 'OIDC_ISSUER_URL', protocols)!;
+  const redirectUri = url(env, 'OIDC_REDIRECT_URI', protocols)!;
+  if (new URL(redirectUri).hash !== '') throw new ConfigError('OIDC_REDIRECT_URI must not have a fragment');
+  return { issuerUrl, clientId: env.OIDC_CLIENT_ID!, clientSecret: env.OIDC_CLIENT_SECRET!, redirectUri };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const c = new ConfigProblems();
   const nodeEnv = (env.NODE_ENV ?? 'development') as Config['nodeEnv'];
@@ -310,6 +337,7 @@ export function loadConfig(env: Env = process.env): Config {
     projectorHealthPort: c.take(() => env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined),
     shutdownGraceSeconds: c.take(() => int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 600)),
     databaseConnectTimeoutSeconds: c.take(() => int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600)),
+    oidc: c.take(() => oidcConfig(env, production)),
     security: {
       lockoutIpFailureLimit: c.take(() => int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000)),
       lockoutPairFailureLimit: c.take(() => int(env, 'LOCKOUT_PAIR_FAILURE_LIMIT', 5, 1, 10_000)),

@@ -10,20 +10,20 @@ import { storePassword } from './passwords.js';
 
 /**
  * A new user under a random id: the email is claimed first (keyed index, one
- * winner), then the password hash goes to the credentials store, then the
+ * winner), then the password hash (if any) goes to the credentials store, then the
  * user's first command names that row. A failure after the claim releases it.
  */
 export async function createUser(
   deps: Pick<AuthDeps, 'repo' | 'credentials' | 'emails'>,
   email: string,
-  password: string,
+  password: string | null,
   context: CommandContext,
   command: (user_id: string, credential_id: string) => UserCommand,
 ): Promise<string> {
   const user_id = randomUUID();
   await claimEmail(deps, email, user_id);
   try {
-    const credential_id = await storePassword(deps.credentials, user_id, password);
+    const credential_id = password === null ? '' : await storePassword(deps.credentials, user_id, password);
     await deps.repo.execute(userAggregate, userStream(user_id), command(user_id, credential_id), context, idsFrom(randomUUID()));
   } catch (error) {
     await deps.emails.release(user_id).catch(() => undefined);

@@ -13,6 +13,8 @@ export interface Profile {
 export type UserCommand =
   | ({ type: 'RegisterUser'; user_id: string; email: string; credential_id: string; at: Date } & Profile)
   | { type: 'CreateSuperuser'; user_id: string; email: string; credential_id: string; at: Date }
+  /** Signed in through an OpenID Connect provider that vouched for the email: active at once, with no password (a reset sets one). */
+  | ({ type: 'RegisterExternalUser'; user_id: string; email: string; identity_provider: string; at: Date } & Profile)
   | { type: 'ActivateUser'; at: Date }
   | { type: 'UpdateProfile'; changes: Partial<Profile> }
   | { type: 'GrantRole'; role: UserRole; at: Date }

@@ -1,6 +1,6 @@
 import { DomainError } from '../shared/domain-error.js';
 import type { Decider } from '../shared/event.js';
-import type { UserCommand } from './commands.js';
+import type { Profile, UserCommand } from './commands.js';
 import type { UserEvent } from './events.js';
 import { kpiCountry } from './kpi-country.js';
 import { evolveUser, initialUserState, isActive, type UserState } from './state.js';
@@ -17,52 +17,51 @@ function mustExist(state: UserState): void {
   if (!state.exists || state.erased) throw userNotFound();
 }
 
+interface NewUser {
+  user_id: string;
+  email: string;
+  credential_id: string;
+  at: Date;
+}
+
+function registered(user: NewUser, profile: Profile, staff: boolean, extra: { identity_provider?: string } = {}): UserEvent {
+  return {
+    type: 'UserRegistered',
+    data: {
+      user_id: user.user_id,
+      email: user.email,
+      credential_id: user.credential_id,
+      country: profile.country,
+      kpi_country: kpiCountry(profile.country),
+      first_name: profile.first_name,
+      last_name: profile.last_name,
+      is_staff: staff,
+      is_superuser: staff,
+      roles: [],
+      registered_at: user.at.toISOString(),
+      ...extra,
+    },
+  };
+}
+
+const activated = (at: Date): UserEvent => ({ type: 'UserActivated', data: { activated_at: at.toISOString() } });
+
 export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
   switch (command.type) {
     case 'RegisterUser':
       if (state.exists) throw emailTaken();
-      return [{
-        type: 'UserRegistered',
-        data: {
-          user_id: command.user_id,
-          email: command.email,
-          credential_id: command.credential_id,
-          country: command.country,
-          kpi_country: kpiCountry(command.country),
-          first_name: command.first_name,
-          last_name: command.last_name,
-          is_staff: false,
-          is_superuser: false,
-          roles: [],
-          registered_at: command.at.toISOString(),
-        },
-      }];
+      return [registered(command, command, false)];
     case 'CreateSuperuser':
       if (state.exists) throw emailTaken();
-      return [
-        {
-          type: 'UserRegistered',
-          data: {
-            user_id: command.user_id,
-            email: command.email,
-            credential_id: command.credential_id,
-            country: '',
-            kpi_country: '',
-            first_name: '',
-            last_name: '',
-            is_staff: true,
-            is_superuser: true,
-            roles: [],
-            registered_at: command.at.toISOString(),
-          },
-        },
-        { type: 'UserActivated', data: { activated_at: command.at.toISOString() } },
-      ];
+      return [registered(command, { first_name: '', last_name: '', country: '' }, true), activated(command.at)];
+    case 'RegisterExternalUser':
+      if (state.exists) throw emailTaken();
+      return [registered({ ...command, credential_id: '' }, command, false, { identity_provider: command.identity_provider }), activated(command.at)];
     case 'ActivateUser':
       mustExist(state);
       // An activation link works once: afterwards it is stale.
       if (state.activated) throw staleToken();
-      return [{ type: 'UserActivated', data: { activated_at: command.at.toISOString() } }];
+      return [activated(command.at)];
     case 'UpdateProfile': {
       mustExist(state);
       const next = {

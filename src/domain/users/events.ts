@@ -30,6 +30,8 @@ export type UserEvent =
       is_superuser: boolean;
       roles: UserRole[];
       registered_at: string;
+      /** The issuer of the OpenID Connect provider the user first signed in with; absent for password registrations. */
+      identity_provider?: string;
     }>
   | DomainEvent<'UserActivated', { activated_at: string }>
   | DomainEvent<'ProfileUpdated', { first_name: string; last_name: string; country: string; kpi_country: string }>
