@@ -53,7 +53,8 @@ export async function startService(overrides: Record<string, string> = {}): Prom
   const env = { ...E2E_KEYS, ...overrides };
   const db = await freshDatabase('e2e');
   const mail = await new SmtpSink().start();
-  const port = await freePort();
+  // PORT among the overrides: the test needed the address before the start (e.g. to register it with an OAuth provider).
+  const port = overrides.PORT ? Number(overrides.PORT) : await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let log = '';

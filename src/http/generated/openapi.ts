@@ -537,6 +537,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/social/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign in with the OpenID Connect provider (starts the browser flow)
+         * @description The original's `/accounts/google/login/` (allauth), for any OpenID Connect
+         *     provider configured by OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and
+         *     OIDC_REDIRECT_URI (Google is one). Redirects the browser to the provider's
+         *     authorization endpoint (authorization code flow with PKCE S256, state and nonce,
+         *     scopes `openid email profile`) and keeps the flow's state, nonce and code
+         *     verifier in an encrypted, httpOnly, 10-minute cookie scoped to /auth/social.
+         *     404 when the feature is not configured.
+         */
+        get: operations["startSocialLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/social/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The provider's redirect back; signs in and redirects to the front end with tokens
+         * @description The OIDC_REDIRECT_URI. Needs the flow cookie of /auth/social/oidc from the same
+         *     browser (used once, cleared by this answer). Checks the state against it,
+         *     exchanges the code with the PKCE verifier, validates the ID token (signature,
+         *     issuer, audience, expiry, nonce) and reads a verified email from it or from the
+         *     userinfo endpoint. The user with that email is signed in; without one, a customer
+         *     is registered, active at once and without a password (a password reset sets
+         *     one). A sign-in is recorded as a login, as password logins are. Like the
+         *     original's `/auth/social/complete/`, the answer redirects to the front end's
+         *     `/auth/social/success` with a new session's access and refresh tokens, but in
+         *     the URL fragment (which browsers never send to servers) rather than the query.
+         */
+        get: operations["completeSocialLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/jwt/refresh": {
         parameters: {
             query?: never;
@@ -3809,6 +3864,151 @@ export interface operations {
             423: components["responses"]["LoginLocked"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    startSocialLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider's authorization endpoint */
+            302: {
+                headers: {
+                    /**
+                     * @description The provider's authorization URL with client_id, redirect_uri, state, nonce and code_challenge.
+                     * @example https://accounts.google.com/o/oauth2/v2/auth?client_id=nexus&redirect_uri=https%3A%2F%2Fapi.nexus-banking.com%2Fauth%2Fsocial%2Fcomplete%2F&response_type=code&scope=openid+email+profile&state=…&nonce=…&code_challenge=…&code_challenge_method=S256
+                     */
+                    Location: string;
+                    /** @description `nexus_oidc_flow=<encrypted flow>; Max-Age=600; Path=/auth/social; HttpOnly; SameSite=Lax` (and Secure in production). */
+                    "Set-Cookie": string;
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: components["responses"]["Forbidden"];
+            /** @description `not_found`: sign-in with an external provider is not configured. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description `identity_provider_unavailable`: the provider's metadata could not be read. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    completeSocialLogin: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                iss?: string;
+                /** @description The provider's refusal (e.g. access_denied). */
+                error?: string;
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in; to the front end with the tokens in the fragment */
+            302: {
+                headers: {
+                    /**
+                     * @description `{FRONTEND_URL}/auth/social/success#access=<jwt>&refresh=<jwt>`
+                     * @example https://nexus-banking.com/auth/social/success#access=eyJhbGciOi…&refresh=eyJhbGciOi…
+                     */
+                    Location: string;
+                    /** @description Clears the flow cookie. */
+                    "Set-Cookie": string;
+                    "Referrer-Policy": "no-referrer";
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description `social_auth_failed`: no flow cookie (or an expired or altered one), a state
+             *     that is not the cookie's, the provider's refusal, or a code or ID token that
+             *     failed a check. `validation_error` for malformed parameters.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "social_auth_failed",
+                     *       "detail": "The provider's answer failed a check: unexpected \"state\" response parameter value"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description `email_not_verified`: the provider did not vouch for an email address;
+             *     `account_blocked`: the user with that email is blocked; or `ip_blacklisted` /
+             *     `api_key_refused` as on every operation.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: sign-in with an external provider is not configured. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `account_not_activated`: a registration with that email still waits for its activation link (it is not taken over). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description `identity_provider_unavailable`: the provider could not be reached. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     refreshToken: {

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { closeCustomerRoutes } from './auth-close.js';
 import { authDeps } from './auth-deps.js';
 import { authJwtRoutes } from './auth-jwt.js';
+import { authSocialRoutes } from './auth-social.js';
 import { authUserRoutes } from './auth-users.js';
 
 /** Everything under /auth (contract: openapi/auth.yaml). */
@@ -12,5 +13,6 @@ export function authRoutes(deps: AppDeps): Router {
   router.use(authUserRoutes(auth, deps.db, deps.authenticator));
   router.use(closeCustomerRoutes(deps));
   router.use(authJwtRoutes(auth, deps.authenticator, deps.security));
+  router.use(authSocialRoutes(auth, deps.security, deps.config));
   return router;
 }
