@@ -2226,6 +2226,32 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `not_found`: sign-in with an external identity provider is not configured (OIDC_* unset). */
+        SocialLoginOff: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description `identity_provider_unavailable`: the OpenID Connect provider (its metadata, token
+         *     or userinfo endpoint) could not be reached; or `read_model_behind` (min_position
+         *     not reached within 5 s). Retry after Retry-After.
+         */
+        IdentityProviderUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {unknown} */
+                    code?: "identity_provider_unavailable" | "read_model_behind";
+                };
+            };
+        };
         /**
          * @description `permission_denied`: the caller holds none of the operation's roles. On every
          *     operation also `ip_blacklisted` (the client's address is refused, before
@@ -3868,7 +3894,14 @@ export interface operations {
     };
     startSocialLogin: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3891,26 +3924,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
-            /** @description `not_found`: sign-in with an external provider is not configured. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["SocialLoginOff"];
             429: components["responses"]["RateLimited"];
-            /** @description `identity_provider_unavailable`: the provider's metadata could not be read. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            503: components["responses"]["IdentityProviderUnavailable"];
         };
     };
     completeSocialLogin: {
@@ -3922,6 +3940,12 @@ export interface operations {
                 /** @description The provider's refusal (e.g. access_denied). */
                 error?: string;
                 error_description?: string;
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
             };
             header?: never;
             path?: never;
@@ -3981,15 +4005,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `not_found`: sign-in with an external provider is not configured. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["SocialLoginOff"];
             /** @description `account_not_activated`: a registration with that email still waits for its activation link (it is not taken over). */
             409: {
                 headers: {
@@ -4000,15 +4016,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
-            /** @description `identity_provider_unavailable`: the provider could not be reached. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            503: components["responses"]["IdentityProviderUnavailable"];
         };
     };
     refreshToken: {

@@ -10,7 +10,8 @@ import { FlowCookie } from '../oidc/flow-cookie.js';
 import { HttpProblem } from '../problem.js';
 
 const notConfigured = () => new HttpProblem(404, 'not_found', 'Sign-in with an external identity provider is not configured.');
-const unavailable = () => new HttpProblem(503, 'identity_provider_unavailable', 'The identity provider could not be reached; try again later.');
+const unavailable = () =>
+  new HttpProblem(503, 'identity_provider_unavailable', 'The identity provider could not be reached; try again later.', {}, { 'Retry-After': '30' });
 const refused = (detail: string) => new HttpProblem(400, 'social_auth_failed', detail);
 
 /**

@@ -58,6 +58,16 @@ describe('user decider', () => {
     expect(isActive(state)).to.equal(true);
   });
 
+  it('registers an externally signed-in user active at once, without a password, naming the provider', () => {
+    const command = { type: 'RegisterExternalUser', user_id: 'u7', email: 'eve@example.com', identity_provider: 'https://accounts.google.com', first_name: 'Eve', last_name: 'X', country: '', at } as const;
+    const events = given().when(command) as UserEvent[];
+    expect(events.map((e) => e.type)).to.deep.equal(['UserRegistered', 'UserActivated']);
+    expect(events[0]!.data).to.deep.include({ credential_id: '', identity_provider: 'https://accounts.google.com', is_staff: false, is_superuser: false });
+    const state = events.reduce(userDecider.evolve, userDecider.initialState);
+    expect(state).to.include({ activated: true, credential_id: '', legacy_password_hash: '', is_staff: false });
+    expect(given(registered).when({ ...command, user_id: 'u1' })).to.equal('email_taken');
+  });
+
   it('activates once; a second activation is a stale token', () => {
     expect(given(registered).when({ type: 'ActivateUser', at })).to.deep.equal([activated]);
     expect(given(registered, activated).when({ type: 'ActivateUser', at })).to.equal('stale_token');
