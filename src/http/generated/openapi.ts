@@ -2229,6 +2229,7 @@ export interface components {
         /** @description `not_found`: sign-in with an external identity provider is not configured (OIDC_* unset). */
         SocialLoginOff: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -2242,6 +2243,7 @@ export interface components {
          */
         IdentityProviderUnavailable: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -3911,6 +3913,7 @@ export interface operations {
             /** @description To the provider's authorization endpoint */
             302: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     /**
                      * @description The provider's authorization URL with client_id, redirect_uri, state, nonce and code_challenge.
                      * @example https://accounts.google.com/o/oauth2/v2/auth?client_id=nexus&redirect_uri=https%3A%2F%2Fapi.nexus-banking.com%2Fauth%2Fsocial%2Fcomplete%2F&response_type=code&scope=openid+email+profile&state=…&nonce=…&code_challenge=…&code_challenge_method=S256
@@ -3956,6 +3959,7 @@ export interface operations {
             /** @description Signed in; to the front end with the tokens in the fragment */
             302: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     /**
                      * @description `{FRONTEND_URL}/auth/social/success#access=<jwt>&refresh=<jwt>`
                      * @example https://nexus-banking.com/auth/social/success#access=eyJhbGciOi…&refresh=eyJhbGciOi…
@@ -3977,6 +3981,7 @@ export interface operations {
              */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3999,6 +4004,7 @@ export interface operations {
              */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4009,6 +4015,7 @@ export interface operations {
             /** @description `account_not_activated`: a registration with that email still waits for its activation link (it is not taken over). */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
