@@ -165,7 +165,7 @@ describe('sign-in with an OpenID Connect provider (oidc-provider on 127.0.0.1, e
     const deadline = Date.now() + 15_000;
     let logins: Record<string, unknown>[] = [];
     while (Date.now() < deadline) {
-      logins = (await svc.api.get(`/risk/logins?user_id=${String(first.me.id)}`, { token: staff.access })).body.results;
+      logins = (await svc.api.get(`/risk/logins?user_id=${String(first.me.id)}&kind=login`, { token: staff.access })).body.results;
       if (logins.length >= 2) break;
       await new Promise((r) => setTimeout(r, 200));
     }
