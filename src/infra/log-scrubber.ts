@@ -19,6 +19,8 @@ const SECRET_TEXT: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   [/\b(code(?: is)?:?\s*)\d{6}\b/gi, `$1${REDACTED}`],
   [/pii:v1:[^\s"',]+/g, REDACTED],
+  // An OAuth authorization code in a logged URL (the OIDC callback's query string).
+  [/([?&]code=)[^&#\s"']+/g, `$1${REDACTED}`],
 ];
 
 const MAX_DEPTH = 8;

@@ -26,12 +26,14 @@ describe('log redaction (defence in depth)', () => {
     logger.info({ req: { headers: { authorization: `Bearer ${jwt}`, cookie: 'sid=1' } } }, 'request');
     logger.error({ err: new Error(`hash ${argon} did not verify; code is 123123`) }, 'failed');
     logger.info({ code: 'insufficient_funds', field: 'pii:v1:u1:QUJD' }, 'refused');
+    logger.debug({ req: { url: '/auth/social/complete/?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj' } }, 'callback');
     const out = lines.join('');
-    for (const secret of ['Corr3ct-horse', 'n3w-Pass-word', jwt, '123456', '654321', '777888', argon, '123123', 'sid=1', 'pii:v1:']) {
+    for (const secret of ['Corr3ct-horse', 'n3w-Pass-word', jwt, '123456', '654321', '777888', argon, '123123', 'sid=1', 'pii:v1:', 'SplxlOBeZQQYbYS6WxSbIA']) {
       expect(out, secret).to.not.include(secret);
     }
     expect(out).to.include('insufficient_funds');
     expect(out).to.include('"type":"Error"');
-    expect(lines).to.have.length(6);
+    expect(out).to.include('state=af0ifjsldkj');
+    expect(lines).to.have.length(7);
   });
 });
