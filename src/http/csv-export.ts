@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import type { NextFunction, Request, Response } from 'express';
 
 export const CSV_TYPE = 'text/csv; charset=utf-8';
@@ -36,12 +36,30 @@ export function flattenRow(view: object, asJson: readonly string[] = [], prefix 
   return row;
 }
 
+/** Rows per chunk: the CSV goes out in pieces of this many lines, not one socket write per row. */
+const CHUNK_ROWS = 500;
+
+/** The CSV text in chunks of CHUNK_ROWS lines, the header line first (alone when there is no row). */
+async function* csvChunks(columns: readonly string[], rows: AsyncIterable<CsvRow> | Iterable<CsvRow>): AsyncGenerator<string> {
+  const options = { columns: [...columns], cast: { string: guardCell, boolean: (b: boolean) => (b ? 'true' : 'false'), date: (d: Date) => d.toISOString() } };
+  let header = true;
+  let batch: CsvRow[] = [];
+  for await (const row of rows) {
+    batch.push(row);
+    if (batch.length < CHUNK_ROWS) continue;
+    yield stringify(batch, { ...options, header });
+    header = false;
+    batch = [];
+  }
+  if (batch.length > 0 || (header && columns.length > 0)) yield stringify(batch, { ...options, header });
+}
+
 /**
  * Streams rows as an attachment through csv-stringify: a header line, then
- * one line per row, with the stream's backpressure (a slow client pauses the
- * producer, so no more than a buffer's worth is ever held). An error after the
- * first byte can no longer become a problem: the connection is cut, so the
- * client sees a truncated download, never a complete-looking one.
+ * one line per row, in chunks, with the stream's backpressure (a slow client
+ * pauses the producer, so no more than a few chunks are ever held). An error
+ * after the first byte can no longer become a problem: the connection is cut,
+ * so the client sees a truncated download, never a complete-looking one.
  */
 export async function sendCsv(res: Response, filename: string, columns: readonly string[], rows: AsyncIterable<CsvRow> | Iterable<CsvRow>): Promise<void> {
   res.status(200);
@@ -50,13 +68,8 @@ export async function sendCsv(res: Response, filename: string, columns: readonly
     'Content-Disposition': `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
     'Cache-Control': 'private, no-store',
   });
-  const csv = stringify({
-    header: true,
-    columns: [...columns],
-    cast: { string: guardCell, boolean: (b) => (b ? 'true' : 'false'), date: (d) => d.toISOString() },
-  });
   try {
-    await pipeline(Readable.from(rows, { objectMode: true }), csv, res);
+    await pipeline(Readable.from(csvChunks(columns, rows)), res);
   } catch (error) {
     if (!res.headersSent) throw error;
     res.destroy();
