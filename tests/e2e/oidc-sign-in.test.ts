@@ -209,6 +209,14 @@ describe('sign-in with an OpenID Connect provider (oidc-provider on 127.0.0.1, e
     expect(noUser.status).to.equal(204);
   });
 
+  it('refuses staff, who sign in with their own login only', async () => {
+    accounts.set('oidc-staff', { email: staff.email, email_verified: true, given_name: 'Staff', family_name: 'Member' });
+    const browser = new Browser();
+    const res = await complete(browser, await throughProvider(browser, 'oidc-staff'));
+    expect(res.status).to.equal(403);
+    expect((await res.json()).code).to.equal('staff_external_sign_in');
+  });
+
   it('refuses a blocked user', async () => {
     const erin = await signIn(account('erin'));
     const blocked = await svc.api.post(`/admin/users/${String(erin.me.id)}/block/`, { reason: 'fraud review' }, { token: staff.access });

@@ -20,6 +20,8 @@ export interface ExternalIdentity {
 export const accountNotActivated = () =>
   new DomainError('account_not_activated', 'An account with this email waits for its activation link: activate it (or ask for a new link) first.', 409);
 export const accountBlocked = () => new DomainError('account_blocked', 'This account is blocked.', 403);
+export const staffNeedsOwnLogin = () =>
+  new DomainError('staff_external_sign_in', 'Staff accounts sign in with their password (and second factor), not through an external provider.', 403);
 
 /**
  * Links an external sign-in to the user with that email, or registers one
@@ -27,7 +29,9 @@ export const accountBlocked = () => new DomainError('account_blocked', 'This acc
  * has verified the email, which proves the same as an activation link, but a
  * registration still waiting for its link is not taken over: whoever made it
  * chose its password, and this sign-in must not activate that. Blocked and
- * such pending users are refused; every outcome is recorded as a login attempt.
+ * such pending users are refused, and so is staff: an external account must
+ * not open the back office without the bank's own login and second factor.
+ * Every outcome is recorded as a login attempt.
  */
 export async function externalSignIn(
   deps: AuthDeps,
@@ -53,6 +57,10 @@ export async function externalSignIn(
     const blocked = user.blocked === true;
     await record('failure', user.user_id, blocked ? 'blocked_user' : 'inactive_user');
     throw blocked ? accountBlocked() : accountNotActivated();
+  }
+  if (user.is_staff) {
+    await record('failure', user.user_id, 'staff_external_sign_in');
+    throw staffNeedsOwnLogin();
   }
   const pair = await startSession(deps, user, context);
   await record('success', user.user_id, null);

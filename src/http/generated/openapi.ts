@@ -3999,7 +3999,8 @@ export interface operations {
             };
             /**
              * @description `email_not_verified`: the provider did not vouch for an email address;
-             *     `account_blocked`: the user with that email is blocked; or `ip_blacklisted` /
+             *     `account_blocked`: the user with that email is blocked; `staff_external_sign_in`:
+             *     staff sign in with their own login (and second factor) only; or `ip_blacklisted` /
              *     `api_key_refused` as on every operation.
              */
             403: {
