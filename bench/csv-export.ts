@@ -9,7 +9,8 @@
  * The rows are inserted straight into rm.incidents (the export reads the read
  * model; how they got there does not matter to it). The download is parsed
  * with csv-parse as it arrives and every row counted. Fails (exit 1) when a
- * row is missing or the resident set grew by more than the heap cap + 32 MB.
+ * row is missing or the resident set grew by more than the heap cap + 64 MB
+ * (young generation, code and socket buffers live outside the old space).
  * Needs PostgreSQL as the tests do (TEST_DATABASE_URL).
  */
 import pg from 'pg';
@@ -38,7 +39,7 @@ try {
     ['rows', 'seconds', 'rows/s', 'heap cap MB', 'RSS before MB', 'RSS peak MB', 'grown MB'].map((header) => ({ header })),
     [[fmtInt(res.rows), (res.ms / 1000).toFixed(1), fmtInt(Math.round(res.rows / (res.ms / 1000))), String(HEAP_MB), mb(res.rssBefore), mb(res.rssPeak), grown.toFixed(1)]],
   );
-  const ok = res.status === 200 && res.rows === total && grown < HEAP_MB + 32;
+  const ok = res.status === 200 && res.rows === total && grown < HEAP_MB + 64;
   if (!ok) {
     console.error(`FAILED: status ${res.status}, ${res.rows} of ${total} rows, RSS grew ${grown.toFixed(1)} MB`);
     process.exitCode = 1;
