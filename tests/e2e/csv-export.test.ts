@@ -69,6 +69,22 @@ describe('CSV exports of business metrics and risk incidents (HTTP)', function (
     }
   });
 
+  it('exports the incidents in the list\'s ordering', async () => {
+    const json: Record<string, unknown>[] = [];
+    for (let cursor = ''; ;) {
+      const page = await svc.api.get(`/risk/incidents?status=acknowledged&ordering=severity&limit=200${cursor ? `&cursor=${cursor}` : ''}`, { token: staff.access });
+      expect(page.status).to.equal(200);
+      json.push(...page.body.results);
+      if (!page.body.next_cursor) break;
+      cursor = page.body.next_cursor;
+    }
+    const res = await svc.api.get('/risk/incidents?status=acknowledged&ordering=severity&format=csv', { token: staff.access });
+    const rows = parseSync(res.body as string, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.id)).to.deep.equal(json.map((r) => r.id));
+    expect(rows[0]!.severity).to.equal('low');
+    expect(rows[rows.length - 1]!.severity).to.equal('critical');
+  });
+
   it('exports each business list as CSV equal to its JSON results', async () => {
     for (const path of ['/business/daily', '/business/weekly', '/business/monthly', '/business/countries', '/business/currencies', '/business/active']) {
       const asJson = await svc.api.get(path, { token: staff.access });
