@@ -2239,7 +2239,8 @@ export interface components {
         /**
          * @description `identity_provider_unavailable`: the OpenID Connect provider (its metadata, token
          *     or userinfo endpoint) could not be reached; or `read_model_behind` (min_position
-         *     not reached within 5 s). Retry after Retry-After.
+         *     not reached within 5 s); or `service_unavailable` (the database is unreachable or
+         *     the process is stopping). Retry after Retry-After.
          */
         IdentityProviderUnavailable: {
             headers: {
@@ -2250,7 +2251,7 @@ export interface components {
             content: {
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @enum {unknown} */
-                    code?: "identity_provider_unavailable" | "read_model_behind";
+                    code?: "identity_provider_unavailable" | "read_model_behind" | "service_unavailable";
                 };
             };
         };
