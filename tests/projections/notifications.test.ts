@@ -109,3 +109,55 @@ describe('notifications projection (PostgreSQL)', function () {
     expect(await bench.db.query('select id, user_id, message, read_at from rm.notifications order by id')).to.deep.equal(before);
   });
 });
+
+describe('notifications projection: bill payments and staff alerts (PostgreSQL)', function () {
+  this.timeout(60_000);
+  let bench: Awaited<ReturnType<typeof projectionBench>>;
+  const BILLER = '950000000003';
+  const staffRegistered = (user_id: string, is_staff: boolean) => ({
+    type: 'UserRegistered',
+    data: { user_id, email: `${user_id}@example.com`, credential_id: 'c', country: 'JO', kpi_country: 'JO', first_name: 'a', last_name: 'b', is_staff, is_superuser: is_staff, roles: [], registered_at: '2025-01-01T00:00:00Z' },
+  });
+  const incident = (id: string, severity: string, user_id: string | null) => ({
+    type: 'IncidentRaised',
+    data: { incident_id: id, rule: 'transfer_velocity', severity, user_id, account_number: A, ip: null, evidence: { transfer: { transfer_id: 't9' } }, raised_at: '2025-01-01T00:00:00Z' },
+  });
+  const all = (user: string) => notificationsPage(bench.db, user, { unreadOnly: false, limit: 100 });
+
+  before(async () => {
+    bench = await projectionBench(notificationsProjection);
+    await bench.append('user-s1', [staffRegistered('s1', true)]);
+    await bench.append('user-u1', [staffRegistered('u1', false)]);
+    await bench.append(`account-${A}`, [opened(A, 'u1', 'JOD')]);
+    await bench.append(`account-${B}`, [opened(B, 's1', 'USD')]);
+    await bench.append(`account-${BILLER}`, [opened(BILLER, 'bank', 'JOD', 'Biller')]);
+    await bench.append(`account-${A}`, [debited('bill-1', 'bill', '25000', '0', BILLER)]);
+    await bench.append('incident-i1', [incident('i1', 'high', 'u1')]);
+    await bench.append('incident-i2', [incident('i2', 'critical', 'u1')]);
+    await bench.append('user-u1', [{ type: 'UserBlocked', data: { reason: 'fraud', at: '2025-01-01T00:00:00Z' } }]);
+    await bench.append(`account-${A}`, [{ type: 'AccountFrozen', data: { reason: 'staff' } }]);
+    // A staff user who joins later is alerted from then on; the staff owner of a frozen account is told once.
+    await bench.append('user-s2', [staffRegistered('s2', true)]);
+    await bench.append(`account-${B}`, [{ type: 'AccountFrozen', data: { reason: 'staff' } }]);
+  });
+  after(async () => {
+    await bench?.close();
+  });
+
+  it('types a bill payment BILL_PAYMENT, linked to its payment', async () => {
+    const [paid] = await notificationsPage(bench.db, 'u1', { unreadOnly: false, type: 'BILL_PAYMENT', limit: 10 });
+    expect(paid).to.include({ notification_type: 'BILL_PAYMENT', related_transfer_id: 'bill-1', message: `Paid 25.000 JOD to biller account ${BILLER}.` });
+  });
+
+  it('alerts every staff user, and only staff, to critical incidents, blocked users and frozen accounts', async () => {
+    expect((await all('s1')).map((r) => [r.notification_type, r.message, r.related_transfer_id])).to.deep.equal([
+      ['SECURITY', `Account ${B} was frozen.`, null],
+      ['ADMIN_ALERT', `Account ${A} was frozen.`, null],
+      ['ADMIN_ALERT', 'User u1 was blocked.', null],
+      ['ADMIN_ALERT', `Critical incident: transfer_velocity (user u1, account ${A}).`, 't9'],
+    ]);
+    expect((await all('s2')).map((r) => r.message)).to.deep.equal([`Account ${B} was frozen.`]);
+    expect((await all('s2'))[0]!.notification_type).to.equal('ADMIN_ALERT');
+    expect((await all('u1')).map((r) => r.notification_type)).to.deep.equal(['SECURITY', 'BILL_PAYMENT']);
+  });
+});

@@ -1023,6 +1023,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ws/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live notifications over a WebSocket (RFC 6455)
+         * @description OpenAPI has no WebSockets: this GET is the handshake. Connect with
+         *     `GET /ws/notifications/?token=<access JWT>` (or an `Authorization: Bearer`
+         *     header) and the WebSocket upgrade headers. The token is checked exactly as on
+         *     every other operation (signature, expiry, revoked session, blocked user,
+         *     changed password): a bad, expired or revoked token is refused at the
+         *     handshake with **401** `token_not_valid` (problem+json, no upgrade), as are
+         *     the other refusals below. On success: **101 Switching Protocols**, then
+         *     JSON text frames (`NotificationFrame`):
+         *
+         *     1. `connection_established` with the event `position` the stream starts after;
+         *     2. with `from_position=N`: every notification of the caller from events after
+         *        position N (what was missed while disconnected), then `caught_up`;
+         *     3. each new notification (`notification`) the moment its event is written.
+         *        Staff also receive every ADMIN_ALERT.
+         *
+         *     Every `notification` frame carries its event's global `position`, strictly
+         *     increasing on a connection. Keep the last one seen: reconnecting with
+         *     `from_position=<it>` delivers exactly what came after, once (nothing missed,
+         *     nothing doubled), across restarts of the service. A `{"type":"ping"}` frame
+         *     is answered `{"type":"pong"}`. The socket is closed with 4001 when the token
+         *     expires or its session ends (logout, terminate-session, user blocked,
+         *     password changed), in whichever process that happens.
+         *
+         *     A plain GET without the upgrade headers is answered 426.
+         */
+        get: operations["notificationsSocket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/risk/incidents": {
         parameters: {
             query?: never;
@@ -2019,8 +2062,13 @@ export interface components {
             };
             reason?: string;
         };
-        /** @enum {string} */
-        NotificationType: "TRANSACTION" | "SECURITY";
+        /**
+         * @description TRANSACTION (money in or out), BILL_PAYMENT (a bill paid from the account),
+         *     SECURITY (account frozen or unfrozen, card blocked), ADMIN_ALERT (staff only:
+         *     a critical risk incident, a user blocked, an account frozen).
+         * @enum {string}
+         */
+        NotificationType: "TRANSACTION" | "SECURITY" | "BILL_PAYMENT" | "ADMIN_ALERT";
         Notification: {
             /** Format: uuid */
             id: string;
@@ -2030,6 +2078,9 @@ export interface components {
             /** Format: date-time */
             read_at: string | null;
             account_number: string | null;
+            /** @description The transfer, bill payment or deposit the notification is about (the original's field name); null for the others. */
+            related_transaction: string | null;
+            /** @description Same value as related_transaction (kept for existing clients). */
             related_transfer_id: string | null;
             card_id: string | null;
             /** Format: date-time */
@@ -2039,6 +2090,53 @@ export interface components {
             results: components["schemas"]["Notification"][];
             /** @description Pass as `cursor` for the next (older) page; null on the last page. */
             next_cursor: string | null;
+        };
+        /**
+         * @description A JSON text frame the notifications socket sends.
+         * @example {
+         *       "type": "notification",
+         *       "position": "1042",
+         *       "notification": {
+         *         "id": "0d9f6a8e-1b2c-5d3e-8f4a-5b6c7d8e9f01",
+         *         "message": "Received 70.50 USD from account 100000000017.",
+         *         "notification_type": "TRANSACTION",
+         *         "is_read": false,
+         *         "read_at": null,
+         *         "account_number": "200000000015",
+         *         "related_transaction": "3f2b8c1d-4e5a-4b6c-9d7e-8f9a0b1c2d3e",
+         *         "related_transfer_id": "3f2b8c1d-4e5a-4b6c-9d7e-8f9a0b1c2d3e",
+         *         "card_id": null,
+         *         "created_at": "2026-12-05T03:30:00.000Z"
+         *       }
+         *     }
+         */
+        NotificationFrame: {
+            /** @constant */
+            type: "connection_established";
+            message: string;
+            /** @description `user_<id>`, and `admin_alerts` for staff. */
+            groups: string[];
+            /** @description Live notifications follow events after this position. */
+            position: components["schemas"]["Position"];
+        } | {
+            /** @constant */
+            type: "notification";
+            /** @description The global position of the event the notification comes from. */
+            position: components["schemas"]["Position"];
+            notification: components["schemas"]["Notification"];
+        } | {
+            /** @constant */
+            type: "caught_up";
+            /** @description Everything up to here was replayed from from_position; what follows is live. */
+            position: components["schemas"]["Position"];
+        } | {
+            /** @constant */
+            type: "pong";
+        };
+        /** @description A JSON text frame the client may send (anything else closes the socket with 1008). */
+        NotificationClientFrame: {
+            /** @constant */
+            type: "ping";
         };
         /** @enum {string} */
         IncidentSeverity: "low" | "medium" | "high" | "critical";
@@ -5232,6 +5330,55 @@ export interface operations {
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    notificationsSocket: {
+        parameters: {
+            query?: {
+                /** @description The access JWT, for clients (browsers) that cannot set headers on a WebSocket. Never logged. */
+                token?: string;
+                /** @description Resume after this event position (the `position` of the last frame received). */
+                from_position?: string;
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols; the connection is now a WebSocket carrying NotificationFrame text frames. */
+            101: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    Upgrade: "websocket";
+                    Connection: string;
+                    "Sec-WebSocket-Accept": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            /** @description `upgrade_required`: a plain GET; connect with a WebSocket client. */
+            426: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    Upgrade: "websocket";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     listIncidents: {

@@ -1,28 +1,12 @@
 import express, { type Router } from 'express';
-import { notificationsPage, ownedNotification, type NotificationRow } from '../../projections/notifications/notification-queries.js';
+import { notificationsPage, ownedNotification } from '../../projections/notifications/notification-queries.js';
 import { markNotificationRead } from '../../commands/notifications/mark-notification-read.js';
 import { requestContext } from '../auth/request-context.js';
 import type { AppDeps } from '../deps.js';
-import type { components } from '../generated/openapi.js';
+import { notificationView } from '../notification-view.js';
 import { principal, requireUser } from '../middleware/auth-guards.js';
 import { pageOf, pageResult } from '../pagination.js';
 import { notFoundProblem } from '../problem.js';
-
-type Schemas = components['schemas'];
-
-function notificationView(r: NotificationRow, readAt: string | null = r.read_at): Schemas['Notification'] {
-  return {
-    id: r.id,
-    message: r.message,
-    notification_type: r.notification_type as Schemas['NotificationType'],
-    is_read: readAt !== null,
-    read_at: readAt === null ? null : new Date(readAt).toISOString(),
-    account_number: r.account_number,
-    related_transfer_id: r.related_transfer_id,
-    card_id: r.card_id,
-    created_at: new Date(r.created_at).toISOString(),
-  };
-}
 
 /** Notifications (contract: openapi/notifications.yaml). Someone else's notification is a 404. */
 export function notificationRoutes(deps: AppDeps): Router {

@@ -16,4 +16,9 @@ export const messages = {
   frozen: (account: string) => `Account ${account} was frozen.`,
   unfrozen: (account: string) => `Account ${account} was unfrozen.`,
   cardBlocked: (last4: string) => `Card ending ${last4} was blocked.`,
+  criticalIncident(rule: string, userId: string | undefined, account: string | undefined): string {
+    const about = [userId ? `user ${userId}` : '', account ? `account ${account}` : ''].filter((x) => x !== '').join(', ');
+    return `Critical incident: ${rule}${about ? ` (${about})` : ''}.`;
+  },
+  userBlocked: (userId: string) => `User ${userId} was blocked.`,
 };

@@ -3,7 +3,7 @@ import { SYSTEM_ACCOUNT_TYPES } from '../../domain/accounts/events.js';
 import type { Currency } from '../../domain/money/currency.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import type { Queryable } from '../../infra/db.js';
-import { messages } from './messages.js';
+import { ACCOUNT_EVENTS, ADMIN_ALERT_EVENTS, accountNotice, accountOf, adminAlert, cardBlockedNotice, cardOf, staffRegistered, type Notice } from './notices.js';
 
 type Data = Record<string, string>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,14 +24,6 @@ interface CardRow {
   last4: string;
 }
 
-interface Notice {
-  type: 'TRANSACTION' | 'SECURITY';
-  message: string;
-  account_number: string | null;
-  transfer_id?: string | null;
-  card_id?: string | null;
-}
-
 interface NotificationRow {
   id: string;
   user_id: string;
@@ -46,45 +38,8 @@ interface NotificationRow {
   read_at: string | null;
 }
 
-const ACCOUNT_EVENTS = new Set([
-  'AccountCredited', 'AccountDebited', 'FundsDeposited', 'DebitReversed', 'AccountFrozen', 'AccountUnfrozen',
-]);
-const accountOf = (e: RecordedEvent) => e.stream_id.slice('account-'.length);
-const cardOf = (e: RecordedEvent) => e.stream_id.slice('card-'.length);
 /** A parameter as the single-row statements passed it: absent is null, anything else its text. */
 const nullable = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
-
-/** The notice an account event gives the account's owner. */
-function accountNotice(e: RecordedEvent, d: Data, currency: Currency, account: string): Notice | null {
-  switch (e.type) {
-    case 'AccountCredited':
-      return {
-        type: 'TRANSACTION',
-        account_number: account,
-        transfer_id: d.transfer_id,
-        message: d.kind === 'deposit'
-          ? messages.deposited(d.amount!, currency, account)
-          : messages.received(d.amount!, currency, d.counterparty_account!),
-      };
-    case 'AccountDebited':
-      return {
-        type: 'TRANSACTION',
-        account_number: account,
-        transfer_id: d.transfer_id,
-        message: messages.sent(d.amount!, d.fee ?? '0', currency, d.counterparty_account!, d.kind === 'bill'),
-      };
-    case 'FundsDeposited':
-      return { type: 'TRANSACTION', account_number: account, transfer_id: d.deposit_id, message: messages.deposited(d.amount!, currency, account) };
-    case 'DebitReversed':
-      return { type: 'TRANSACTION', account_number: account, transfer_id: d.transfer_id, message: messages.reversed(d.amount!, currency, account) };
-    case 'AccountFrozen':
-      return { type: 'SECURITY', account_number: account, message: messages.frozen(account) };
-    case 'AccountUnfrozen':
-      return { type: 'SECURITY', account_number: account, message: messages.unfrozen(account) };
-    default:
-      return null;
-  }
-}
 
 /**
  * Applies a batch to the notifications tables with a fixed number of
@@ -106,6 +61,12 @@ export async function applyNotificationEvents(tx: Queryable, events: readonly Re
   }
   const accounts = new Map<string, AccountRow>();
   const cards = new Map<string, CardRow>();
+  // Staff users receive every ADMIN_ALERT: the whole (small) list, only when the batch needs it.
+  const staff = new Set<string>();
+  const newStaff: string[] = [];
+  if (events.some((e) => ADMIN_ALERT_EVENTS.has(e.type) || staffRegistered(e) !== null)) {
+    for (const r of await tx.query<{ user_id: string }>(`select user_id from ${schema}.notification_staff`)) staff.add(r.user_id);
+  }
   if (accountKeys.size > 0) {
     const rows = await tx.query<AccountRow & { account_number: string }>(
       `select account_number, owner_id, currency, type from ${schema}.notification_accounts where account_number = any($1::text[])`,
@@ -163,16 +124,16 @@ export async function applyNotificationEvents(tx: Queryable, events: readonly Re
       const account = accountOf(e);
       const owner = accounts.get(account);
       if (!owner || (SYSTEM_ACCOUNT_TYPES as readonly string[]).includes(owner.type)) continue;
-      const notice = accountNotice(e, d, owner.currency as Currency, account);
+      const notice = accountNotice(e, owner.currency as Currency, account);
       if (notice) notify(e, owner.owner_id, notice);
     } else if (e.type === 'CardBlocked') {
       const cardId = cardOf(e);
       const card = cards.get(cardId);
-      if (card) {
-        notify(e, card.owner_id, {
-          type: 'SECURITY', account_number: card.account_number, card_id: cardId, message: messages.cardBlocked(card.last4),
-        });
-      }
+      if (card) notify(e, card.owner_id, cardBlockedNotice(cardId, card));
+    } else if (staffRegistered(e) !== null) {
+      const userId = staffRegistered(e)!;
+      if (!staff.has(userId)) newStaff.push(userId);
+      staff.add(userId);
     } else if (e.type === 'NotificationRead') {
       const userId = e.stream_id.slice('notifications-'.length);
       const id = d.notification_id ?? '';
@@ -185,6 +146,9 @@ export async function applyNotificationEvents(tx: Queryable, events: readonly Re
       const key = `${id.toLowerCase()}/${userId}`;
       if (!reads.has(key)) reads.set(key, { id, user_id: userId, read_at: readAt });
     }
+    // After the owner's own notice: a staff user who owns a frozen account is told once (the first notice wins).
+    const alert = ADMIN_ALERT_EVENTS.has(e.type) ? adminAlert(e) : null;
+    if (alert) for (const userId of staff) notify(e, userId, alert);
   }
 
   if (newAccounts.length > 0) {
@@ -193,6 +157,12 @@ export async function applyNotificationEvents(tx: Queryable, events: readonly Re
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[])
        on conflict (account_number) do nothing`,
       [newAccounts.map((r) => r.account_number), newAccounts.map((r) => r.owner_id), newAccounts.map((r) => r.currency), newAccounts.map((r) => r.type)],
+    );
+  }
+  if (newStaff.length > 0) {
+    await tx.query(
+      `insert into ${schema}.notification_staff (user_id) select * from unnest($1::text[]) on conflict (user_id) do nothing`,
+      [newStaff],
     );
   }
   if (newCards.length > 0) {

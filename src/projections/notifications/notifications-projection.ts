@@ -4,15 +4,17 @@ import { applyNotificationEvents } from './notifications-batch.js';
 export { notificationId } from './notifications-batch.js';
 
 /**
- * Read model `notifications`: what each customer is told about their money
- * and security, newest first. It keeps its own account-owner and card tables
- * (from AccountOpened and CardIssued) because events on an account stream do
- * not name the owner.
+ * Read model `notifications`: what each customer is told about their money,
+ * bill payments and security, and what staff are alerted to (ADMIN_ALERT),
+ * newest first. It keeps its own account-owner, card and staff tables (from
+ * AccountOpened, CardIssued and UserRegistered) because events on an account
+ * stream do not name the owner.
  */
 export const notificationsProjection: Projection = {
   name: 'notifications',
-  version: 1,
-  tables: ['notifications', 'notification_accounts', 'notification_cards'],
+  // 2: BILL_PAYMENT and ADMIN_ALERT (to every staff user, from notification_staff).
+  version: 2,
+  tables: ['notifications', 'notification_accounts', 'notification_cards', 'notification_staff'],
   async setup(tx, schema) {
     await tx.query(`
       create table ${schema}.notification_accounts (
@@ -26,6 +28,9 @@ export const notificationsProjection: Projection = {
         owner_id text not null,
         account_number text not null,
         last4 text not null
+      );
+      create table ${schema}.notification_staff (
+        user_id text primary key
       );
       create table ${schema}.notifications (
         id uuid primary key,

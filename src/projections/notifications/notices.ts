@@ -1,0 +1,104 @@
+import type { Currency } from '../../domain/money/currency.js';
+import type { RecordedEvent } from '../../eventstore/port.js';
+import { messages } from './messages.js';
+
+/**
+ * What an event tells whom, shared by the read model (notifications-batch)
+ * and the live push (src/live): both derive the same notification, with the
+ * same id, type and message, from the same event.
+ */
+export type NotificationType = 'TRANSACTION' | 'SECURITY' | 'BILL_PAYMENT' | 'ADMIN_ALERT';
+
+export interface Notice {
+  type: NotificationType;
+  message: string;
+  account_number: string | null;
+  /** The transfer, bill payment or deposit it is about (`related_transaction`). */
+  transfer_id?: string | null;
+  card_id?: string | null;
+}
+
+type Data = Record<string, unknown>;
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** Account events that notify the account's owner. */
+export const ACCOUNT_EVENTS: ReadonlySet<string> = new Set([
+  'AccountCredited', 'AccountDebited', 'FundsDeposited', 'DebitReversed', 'AccountFrozen', 'AccountUnfrozen',
+]);
+
+/** Events that alert every staff user (ADMIN_ALERT): critical incidents, blocked users, frozen accounts. */
+export const ADMIN_ALERT_EVENTS: ReadonlySet<string> = new Set(['IncidentRaised', 'UserBlocked', 'AccountFrozen']);
+
+export const accountOf = (e: RecordedEvent): string => e.stream_id.slice('account-'.length);
+export const cardOf = (e: RecordedEvent): string => e.stream_id.slice('card-'.length);
+const userOf = (e: RecordedEvent): string => e.stream_id.slice('user-'.length);
+
+/** The notice an account event gives the account's owner; a bill payment's debit is a BILL_PAYMENT. */
+export function accountNotice(e: RecordedEvent, currency: Currency, account: string): Notice | null {
+  const d = e.data as Record<string, string>;
+  switch (e.type) {
+    case 'AccountCredited':
+      return {
+        type: 'TRANSACTION',
+        account_number: account,
+        transfer_id: d.transfer_id,
+        message: d.kind === 'deposit'
+          ? messages.deposited(d.amount!, currency, account)
+          : messages.received(d.amount!, currency, d.counterparty_account!),
+      };
+    case 'AccountDebited':
+      return {
+        type: d.kind === 'bill' ? 'BILL_PAYMENT' : 'TRANSACTION',
+        account_number: account,
+        transfer_id: d.transfer_id,
+        message: messages.sent(d.amount!, d.fee ?? '0', currency, d.counterparty_account!, d.kind === 'bill'),
+      };
+    case 'FundsDeposited':
+      return { type: 'TRANSACTION', account_number: account, transfer_id: d.deposit_id, message: messages.deposited(d.amount!, currency, account) };
+    case 'DebitReversed':
+      return { type: 'TRANSACTION', account_number: account, transfer_id: d.transfer_id, message: messages.reversed(d.amount!, currency, account) };
+    case 'AccountFrozen':
+      return { type: 'SECURITY', account_number: account, message: messages.frozen(account) };
+    case 'AccountUnfrozen':
+      return { type: 'SECURITY', account_number: account, message: messages.unfrozen(account) };
+    default:
+      return null;
+  }
+}
+
+/** The notice a blocked card gives its owner. */
+export const cardBlockedNotice = (cardId: string, card: { account_number: string; last4: string }): Notice => ({
+  type: 'SECURITY', account_number: card.account_number, card_id: cardId, message: messages.cardBlocked(card.last4),
+});
+
+/**
+ * The ADMIN_ALERT an event gives every staff user, or null: a critical
+ * incident, a blocked user, a frozen account. Messages name users by id, never
+ * by e-mail (personal data stays out of the read model).
+ */
+export function adminAlert(e: RecordedEvent): Notice | null {
+  const d = e.data as Data;
+  switch (e.type) {
+    case 'IncidentRaised': {
+      if (d.severity !== 'critical') return null;
+      const evidence = (d.evidence ?? {}) as Data;
+      const transfer = text((evidence.transfer as Data | undefined)?.transfer_id) ?? text(evidence.transfer_id) ?? null;
+      return {
+        type: 'ADMIN_ALERT',
+        account_number: text(d.account_number) ?? null,
+        transfer_id: transfer,
+        message: messages.criticalIncident(String(d.rule), text(d.user_id), text(d.account_number)),
+      };
+    }
+    case 'UserBlocked':
+      return { type: 'ADMIN_ALERT', account_number: null, message: messages.userBlocked(userOf(e)) };
+    case 'AccountFrozen':
+      return { type: 'ADMIN_ALERT', account_number: accountOf(e), message: messages.frozen(accountOf(e)) };
+    default:
+      return null;
+  }
+}
+
+/** A staff user registered: they receive every ADMIN_ALERT from then on. */
+export const staffRegistered = (e: RecordedEvent): string | null =>
+  e.type === 'UserRegistered' && (e.data as Data).is_staff === true ? text((e.data as Data).user_id) ?? userOf(e) : null;
