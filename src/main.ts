@@ -4,6 +4,7 @@ import { adminHandlers, describeAdminError } from './cli/admin-handlers.js';
 import { createApp } from './http/app.js';
 import { serveAdminSocket } from './infra/admin-socket.js';
 import { answerClientError } from './http/client-error.js';
+import { serveUpgrades } from './http/live/upgrade.js';
 import { createLogger } from './infra/logger.js';
 import { openInfrastructure } from './infra/open-infrastructure.js';
 import { waitForDatabase } from './infra/wait-for-database.js';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 5_000;
   // What Node's parser refuses (431, 400, 408) is answered as problem+json too.
   server.on('clientError', answerClientError);
+  // WebSocket handshakes (GET /ws/notifications) go through the same app.
+  serveUpgrades(server, app);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -18,6 +18,7 @@ import { startReadModels, type ReadModels } from './projections/read-models.js';
 import { createChainCheckpoints } from './commands/checkpoints/chain-checkpoints.js';
 import { loadCheckpointConfig, type CheckpointConfig } from './config/checkpoint-config.js';
 import { openIdentityStores } from './commands/users/identity-stores.js';
+import { NotificationFeed } from './http/live/notification-feed.js';
 
 export interface Service {
   deps: AppDeps;
@@ -57,13 +58,17 @@ export async function buildService(
     openapi: loadOpenApi(),
     security: createSecurity(config, infra.store, logger.child({ component: 'security' })),
     checkpoints,
+    // Reads the log as stored: the notifications use no personal field.
+    live: new NotificationFeed(infra.store, logger.child({ component: 'live-notifications' })),
   };
+  await base.live.start();
   const deps: AppDeps = { ...base, authenticator: await createAuthenticator(base) };
   const pruning = startIdempotencyPruning(infra.db, config.idempotencyKeyTtlHours, logger.child({ component: 'idempotency' }));
   return {
     deps,
     readModels,
     async stop() {
+      await deps.live.stop(); // closes the sockets (1001): clients resume from their last position
       pruning.stop();
       await deps.security.stop(); // appends the security hits counted since the last flush
       await processes?.stop();

@@ -9,6 +9,7 @@ import { ipBlacklist } from './middleware/ip-blacklist.js';
 import { minPosition } from './middleware/min-position.js';
 import { noStore } from './middleware/no-store.js';
 import { rateLimits } from './middleware/rate-limits.js';
+import { socketToken } from './middleware/socket-token.js';
 import { cors, securityHeaders } from './middleware/security-headers.js';
 import { rejectUnsafeText } from './middleware/unsafe-text.js';
 import { stripTrailingSlash } from './middleware/trailing-slash.js';
@@ -52,6 +53,8 @@ export function createApp(deps: AppDeps): Express {
   const security = deps.security;
   const limits = rateLimits(security.settings, security.hits);
 
+  // First: the notifications socket's ?token= leaves the URL before anything logs it.
+  app.use(socketToken);
   app.use(requestId);
   app.use(httpMetrics(deps.openapi));
   app.use(securityHeaders(deps.config.debug));

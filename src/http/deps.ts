@@ -13,6 +13,7 @@ import type { PersonalData } from '../privacy/personal-data.js';
 import type { Authenticator } from './auth/principal.js';
 import type { ReadModelSync } from './middleware/min-position.js';
 import type { OpenApiDocument } from './openapi/bundle.js';
+import type { NotificationFeed } from './live/notification-feed.js';
 
 /** Everything routes may use; built once in src/service.ts. */
 export interface AppDeps {
@@ -37,4 +38,6 @@ export interface AppDeps {
   security: Security;
   /** Signed checkpoints of the hash chains: the signer (when on) and the trusted keys. */
   checkpoints: ChainCheckpoints;
+  /** The live notifications of this process: one subscription to the log, fanned out to the sockets. */
+  live: NotificationFeed;
 }

@@ -58,7 +58,7 @@ export async function createAuthenticator(deps: Omit<AppDeps, 'authenticator'>):
       if (!live) throw tokenNotValid('Session is revoked or the user is inactive');
       if (claims.cv !== user.credentials_version) throw tokenNotValid('Password changed since the token was issued');
       const roles = rolesOf(user).filter((r): r is Role => ROLES.includes(r as Role));
-      return { user_id: user.user_id, email: user.email, roles, is_staff: user.is_staff, session_id: claims.sid };
+      return { user_id: user.user_id, email: user.email, roles, is_staff: user.is_staff, session_id: claims.sid, expires_at: claims.exp, credentials_version: claims.cv };
     },
     forgetSession: (sessionId) => cache.forget(sessionId),
   };

@@ -10,6 +10,10 @@ export interface Principal {
   is_staff: boolean;
   /** The refresh-token family (session) the access token belongs to. */
   session_id: string;
+  /** When the access token expires (seconds since the epoch): the live socket closes then. */
+  expires_at?: number;
+  /** The user's credentials version the token was issued under (a password change makes it stale). */
+  credentials_version?: number;
 }
 
 /** Verifies a request's credentials; null when it carries none. Throws HttpProblem 401 when they are bad. */

@@ -13,6 +13,7 @@ import { billRoutes } from './bills.js';
 import { businessRoutes } from './business.js';
 import { cardRoutes } from './cards.js';
 import { notificationRoutes } from './notifications.js';
+import { notificationSocketRoutes } from './notifications-socket.js';
 import { transferRoutes } from './transfers.js';
 import { riskLoginRoutes } from './risk-logins.js';
 import { axesRoutes } from './axes.js';
@@ -28,6 +29,7 @@ export function featureRoutes(deps: AppDeps): SegmentRoutes[] {
     { segments: ['risk'], router: riskIncidentRoutes(deps) },
     { segments: ['accounts', 'cards'], router: cardRoutes(deps) },
     { segments: ['notifications'], router: notificationRoutes(deps) },
+    { segments: ['ws'], router: notificationSocketRoutes(deps) },
     { segments: ['billers', 'bill'], router: billRoutes(deps) },
     { segments: ['business'], router: businessRoutes(deps) },
     { segments: ['audit'], router: auditRoutes(deps) },
