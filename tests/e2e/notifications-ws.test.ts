@@ -265,49 +265,55 @@ describe('live notifications over a WebSocket (real clients, real service)', fun
     await resumed.close();
   });
 
-  it('200 connected clients each receive their own frame and nobody else\'s', async () => {
-    const N = 200;
+  it('200 connected clients (40 users, 5 sockets each) each receive their own frames and nobody else\'s', async () => {
+    // Registering is argon2 and a mailed activation per user: on the shared 2-core machine 200 users took minutes,
+    // so 200 sockets are 40 users with 5 sockets each (WS_USERS and WS_SOCKETS_PER_USER override).
+    const U = Number(process.env.WS_USERS ?? 40);
+    const S = Number(process.env.WS_SOCKETS_PER_USER ?? 5);
+    const N = U * S;
     const t0 = Date.now();
     const users: (TestUser & Tokens & { account: string })[] = [];
-    for (let i = 0; i < N; i += 10) {
-      users.push(...(await Promise.all(Array.from({ length: Math.min(10, N - i) }, async (_, j) => {
+    for (let i = 0; i < U; i += 10) {
+      users.push(...(await Promise.all(Array.from({ length: Math.min(10, U - i) }, async (_, j) => {
         const u = await user(`crowd-${i + j}@example.com`);
         return { ...u, account: await openAccount(u.access) };
       }))));
     }
     const setupMs = Date.now() - t0;
-    const clients = await Promise.all(users.map((u) => connect(svc, u.access)));
+    const t1 = Date.now();
+    const sockets = await Promise.all(users.map((u) => Promise.all(Array.from({ length: S }, () => connect(svc, u.access)))));
+    const connectMs = Date.now() - t1;
     const staffSocket = await connect(svc, staff.access);
-    const sent = Date.now();
-    const received: number[] = [];
-    const positionsByUser = new Map<string, string>();
-    await Promise.all(users.map(async (u, i) => {
-      const position = await deposit(u.account, `${(i + 1) / 1000}`);
-      positionsByUser.set(u.id, position);
-      await clients[i]!.until((f) => f.some((x) => x.type === 'notification'), 30_000, `frame of ${u.email}`);
-      received.push(Date.now() - sent);
-    }));
-    const allMs = Date.now() - sent;
+    const amount = (i: number, round: number) => `${round}.${String(i + 1).padStart(3, '0')}`;
+    const burst = async (round: number) => {
+      const sent = Date.now();
+      const received: number[] = [];
+      const positionOf = await Promise.all(users.map(async (u, i) => {
+        const position = await deposit(u.account, amount(i, round));
+        return position;
+      }));
+      await Promise.all(sockets.flatMap((mine, i) => mine.map(async (c) => {
+        await c.until((f) => f.filter((x) => x.type === 'notification').length === round, 60_000, `frame ${round} of ${users[i]!.email}`);
+        received.push(Date.now() - sent);
+      })));
+      received.sort((a, b) => a - b);
+      return { positionOf, ms: Date.now() - sent, median: received[received.length >> 1]!, max: received[received.length - 1]! };
+    };
+    const first = await burst(1);
+    const second = await burst(2);
     await sleep(500);
     for (const [i, u] of users.entries()) {
-      const frames = clients[i]!.notifications;
-      expect(frames, u.email).to.have.length(1);
-      expect(frames[0]!.position).to.equal(positionsByUser.get(u.id));
-      expect(frames[0]!.notification!.account_number).to.equal(u.account);
-      expect(frames[0]!.notification!.message).to.equal(`Deposit of ${((i + 1) / 1000).toFixed(3)} JOD to account ${u.account}.`);
+      for (const c of sockets[i]!) {
+        const frames = c.notifications;
+        expect(frames.map((f) => f.position), u.email).to.deep.equal([first.positionOf[i], second.positionOf[i]]);
+        expect(frames.map((f) => f.notification!.message)).to.deep.equal([1, 2].map((r) => `Deposit of ${amount(i, r)} JOD to account ${u.account}.`));
+      }
     }
     // Deposits alert nobody on staff.
     expect(staffSocket.notifications).to.deep.equal([]);
-    received.sort((a, b) => a - b);
-    console.log(`      ${N} users set up in ${setupMs} ms; ${N} deposits (20 at a time over HTTP) and their ${N} frames in ${allMs} ms; ` +
-      `frame after the burst began: median ${received[N >> 1]} ms, p95 ${received[Math.floor(N * 0.95)]} ms, max ${received[N - 1]} ms`);
-    // One frame to all 200 at once: the staff alert of a frozen account owned by one of them, to 200 staff sockets is not what
-    // customers get; instead time one deposit each, fired together, from the first request to the last frame.
-    const burst = Date.now();
-    await Promise.all(users.map((u) => svc.api.post(`/admin/accounts/${u.account}/deposit/`, { amount: '0.001' }, { token: staff.access })));
-    await Promise.all(clients.map((c) => c.until((f) => f.filter((x) => x.type === 'notification').length === 2, 30_000)));
-    console.log(`      second burst: ${N} concurrent deposits, all ${N} frames received ${Date.now() - burst} ms after the first request`);
-    await Promise.all([...clients, staffSocket].map((c) => c.close()));
+    console.log(`      ${U} users set up in ${setupMs} ms, ${N} sockets connected in ${connectMs} ms; ${U} concurrent deposits over HTTP, ` +
+      `all ${N} frames in ${first.ms} ms then ${second.ms} ms after the first request (median frame ${first.median}/${second.median} ms)`);
+    await Promise.all([...sockets.flat(), staffSocket].map((c) => c.close()));
   });
 
   it('an API restart (SIGKILL) loses no frame for a client that resumes from its last position', async () => {
