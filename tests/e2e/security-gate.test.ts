@@ -7,6 +7,7 @@ type Requirement = Record<string, string[]>;
 interface Operation {
   security?: Requirement[];
   requestBody?: unknown;
+  'x-websocket'?: unknown;
 }
 interface Doc {
   security?: Requirement[];
@@ -20,6 +21,8 @@ interface ContractOperation {
   /** null: public; else role sets, one of which the caller must hold entirely. */
   roles: string[][] | null;
   hasBody: boolean;
+  /** A WebSocket handshake: a plain GET that passes the checks is a 426. */
+  websocket: boolean;
 }
 
 // Path parameter values of the right shape, so a request gets past path validation to the route's own guard.
@@ -46,6 +49,7 @@ function operations(): ContractOperation[] {
         path: template.replace(/\{([^}]+)\}/g, (_, name: string) => sample(name)),
         roles: open ? null : requirements.map((r) => r.bearer ?? []),
         hasBody: op.requestBody !== undefined,
+        websocket: op['x-websocket'] !== undefined,
       });
     }
   }
@@ -120,7 +124,7 @@ describe('security before validation, for every operation of the contract (HTTP)
     const { svc, alice } = bank;
     for (const op of protectedOps.filter((o) => o.method === 'GET' && o.roles!.some((set) => set.length === 0))) {
       const res = await svc.api.get(op.path, { token: alice.access });
-      expect(res.status, `${op.method} ${op.path}: ${JSON.stringify(res.body)}`).to.be.oneOf([200, 404]);
+      expect(res.status, `${op.method} ${op.path}: ${JSON.stringify(res.body)}`).to.be.oneOf(op.websocket ? [426] : [200, 404]);
     }
   });
 
