@@ -39,12 +39,13 @@ describe('live notification feed (one $all subscription, real sockets, PostgreSQ
   const next: { who: Principal; from: bigint | undefined }[] = [];
 
   const connect = (who: Principal, from?: bigint) =>
-    new Promise<{ ws: WebSocket; frames: Frame[] }>((resolve, reject) => {
+    new Promise<{ ws: WebSocket; frames: Frame[]; closed: Promise<number> }>((resolve, reject) => {
       next.push({ who, from });
       const ws = new WebSocket(url);
       const frames: Frame[] = [];
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
       ws.on('message', (d) => frames.push(JSON.parse(String(d)) as Frame));
-      ws.once('open', () => resolve({ ws, frames }));
+      ws.once('open', () => resolve({ ws, frames, closed }));
       ws.once('error', reject);
     });
 
@@ -52,7 +53,7 @@ describe('live notification feed (one $all subscription, real sockets, PostgreSQ
     bench = await projectionBench(notificationsProjection);
     await bench.append(`account-${A}`, [{ type: 'AccountOpened', data: { account_number: A, owner_id: 'u1', currency: 'JOD', type: 'Basic' } }]);
     await bench.append(`account-${B}`, [{ type: 'AccountOpened', data: { account_number: B, owner_id: 'u2', currency: 'USD', type: 'Basic' } }]);
-    feed = new NotificationFeed(bench.store, pino({ level: 'silent' }));
+    feed = new NotificationFeed(bench.store, pino({ level: 'silent' }), 300n);
     await feed.start();
     server = createServer();
     const sockets = new WebSocketServer({ server });
@@ -74,7 +75,7 @@ describe('live notification feed (one $all subscription, real sockets, PostgreSQ
     const live = await connect(principal('u1'));
     const other = await connect(principal('u2'));
     const written: bigint[] = [];
-    let resumed: Promise<{ ws: WebSocket; frames: Frame[] }> | undefined;
+    let resumed: ReturnType<typeof connect> | undefined;
     let resumeFrom = 0n;
     // Eight writers at once; the resuming client connects while they write.
     await Promise.all(Array.from({ length: 8 }, async (_, w) => {
@@ -107,5 +108,11 @@ describe('live notification feed (one $all subscription, real sockets, PostgreSQ
     expect(got(other.frames)).to.deep.equal(u2.filter((r) => BigInt(r.position) > BigInt(other.frames[0]!.position!)).map((r) => [r.position, r.id, r.message]));
     expect(got(resumer.frames).length).to.be.greaterThan(100);
     for (const c of [live, other, resumer]) c.ws.close();
+  });
+
+  it('refuses (4409) a resume further back than its replay limit, before sending anything', async () => {
+    const old = await connect(principal('u1'), 0n);
+    expect(await old.closed).to.equal(4409);
+    expect(old.frames).to.deep.equal([]);
   });
 });

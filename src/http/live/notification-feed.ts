@@ -9,6 +9,8 @@ import { liveEffect, type LiveEffect } from './live-notices.js';
 import { LogFacts } from './log-facts.js';
 
 const REPLAY_BATCH = 500;
+/** A resume further back than this many positions is refused (4409): list GET /notifications instead. */
+const MAX_REPLAY_POSITIONS = 200_000n;
 const HEARTBEAT_MS = 30_000;
 
 /** The `notification` frame an event gives a client, or null when it tells them nothing. */
@@ -70,6 +72,7 @@ export class NotificationFeed {
   constructor(
     private readonly store: EventStore,
     private readonly logger: Logger,
+    private readonly maxReplayPositions = MAX_REPLAY_POSITIONS,
   ) {
     this.facts = new LogFacts(store);
   }
@@ -113,6 +116,7 @@ export class NotificationFeed {
     });
     try {
       if (!(await stillValid())) return client.close(4001, 'session_revoked');
+      if (from !== undefined && until - from > this.maxReplayPositions) return client.close(4409, 'resume_too_old');
       const groups = [`user_${principal.user_id}`, ...(principal.is_staff ? ['admin_alerts'] : [])];
       client.send({ type: 'connection_established', message: 'Connected to live notifications.', groups, position: until.toString() });
       if (from !== undefined) {
