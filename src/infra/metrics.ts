@@ -75,3 +75,18 @@ export const projectionLagSeconds = new Gauge({
   labelNames: ['projection'] as const,
   registers: [registry],
 });
+
+/** Open live-notification WebSockets in this process (GET /ws/notifications). */
+export const liveSockets = new Gauge({
+  name: 'live_notification_sockets',
+  help: 'Open live-notification WebSockets in this process.',
+  registers: [registry],
+});
+
+/** Notification frames for the live sockets: pushed as their event is written, or replayed for a resuming client. */
+export const liveFrames = new Counter({
+  name: 'live_notification_frames_total',
+  help: 'Notification frames for live sockets, by source (live, replay).',
+  labelNames: ['source'] as const,
+  registers: [registry],
+});

@@ -172,6 +172,9 @@ describe('live notifications over a WebSocket (real clients, real service)', fun
     expect(frame!.notification).to.include({ notification_type: 'TRANSACTION', message: `Deposit of 12.500 JOD to account ${aliceAccount}.`, is_read: false });
     const stored = await listed(alice.access);
     expect(stored.find((n) => n!.id === frame!.notification!.id)).to.deep.equal(frame!.notification);
+    const metrics = await (await fetch(`${svc.baseUrl}/metrics`)).text();
+    expect(metrics).to.match(/^live_notification_sockets 1$/m);
+    expect(metrics).to.match(/^live_notification_frames_total\{source="live"\} 1$/m);
     const pong = client.frames.length;
     client.ws.send(JSON.stringify({ type: 'ping' }));
     await client.until((f) => f.length > pong);

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { EventStore, RecordedEvent, Subscription } from '../../eventstore/port.js';
 import type { Logger } from '../../infra/logger.js';
+import { liveFrames, liveSockets } from '../../infra/metrics.js';
 import { notificationId } from '../../projections/notifications/notifications-projection.js';
 import type { Principal } from '../auth/principal.js';
 import { notificationView } from '../notification-view.js';
@@ -140,12 +141,14 @@ export class NotificationFeed {
   }
 
   private register(client: LiveClient): void {
+    liveSockets.inc();
     add(this.byUser, client.user_id, client);
     add(this.bySession, client.principal.session_id, client);
     if (client.principal.is_staff) this.staff.add(client);
   }
 
   private unregister(client: LiveClient): void {
+    liveSockets.dec();
     remove(this.byUser, client.user_id, client);
     remove(this.bySession, client.principal.session_id, client);
     this.staff.delete(client);
@@ -178,7 +181,9 @@ export class NotificationFeed {
     const recipients = [...(effect.owner ? (this.byUser.get(effect.owner.user_id) ?? []) : []), ...(effect.staff ? this.staff : [])];
     for (const client of new Set(recipients)) {
       const frame = frameFor(e, effect, client);
-      if (frame) client.deliver(e.position, frame);
+      if (!frame) continue;
+      liveFrames.inc({ source: 'live' });
+      client.deliver(e.position, frame);
     }
     const close = effect.close;
     if (close) {
@@ -196,7 +201,10 @@ export class NotificationFeed {
       for (const e of batch) {
         if (e.position > until) return;
         const frame = frameFor(e, await liveEffect(e, this.facts), client);
-        if (frame) client.sendAt(e.position, frame);
+        if (frame) {
+          liveFrames.inc({ source: 'replay' });
+          client.sendAt(e.position, frame);
+        }
         at = e.position;
       }
       await client.drained();
