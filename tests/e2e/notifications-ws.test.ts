@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { decodeJwt, SignJWT } from 'jose';
 import { WebSocket } from 'ws';
 import { expectConforms } from '../helpers/contract.js';
+import { startCluster, type Cluster } from '../helpers/processes.js';
 import { E2E_KEYS, startService, writtenHead, type RunningService } from '../helpers/service.js';
 import { createStaff, login, registerUser, type TestUser, type Tokens } from '../helpers/users.js';
 
@@ -349,5 +350,45 @@ describe('live notifications over a WebSocket (real clients, real service)', fun
     const from = stored.findIndex((n) => n!.id === last.notification!.id);
     expect(all.slice(all.indexOf(last)).map((f) => f.notification)).to.deep.equal(stored.slice(from));
     await resumed.close();
+  });
+});
+
+describe('live notifications with the projector in its own process (real processes)', function () {
+  this.timeout(300_000);
+  let cluster: Cluster;
+
+  before(async () => {
+    cluster = await startCluster();
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('frames come from the log: a killed projector delays the read model, never a frame; after its restart both agree', async () => {
+    const svc: RunningService = cluster;
+    await registerUser(svc, 'dana-ws@example.com');
+    const dana = await login(svc, 'dana-ws@example.com');
+    const staff = await createStaff(svc, 'staff-split-ws@example.com');
+    const opened = await svc.api.post('/accounts/', {}, { token: dana.access });
+    expect(opened.status, JSON.stringify(opened.body)).to.equal(201);
+    const account = opened.body.account_number as string;
+    const client = await connect(svc, dana.access);
+    await cluster.projector.kill();
+    const written: string[] = [];
+    for (const amount of ['1.000', '2.000', '3.000']) {
+      const res = await svc.api.post(`/admin/accounts/${account}/deposit/`, { amount }, { token: staff.access });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      written.push(res.body.position as string);
+    }
+    // Pushed while no projector runs.
+    await client.until((f) => f.filter((x) => x.type === 'notification').length === 3, 15_000, 'frames without a projector');
+    expect(client.notifications.map((f) => f.position)).to.deep.equal(written);
+    const behind = await svc.api.get(`/notifications/?min_position=${written[2]}`, { token: dana.access });
+    expect(behind.status, 'the read model cannot have them yet').to.equal(503);
+    await cluster.projector.start();
+    const listed = await svc.api.get(`/notifications/?min_position=${written[2]}`, { token: dana.access });
+    expect(listed.status).to.equal(200);
+    expect((listed.body.results as unknown[]).reverse()).to.deep.equal(client.notifications.map((f) => f.notification));
+    await client.close();
   });
 });
