@@ -5,7 +5,8 @@ const SOCKET_PATH = /^\/ws\/notifications\/?$/;
 /**
  * Browsers cannot set headers on a WebSocket, so the notifications socket
  * takes its access token as `?token=`: it becomes the Authorization header
- * (checked like any other) and leaves the URL, so no log line carries it.
+ * (checked like any other) and leaves the URL (and originalUrl, which problem
+ * bodies and error logs name), so no answer or log line carries it.
  */
 export const socketToken: RequestHandler = (req, _res, next) => {
   const q = req.url.indexOf('?');
@@ -17,5 +18,6 @@ export const socketToken: RequestHandler = (req, _res, next) => {
   if (req.headers.authorization === undefined) req.headers.authorization = `Bearer ${token}`;
   const rest = params.toString();
   req.url = req.url.slice(0, q) + (rest ? `?${rest}` : '');
+  req.originalUrl = req.url;
   next();
 };
