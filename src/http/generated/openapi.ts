@@ -2133,11 +2133,6 @@ export interface components {
             /** @constant */
             type: "pong";
         };
-        /** @description A JSON text frame the client may send (anything else closes the socket with 1008). */
-        NotificationClientFrame: {
-            /** @constant */
-            type: "ping";
-        };
         /** @enum {string} */
         IncidentSeverity: "low" | "medium" | "high" | "critical";
         /** @enum {string} */
@@ -5352,7 +5347,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Switching Protocols; the connection is now a WebSocket carrying NotificationFrame text frames. */
+            /**
+             * @description Switching Protocols; the connection is now a WebSocket. The media type below is
+             *     not an HTTP body: it is each JSON text frame the server sends on the socket.
+             */
             101: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -5361,7 +5359,9 @@ export interface operations {
                     "Sec-WebSocket-Accept": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.nexus.notification-frame+json": components["schemas"]["NotificationFrame"];
+                };
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
