@@ -98,7 +98,8 @@ describe('live notification feed (one $all subscription, real sockets, PostgreSQ
     const last = (rows: { position: string }[]) => rows[rows.length - 1]!.position;
     const deadline = Date.now() + 15_000;
     const notes = (frames: Frame[]) => frames.filter((f) => f.type === 'notification');
-    while (Date.now() < deadline && [live, resumer].some((c) => notes(c.frames).at(-1)?.position !== last(u1))) await new Promise((r) => setTimeout(r, 50));
+    const pending = () => [[live, u1], [resumer, u1], [other, u2]] as const;
+    while (Date.now() < deadline && pending().some(([c, rows]) => notes(c.frames).at(-1)?.position !== last(rows))) await new Promise((r) => setTimeout(r, 50));
     const expected = (after: bigint) => u1.filter((r) => BigInt(r.position) > after).map((r) => [r.position, r.id, r.message]);
     const got = (frames: Frame[]) => notes(frames).map((f) => [f.position, f.notification!.id, f.notification!.message]);
     const hello = BigInt(live.frames[0]!.position!);
