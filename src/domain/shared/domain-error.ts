@@ -7,7 +7,7 @@ export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly status: 400 | 403 | 404 | 409 | 410 | 422 | 423 = 422,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 422 | 423 = 422,
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);

@@ -49,6 +49,22 @@ export type UserEvent =
   /** The user's personal data was erased (their data key destroyed); amounts and history stay. */
   | DomainEvent<'UserErased', { erased_at: string }>;
 
+/** How a user proved who they are to turn the authenticator app off. */
+export type TotpDisableProof = 'password' | 'code';
+
+/**
+ * Events of a user's authenticator-app enrolment (stream `two-factor-<user_id>`,
+ * beside the login challenges of src/domain/sessions/events.ts). The secret
+ * never travels in them: `credential_id` names the credentials-store row that
+ * holds it, encrypted under the user's data key; recovery codes are only
+ * counted (their hashes are in the store too). `time_step` is the RFC 6238
+ * step of the code that confirmed the enrolment (a code is accepted once).
+ */
+export type TotpEvent =
+  | DomainEvent<'TotpEnrolmentStarted', { credential_id: string; started_at: string }>
+  | DomainEvent<'TotpEnabled', { credential_id: string; recovery_codes: number; time_step: number; enabled_at: string }>
+  | DomainEvent<'TotpDisabled', { proof: TotpDisableProof; disabled_at: string }>;
+
 /** What UserRegistered and PasswordChanged carried before credentials left the log. */
 export interface LegacyCredential {
   password_hash?: string;
