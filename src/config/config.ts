@@ -46,6 +46,15 @@ export interface Config {
   transferCodeTtlSeconds: number;
   /** How long an Idempotency-Key is remembered (hours); older ones are pruned. */
   idempotencyKeyTtlHours: number;
+  /**
+   * Whether POST /auth/jwt/create (email and password alone) gives tokens:
+   * `allow`, or `refuse` (403 second_factor_required: use /auth/login/init/).
+   * Whatever it says, staff in production and users with an authenticator app
+   * always need the second factor.
+   */
+  passwordOnlyLogin: 'allow' | 'refuse';
+  /** How long a mailed login code (and its challenge) lasts (seconds). */
+  loginCodeTtlSeconds: number;
   /** Port of the projector process's GET /health (`npm run projector`); unset: none. */
   projectorHealthPort: number | undefined;
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are answered 503 (seconds). */
@@ -242,6 +251,13 @@ function keyBytes(name: string, text: string): Buffer {
   return bytes;
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be ${values.join(' or ')}, got "${raw}"`);
+  return raw as T;
+}
+
 function emailMode(env: Env, production: boolean, host: string | undefined): Config['emailMode'] {
   const raw = env.EMAIL_MODE || (host ? 'smtp' : production ? undefined : 'outbox');
   if (raw === undefined) {
@@ -334,6 +350,8 @@ export function loadConfig(env: Env = process.env): Config {
     projectorBatchGapMs: c.take(() => int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000)),
     transferCodeTtlSeconds: c.take(() => int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600)),
     idempotencyKeyTtlHours: c.take(() => int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 90)),
+    passwordOnlyLogin: c.take(() => oneOf(env, 'PASSWORD_ONLY_LOGIN', ['allow', 'refuse'] as const, 'allow')),
+    loginCodeTtlSeconds: c.take(() => int(env, 'LOGIN_CODE_TTL_SECONDS', 300, 1, 3_600)),
     projectorHealthPort: c.take(() => env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined),
     shutdownGraceSeconds: c.take(() => int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 600)),
     databaseConnectTimeoutSeconds: c.take(() => int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600)),

@@ -1,11 +1,12 @@
 import type { Db } from '../../infra/db.js';
 
 /**
- * Kinds of credential material. Room is left for what later features keep
- * here too: 'totp' (an encrypted secret, read back), 'recovery_code' (one
- * slot per code), 'login_code'.
+ * Kinds of credential material: 'login_code' (a mailed login code's argon2id
+ * hash, one slot per challenge), 'totp' (an authenticator secret, sealed
+ * under the user's data key, since it must be read back), 'recovery_code'
+ * (the SHA-256 of one random recovery code per slot).
  */
-export type CredentialKind = 'password' | 'transfer_code' | 'password_reset' | 'activation' | 'email_reset';
+export type CredentialKind = 'password' | 'transfer_code' | 'password_reset' | 'activation' | 'email_reset' | 'login_code' | 'totp' | 'recovery_code';
 
 export interface StoredCredential {
   secret: string;
@@ -66,6 +67,25 @@ export class CredentialStore {
          and c.created_at < (select k.created_at from cmd.credentials k where k.subject = $1 and k.kind = $2 and k.slot = $3)`,
       [subject, kind, slot],
     );
+  }
+
+  /** Deletes one row (a credential whose command was refused, or that was replaced). */
+  async remove(subject: string, kind: CredentialKind, slot: string): Promise<void> {
+    await this.db.query('delete from cmd.credentials where subject = $1 and kind = $2 and slot = $3', [subject, kind, slot]);
+  }
+
+  /** Deletes every credential of that kind of the subject (an authenticator turned off, recovery codes replaced). */
+  async removeKind(subject: string, kind: CredentialKind): Promise<void> {
+    await this.db.query('delete from cmd.credentials where subject = $1 and kind = $2', [subject, kind]);
+  }
+
+  /** How many unexpired credentials of that kind the subject has. */
+  async count(subject: string, kind: CredentialKind): Promise<number> {
+    const [row] = await this.db.query<{ n: string | number }>(
+      'select count(*) as n from cmd.credentials where subject = $1 and kind = $2 and (expires_at is null or expires_at > now())',
+      [subject, kind],
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** Deletes every credential of the subject (erasure). */

@@ -1,6 +1,7 @@
 import { loginLockouts } from '../../infra/metrics.js';
 import { randomUUID } from 'node:crypto';
 import { isActive } from '../../domain/users/state.js';
+import { SecondFactorRequired } from '../../domain/sessions/two-factor.js';
 import { login, type LoginDeps } from '../sessions/login.js';
 import { InvalidCredentials } from '../sessions/token-errors.js';
 import type { CommandContext } from '../shared/command-context.js';
@@ -17,26 +18,32 @@ export class LoginLocked extends Error {
 }
 
 type Login = typeof login;
+/** A password step: checks the password and does what a correct one leads to. */
+export type PasswordStep<R> = (deps: LoginDeps, email: string, password: string, context: CommandContext) => Promise<R>;
 
 /**
  * Login behind the lockouts, with every attempt recorded:
  * 1. the IP's and the email+IP pair's lockout streams are read; a lock refuses
  *    the attempt (outcome `locked`) without ever reaching argon2;
- * 2. otherwise the password is checked; a failure counts against both keys
- *    (and may lock them), a success clears the pair.
+ * 2. otherwise the password is checked (`doLogin`); a failure counts against
+ *    both keys (and may lock them). A success that starts a session clears the
+ *    pair (`success`); one that only opens a second-factor challenge
+ *    (`challenged`) clears nothing, since the login is not done; a password
+ *    that was right but is not enough alone is recorded as `refused`.
  */
-export async function guardedLogin(
+export async function guardedLogin<R extends { user_id: string } = Awaited<ReturnType<Login>>>(
   deps: LoginDeps,
   security: Security,
   email: string,
   password: string,
   context: CommandContext,
   userAgent: string | null,
-  doLogin: Login = login,
-): Promise<Awaited<ReturnType<Login>>> {
+  doLogin: PasswordStep<R> = login as unknown as PasswordStep<R>,
+  outcome: 'success' | 'challenged' = 'success',
+): Promise<R> {
   const attempt_id = randomUUID();
   const ip = context.actor.ip ?? 'unknown';
-  const record = (outcome: 'success' | 'failure' | 'locked', user_id: string | null, reason: string | null) =>
+  const record = (outcome: 'success' | 'failure' | 'locked' | 'refused' | 'challenged', user_id: string | null, reason: string | null) =>
     security.recordAttempt(context, { attempt_id, kind: 'login', outcome, user_id, email, user_agent: userAgent, reason });
 
   const lock = await lockoutStatus(deps.repo, email, ip, context.now);
@@ -46,10 +53,14 @@ export async function guardedLogin(
     loginLockouts.inc({ scope: lock.scope });
     throw new LoginLocked(lock);
   }
-  let result;
+  let result: R;
   try {
     result = await doLogin(deps, email, password, context);
   } catch (error) {
+    if (error instanceof SecondFactorRequired) {
+      await record('refused', error.user_id, 'second_factor_required');
+      throw error;
+    }
     if (!(error instanceof InvalidCredentials)) throw error;
     const user = await findUserByEmail(deps, email);
     const reason = !user.exists ? 'unknown_email' : !isActive(user) ? 'inactive_user' : 'invalid_credentials';
@@ -59,6 +70,7 @@ export async function guardedLogin(
     ]);
     throw error;
   }
-  await Promise.all([countLoginSuccess(deps.repo, email, ip, context, attempt_id), record('success', result.user_id, null)]);
+  if (outcome === 'challenged') await record('challenged', result.user_id, null);
+  else await Promise.all([countLoginSuccess(deps.repo, email, ip, context, attempt_id), record('success', result.user_id, null)]);
   return result;
 }

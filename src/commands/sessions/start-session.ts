@@ -7,9 +7,8 @@ import type { AuthDeps } from '../users/auth-deps.js';
 import { issuePair, type TokenPair } from './issue-tokens.js';
 import { sessionAggregate } from './session-aggregate.js';
 
-/** A new session (refresh-token family) of an authenticated user, and its first token pair. */
-export async function startSession(deps: Pick<AuthDeps, 'repo' | 'tokens'>, user: UserState, context: CommandContext): Promise<TokenPair> {
-  const session_id = randomUUID();
+/** A new session (refresh-token family) of an authenticated user, and its first token pair; `session_id` when the caller named it first (a completed login challenge). */
+export async function startSession(deps: Pick<AuthDeps, 'repo' | 'tokens'>, user: UserState, context: CommandContext, session_id: string = randomUUID()): Promise<TokenPair> {
   const jti = randomUUID();
   const expires_at = new Date(context.now.getTime() + deps.tokens.ttlSeconds('refresh') * 1000);
   await deps.repo.execute(

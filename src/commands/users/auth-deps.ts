@@ -9,7 +9,7 @@ import type { EmailIndex } from './email-index.js';
 /** What the user and session command handlers need. */
 export interface AuthDeps {
   repo: AggregateRepository;
-  config: Pick<Config, 'frontendUrl'>;
+  config: Pick<Config, 'frontendUrl' | 'nodeEnv' | 'passwordOnlyLogin' | 'loginCodeTtlSeconds'>;
   mailer: Mailer;
   logger: Logger;
   tokens: TokenService;

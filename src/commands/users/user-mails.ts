@@ -54,3 +54,9 @@ export function sendEmailChangedMails(deps: MailDeps, oldEmail: string, newEmail
 export function sendClosedMail(deps: MailDeps, to: string): void {
   send(deps, to, 'Nexus Bank - Relationship closed', 'Your Nexus Bank accounts are closed, your cards cancelled and your personal data erased, as you asked. This is the last mail to this address.\n');
 }
+
+/** The mailed code of a two-step login (src/commands/two-factor/login-init.ts). */
+export function sendLoginCodeMail(deps: MailDeps, to: string, code: string, ttlSeconds: number): void {
+  const lasts = ttlSeconds % 60 === 0 ? `${ttlSeconds / 60} minute${ttlSeconds === 60 ? '' : 's'}` : `${ttlSeconds} seconds`;
+  send(deps, to, 'Nexus Bank - Login Verification Code', `Your login code is ${code}. It expires in ${lasts} and works once.\n\nIf you did not try to log in, change your password: someone knows it.\n`);
+}

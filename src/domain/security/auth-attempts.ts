@@ -2,8 +2,14 @@ import type { DomainEvent } from '../shared/event.js';
 
 /** Sign-ins, token refreshes and logouts, each recorded whatever its outcome. */
 export type AuthAttemptKind = 'login' | 'refresh' | 'logout';
-/** `locked`: refused by a lockout before the password was checked; `refused`: refused for another reason before any credential check. */
-export type AuthAttemptOutcome = 'success' | 'failure' | 'locked' | 'refused';
+/**
+ * `locked`: refused by a lockout before the password was checked; `refused`:
+ * refused for another reason (before any credential check, or a right
+ * password that is not enough alone: `second_factor_required`);
+ * `challenged`: the password was right and a second factor was asked for
+ * (the login succeeds, as `success`, only when it is answered).
+ */
+export type AuthAttemptOutcome = 'success' | 'failure' | 'locked' | 'refused' | 'challenged';
 
 export interface AuthAttempt {
   attempt_id: string;

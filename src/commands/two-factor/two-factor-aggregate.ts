@@ -1,0 +1,9 @@
+import { twoFactorDecider, twoFactorStream, type TwoFactorState } from '../../domain/sessions/two-factor.js';
+import type { AggregateRepository } from '../shared/aggregate-repository.js';
+
+export const twoFactorAggregate = { decider: twoFactorDecider, snapshotVersion: 1 };
+
+/** The user's authenticator enrolment and newest login challenge (strongly consistent: read from the stream). */
+export async function loadTwoFactor(repo: AggregateRepository, userId: string): Promise<TwoFactorState> {
+  return (await repo.load(twoFactorAggregate, twoFactorStream(userId))).state;
+}
