@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: readsJsonBody }));
   app.use(rejectUnsafeText);
   app.use(requestValidator(deps.openapi));
-  app.post('/auth/jwt/create', limits.login);
+  app.post(['/auth/jwt/create', '/auth/login/init', '/auth/login/verify'], limits.login);
   app.post('/auth/users/reset_password', limits.passwordReset);
   app.post('/auth/users/reset_email', limits.passwordReset);
   app.use(minPosition(deps.readModels, MIN_POSITION_TIMEOUT_MS));

@@ -529,6 +529,9 @@ export interface paths {
         /**
          * Log in with email and password
          * @description Unknown email, wrong password and inactive account all give the same 401 (code no_active_account).
+         *     403 `second_factor_required` (after a right password) when the account must use the two-step
+         *     login (`/auth/login/init/`): every account under PASSWORD_ONLY_LOGIN=refuse (then before any
+         *     password check), staff accounts under NODE_ENV=production, and users with an authenticator app.
          */
         post: operations["createToken"];
         delete?: never;
@@ -640,6 +643,118 @@ export interface paths {
         put?: never;
         /** Revoke the caller's session (and the one of a refresh token in the body) */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/login/init": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Two-step login, step one - the password opens a challenge
+         * @description The password is checked exactly as for `/auth/jwt/create` (same lockouts,
+         *     rate limit per address and email, attempt records; unknown email, wrong
+         *     password and inactive account give the same 401 `no_active_account`). A
+         *     right one opens a challenge (any older one of the user is superseded) and
+         *     starts no session: for a user with an authenticator app (`method: totp`)
+         *     the app's code answers it, otherwise a 6-digit code is mailed (subject
+         *     "Nexus Bank - Login Verification Code"), valid `LOGIN_CODE_TTL_SECONDS`
+         *     (default 5 minutes). The code is never in the answer. Then call
+         *     `/auth/login/verify/`.
+         */
+        post: operations["loginInit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/login/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Two-step login, step two - the code gives the tokens
+         * @description `code` is the mailed code, or (method `totp`) the authenticator app's
+         *     current code or one of the recovery codes. A code works once. The answer
+         *     is the pair `/auth/jwt/create` gives. Every refusal is the same 401
+         *     `invalid_code` (wrong, expired, used or superseded code, no challenge,
+         *     unknown email), so the email alone tells nothing. Wrong codes are counted:
+         *     the third voids the challenge (start again at `/auth/login/init/`) and
+         *     counts as a failed login for the lockouts, like a wrong password. Behind
+         *     the same lockouts (423) and login rate limit as the password step.
+         */
+        post: operations["loginVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start enrolling an authenticator app (RFC 6238)
+         * @description Makes a new secret and answers it as an `otpauth://` URI and that URI's
+         *     QR code (a PNG `data:` URL) for the app to scan. Nothing changes for
+         *     login until `/auth/totp/confirm/` confirms it with a first code; calling
+         *     this again replaces a pending secret. The secret is kept encrypted under
+         *     the user's data key, never in an event or a log. 409 `totp_already_enabled`
+         *     while an app is enabled (disable it first).
+         */
+        post: operations["startTotpEnrolment"];
+        /**
+         * Turn the authenticator app off (or drop a pending enrolment)
+         * @description Proved by the current `password`, or by a `code` of the app (or an unused
+         *     recovery code). The secret and the recovery codes are deleted; login then
+         *     mails codes again. 400 `invalid_proof` for a wrong or missing proof, 409
+         *     `totp_not_enabled` when there is nothing to turn off.
+         */
+        delete: operations["disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the enrolment with a first code; get the recovery codes
+         * @description A current code of the app turns it on: from then on `/auth/login/init/`
+         *     answers `method: totp` and `/auth/jwt/create` refuses this user (403
+         *     `second_factor_required`). The answer holds ten recovery codes, each good
+         *     for one login without the app; they are shown this once (only their
+         *     hashes are kept). 400 `invalid_totp_code` for a wrong or already used
+         *     code, 409 `totp_not_pending` without a pending enrolment.
+         */
+        post: operations["confirmTotp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1763,6 +1878,43 @@ export interface components {
             email: components["schemas"]["AuthEmail"];
             password: components["schemas"]["AuthPassword"];
         };
+        LoginChallenge: {
+            detail: string;
+            /**
+             * @description email: a code was mailed; totp: the authenticator app (or a recovery code) answers.
+             * @enum {string}
+             */
+            method: "email" | "totp";
+            /** Format: date-time */
+            expires_at: string;
+        };
+        LoginVerifyRequest: {
+            email: components["schemas"]["AuthEmail"];
+            code: components["schemas"]["SecondFactorCode"];
+        };
+        /** @description A 6-digit code (mailed, or the authenticator app's), or a recovery code (xxxx-xxxx-xxxx-xxxx). */
+        SecondFactorCode: string;
+        TotpEnrolment: {
+            /** @constant */
+            status: "pending";
+            /** @description The secret as an otpauth URI (issuer Nexus Bank */
+            otpauth_url: string;
+            /** @description The URI as a PNG QR code. */
+            qr_code: string;
+        };
+        TotpConfirmRequest: {
+            code: string;
+        };
+        TotpEnabled: {
+            /** @constant */
+            status: "enabled";
+            /** @description Shown this once; each works for one login. */
+            recovery_codes: string[];
+        };
+        TotpDisableRequest: {
+            password?: components["schemas"]["AuthPassword"];
+            code?: components["schemas"]["SecondFactorCode"];
+        };
         TokenPair: {
             access: string;
             refresh: string;
@@ -2192,7 +2344,7 @@ export interface components {
             /** @enum {string} */
             kind: "login" | "refresh" | "logout";
             /** @enum {string} */
-            outcome: "success" | "failure" | "locked" | "refused";
+            outcome: "success" | "failure" | "locked" | "refused" | "challenged";
             successful: boolean;
             user_id: string | null;
             /** @description null once the user is erased */
@@ -2489,6 +2641,22 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @enum {unknown} */
                     code?: "projections_unavailable" | "service_unavailable";
+                };
+            };
+        };
+        /**
+         * @description `second_factor_required`: the password was not enough alone; log in with
+         *     `/auth/login/init/` and `/auth/login/verify/` (`login_init` says where).
+         *     Also `ip_blacklisted` and `api_key_refused` as on every operation.
+         */
+        LoginForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @description second_factor_required: where the two-step login starts. */
+                    login_init?: string;
                 };
             };
         };
@@ -3980,7 +4148,7 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["LoginForbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             423: components["responses"]["LoginLocked"];
@@ -4235,6 +4403,173 @@ export interface operations {
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    loginInit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Challenge open; answer it at /auth/login/verify/ */
+            202: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginChallenge"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["LoginLocked"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    loginVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description A new session */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            /** @description `invalid_code`: wrong, expired, used or superseded code, or no open challenge for that email. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        code?: "invalid_code";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["LoginLocked"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    startTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Enrolment pending */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpDisableRequest"];
+            };
+        };
+        responses: {
+            /** @description Turned off */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description Enabled */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnabled"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listBillers: {

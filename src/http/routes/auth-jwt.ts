@@ -5,6 +5,7 @@ import type { Security } from '../../commands/security/security.js';
 import { revokeSession } from '../../commands/sessions/revoke-session.js';
 import { sessionStatus } from '../../commands/sessions/session-status.js';
 import type { TokenClaims } from '../../commands/sessions/token-service.js';
+import { passwordOnlyLogin } from '../../commands/two-factor/second-factor-policy.js';
 import type { AuthDeps } from '../../commands/users/auth-deps.js';
 import type { Authenticator } from '../auth/principal.js';
 import { isSessionAware } from '../auth/create-authenticator.js';
@@ -26,7 +27,7 @@ export function authJwtRoutes(deps: AuthDeps, authenticator: Authenticator, secu
   router.post('/auth/jwt/create', async (req, res) => {
     const { email, password } = req.body as Schemas['Credentials'];
     try {
-      const { access, refresh } = await guardedLogin(deps, security, email, password, requestContext(req), userAgentOf(req));
+      const { access, refresh } = await guardedLogin(deps, security, email, password, requestContext(req), userAgentOf(req), passwordOnlyLogin(deps.config));
       res.json({ access, refresh } satisfies Schemas['TokenPair']);
     } catch (error) {
       throw lockoutProblem(authProblem(error));

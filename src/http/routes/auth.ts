@@ -4,6 +4,7 @@ import { closeCustomerRoutes } from './auth-close.js';
 import { authDeps } from './auth-deps.js';
 import { authJwtRoutes } from './auth-jwt.js';
 import { authSocialRoutes } from './auth-social.js';
+import { authTwoFactorRoutes } from './auth-two-factor.js';
 import { authUserRoutes } from './auth-users.js';
 
 /** Everything under /auth (contract: openapi/auth.yaml). */
@@ -14,5 +15,6 @@ export function authRoutes(deps: AppDeps): Router {
   router.use(closeCustomerRoutes(deps));
   router.use(authJwtRoutes(auth, deps.authenticator, deps.security));
   router.use(authSocialRoutes(auth, deps.security, deps.config));
+  router.use(authTwoFactorRoutes({ ...auth, keyring: deps.personal.keyring }, deps.security));
   return router;
 }
