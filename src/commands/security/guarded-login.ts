@@ -18,6 +18,25 @@ export class LoginLocked extends Error {
 }
 
 type Login = typeof login;
+
+/**
+ * Refuses a login step (LoginLocked) while the IP or the email+IP pair is
+ * locked, read from both lockout streams before any credential is checked;
+ * `recordLocked` records the refused attempt with its reason.
+ */
+export async function refuseWhileLocked(
+  deps: Pick<LoginDeps, 'repo'>,
+  email: string,
+  ip: string,
+  context: CommandContext,
+  recordLocked: (reason: 'ip_locked' | 'email_ip_locked') => Promise<unknown>,
+): Promise<void> {
+  const lock = await lockoutStatus(deps.repo, email, ip, context.now);
+  if (!lock) return;
+  await recordLocked(lock.scope === 'ip' ? 'ip_locked' : 'email_ip_locked');
+  loginLockouts.inc({ scope: lock.scope });
+  throw new LoginLocked(lock);
+}
 /** A password step: checks the password and does what a correct one leads to. */
 export type PasswordStep<R> = (deps: LoginDeps, email: string, password: string, context: CommandContext) => Promise<R>;
 
@@ -46,13 +65,10 @@ export async function guardedLogin<R extends { user_id: string } = Awaited<Retur
   const record = (outcome: 'success' | 'failure' | 'locked' | 'refused' | 'challenged', user_id: string | null, reason: string | null) =>
     security.recordAttempt(context, { attempt_id, kind: 'login', outcome, user_id, email, user_agent: userAgent, reason });
 
-  const lock = await lockoutStatus(deps.repo, email, ip, context.now);
-  if (lock) {
+  await refuseWhileLocked(deps, email, ip, context, async (reason) => {
     const user = await findUserByEmail(deps, email);
-    await record('locked', user.exists ? user.user_id : null, lock.scope === 'ip' ? 'ip_locked' : 'email_ip_locked');
-    loginLockouts.inc({ scope: lock.scope });
-    throw new LoginLocked(lock);
-  }
+    await record('locked', user.exists ? user.user_id : null, reason);
+  });
   let result: R;
   try {
     result = await doLogin(deps, email, password, context);

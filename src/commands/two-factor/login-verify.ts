@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { SecondFactor } from '../../domain/sessions/events.js';
 import { invalidLoginCode, twoFactorStream, type LoginChallenge, type TwoFactorState } from '../../domain/sessions/two-factor.js';
 import { isActive, type UserState } from '../../domain/users/state.js';
-import { LoginLocked } from '../security/guarded-login.js';
-import { countLoginFailure, countLoginSuccess, lockoutStatus } from '../security/lockouts.js';
+import { refuseWhileLocked } from '../security/guarded-login.js';
+import { countLoginFailure, countLoginSuccess } from '../security/lockouts.js';
 import type { Security } from '../security/security.js';
 import type { TokenPair } from '../sessions/issue-tokens.js';
 import { startSession } from '../sessions/login.js';
@@ -57,11 +57,7 @@ export async function verifyLogin(deps: TwoFactorDeps, security: Security, email
   const record = (outcome: 'success' | 'failure' | 'locked', reason: string | null) =>
     security.recordAttempt(context, { attempt_id, kind: 'login', outcome, user_id: userId, email, user_agent: userAgent, reason });
 
-  const lock = await lockoutStatus(deps.repo, email, ip, context.now);
-  if (lock) {
-    await record('locked', lock.scope === 'ip' ? 'ip_locked' : 'email_ip_locked');
-    throw new LoginLocked(lock);
-  }
+  await refuseWhileLocked(deps, email, ip, context, (reason) => record('locked', reason));
   const state = isActive(user) ? await loadTwoFactor(deps.repo, user.user_id) : undefined;
   const challenge = state?.challenge ?? null;
   if (!state || !isOpen(challenge, context.now)) {
