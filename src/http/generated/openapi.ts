@@ -4517,9 +4517,11 @@ export interface operations {
                     "application/json": components["schemas"]["TotpEnrolment"];
                 };
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Problem"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
         };
