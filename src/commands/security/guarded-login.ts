@@ -1,7 +1,7 @@
 import { loginLockouts } from '../../infra/metrics.js';
 import { randomUUID } from 'node:crypto';
 import { isActive } from '../../domain/users/state.js';
-import { SecondFactorRequired } from '../../domain/sessions/two-factor.js';
+import { SecondFactorRequired } from '../../domain/two-factor/errors.js';
 import { login, type LoginDeps } from '../sessions/login.js';
 import { InvalidCredentials } from '../sessions/token-errors.js';
 import type { CommandContext } from '../shared/command-context.js';

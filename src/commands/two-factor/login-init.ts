@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LoginChallengeMethod } from '../../domain/sessions/events.js';
-import { twoFactorStream } from '../../domain/sessions/two-factor.js';
+import { twoFactorStream } from '../../domain/two-factor/decider.js';
 import type { UserState } from '../../domain/users/state.js';
 import { guardedLogin } from '../security/guarded-login.js';
 import type { Security } from '../security/security.js';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SecondFactor } from '../../domain/sessions/events.js';
-import { invalidLoginCode, twoFactorStream, type LoginChallenge, type TwoFactorState } from '../../domain/sessions/two-factor.js';
+import { twoFactorStream } from '../../domain/two-factor/decider.js';
+import { invalidLoginCode } from '../../domain/two-factor/errors.js';
+import type { LoginChallenge, TwoFactorState } from '../../domain/two-factor/state.js';
 import { isActive, type UserState } from '../../domain/users/state.js';
 import { refuseWhileLocked } from '../security/guarded-login.js';
 import { countLoginFailure, countLoginSuccess } from '../security/lockouts.js';

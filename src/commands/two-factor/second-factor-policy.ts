@@ -1,4 +1,4 @@
-import { SecondFactorRequired } from '../../domain/sessions/two-factor.js';
+import { SecondFactorRequired } from '../../domain/two-factor/errors.js';
 import type { UserState } from '../../domain/users/state.js';
 import type { PasswordStep } from '../security/guarded-login.js';
 import { checkPassword, startSession, type LoginDeps } from '../sessions/login.js';

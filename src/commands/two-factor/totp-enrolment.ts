@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { invalidTotpCode, totpAlreadyEnabled, totpNotEnabled, totpNotPending, twoFactorStream } from '../../domain/sessions/two-factor.js';
+import { twoFactorStream } from '../../domain/two-factor/decider.js';
+import { invalidTotpCode, totpAlreadyEnabled, totpNotEnabled, totpNotPending } from '../../domain/two-factor/errors.js';
 import type { TotpDisableProof } from '../../domain/users/events.js';
 import type { UserState } from '../../domain/users/state.js';
 import type { CommandContext } from '../shared/command-context.js';

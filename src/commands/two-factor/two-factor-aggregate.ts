@@ -1,4 +1,5 @@
-import { twoFactorDecider, twoFactorStream, type TwoFactorState } from '../../domain/sessions/two-factor.js';
+import { twoFactorDecider, twoFactorStream } from '../../domain/two-factor/decider.js';
+import type { TwoFactorState } from '../../domain/two-factor/state.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 
 export const twoFactorAggregate = { decider: twoFactorDecider, snapshotVersion: 1 };

@@ -11,7 +11,7 @@ import type { CommandContext } from '../../../src/commands/shared/command-contex
 import { idsFrom } from '../../../src/commands/shared/ids.js';
 import { loadConfig, type Config } from '../../../src/config/config.js';
 import { DomainError } from '../../../src/domain/shared/domain-error.js';
-import { twoFactorStream } from '../../../src/domain/sessions/two-factor.js';
+import { twoFactorStream } from '../../../src/domain/two-factor/decider.js';
 import { MemoryStore, memoryRepo } from '../security/memory-store.js';
 
 const PASSWORD = 'Right-passw0rd-1';

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { DomainError } from '../../../src/domain/shared/domain-error.js';
-import { decideTwoFactor, evolveTwoFactor, initialTwoFactorState, type TwoFactorCommand, type TwoFactorEvent, type TwoFactorState } from '../../../src/domain/sessions/two-factor.js';
+import type { TwoFactorCommand } from '../../../src/domain/two-factor/commands.js';
+import { decideTwoFactor } from '../../../src/domain/two-factor/decider.js';
+import { evolveTwoFactor, initialTwoFactorState, type TwoFactorEvent, type TwoFactorState } from '../../../src/domain/two-factor/state.js';
 import { loadConfig } from '../../../src/config/config.js';
 
 const T0 = new Date('2026-12-05T10:00:00Z');
