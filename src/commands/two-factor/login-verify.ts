@@ -8,7 +8,7 @@ import { refuseWhileLocked } from '../security/guarded-login.js';
 import { countLoginFailure, countLoginSuccess } from '../security/lockouts.js';
 import type { Security } from '../security/security.js';
 import type { TokenPair } from '../sessions/issue-tokens.js';
-import { startSession } from '../sessions/login.js';
+import { startSession } from '../sessions/start-session.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { idsFrom } from '../shared/ids.js';
 import { findUserByEmail } from '../users/load-user.js';

@@ -1,7 +1,8 @@
 import { SecondFactorRequired } from '../../domain/two-factor/errors.js';
 import type { UserState } from '../../domain/users/state.js';
 import type { PasswordStep } from '../security/guarded-login.js';
-import { checkPassword, startSession, type LoginDeps } from '../sessions/login.js';
+import { checkPassword, type LoginDeps } from '../sessions/login.js';
+import { startSession } from '../sessions/start-session.js';
 import type { TokenPair } from '../sessions/issue-tokens.js';
 import type { AuthDeps } from '../users/auth-deps.js';
 import { loadTwoFactor } from './two-factor-aggregate.js';
@@ -26,6 +27,6 @@ export function passwordOnlyLogin(settings: Settings): PasswordStep<TokenPair & 
     if (settings.passwordOnlyLogin === 'refuse') throw new SecondFactorRequired(null);
     const user = await checkPassword(deps, email, password);
     if (await needsSecondFactor(deps, settings, user)) throw new SecondFactorRequired(user.user_id);
-    return startSession(deps, user, context);
+    return { ...(await startSession(deps, user, context)), user_id: user.user_id };
   };
 }

@@ -4438,6 +4438,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             423: components["responses"]["LoginLocked"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     loginVerify: {
@@ -4484,6 +4485,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             423: components["responses"]["LoginLocked"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     startTotpEnrolment: {
@@ -4496,6 +4498,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -4520,10 +4524,11 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     disableTotp: {
@@ -4536,6 +4541,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -4562,11 +4569,12 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     confirmTotp: {
@@ -4579,6 +4587,8 @@ export interface operations {
                  *     `idempotency_key_reused`; a retry while the first runs gives 409
                  *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
                  *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -4607,11 +4617,12 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Problem"];
+            409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listBillers: {
