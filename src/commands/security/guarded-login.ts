@@ -3,19 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { isActive } from '../../domain/users/state.js';
 import { SecondFactorRequired } from '../../domain/two-factor/errors.js';
 import { login, type LoginDeps } from '../sessions/login.js';
-import { InvalidCredentials } from '../sessions/token-errors.js';
+import { InvalidCredentials } from '../../domain/sessions/auth-errors.js';
+import { LoginLocked } from '../../domain/security/login-locked.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { findUserByEmail } from '../users/load-user.js';
-import { countLoginFailure, countLoginSuccess, lockoutStatus, type Lock } from './lockouts.js';
+import { countLoginFailure, countLoginSuccess, lockoutStatus } from './lockouts.js';
 import type { Security } from './security.js';
-
-/** A login refused by a lockout, before the password was checked. */
-export class LoginLocked extends Error {
-  override readonly name = 'LoginLocked';
-  constructor(readonly lock: Lock) {
-    super('Too many failed login attempts; try again later.');
-  }
-}
 
 type Login = typeof login;
 
@@ -35,7 +28,7 @@ export async function refuseWhileLocked(
   if (!lock) return;
   await recordLocked(lock.scope === 'ip' ? 'ip_locked' : 'email_ip_locked');
   loginLockouts.inc({ scope: lock.scope });
-  throw new LoginLocked(lock);
+  throw new LoginLocked(lock, context.now);
 }
 /** A password step: checks the password and does what a correct one leads to. */
 export type PasswordStep<R> = (deps: LoginDeps, email: string, password: string, context: CommandContext) => Promise<R>;

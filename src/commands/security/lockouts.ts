@@ -1,5 +1,6 @@
 import { lockedUntil, lockoutDecider, type LockoutPolicy, type LockoutState } from '../../domain/security/lockout.js';
 import { normalizeIp } from '../../domain/security/ip-list.js';
+import type { Lock } from '../../domain/security/login-locked.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId, idsFrom } from '../shared/ids.js';
@@ -13,11 +14,6 @@ export const pairLockoutStream = (email: string, ip: string): string =>
 export interface LockoutPolicies {
   ip: LockoutPolicy;
   pair: LockoutPolicy;
-}
-
-export interface Lock {
-  scope: 'ip' | 'pair';
-  until: Date;
 }
 
 interface Loaded {

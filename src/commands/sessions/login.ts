@@ -5,7 +5,7 @@ import { findUserByEmail } from '../users/load-user.js';
 import { currentPasswordHash, verifyPassword } from '../users/passwords.js';
 import type { TokenPair } from './issue-tokens.js';
 import { startSession } from './start-session.js';
-import { InvalidCredentials } from './token-errors.js';
+import { InvalidCredentials } from '../../domain/sessions/auth-errors.js';
 
 export type LoginDeps = Pick<AuthDeps, 'repo' | 'tokens' | 'credentials' | 'emails'>;
 

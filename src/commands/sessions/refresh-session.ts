@@ -8,7 +8,7 @@ import type { AuthDeps } from '../users/auth-deps.js';
 import { loadUser } from '../users/load-user.js';
 import { issuePair, type TokenPair } from './issue-tokens.js';
 import { sessionAggregate } from './session-aggregate.js';
-import { InvalidToken } from './token-errors.js';
+import { InvalidToken } from '../../domain/sessions/auth-errors.js';
 
 /**
  * Spends a refresh token for a new pair (rotation). The decision is taken on

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Config } from '../../config/config.js';
-import { InvalidToken } from './token-errors.js';
+import { InvalidToken } from '../../domain/sessions/auth-errors.js';
 
 /**
  * Every kind of token is a separate purpose: a token of one kind is never

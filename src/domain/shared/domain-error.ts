@@ -1,9 +1,12 @@
 /**
- * A business rule said no. `code` is stable and travels to API clients as the
- * problem+json `code`; `status` is the HTTP status the API maps it to.
+ * The one family of expected failures: a business rule, a credential or a
+ * lockout said no. `code` is stable and travels to API clients as the
+ * problem+json `code`; `status` is the HTTP status the API maps it to;
+ * `details` become extension members of the problem. The HTTP error handler
+ * (src/http/middleware/errors.ts) is the one place that maps them.
  */
 export class DomainError extends Error {
-  override readonly name = 'DomainError';
+  override readonly name: string = 'DomainError';
   constructor(
     readonly code: string,
     message: string,

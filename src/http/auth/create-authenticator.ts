@@ -2,8 +2,8 @@ import type { Request } from 'express';
 import { rolesOf } from '../../commands/sessions/issue-tokens.js';
 import { sessionStatus } from '../../commands/sessions/session-status.js';
 import { TokenService } from '../../commands/sessions/token-service.js';
+import { InvalidToken } from '../../domain/sessions/auth-errors.js';
 import type { AppDeps } from '../deps.js';
-import { tokenNotValid } from './token-problems.js';
 import type { Authenticator, Principal, Role } from './principal.js';
 import { SessionCache } from './session-cache.js';
 
@@ -49,14 +49,14 @@ export async function createAuthenticator(deps: Omit<AppDeps, 'authenticator'>):
       const header = req.headers.authorization;
       if (header === undefined || IGNORES_HEADER.has(`${req.method} ${req.path.replace(/\/+$/, '')}`)) return null;
       const match = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(header);
-      if (!match) throw tokenNotValid('Authorization header must be "Bearer <token>"');
+      if (!match) throw new InvalidToken('Authorization header must be "Bearer <token>"');
       const claims = await tokens.verify(match[1]!, 'access').catch(() => {
-        throw tokenNotValid();
+        throw new InvalidToken();
       });
-      if (!claims.sid) throw tokenNotValid();
+      if (!claims.sid) throw new InvalidToken();
       const { live, user } = await cache.get(claims.sid, claims.sub);
-      if (!live) throw tokenNotValid('Session is revoked or the user is inactive');
-      if (claims.cv !== user.credentials_version) throw tokenNotValid('Password changed since the token was issued');
+      if (!live) throw new InvalidToken('Session is revoked or the user is inactive');
+      if (claims.cv !== user.credentials_version) throw new InvalidToken('Password changed since the token was issued');
       const roles = rolesOf(user).filter((r): r is Role => ROLES.includes(r as Role));
       return { user_id: user.user_id, email: user.email, roles, is_staff: user.is_staff, session_id: claims.sid, expires_at: claims.exp, credentials_version: claims.cv };
     },

@@ -20,3 +20,9 @@ export function requestContext(req: Request): CommandContext {
     now: new Date(),
   };
 }
+
+/** The caller's User-Agent, recorded with sign-in attempts; null when absent or empty. */
+export const userAgentOf = (req: Request): string | null => {
+  const ua = req.headers['user-agent'];
+  return typeof ua === 'string' && ua.length > 0 ? ua : null;
+};

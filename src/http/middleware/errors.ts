@@ -31,7 +31,19 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(res, 404, problemBody(404, 'not_found', `No route for ${req.method} ${req.path}.`, req.originalUrl));
 };
 
-/** Maps every thrown error to problem+json; anything unexpected is a logged 500 with no internals leaked. */
+/** The headers some problems carry: the challenge of a 401, when a locked login may try again. */
+const DOMAIN_HEADERS: Record<string, (error: DomainError) => Record<string, string>> = {
+  token_not_valid: () => ({ 'WWW-Authenticate': 'Bearer realm="api", error="invalid_token"' }),
+  no_active_account: () => ({ 'WWW-Authenticate': 'Bearer realm="api"' }),
+  login_locked: (error) => ({ 'Retry-After': String(error.details.retry_after) }),
+};
+
+/**
+ * Maps every thrown error to problem+json, in this one place: an HttpProblem
+ * as it says, the DomainError family (business rules, credentials, tokens,
+ * lockouts) by its code, status and details; anything unexpected is a logged
+ * 500 with no internals leaked. Routes never catch to translate.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (res.headersSent) return;
@@ -44,7 +56,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof DomainError) {
-      sendProblem(res, error.status, problemBody(error.status, error.code, error.message, req.originalUrl, error.details));
+      sendProblem(res, error.status, problemBody(error.status, error.code, error.message, req.originalUrl, error.details), DOMAIN_HEADERS[error.code]?.(error));
       return;
     }
     if (error instanceof WrongExpectedRevisionError) {

@@ -6,14 +6,13 @@ import { revokeSession } from '../../commands/sessions/revoke-session.js';
 import { sessionStatus } from '../../commands/sessions/session-status.js';
 import type { TokenClaims } from '../../commands/sessions/token-service.js';
 import { passwordOnlyLogin } from '../../commands/two-factor/second-factor-policy.js';
+import { verifyToken } from '../../commands/sessions/verify-token.js';
 import type { AuthDeps } from '../../commands/users/auth-deps.js';
 import type { Authenticator } from '../auth/principal.js';
 import { isSessionAware } from '../auth/create-authenticator.js';
-import { requestContext } from '../auth/request-context.js';
-import { authProblem, tokenNotValid } from '../auth/token-problems.js';
+import { requestContext, userAgentOf } from '../auth/request-context.js';
 import type { components } from '../generated/openapi.js';
 import { principal, requireUser } from '../middleware/auth-guards.js';
-import { lockoutProblem, userAgentOf } from '../middleware/lockout-problem.js';
 
 type Schemas = components['schemas'];
 
@@ -26,35 +25,17 @@ export function authJwtRoutes(deps: AuthDeps, authenticator: Authenticator, secu
 
   router.post('/auth/jwt/create', async (req, res) => {
     const { email, password } = req.body as Schemas['Credentials'];
-    try {
-      const { access, refresh } = await guardedLogin(deps, security, email, password, requestContext(req), userAgentOf(req), passwordOnlyLogin(deps.config));
-      res.json({ access, refresh } satisfies Schemas['TokenPair']);
-    } catch (error) {
-      throw lockoutProblem(authProblem(error));
-    }
+    const { access, refresh } = await guardedLogin(deps, security, email, password, requestContext(req), userAgentOf(req), passwordOnlyLogin(deps.config));
+    res.json({ access, refresh } satisfies Schemas['TokenPair']);
   });
 
   router.post('/auth/jwt/refresh', async (req, res) => {
-    try {
-      const pair = await recordedRefresh(deps, security, (req.body as Schemas['RefreshRequest']).refresh, requestContext(req), userAgentOf(req));
-      res.json(pair satisfies Schemas['TokenPair']);
-    } catch (error) {
-      throw authProblem(error);
-    }
+    const pair = await recordedRefresh(deps, security, (req.body as Schemas['RefreshRequest']).refresh, requestContext(req), userAgentOf(req));
+    res.json(pair satisfies Schemas['TokenPair']);
   });
 
   router.post('/auth/jwt/verify', async (req, res) => {
-    const { token } = req.body as Schemas['VerifyRequest'];
-    let claims: TokenClaims;
-    try {
-      claims = await deps.tokens.verify(token, 'access', 'refresh');
-    } catch (error) {
-      throw authProblem(error);
-    }
-    if (!claims.sid) throw tokenNotValid();
-    const { live, user, session } = await sessionStatus(deps.repo, claims.sid, claims.sub);
-    if (!live || claims.cv !== user.credentials_version) throw tokenNotValid('Session is revoked or the user is inactive');
-    if (claims.token_type === 'refresh' && claims.jti !== session.current_jti) throw tokenNotValid('Token was already used');
+    await verifyToken(deps, (req.body as Schemas['VerifyRequest']).token);
     res.json({});
   });
 

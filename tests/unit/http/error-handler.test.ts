@@ -3,6 +3,8 @@ import express from 'express';
 import { listen } from '../../helpers/listen.js';
 import { pino } from 'pino';
 import { IdempotencyInProgressError } from '../../../src/commands/shared/idempotency.js';
+import { LoginLocked } from '../../../src/domain/security/login-locked.js';
+import { InvalidCredentials, InvalidToken } from '../../../src/domain/sessions/auth-errors.js';
 import { DomainError } from '../../../src/domain/shared/domain-error.js';
 import { WrongExpectedRevisionError } from '../../../src/eventstore/errors.js';
 import { errorHandler } from '../../../src/http/middleware/errors.js';
@@ -31,6 +33,15 @@ describe('error handler', () => {
     app.get('/pool-ended', () => {
       throw new Error('Cannot use a pool after calling end on the pool');
     });
+    app.get('/token', () => {
+      throw new InvalidToken('Token was already used');
+    });
+    app.get('/credentials', () => {
+      throw new InvalidCredentials();
+    });
+    app.get('/locked', () => {
+      throw new LoginLocked({ scope: 'pair', until: new Date('2026-01-01T00:01:00.500Z') }, new Date('2026-01-01T00:00:00Z'));
+    });
     app.get('/bug', () => {
       throw new Error('secret internals');
     });
@@ -42,7 +53,13 @@ describe('error handler', () => {
 
   const get = async (path: string) => {
     const res = await fetch(base + path);
-    return { status: res.status, type: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), body: await res.json() };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      retryAfter: res.headers.get('retry-after'),
+      challenge: res.headers.get('www-authenticate'),
+      body: await res.json(),
+    };
   };
 
   it('answers a lost race for a stream with a retryable 503 problem that names no stream', async () => {
@@ -79,5 +96,15 @@ describe('error handler', () => {
     const bug = await get('/bug');
     expect([bug.status, bug.body.code]).to.deep.equal([500, 'internal_error']);
     expect(JSON.stringify(bug.body)).not.to.contain('secret');
+  });
+
+  it('maps the auth errors of the command side: 401 with the challenge, and 423 with Retry-After counted from the command time', async () => {
+    const token = await get('/token');
+    expect([token.status, token.challenge]).to.deep.equal([401, 'Bearer realm="api", error="invalid_token"']);
+    expect(token.body).to.include({ code: 'token_not_valid', title: 'Unauthorized', detail: 'Given token not valid for any token type', reason: 'Token was already used' });
+    const credentials = await get('/credentials');
+    expect([credentials.status, credentials.challenge, credentials.body.code]).to.deep.equal([401, 'Bearer realm="api"', 'no_active_account']);
+    const locked = await get('/locked');
+    expect([locked.status, locked.retryAfter, locked.body.code, locked.body.retry_after]).to.deep.equal([423, '61', 'login_locked', 61]);
   });
 });

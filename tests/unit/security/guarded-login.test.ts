@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { guardedLogin, LoginLocked } from '../../../src/commands/security/guarded-login.js';
+import { guardedLogin } from '../../../src/commands/security/guarded-login.js';
+import { LoginLocked } from '../../../src/domain/security/login-locked.js';
 import { unlockIp } from '../../../src/commands/security/lockouts.js';
 import { createSecurity, type Security } from '../../../src/commands/security/security.js';
 import type { LoginDeps } from '../../../src/commands/sessions/login.js';
-import { InvalidCredentials } from '../../../src/commands/sessions/token-errors.js';
+import { InvalidCredentials } from '../../../src/domain/sessions/auth-errors.js';
 import type { EmailIndex } from '../../../src/commands/users/email-index.js';
 import type { CommandContext } from '../../../src/commands/shared/command-context.js';
 import { loadConfig } from '../../../src/config/config.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { SignJWT, decodeJwt } from 'jose';
-import { InvalidToken } from '../../../src/commands/sessions/token-errors.js';
+import { InvalidToken } from '../../../src/domain/sessions/auth-errors.js';
 import { TokenService } from '../../../src/commands/sessions/token-service.js';
 
 const config = {
