@@ -1,3 +1,4 @@
+import { DomainError } from '../../domain/shared/domain-error.js';
 import { CHAIN_CHECKPOINTS_STREAM, CHECKPOINT_FORMAT, type ChainCheckpointEvent } from '../../domain/audit/chain-checkpoint.js';
 import type { EventStore } from '../../eventstore/port.js';
 import type { CheckpointKey, SigningKey } from '../../infra/checkpoint-keys.js';
@@ -10,14 +11,11 @@ import { signCheckpoint } from '../../audit/checkpoint-signature.js';
 import { ChainWalk } from '../../audit/chain-walk.js';
 import { storedCheckpoint, type StoredCheckpoint } from '../../audit/stored-checkpoints.js';
 
-/** Why no checkpoint was signed: the log is not one to vouch for. */
-export class CheckpointRefused extends Error {
+/** Why no checkpoint was signed: the log is not one to vouch for (409 `chain_breaks` or `checkpoint_mismatch`). */
+export class CheckpointRefused extends DomainError {
   override readonly name = 'CheckpointRefused';
-  constructor(
-    readonly code: 'chain_breaks' | 'checkpoint_mismatch',
-    message: string,
-  ) {
-    super(message);
+  constructor(code: 'chain_breaks' | 'checkpoint_mismatch', message: string) {
+    super(code, message, 409);
   }
 }
 

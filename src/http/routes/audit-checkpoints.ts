@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { CheckpointRefused } from '../../commands/checkpoints/checkpoint-signer.js';
 import { checkpointExport, readSignedCheckpoint, storedCheckpoint, storedCheckpoints, storedToCheck } from '../../audit/stored-checkpoints.js';
 import { verifyAllStreams } from '../../audit/verify-chains.js';
 import type { AppDeps } from '../deps.js';
@@ -27,12 +26,7 @@ export function auditCheckpointRoutes(deps: AppDeps): Router {
 
   router.post('/audit/checkpoints', requireAuditor, async (_req, res) => {
     if (!checkpoints.signer) throw new HttpProblem(503, 'checkpoints_unavailable', 'This process signs no checkpoints (CHECKPOINTS_ENABLED, CHECKPOINT_SIGNING_KEY_FILE).');
-    try {
-      res.status(201).json(checkpointExport(await checkpoints.signer.sign()));
-    } catch (error) {
-      if (error instanceof CheckpointRefused) throw new HttpProblem(409, error.code, error.message);
-      throw error;
-    }
+    res.status(201).json(checkpointExport(await checkpoints.signer.sign()));
   });
 
   router.get('/audit/checkpoints/public-key', requireAuditor, (_req, res) => {

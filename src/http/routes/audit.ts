@@ -79,14 +79,7 @@ export function auditRoutes(deps: AppDeps): Router {
 
   router.get('/audit/accounts/:account_number/balance', requireAuditor, async (req, res) => {
     const accountNumber = String(req.params.account_number);
-    let asOf: AsOf | null = null;
-    if (typeof req.query.as_of === 'string' && req.query.as_of !== '') {
-      try {
-        asOf = parseAsOf(req.query.as_of);
-      } catch (error) {
-        throw new HttpProblem(400, 'invalid_as_of', error instanceof Error ? error.message : 'invalid as_of');
-      }
-    }
+    const asOf: AsOf | null = typeof req.query.as_of === 'string' && req.query.as_of !== '' ? parseAsOf(req.query.as_of) : null;
     const head = await deps.store.headPosition();
     const replay = await accountBalanceAsOf(deps.store, accountNumber, asOf ?? { kind: 'position', position: head });
     if (!replay.exists && replay.events_applied === 0) {
