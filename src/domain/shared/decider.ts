@@ -1,0 +1,17 @@
+import type { DomainEvent } from './event.js';
+
+/** The decision of one command type: the events it produces on this state, or a DomainError. Pure. */
+export type Decide<C, S, E extends DomainEvent> = (command: C, state: S) => E[];
+
+/** The command of a union with this `type`. */
+export type CommandOf<C extends { type: string }, K extends C['type']> = Extract<C, { type: K }>;
+
+/** One decide function per command type of an aggregate, keyed by the command's `type`. */
+export type DecideTable<C extends { type: string }, S, E extends DomainEvent> = {
+  [K in C['type']]: Decide<CommandOf<C, K>, S, E>;
+};
+
+/** An aggregate's `decide`: the command's own function, looked up by its type. */
+export function dispatch<C extends { type: string }, S, E extends DomainEvent>(table: DecideTable<C, S, E>): Decide<C, S, E> {
+  return (command, state) => (table[command.type as C['type']] as Decide<C, S, E>)(command, state);
+}
