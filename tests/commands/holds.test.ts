@@ -17,7 +17,7 @@ import { transferAggregate, transferStream } from '../../src/commands/transfers/
 import { TransferCodes } from '../../src/commands/transfers/transfer-codes.js';
 import { available } from '../../src/domain/accounts/state.js';
 import { DomainError } from '../../src/domain/shared/domain-error.js';
-import type { TransferCommand } from '../../src/domain/transfers/decider.js';
+import type { TransferCommand } from '../../src/domain/transfers/commands.js';
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
 import type { Db } from '../../src/infra/db.js';
 import { commandSide } from '../helpers/command-side.js';

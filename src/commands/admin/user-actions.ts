@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { userStream } from '../../domain/users/decider.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
+import { userNotFound } from '../../domain/users/errors.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { idsFrom } from '../shared/ids.js';
 import { loadUser, userAggregate } from '../users/load-user.js';
@@ -15,8 +16,6 @@ export interface UserActionResult {
   incident_id: string;
   position: bigint;
 }
-
-const userNotFound = () => new DomainError('user_not_found', 'User not found.', 404);
 
 async function existing(deps: AdminDeps, userId: string) {
   const user = await loadUser(deps.repo, userId);

@@ -1,4 +1,6 @@
-import { billDecider, type BillCommand, type BillState } from '../../domain/bills/decider.js';
+import type { BillCommand } from '../../domain/bills/commands.js';
+import { billDecider } from '../../domain/bills/decider.js';
+import type { BillState } from '../../domain/bills/state.js';
 import { billStream, type BillEvent } from '../../domain/bills/events.js';
 import type { AggregateType } from '../shared/aggregate-repository.js';
 

@@ -1,4 +1,5 @@
-import { transferDecider, type TransferCommand } from '../../domain/transfers/decider.js';
+import type { TransferCommand } from '../../domain/transfers/commands.js';
+import { transferDecider } from '../../domain/transfers/decider.js';
 import { transferStream, type TransferEvent } from '../../domain/transfers/events.js';
 import type { TransferState } from '../../domain/transfers/state.js';
 import type { AggregateType } from '../shared/aggregate-repository.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { staleToken, userStream } from '../../domain/users/decider.js';
+import { userStream } from '../../domain/users/decider.js';
+import { staleToken } from '../../domain/users/errors.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { idsFrom } from '../shared/ids.js';
 import type { TokenClaims, TokenType } from '../sessions/token-service.js';

@@ -1,4 +1,4 @@
-import { emailTaken } from '../../domain/users/decider.js';
+import { emailTaken } from '../../domain/users/errors.js';
 import { normalizeEmail } from '../../domain/users/email.js';
 import { legacyUserIdForEmail, loadUser, type UserLookup } from './load-user.js';
 

@@ -1,4 +1,5 @@
-import { userNotFound, userStream } from '../../domain/users/decider.js';
+import { userStream } from '../../domain/users/decider.js';
+import { userNotFound } from '../../domain/users/errors.js';
 import type { UserRole } from '../../domain/users/events.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';

@@ -1,47 +1,14 @@
-import { DomainError } from '../shared/domain-error.js';
+import { dispatch } from '../shared/decider.js';
 import type { Decider } from '../shared/event.js';
-import type { BillEvent, BillPaidData } from './events.js';
+import type { BillCommand } from './commands.js';
+import { recordBillPayment } from './decide/record-bill-payment.js';
+import type { BillEvent } from './events.js';
+import { evolveBill, initialBillState, type BillState } from './state.js';
 
-export type BillCommand = { type: 'RecordBillPayment'; payment: BillPaidData };
-
-export interface BillState {
-  exists: boolean;
-  payment: BillPaidData | null;
-}
-
-export const initialBillState: BillState = { exists: false, payment: null };
-
-/** JSON with sorted keys: a stored event may come back with its keys reordered. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-
-const sameJson = (a: unknown, b: unknown) => canonical(a) === canonical(b);
-
-/**
- * Records a paid bill once. Recording the same payment again (a retry) adds
- * nothing; another payment under the same id is a conflict.
- */
-export function decideBill(command: BillCommand, state: BillState): BillEvent[] {
-  switch (command.type) {
-    case 'RecordBillPayment':
-      if (state.exists) {
-        if (sameJson(state.payment, command.payment)) return [];
-        throw new DomainError('bill_exists', 'A different bill payment already has this id.', 409);
-      }
-      return [{ type: 'BillPaid', data: command.payment }];
-  }
-}
-
-export function evolveBill(state: BillState, event: BillEvent): BillState {
-  switch (event.type) {
-    case 'BillPaid':
-      return { exists: true, payment: event.data };
-  }
-}
+/** The bill aggregate: one decide function per command, in decide/<command>.ts. */
+export const decideBill = dispatch<BillCommand, BillState, BillEvent>({
+  RecordBillPayment: recordBillPayment,
+});
 
 export const billDecider: Decider<BillCommand, BillState, BillEvent> = {
   initialState: initialBillState,

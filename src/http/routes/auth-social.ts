@@ -4,8 +4,7 @@ import type { AuthDeps } from '../../commands/users/auth-deps.js';
 import { externalSignIn } from '../../commands/users/external-sign-in.js';
 import type { OidcConfig } from '../../config/config.js';
 import { OidcRejected, OidcRelyingParty, OidcUnavailable } from '../../infra/oidc-relying-party.js';
-import { requestContext } from '../auth/request-context.js';
-import { userAgentOf } from '../middleware/lockout-problem.js';
+import { requestContext, userAgentOf } from '../auth/request-context.js';
 import { FlowCookie } from '../oidc/flow-cookie.js';
 import { HttpProblem } from '../problem.js';
 

@@ -1,0 +1,14 @@
+import type { CommandOf } from '../../shared/decider.js';
+import type { UserCommand } from '../commands.js';
+import type { UserEvent } from '../events.js';
+import { staleToken } from '../errors.js';
+import type { UserState } from '../state.js';
+import { mustExist } from './guards.js';
+import { activated } from './registered.js';
+
+/** An activation link works once: afterwards it is stale. */
+export function activateUser(command: CommandOf<UserCommand, 'ActivateUser'>, state: UserState): UserEvent[] {
+  mustExist(state);
+  if (state.activated) throw staleToken();
+  return [activated(command.at)];
+}

@@ -1,0 +1,12 @@
+import type { CommandOf } from '../../shared/decider.js';
+import type { UserCommand } from '../commands.js';
+import { emailTaken } from '../errors.js';
+import type { UserEvent } from '../events.js';
+import type { UserState } from '../state.js';
+import { registered } from './registered.js';
+
+/** A customer signs up: inactive until the emailed link, never staff. */
+export function registerUser(command: CommandOf<UserCommand, 'RegisterUser'>, state: UserState): UserEvent[] {
+  if (state.exists) throw emailTaken();
+  return [registered(command, command, false, command.at)];
+}
