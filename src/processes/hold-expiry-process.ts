@@ -122,7 +122,7 @@ export class HoldExpiryProcess extends WatchingFollower<OpenHold> {
       return { kind: 'voided', reason: 'expired' };
     }
     if (state.status === 'pending_otp') {
-      const decided = await this.repo.execute(transferAggregate, stream, { type: 'ExpireTransfer', now: new Date() }, ctx, () =>
+      const decided = await this.repo.execute(transferAggregate, stream, { type: 'ExpireTransfer' }, ctx, () =>
         deterministicId('transfer-expired', hold.transfer_id),
       );
       state = decided.state;

@@ -71,10 +71,11 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
     expect(pending).to.include({ status: 'pending_otp' });
     return { a, b, id, code };
   };
-  const onTransfer = (id: string, command: TransferCommand) => repo.execute(transferAggregate, transferStream(id), command, ctx(), () => randomUUID());
+  const onTransfer = (id: string, command: TransferCommand, now?: Date) =>
+    repo.execute(transferAggregate, transferStream(id), command, now ? { ...ctx(), now } : ctx(), () => randomUUID());
   /** TransferConfirmed written as the confirmation writes it (then the "crash"), well before the code runs out. */
   const confirmedDirectly = async (id: string) => {
-    await onTransfer(id, { type: 'ConfirmTransfer', code_matches: true, now: new Date(Date.now() - 60_000) });
+    await onTransfer(id, { type: 'ConfirmTransfer', code_matches: true }, new Date(Date.now() - 60_000));
     expect((await transferOf(id)).status).to.equal('confirmed');
   };
 
@@ -208,7 +209,7 @@ describe('transfer holds: a crash between any two steps ends in exactly one of p
   it('crash after TransferLocked, before the release: the process voids it at expiry; the confirmation voids it at once', async () => {
     for (const finisher of ['process', 'confirmation'] as const) {
       const { a, b, id, code } = await requested(1_000);
-      for (let i = 0; i < 3; i++) await onTransfer(id, { type: 'ConfirmTransfer', code_matches: false, now: new Date(Date.now() - 60_000) });
+      for (let i = 0; i < 3; i++) await onTransfer(id, { type: 'ConfirmTransfer', code_matches: false }, new Date(Date.now() - 60_000));
       expect((await transferOf(id)).status).to.equal('locked');
       expect(available(await stateOf(a))).to.equal(192_000n);
       if (finisher === 'process') await runExpiry(holdEnded(a, id));

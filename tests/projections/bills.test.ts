@@ -18,7 +18,7 @@ function paid(i: number, owner: string, account: string, biller: 'electricity-co
 describe('bills projection (PostgreSQL)', function () {
   this.timeout(60_000);
   let bench: Awaited<ReturnType<typeof projectionBench>>;
-  const record = (p: BillPaidData) => bench.append(billStream(p.bill_id), billDecider.decide({ type: 'RecordBillPayment', payment: p }, billDecider.initialState));
+  const record = (p: BillPaidData) => bench.append(billStream(p.bill_id), billDecider.decide({ type: 'RecordBillPayment', payment: p }, billDecider.initialState, { now: new Date() }));
 
   before(async () => {
     bench = await projectionBench(billsProjection);

@@ -14,9 +14,9 @@ const pans = [composePan('000000001'), composePan('000000002'), composePan('0000
 function issued(i: number, acc: AccountFacts, at: string): CardEvent[] {
   const cmd: CardCommand = {
     type: 'IssueCard', card_id: ids[i]!, caller_id: acc.owner_id, account: acc, card_type: i === 1 ? 'CREDIT' : 'DEBIT',
-    pan: pans[i]!, pan_hash: String(i).repeat(64), now: new Date(at),
+    pan: pans[i]!, pan_hash: String(i).repeat(64),
   };
-  return cardDecider.decide(cmd, cardDecider.initialState);
+  return cardDecider.decide(cmd, cardDecider.initialState, { now: new Date(at) });
 }
 
 describe('cards projection (PostgreSQL)', function () {

@@ -104,9 +104,9 @@ describe('rebuilding every projection from position 0 gives the live tables back
     const owners = Array.from({ length: 8 }, () => randomUUID());
     const countries = ['Jordan', 'UAE', 'Flat 3, Rainbow St', '', 'JO'];
     for (const [i, owner] of owners.entries()) {
-      const register = { type: 'RegisterUser' as const, user_id: owner, email: `owner${i}@example.com`, credential_id: randomUUID(), first_name: `First${i}`, last_name: `Last${i}`, country: countries[i % countries.length]!, at: ctx(null).now };
+      const register = { type: 'RegisterUser' as const, user_id: owner, email: `owner${i}@example.com`, credential_id: randomUUID(), first_name: `First${i}`, last_name: `Last${i}`, country: countries[i % countries.length]! };
       await repo.execute(userAggregate, userStream(owner), register, ctx(null), () => randomUUID());
-      await repo.execute(userAggregate, userStream(owner), { type: 'ActivateUser', at: ctx(null).now }, ctx(null), () => randomUUID());
+      await repo.execute(userAggregate, userStream(owner), { type: 'ActivateUser' }, ctx(null), () => randomUUID());
     }
     const erased: string[] = [];
     const geo = { country: async () => 'JO' };

@@ -31,7 +31,7 @@ async function existing(deps: AdminDeps, userId: string) {
 export async function blockUser(deps: AdminDeps, ctx: CommandContext, userId: string, reason: string): Promise<UserActionResult> {
   if (userId === ctx.actor.user_id) throw new DomainError('cannot_block_self', 'Staff cannot block themselves.', 422);
   const user = await existing(deps, userId);
-  const decided = await deps.repo.execute(userAggregate, userStream(userId), { type: 'BlockUser', reason, at: ctx.now }, ctx, idsFrom(randomUUID()));
+  const decided = await deps.repo.execute(userAggregate, userStream(userId), { type: 'BlockUser', reason }, ctx, idsFrom(randomUUID()));
   const revoked = await revokeAllSessions(deps, ctx, userId);
   const recorded = await recordAdminAction(deps.repo, ctx, {
     action: 'BLOCK_USER', target_type: 'User', target_id: userId, user_id: userId, account_number: null, reason,
@@ -42,7 +42,7 @@ export async function blockUser(deps: AdminDeps, ctx: CommandContext, userId: st
 
 export async function unblockUser(deps: AdminDeps, ctx: CommandContext, userId: string, reason: string): Promise<UserActionResult> {
   const user = await existing(deps, userId);
-  const decided = await deps.repo.execute(userAggregate, userStream(userId), { type: 'UnblockUser', reason, at: ctx.now }, ctx, idsFrom(randomUUID()));
+  const decided = await deps.repo.execute(userAggregate, userStream(userId), { type: 'UnblockUser', reason }, ctx, idsFrom(randomUUID()));
   const recorded = await recordAdminAction(deps.repo, ctx, {
     action: 'UNBLOCK_USER', target_type: 'User', target_id: userId, user_id: userId, account_number: null, reason,
     details: { user_email: user.email },

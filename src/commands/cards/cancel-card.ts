@@ -18,7 +18,7 @@ export async function cancelCard(
   const decided = await deps.repo.execute(
     cardAggregate,
     cardStream(input.card_id),
-    { type: 'CancelCard', caller_id: input.caller_id, reason: input.reason, now: ctx.now },
+    { type: 'CancelCard', caller_id: input.caller_id, reason: input.reason },
     ctx,
     () => deterministicId('card-cancelled', input.card_id),
   );

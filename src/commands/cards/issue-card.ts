@@ -47,14 +47,14 @@ export async function issueCard(deps: CardDeps & { store: EventStore }, ctx: Com
   const limits = parseLimits(input, account.currency);
   const card_id = randomUUID();
   const command = (pan: string, pan_hash: string): CardCommand => ({
-    type: 'IssueCard', card_id, caller_id: input.caller_id, account, card_type: input.card_type, pan, pan_hash, now: ctx.now,
+    type: 'IssueCard', card_id, caller_id: input.caller_id, account, card_type: input.card_type, pan, pan_hash,
     ...limits,
   });
   for (let draw = 0; draw < MAX_NUMBER_DRAWS; draw++) {
     const pan = generatePan();
     const hash = panHash(deps.panKey, pan);
     // Business rules first (ownership, frozen, limits), so a refused request claims no number.
-    cardDecider.decide(command(pan, hash), cardDecider.initialState);
+    cardDecider.decide(command(pan, hash), cardDecider.initialState, ctx);
     try {
       await deps.store.append(
         cardNumberStream(hash),

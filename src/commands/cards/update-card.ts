@@ -26,7 +26,7 @@ export async function updateCard(deps: CardDeps, ctx: CommandContext, input: Upd
     cardAggregate,
     cardStream(input.card_id),
     {
-      type: 'UpdateCard', caller_id: input.caller_id, account, now: ctx.now,
+      type: 'UpdateCard', caller_id: input.caller_id, account,
       ...(input.is_active !== undefined ? { is_active: input.is_active } : {}),
       ...limits,
     },

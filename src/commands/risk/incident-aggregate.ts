@@ -22,7 +22,7 @@ export async function raiseIncident(
   return repo.execute(
     incidentAggregate,
     incidentStream(incidentId),
-    { type: 'RaiseIncident', incident_id: incidentId, ...finding, at },
+    { type: 'RaiseIncident', incident_id: incidentId, ...finding, raised_at: at },
     ctx,
     idsFrom(`incident/${incidentId}`),
   );

@@ -15,7 +15,7 @@ export async function updateIncident(
 ): Promise<Decided<IncidentState>> {
   const by = ctx.actor.user_id ?? ctx.actor.role;
   const command = status === 'acknowledged'
-    ? { type: 'AcknowledgeIncident' as const, by, note, at: ctx.now }
-    : { type: 'ResolveIncident' as const, by, note, at: ctx.now };
+    ? { type: 'AcknowledgeIncident' as const, by, note }
+    : { type: 'ResolveIncident' as const, by, note };
   return repo.execute(incidentAggregate, incidentStream(incidentId), command, ctx, idsFrom(randomUUID()));
 }

@@ -49,10 +49,10 @@ export async function countLoginFailure(
   context: CommandContext,
 ): Promise<Lock | null> {
   const ipResult = await repo.execute(lockoutAggregate, ipLockoutStream(ip), {
-    type: 'CountFailure', attempt_id: attemptId, at: context.now, policy: policies.ip, forget_before: null,
+    type: 'CountFailure', attempt_id: attemptId, policy: policies.ip, forget_before: null,
   }, context, idsFrom(`${attemptId}/ip`));
   const pairResult = await repo.execute(lockoutAggregate, pairLockoutStream(email, ip), {
-    type: 'CountFailure', attempt_id: attemptId, at: context.now, policy: policies.pair, forget_before: ipResult.state.cleared_at,
+    type: 'CountFailure', attempt_id: attemptId, policy: policies.pair, forget_before: ipResult.state.cleared_at,
   }, context, idsFrom(`${attemptId}/pair`));
   const ipUntil = lockedUntil(ipResult.state, context.now);
   if (ipUntil) return { scope: 'ip', until: ipUntil };
@@ -62,11 +62,11 @@ export async function countLoginFailure(
 
 /** A correct password clears the pair's failures; the IP's count stays (one good account must not reset a spray). */
 export async function countLoginSuccess(repo: AggregateRepository, email: string, ip: string, context: CommandContext, attemptId: string): Promise<void> {
-  await repo.execute(lockoutAggregate, pairLockoutStream(email, ip), { type: 'CountSuccess', at: context.now }, context, idsFrom(`${attemptId}/success`));
+  await repo.execute(lockoutAggregate, pairLockoutStream(email, ip), { type: 'CountSuccess' }, context, idsFrom(`${attemptId}/success`));
 }
 
 /** Staff unlock: clears the IP (and with it the pairs tried from it); recorded with the acting staff member. */
 export async function unlockIp(repo: AggregateRepository, ip: string, context: CommandContext, commandId: string): Promise<{ position: bigint | null }> {
-  const result = await repo.execute(lockoutAggregate, ipLockoutStream(ip), { type: 'ClearLockout', at: context.now, cleared_by: context.actor.user_id }, context, idsFrom(commandId));
+  const result = await repo.execute(lockoutAggregate, ipLockoutStream(ip), { type: 'ClearLockout', cleared_by: context.actor.user_id }, context, idsFrom(commandId));
   return { position: result.result?.position ?? null };
 }

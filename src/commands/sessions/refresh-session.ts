@@ -28,7 +28,7 @@ export async function refreshSession(deps: Pick<AuthDeps, 'repo' | 'tokens'>, re
     ({ state } = await deps.repo.execute(
       sessionAggregate,
       sessionStream(claims.sid),
-      { type: 'RotateRefreshToken', presented_jti: claims.jti, new_jti, expires_at, at: context.now },
+      { type: 'RotateRefreshToken', presented_jti: claims.jti, new_jti, expires_at },
       context,
       idsFrom(randomUUID()),
     ));

@@ -16,6 +16,6 @@ export async function revokeSession(
 ): Promise<boolean> {
   const { state } = await repo.load(sessionAggregate, sessionStream(sessionId));
   if (!state.exists || state.user_id !== userId) return false;
-  await repo.execute(sessionAggregate, sessionStream(sessionId), { type: 'RevokeSession', reason, at: context.now }, context, idsFrom(randomUUID()));
+  await repo.execute(sessionAggregate, sessionStream(sessionId), { type: 'RevokeSession', reason }, context, idsFrom(randomUUID()));
   return true;
 }

@@ -14,7 +14,7 @@ export async function startSession(deps: Pick<AuthDeps, 'repo' | 'tokens'>, user
   await deps.repo.execute(
     sessionAggregate,
     sessionStream(session_id),
-    { type: 'StartSession', session_id, user_id: user.user_id, jti, expires_at, at: context.now },
+    { type: 'StartSession', session_id, user_id: user.user_id, jti, expires_at },
     context,
     idsFrom(randomUUID()),
   );

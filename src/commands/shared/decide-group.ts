@@ -108,7 +108,7 @@ function decideAll(type: AnyType, state: unknown, items: GroupItem[], optimistic
     const command = typeof item.command === 'function' ? (item.command as (s: unknown) => unknown)(current) : item.command;
     let decided: DomainEvent[];
     try {
-      decided = type.decider.decide(command, current);
+      decided = type.decider.decide(command, current, item.context);
     } catch (error) {
       if (optimistic) return STALE;
       refused.push({ item, error });

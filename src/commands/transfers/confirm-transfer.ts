@@ -40,7 +40,7 @@ export async function confirmTransfer(repo: AggregateRepository, store: EventSto
   const matches = worthChecking ? await checkCode(request, cmd.otp) : false;
   let decided: Decided<TransferState>;
   try {
-    decided = await repo.execute(transferAggregate, stream, { type: 'ConfirmTransfer', code_matches: matches, now: ctx.now }, ctx, () =>
+    decided = await repo.execute(transferAggregate, stream, { type: 'ConfirmTransfer', code_matches: matches }, ctx, () =>
       // Fresh ids: two racing wrong codes are two attempts, never one "retry".
       randomUUID(),
     );

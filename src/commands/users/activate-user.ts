@@ -39,7 +39,7 @@ export async function activateUser(deps: AuthDeps, uid: string, token: string, c
   if (user.activated) throw staleToken();
   if (!(await consumeLinkNonce(deps.credentials, uid, 'activation', claims.nonce))) throw invalidLink('token');
   try {
-    const { state } = await deps.repo.execute(userAggregate, userStream(uid), { type: 'ActivateUser', at: context.now }, context, idsFrom(randomUUID()));
+    const { state } = await deps.repo.execute(userAggregate, userStream(uid), { type: 'ActivateUser' }, context, idsFrom(randomUUID()));
     sendActivatedMail(deps, state.email);
   } catch (error) {
     if (error instanceof DomainError && error.code === 'user_not_found') throw invalidLink('uid');

@@ -37,14 +37,14 @@ async function changeEmail(
   const email = normalizeEmail(newEmail);
   if (email === user.email) throw newEmailTaken();
   try {
-    await claimEmail(deps, email, user.user_id);
+    await claimEmail(deps, email, user.user_id, context.now);
   } catch (error) {
     if (error instanceof DomainError && error.code === 'email_taken') throw newEmailTaken();
     throw error;
   }
   try {
     await authorize();
-    await deps.repo.execute(userAggregate, userStream(user.user_id), { type: 'ChangeEmail', email, via, at: context.now }, context, idsFrom(randomUUID()));
+    await deps.repo.execute(userAggregate, userStream(user.user_id), { type: 'ChangeEmail', email, via }, context, idsFrom(randomUUID()));
   } catch (error) {
     await deps.emails.releaseEmail(email, user.user_id).catch(() => undefined);
     throw error;
@@ -66,10 +66,10 @@ export async function setEmail(deps: AuthDeps, userId: string, input: { new_emai
  * link carries a random nonce whose hash the credentials store keeps: it works
  * once, and a newer link supersedes it.
  */
-export async function requestEmailReset(deps: AuthDeps, email: string): Promise<void> {
+export async function requestEmailReset(deps: AuthDeps, email: string, context: CommandContext): Promise<void> {
   const user = await findUserByEmail(deps, email);
   if (!isActive(user)) return;
-  const now = new Date();
+  const { now } = context;
   const nonce = await issueLinkNonce(deps.credentials, user.user_id, 'email_reset', deps.tokens.ttlSeconds('email_reset'), now);
   const { token } = await deps.tokens.issue('email_reset', { sub: user.user_id, nonce }, now);
   sendEmailResetMail(deps, user.email, emailResetLink(deps, user.user_id, token));

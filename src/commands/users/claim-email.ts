@@ -16,11 +16,11 @@ const holdsLegacy = (user: { exists: boolean; erased: boolean; email: string }, 
  * too. A claim left by a registration that never wrote its user is taken over
  * once it is old enough.
  */
-export async function claimEmail(deps: UserLookup, email: string, userId: string): Promise<void> {
+export async function claimEmail(deps: UserLookup, email: string, userId: string, now: Date): Promise<void> {
   if (holdsLegacy(await loadUser(deps.repo, legacyUserIdForEmail(email)), email)) throw emailTaken();
   if (await deps.emails.claim(email, userId)) return;
   const held = await deps.emails.find(email);
-  const abandoned = held !== undefined && Date.now() - held.claimed_at.getTime() > ABANDONED_CLAIM_MS && !live(await loadUser(deps.repo, held.user_id));
+  const abandoned = held !== undefined && now.getTime() - held.claimed_at.getTime() > ABANDONED_CLAIM_MS && !live(await loadUser(deps.repo, held.user_id));
   if (abandoned && (await deps.emails.takeOver(email, held.user_id, userId))) return;
   throw emailTaken();
 }

@@ -68,7 +68,7 @@ export async function closeCustomer(deps: ClosureDeps, userId: string, currentPa
 
   const accounts_closed: string[] = [];
   for (const account of accounts.filter((a) => a.status !== 'closed')) {
-    await deps.repo.execute(accountAggregate, accountStream(account.account_number), { type: 'CloseAccount', reason: 'customer_closed', at: ctx.now }, ctx, () =>
+    await deps.repo.execute(accountAggregate, accountStream(account.account_number), { type: 'CloseAccount', reason: 'customer_closed' }, ctx, () =>
       deterministicId('account-closed', account.account_number),
     );
     accounts_closed.push(account.account_number);
@@ -78,7 +78,7 @@ export async function closeCustomer(deps: ClosureDeps, userId: string, currentPa
     await cancelCard(deps, ctx, { caller_id: userId, card_id: cardId, reason: 'customer_closed' });
     cards_cancelled.push(cardId);
   }
-  await deps.repo.execute(userAggregate, userStream(userId), { type: 'CloseCustomer', at: ctx.now }, ctx, () => deterministicId('customer-closed', userId));
+  await deps.repo.execute(userAggregate, userStream(userId), { type: 'CloseCustomer' }, ctx, () => deterministicId('customer-closed', userId));
   const sessions_revoked = await revokeAllSessions(deps, ctx, userId);
   // The last mail to the address, sent before the key that opens it is destroyed.
   if (user.email) sendClosedMail(deps, user.email);

@@ -12,6 +12,6 @@ export async function createSuperuser(
 ): Promise<{ id: string; email: string }> {
   const email = normalizeEmail(input.email);
   assertStrongPassword(input.password, { email }, 'password');
-  const id = await createUser(deps, email, input.password, context, (user_id, credential_id) => ({ type: 'CreateSuperuser', user_id, email, credential_id, at: context.now }));
+  const id = await createUser(deps, email, input.password, context, (user_id, credential_id) => ({ type: 'CreateSuperuser', user_id, email, credential_id }));
   return { id, email };
 }

@@ -32,7 +32,7 @@ export interface Erasure {
  */
 export async function eraseUser(deps: ErasureDeps, userId: string, context: CommandContext): Promise<Erasure> {
   const stream = userStream(userId);
-  const decided = await deps.repo.execute(userAggregate, stream, { type: 'EraseUser', at: context.now }, context, () => deterministicId('user-erased', userId));
+  const decided = await deps.repo.execute(userAggregate, stream, { type: 'EraseUser' }, context, () => deterministicId('user-erased', userId));
   await deps.personal.keyring.destroy(userId);
   await deps.credentials.removeSubject(userId);
   await deps.emails.release(userId);

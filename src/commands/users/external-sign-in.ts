@@ -48,7 +48,7 @@ export async function externalSignIn(
   if (!user.exists) {
     const profile = { first_name: identity.first_name.trim().slice(0, 150), last_name: identity.last_name.trim().slice(0, 150), country: '' };
     const user_id = await createUser(deps, email, null, context, (id) => ({
-      type: 'RegisterExternalUser', user_id: id, email, identity_provider: identity.issuer, ...profile, at: context.now,
+      type: 'RegisterExternalUser', user_id: id, email, identity_provider: identity.issuer, ...profile,
     }));
     user = await findUserByEmail(deps, email);
     created = user.user_id === user_id;

@@ -18,7 +18,7 @@ export async function grantRole(
   const user = await findUserByEmail(deps, input.email);
   if (!user.exists) throw userNotFound();
   const user_id = user.user_id;
-  const decided = await deps.repo.execute(userAggregate, userStream(user_id), { type: 'GrantRole', role: input.role, at: context.now }, context, () =>
+  const decided = await deps.repo.execute(userAggregate, userStream(user_id), { type: 'GrantRole', role: input.role }, context, () =>
     deterministicId('role-granted', `${user_id}:${input.role}:${context.correlation_id}`),
   );
   return { id: user_id, email: decided.state.email, granted: decided.events.length > 0 };

@@ -21,7 +21,7 @@ export async function createUser(
   command: (user_id: string, credential_id: string) => UserCommand,
 ): Promise<string> {
   const user_id = randomUUID();
-  await claimEmail(deps, email, user_id);
+  await claimEmail(deps, email, user_id, context.now);
   try {
     const credential_id = password === null ? '' : await storePassword(deps.credentials, user_id, password);
     await deps.repo.execute(userAggregate, userStream(user_id), command(user_id, credential_id), context, idsFrom(randomUUID()));

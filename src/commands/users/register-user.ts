@@ -23,7 +23,7 @@ export async function registerUser(deps: AuthDeps, input: Registration, context:
   assertRetype(input.password, input.re_password, 'body.re_password');
   assertStrongPassword(input.password, { email, ...profile });
   const user_id = await createUser(deps, email, input.password, context, (id, credential_id) => ({
-    type: 'RegisterUser', user_id: id, email, credential_id, ...profile, at: context.now,
+    type: 'RegisterUser', user_id: id, email, credential_id, ...profile,
   }));
   await mailActivation(deps, user_id, email, context.now);
   return { id: user_id, email };
@@ -37,7 +37,7 @@ async function mailActivation(deps: AuthDeps, user_id: string, email: string, no
 }
 
 /** Mails a new activation link when an inactive user has that email; silent otherwise (no enumeration). */
-export async function resendActivation(deps: AuthDeps, email: string): Promise<void> {
+export async function resendActivation(deps: AuthDeps, email: string, context: CommandContext): Promise<void> {
   const user = await findUserByEmail(deps, email);
-  if (user.exists && !user.activated) await mailActivation(deps, user.user_id, user.email, new Date());
+  if (user.exists && !user.activated) await mailActivation(deps, user.user_id, user.email, context.now);
 }

@@ -17,10 +17,10 @@ import { resetLink, sendPasswordChangedMail, sendResetMail } from './user-mails.
  * password change makes it stale) and a random nonce whose hash the
  * credentials store keeps: it works once, and a newer link supersedes it.
  */
-export async function requestPasswordReset(deps: AuthDeps, email: string): Promise<void> {
+export async function requestPasswordReset(deps: AuthDeps, email: string, context: CommandContext): Promise<void> {
   const user = await findUserByEmail(deps, email);
   if (!isActive(user)) return;
-  const now = new Date();
+  const { now } = context;
   const nonce = await issueLinkNonce(deps.credentials, user.user_id, 'password_reset', deps.tokens.ttlSeconds('password_reset'), now);
   const { token } = await deps.tokens.issue('password_reset', { sub: user.user_id, cv: user.credentials_version, nonce }, now);
   sendResetMail(deps, user.email, resetLink(deps, user.user_id, token));
@@ -48,7 +48,7 @@ export async function confirmPasswordReset(deps: AuthDeps, input: ResetConfirmat
     await deps.repo.execute(
       userAggregate,
       userStream(user.user_id),
-      { type: 'ChangePassword', credential_id, reason: 'reset', expected_credentials_version: claims.cv, at: context.now },
+      { type: 'ChangePassword', credential_id, reason: 'reset', expected_credentials_version: claims.cv },
       context,
       idsFrom(randomUUID()),
     );

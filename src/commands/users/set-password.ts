@@ -31,7 +31,7 @@ export async function setPassword(deps: AuthDeps, userId: string, input: Passwor
   await deps.repo.execute(
     userAggregate,
     userStream(userId),
-    { type: 'ChangePassword', credential_id, reason: 'set_password', expected_credentials_version: user.credentials_version, at: context.now },
+    { type: 'ChangePassword', credential_id, reason: 'set_password', expected_credentials_version: user.credentials_version },
     context,
     idsFrom(randomUUID()),
   );

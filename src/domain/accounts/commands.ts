@@ -43,4 +43,4 @@ export type AccountCommand =
   | { type: 'ReverseDebit'; transfer_id: string; amount: bigint; reason: string }
   | { type: 'FreezeAccount'; reason: string }
   | { type: 'UnfreezeAccount'; reason: string }
-  | { type: 'CloseAccount'; reason: AccountCloseReason; at: Date };
+  | { type: 'CloseAccount'; reason: AccountCloseReason };

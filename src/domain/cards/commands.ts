@@ -14,7 +14,6 @@ export type CardCommand =
       /** The generated number: only its last four digits leave the decider. */
       pan: string;
       pan_hash: string;
-      now: Date;
       daily_limit?: bigint;
       monthly_limit?: bigint;
     }
@@ -23,7 +22,6 @@ export type CardCommand =
       type: 'UpdateCard';
       caller_id: string;
       account: AccountFacts;
-      now: Date;
       is_active?: boolean;
       daily_limit?: bigint;
       monthly_limit?: bigint;
@@ -34,5 +32,4 @@ export type CardCommand =
       type: 'CancelCard';
       caller_id: string;
       reason: CardCancelReason;
-      now: Date;
     };

@@ -10,7 +10,8 @@ export type IncidentCommand =
       account_number: string | null;
       ip: string | null;
       evidence: Evidence;
-      at: Date;
+      /** When the fact that raised it happened (a replay raises the same incident, at the same time). */
+      raised_at: Date;
     }
-  | { type: 'AcknowledgeIncident'; by: string; note: string; at: Date }
-  | { type: 'ResolveIncident'; by: string; note: string; at: Date };
+  | { type: 'AcknowledgeIncident'; by: string; note: string }
+  | { type: 'ResolveIncident'; by: string; note: string };

@@ -24,13 +24,12 @@ export type LockoutCommand =
   | {
       type: 'CountFailure';
       attempt_id: string;
-      at: Date;
       policy: LockoutPolicy;
       /** Failures and locks older than this are forgotten (the IP was unlocked since). */
       forget_before: string | null;
     }
-  | { type: 'CountSuccess'; at: Date }
-  | { type: 'ClearLockout'; at: Date; cleared_by: string | null };
+  | { type: 'CountSuccess' }
+  | { type: 'ClearLockout'; cleared_by: string | null };
 
 export type LockoutEvent =
   | DomainEvent<'LoginFailureCounted', { attempt_id: string; failures: number; at: string }>
@@ -61,26 +60,26 @@ export function liveFailures(state: LockoutState, now: Date, coolOffMs: number, 
 export const lockoutDecider: Decider<LockoutCommand, LockoutState, LockoutEvent> = {
   initialState: initialLockoutState,
 
-  decide(command, state) {
+  decide(command, state, ctx) {
     switch (command.type) {
       case 'CountFailure': {
         // A locked key is refused before the password is checked, so a failure here raced a lock: nothing to add.
-        if (lockedUntil(state, command.at, command.forget_before)) return [];
-        const failures = liveFailures(state, command.at, command.policy.cool_off_ms, command.forget_before) + 1;
-        const at = command.at.toISOString();
+        if (lockedUntil(state, ctx.now, command.forget_before)) return [];
+        const failures = liveFailures(state, ctx.now, command.policy.cool_off_ms, command.forget_before) + 1;
+        const at = ctx.now.toISOString();
         const events: LockoutEvent[] = [{ type: 'LoginFailureCounted', data: { attempt_id: command.attempt_id, failures, at } }];
         if (failures >= command.policy.failure_limit) {
-          const until = new Date(command.at.getTime() + command.policy.cool_off_ms).toISOString();
+          const until = new Date(ctx.now.getTime() + command.policy.cool_off_ms).toISOString();
           events.push({ type: 'LockedOut', data: { failures, locked_at: at, locked_until: until } });
         }
         return events;
       }
       case 'CountSuccess':
         if (state.failures === 0 && state.locked_until === null) return [];
-        return [{ type: 'LockoutCleared', data: { reason: 'success', cleared_by: null, at: command.at.toISOString() } }];
+        return [{ type: 'LockoutCleared', data: { reason: 'success', cleared_by: null, at: ctx.now.toISOString() } }];
       case 'ClearLockout':
         // Always recorded: a staff unlock is an audited action even when nothing was locked.
-        return [{ type: 'LockoutCleared', data: { reason: 'unlock', cleared_by: command.cleared_by, at: command.at.toISOString() } }];
+        return [{ type: 'LockoutCleared', data: { reason: 'unlock', cleared_by: command.cleared_by, at: ctx.now.toISOString() } }];
     }
   },
 

@@ -1,3 +1,5 @@
+import type { DecisionContext } from './decider.js';
+
 /** JSON-safe values: money travels as integer minor units written as strings. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -9,10 +11,11 @@ export interface DomainEvent<T extends string = string, D extends { [key: string
 
 /**
  * An aggregate written as a decider. `decide` returns the events a command
- * produces, or throws a DomainError; it never performs I/O.
+ * produces at `ctx.now`, or throws a DomainError; it never performs I/O and
+ * never reads the clock.
  */
 export interface Decider<Command, State, Event extends DomainEvent> {
   readonly initialState: State;
   evolve(state: State, event: Event): State;
-  decide(command: Command, state: State): Event[];
+  decide(command: Command, state: State, ctx: DecisionContext): Event[];
 }

@@ -7,8 +7,7 @@ export type TransferCommand =
       type: 'ConfirmTransfer';
       /** Whether the code given matches the stored hash (checked by the caller: hashing is I/O-bound work). */
       code_matches: boolean;
-      now: Date;
     }
   | { type: 'FailTransfer'; code: string; reason: string }
   /** From the hold expiry process: a transfer still waiting for its code when it has run out expires. */
-  | { type: 'ExpireTransfer'; now: Date };
+  | { type: 'ExpireTransfer' };

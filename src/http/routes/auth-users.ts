@@ -64,7 +64,7 @@ export function authUserRoutes(deps: AuthDeps, db: Queryable, authenticator?: Au
   });
 
   router.post('/auth/users/resend_activation', async (req, res) => {
-    await resendActivation(deps, (req.body as Schemas['EmailOnly']).email);
+    await resendActivation(deps, (req.body as Schemas['EmailOnly']).email, requestContext(req));
     res.status(204).end();
   });
 
@@ -89,7 +89,7 @@ export function authUserRoutes(deps: AuthDeps, db: Queryable, authenticator?: Au
   });
 
   router.post('/auth/users/reset_email', async (req, res) => {
-    await requestEmailReset(deps, (req.body as Schemas['EmailOnly']).email);
+    await requestEmailReset(deps, (req.body as Schemas['EmailOnly']).email, requestContext(req));
     res.status(204).end();
   });
 
@@ -114,7 +114,7 @@ export function authUserRoutes(deps: AuthDeps, db: Queryable, authenticator?: Au
   });
 
   router.post('/auth/users/reset_password', async (req, res) => {
-    await requestPasswordReset(deps, (req.body as Schemas['EmailOnly']).email);
+    await requestPasswordReset(deps, (req.body as Schemas['EmailOnly']).email, requestContext(req));
     res.status(204).end();
   });
 

@@ -31,7 +31,7 @@ function history(seed: number, n: number, type: AccountType = 'Basic'): { entrie
       states.push(state);
     }
   };
-  push(accountDecider.decide({ type: 'OpenAccount', account_number: ACC, owner_id: type === 'BankFx' ? 'bank' : 'u1', account_type: type, currency: 'JOD' }, state));
+  push(accountDecider.decide({ type: 'OpenAccount', account_number: ACC, owner_id: type === 'BankFx' ? 'bank' : 'u1', account_type: type, currency: 'JOD' }, state, { now: new Date(Date.UTC(2026, 0, 1)) }));
   const terms = (id: string, amount: bigint, fee: bigint) => ({
     transfer_id: id, kind: 'external' as const, amount, fee, counterparty_account: '200000000015', credit_amount: amount, fx: null, fee_account: '900000000011',
   });
@@ -53,7 +53,7 @@ function history(seed: number, n: number, type: AccountType = 'Basic'): { entrie
       : choice === 6 && rnd(3) === 0 ? { type: state.status === 'active' ? 'FreezeAccount' : 'UnfreezeAccount', reason: '' }
       : { type: 'DebitAccount', ...terms(id, amount, fee) };
     try {
-      push(accountDecider.decide(cmd, state));
+      push(accountDecider.decide(cmd, state, { now: new Date(Date.UTC(2026, 0, 1)) }));
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
     }

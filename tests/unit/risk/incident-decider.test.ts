@@ -6,7 +6,7 @@ import { DomainError } from '../../../src/domain/shared/domain-error.js';
 
 const at = new Date('2025-03-01T10:00:00Z');
 const raise: IncidentCommand = {
-  type: 'RaiseIncident', incident_id: 'i1', rule: 'brute_force', severity: 'high', user_id: 'u1', account_number: null, ip: '203.0.113.9', evidence: { n: 5 }, at,
+  type: 'RaiseIncident', incident_id: 'i1', rule: 'brute_force', severity: 'high', user_id: 'u1', account_number: null, ip: '203.0.113.9', evidence: { n: 5 }, raised_at: at,
 };
 const raised: IncidentEvent = {
   type: 'IncidentRaised',
@@ -14,13 +14,13 @@ const raised: IncidentEvent = {
 };
 const acked: IncidentEvent = { type: 'IncidentAcknowledged', data: { by: 's1', note: 'looking', at: at.toISOString() } };
 const resolved: IncidentEvent = { type: 'IncidentResolved', data: { by: 's1', note: 'done', at: at.toISOString() } };
-const ack: IncidentCommand = { type: 'AcknowledgeIncident', by: 's1', note: 'looking', at };
-const resolve: IncidentCommand = { type: 'ResolveIncident', by: 's1', note: 'done', at };
+const ack: IncidentCommand = { type: 'AcknowledgeIncident', by: 's1', note: 'looking' };
+const resolve: IncidentCommand = { type: 'ResolveIncident', by: 's1', note: 'done' };
 
 function when(events: IncidentEvent[], command: IncidentCommand): IncidentEvent[] | string {
   const state = events.reduce(incidentDecider.evolve, incidentDecider.initialState);
   try {
-    return incidentDecider.decide(command, state);
+    return incidentDecider.decide(command, state, { now: at });
   } catch (e) {
     if (e instanceof DomainError) return `${e.code}/${e.status}`;
     throw e;

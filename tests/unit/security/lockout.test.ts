@@ -6,7 +6,7 @@ const t0 = new Date('2025-05-01T10:00:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
 const fold = (events: LockoutEvent[], state: LockoutState = initialLockoutState) => events.reduce(lockoutDecider.evolve, state);
 const fail = (state: LockoutState, when: Date, forget_before: string | null = null) =>
-  lockoutDecider.decide({ type: 'CountFailure', attempt_id: 'a', at: when, policy, forget_before }, state);
+  lockoutDecider.decide({ type: 'CountFailure', attempt_id: 'a', policy, forget_before }, state, { now: when });
 
 /** Applies `n` failures one second apart from `start`. */
 function failures(n: number, start = 0, state = initialLockoutState): LockoutState {
@@ -43,15 +43,15 @@ describe('lockout decider', () => {
   });
 
   it('a success clears failures; a staff unlock is always recorded and lifts the lock', () => {
-    expect(lockoutDecider.decide({ type: 'CountSuccess', at: at(0) }, initialLockoutState)).to.deep.equal([]);
-    const cleared = fold(lockoutDecider.decide({ type: 'CountSuccess', at: at(3000) }, failures(2)), failures(2));
+    expect(lockoutDecider.decide({ type: 'CountSuccess' }, initialLockoutState, { now: at(0) })).to.deep.equal([]);
+    const cleared = fold(lockoutDecider.decide({ type: 'CountSuccess' }, failures(2), { now: at(3000) }), failures(2));
     expect(cleared.failures).to.equal(0);
-    const unlockEvents = lockoutDecider.decide({ type: 'ClearLockout', at: at(4000), cleared_by: 'staff-1' }, failures(3));
+    const unlockEvents = lockoutDecider.decide({ type: 'ClearLockout', cleared_by: 'staff-1' }, failures(3), { now: at(4000) });
     expect(unlockEvents).to.deep.equal([{ type: 'LockoutCleared', data: { reason: 'unlock', cleared_by: 'staff-1', at: at(4000).toISOString() } }]);
     const unlocked = fold(unlockEvents, failures(3));
     expect(lockedUntil(unlocked, at(4001))).to.equal(null);
     expect(unlocked.cleared_at).to.equal(at(4000).toISOString());
-    expect(lockoutDecider.decide({ type: 'ClearLockout', at: at(0), cleared_by: null }, initialLockoutState)).to.have.length(1);
+    expect(lockoutDecider.decide({ type: 'ClearLockout', cleared_by: null }, initialLockoutState, { now: at(0) })).to.have.length(1);
   });
 
   it('a lock or failures older than forget_before (the IP was unlocked since) no longer count', () => {

@@ -1,20 +1,22 @@
 import { expect } from 'chai';
 import { initialAccountState, type AccountState } from '../../../src/domain/accounts/state.js';
 import { DomainError } from '../../../src/domain/shared/domain-error.js';
-import { decideTransfer } from '../../../src/domain/transfers/decider.js';
+import type { TransferCommand } from '../../../src/domain/transfers/commands.js';
+import { transferDecider } from '../../../src/domain/transfers/decider.js';
 import type { TransferEvent, TransferRequestedData } from '../../../src/domain/transfers/events.js';
 import { checkParties } from '../../../src/domain/transfers/parties.js';
 import { priceTransfer } from '../../../src/domain/transfers/pricing.js';
-import { evolveTransfer, initialTransferState } from '../../../src/domain/transfers/state.js';
+import { deciderSpec } from '../../helpers/decider-spec.js';
 
 const request: TransferRequestedData = {
   transfer_id: 't1', owner_id: 'u1', kind: 'internal', sender_account: 'A', receiver_account: 'B', amount: '600000', fee: '0',
   fee_account: null, currency: 'JOD', credit_amount: '600000', receiver_currency: 'JOD', fx: null, otp_hash: 'h',
   expires_at: '2026-01-01T00:05:00.000Z', attempts_left: 3,
 };
-const given = (events: TransferEvent[]) => events.reduce(evolveTransfer, initialTransferState);
+const { given } = deciderSpec(transferDecider);
 const requested: TransferEvent = { type: 'TransferRequested', data: request };
-const before = new Date('2026-01-01T00:04:59.000Z');
+const before = { now: new Date('2026-01-01T00:04:59.000Z') };
+const confirm = (code_matches: boolean): TransferCommand => ({ type: 'ConfirmTransfer', code_matches });
 const codeOf = (fn: () => unknown): [string, number] | undefined => {
   try {
     fn();
@@ -27,43 +29,40 @@ const codeOf = (fn: () => unknown): [string, number] | undefined => {
 
 describe('transfer decider (one-time code)', () => {
   it('records a request once; the same request again adds nothing, another under the same id is a 409', () => {
-    expect(decideTransfer({ type: 'RequestTransfer', request }, initialTransferState)).to.deep.equal([requested]);
-    expect(decideTransfer({ type: 'RequestTransfer', request }, given([requested]))).to.deep.equal([]);
+    given().when({ type: 'RequestTransfer', request }).then([requested]);
+    given(requested).when({ type: 'RequestTransfer', request }).then([]);
+    given(requested).when({ type: 'RequestTransfer', request: { ...request, transfer_id: 't2' } }).thenThrows('transfer_exists', 409);
   });
   it('the right code in time confirms; again with the right code decides nothing new (the retry moves money idempotently)', () => {
-    expect(decideTransfer({ type: 'ConfirmTransfer', code_matches: true, now: before }, given([requested]))).to.deep.equal([
-      { type: 'TransferConfirmed', data: { transfer_id: 't1' } },
-    ]);
-    const confirmed = given([requested, { type: 'TransferConfirmed', data: { transfer_id: 't1' } }]);
-    expect(decideTransfer({ type: 'ConfirmTransfer', code_matches: true, now: before }, confirmed)).to.deep.equal([]);
-    expect(codeOf(() => decideTransfer({ type: 'ConfirmTransfer', code_matches: false, now: before }, confirmed))).to.deep.equal(['transfer_not_pending', 409]);
+    given(requested).when(confirm(true), before).then([{ type: 'TransferConfirmed', data: { transfer_id: 't1' } }]);
+    const confirmed = given(requested, { type: 'TransferConfirmed', data: { transfer_id: 't1' } });
+    confirmed.when(confirm(true), before).then([]);
+    confirmed.when(confirm(false), before).thenThrows('transfer_not_pending', 409);
   });
   it('wrong codes count down and the third locks; a locked transfer refuses even the right code with 423', () => {
-    let state = given([requested]);
+    const history: TransferEvent[] = [requested];
     const seen: TransferEvent[][] = [];
     for (let i = 0; i < 3; i++) {
-      const events = decideTransfer({ type: 'ConfirmTransfer', code_matches: false, now: before }, state);
+      const events = given(...history).when(confirm(false), before).events;
       seen.push(events);
-      state = events.reduce(evolveTransfer, state);
+      history.push(...events);
     }
     expect(seen.map((es) => es.map((e) => e.type))).to.deep.equal([['TransferOtpFailed'], ['TransferOtpFailed'], ['TransferOtpFailed', 'TransferLocked']]);
     expect(seen.map((es) => es[0]!.data)).to.deep.equal([2, 1, 0].map((n) => ({ transfer_id: 't1', attempts_left: n })));
-    expect(state.status).to.equal('locked');
-    expect(codeOf(() => decideTransfer({ type: 'ConfirmTransfer', code_matches: true, now: before }, state))).to.deep.equal(['transfer_locked', 423]);
+    expect(given(...history).state.status).to.equal('locked');
+    given(...history).when(confirm(true), before).thenThrows('transfer_locked', 423);
   });
   it('at or after expiry the code expires without costing an attempt, and stays expired (410)', () => {
-    const at = new Date(request.expires_at);
-    expect(decideTransfer({ type: 'ConfirmTransfer', code_matches: true, now: at }, given([requested]))).to.deep.equal([{ type: 'TransferExpired', data: { transfer_id: 't1' } }]);
-    const expired = given([requested, { type: 'TransferExpired', data: { transfer_id: 't1' } }]);
-    expect(codeOf(() => decideTransfer({ type: 'ConfirmTransfer', code_matches: true, now: before }, expired))).to.deep.equal(['otp_expired', 410]);
+    given(requested).when(confirm(true), { now: new Date(request.expires_at) }).then([{ type: 'TransferExpired', data: { transfer_id: 't1' } }]);
+    given(requested, { type: 'TransferExpired', data: { transfer_id: 't1' } }).when(confirm(true), before).thenThrows('otp_expired', 410);
   });
   it('an unknown transfer is a 404; a failure is recorded once and only while pending or confirmed', () => {
-    expect(codeOf(() => decideTransfer({ type: 'ConfirmTransfer', code_matches: true, now: before }, initialTransferState))).to.deep.equal(['not_found', 404]);
+    given().when(confirm(true), before).thenThrows('not_found', 404);
     const fail = { type: 'FailTransfer', code: 'insufficient_funds', reason: 'x' } as const;
-    const failed = decideTransfer(fail, given([requested]));
+    const failed = given(requested).when(fail).events;
     expect(failed).to.deep.equal([{ type: 'TransferFailed', data: { transfer_id: 't1', code: 'insufficient_funds', reason: 'x' } }]);
-    expect(decideTransfer(fail, given([requested, ...failed]))).to.deep.equal([]);
-    expect(codeOf(() => decideTransfer(fail, given([requested, { type: 'TransferLocked', data: { transfer_id: 't1' } }])))).to.deep.equal(['transfer_not_pending', 409]);
+    given(requested, ...failed).when(fail).then([]);
+    given(requested, { type: 'TransferLocked', data: { transfer_id: 't1' } }).when(fail).thenThrows('transfer_not_pending', 409);
   });
 });
 

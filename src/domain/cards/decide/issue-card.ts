@@ -1,5 +1,5 @@
 import { DomainError } from '../../shared/domain-error.js';
-import type { CommandOf } from '../../shared/decider.js';
+import type { CommandOf, DecisionContext } from '../../shared/decider.js';
 import { assertOpenForUse } from '../../accounts/errors.js';
 import type { CardCommand } from '../commands.js';
 import type { CardEvent } from '../events.js';
@@ -10,7 +10,7 @@ import type { CardState } from '../state.js';
 import { ownedAccount } from './guards.js';
 
 /** A card on the caller's own active account, within the currency's limits; only the number's last four digits and keyed hash are kept. */
-export function issueCard(command: CommandOf<CardCommand, 'IssueCard'>, state: CardState): CardEvent[] {
+export function issueCard(command: CommandOf<CardCommand, 'IssueCard'>, state: CardState, ctx: DecisionContext): CardEvent[] {
   ownedAccount(command.account, command.caller_id);
   if (state.exists) throw new DomainError('card_exists', 'Card already exists.', 409);
   assertOpenForUse(command.account);
@@ -23,7 +23,7 @@ export function issueCard(command: CommandOf<CardCommand, 'IssueCard'>, state: C
     monthly_limit: command.monthly_limit ?? defaults.monthly_limit,
   };
   checkCardLimits(limits, currency);
-  const expiry = expiryFor(command.now);
+  const expiry = expiryFor(ctx.now);
   return [{
     type: 'CardIssued',
     data: {
@@ -39,7 +39,7 @@ export function issueCard(command: CommandOf<CardCommand, 'IssueCard'>, state: C
       currency,
       daily_limit: limits.daily_limit.toString(),
       monthly_limit: limits.monthly_limit.toString(),
-      issued_at: command.now.toISOString(),
+      issued_at: ctx.now.toISOString(),
     },
   }];
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '../../shared/domain-error.js';
-import type { CommandOf } from '../../shared/decider.js';
+import type { CommandOf, DecisionContext } from '../../shared/decider.js';
 import { assertOpenForUse } from '../../accounts/errors.js';
 import type { CardCommand } from '../commands.js';
 import type { CardEvent } from '../events.js';
@@ -9,7 +9,7 @@ import type { CardState } from '../state.js';
 import { cardCancelled, cardNotFound } from './guards.js';
 
 /** A PATCH of the owner's card: limits, block, unblock, applied together or not at all. */
-export function updateCard(command: CommandOf<CardCommand, 'UpdateCard'>, state: CardState): CardEvent[] {
+export function updateCard(command: CommandOf<CardCommand, 'UpdateCard'>, state: CardState, ctx: DecisionContext): CardEvent[] {
   if (!state.exists || state.owner_id !== command.caller_id) throw cardNotFound();
   if (state.status === 'cancelled') throw cardCancelled();
   const events: CardEvent[] = [];
@@ -34,7 +34,7 @@ export function updateCard(command: CommandOf<CardCommand, 'UpdateCard'>, state:
   if (command.is_active === true && state.status === 'blocked') {
     if (command.account.account_number !== state.account_number) throw new Error('UpdateCard: account facts of another account');
     assertOpenForUse(command.account);
-    if (isExpired(state.expiry, command.now)) throw new DomainError('card_expired', 'The card has expired and cannot be unblocked.', 422);
+    if (isExpired(state.expiry, ctx.now)) throw new DomainError('card_expired', 'The card has expired and cannot be unblocked.', 422);
     events.push({ type: 'CardUnblocked', data: { reason } });
   }
   return events;

@@ -16,7 +16,7 @@ export function raiseIncident(command: CommandOf<IncidentCommand, 'RaiseIncident
       account_number: command.account_number,
       ip: command.ip,
       evidence: command.evidence,
-      raised_at: command.at.toISOString(),
+      raised_at: command.raised_at.toISOString(),
     },
   }];
 }

@@ -1,4 +1,4 @@
-import type { CommandOf } from '../../shared/decider.js';
+import type { CommandOf, DecisionContext } from '../../shared/decider.js';
 import type { SessionCommand } from '../commands.js';
 import type { SessionEvent } from '../events.js';
 import type { SessionState } from '../state.js';
@@ -9,11 +9,11 @@ import { sessionNotFound } from '../errors.js';
  * events (the caller is refused); a refresh token that is not the current one
  * has been spent before, so the family is revoked as reuse.
  */
-export function rotateRefreshToken(command: CommandOf<SessionCommand, 'RotateRefreshToken'>, state: SessionState): SessionEvent[] {
+export function rotateRefreshToken(command: CommandOf<SessionCommand, 'RotateRefreshToken'>, state: SessionState, ctx: DecisionContext): SessionEvent[] {
   if (!state.exists) throw sessionNotFound();
   if (state.revoked) return [];
   if (command.presented_jti !== state.current_jti) {
-    return [{ type: 'SessionRevoked', data: { reason: 'reuse_detected', presented_jti: command.presented_jti, revoked_at: command.at.toISOString() } }];
+    return [{ type: 'SessionRevoked', data: { reason: 'reuse_detected', presented_jti: command.presented_jti, revoked_at: ctx.now.toISOString() } }];
   }
   return [{
     type: 'RefreshTokenRotated',
@@ -21,7 +21,7 @@ export function rotateRefreshToken(command: CommandOf<SessionCommand, 'RotateRef
       from_jti: state.current_jti,
       to_jti: command.new_jti,
       expires_at: command.expires_at.toISOString(),
-      rotated_at: command.at.toISOString(),
+      rotated_at: ctx.now.toISOString(),
     },
   }];
 }

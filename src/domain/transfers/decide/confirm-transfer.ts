@@ -1,5 +1,5 @@
 import { DomainError } from '../../shared/domain-error.js';
-import type { CommandOf } from '../../shared/decider.js';
+import type { CommandOf, DecisionContext } from '../../shared/decider.js';
 import type { TransferCommand } from '../commands.js';
 import type { TransferEvent } from '../events.js';
 import type { TransferState } from '../state.js';
@@ -13,7 +13,7 @@ import { notPending, transferNotFound } from '../errors.js';
  * a racing twin) goes on to the idempotent money movement instead of moving
  * money twice.
  */
-export function confirmTransfer(command: CommandOf<TransferCommand, 'ConfirmTransfer'>, state: TransferState): TransferEvent[] {
+export function confirmTransfer(command: CommandOf<TransferCommand, 'ConfirmTransfer'>, state: TransferState, ctx: DecisionContext): TransferEvent[] {
   const request = state.request;
   if (!request) throw transferNotFound();
   const id = request.transfer_id;
@@ -21,7 +21,7 @@ export function confirmTransfer(command: CommandOf<TransferCommand, 'ConfirmTran
   if (state.status === 'expired') throw new DomainError('otp_expired', 'The code has expired; request the transfer again.', 410);
   if (state.status === 'confirmed' && command.code_matches) return [];
   if (state.status !== 'pending_otp') throw notPending(state);
-  if (command.now.getTime() >= Date.parse(request.expires_at)) return [{ type: 'TransferExpired', data: { transfer_id: id } }];
+  if (ctx.now.getTime() >= Date.parse(request.expires_at)) return [{ type: 'TransferExpired', data: { transfer_id: id } }];
   if (!command.code_matches) {
     const left = Math.max(0, state.attempts_left - 1);
     const failed: TransferEvent = { type: 'TransferOtpFailed', data: { transfer_id: id, attempts_left: left } };

@@ -1,4 +1,4 @@
-import type { CommandOf } from '../../shared/decider.js';
+import type { CommandOf, DecisionContext } from '../../shared/decider.js';
 import type { UserCommand } from '../commands.js';
 import type { UserEvent } from '../events.js';
 import { staleToken } from '../errors.js';
@@ -7,8 +7,8 @@ import { mustExist } from './guards.js';
 import { activated } from './registered.js';
 
 /** An activation link works once: afterwards it is stale. */
-export function activateUser(command: CommandOf<UserCommand, 'ActivateUser'>, state: UserState): UserEvent[] {
+export function activateUser(_command: CommandOf<UserCommand, 'ActivateUser'>, state: UserState, ctx: DecisionContext): UserEvent[] {
   mustExist(state);
   if (state.activated) throw staleToken();
-  return [activated(command.at)];
+  return [activated(ctx.now)];
 }
