@@ -1,4 +1,5 @@
-import { fxApplied, quoteBill } from '../../domain/bills/amount-rule.js';
+import { quoteBill } from '../../domain/bills/amount-rule.js';
+import { fxApplied } from '../../domain/money/fx-applied.js';
 import { billerOrThrow, validReference } from '../../domain/bills/billers.js';
 import type { BillPaidData } from '../../domain/bills/events.js';
 import type { AccountState } from '../../domain/accounts/state.js';

@@ -64,7 +64,7 @@ export async function confirmTransfer(repo: AggregateRepository, store: EventSto
       amount: BigInt(request.amount),
       fee: BigInt(request.fee),
       currency: request.currency,
-      credited_amount: BigInt(request.credit_amount),
+      credit_amount: BigInt(request.credit_amount),
       receiver_currency: request.receiver_currency,
       fx: request.fx,
     },

@@ -1,4 +1,4 @@
-import { fxApplied } from '../../domain/bills/amount-rule.js';
+import { fxApplied } from '../../domain/money/fx-applied.js';
 import { parseAmount } from '../../domain/money/amount.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { OTP_ATTEMPTS, OTP_TTL_MS } from '../../domain/transfers/decider.js';
@@ -76,7 +76,7 @@ export async function makeTransfer(
     amount,
     fee: quote.fee,
     currency: sender.currency,
-    credited_amount: quote.credit_amount,
+    credit_amount: quote.credit_amount,
     receiver_currency: receiver.currency,
     fx: fxApplied(quote.conversion),
   };
@@ -89,7 +89,7 @@ export async function makeTransfer(
     amount: terms.amount,
     fee: terms.fee,
     fee_account: terms.fee > 0n ? bankFeesAccount(terms.currency) : null,
-    credit_amount: terms.credited_amount,
+    credit_amount: terms.credit_amount,
     fx: terms.fx,
   });
   if (moved.settlement.reversal) {
@@ -113,7 +113,7 @@ async function requestWithCode(repo: AggregateRepository, store: EventStore, ctx
     fee: t.fee.toString(),
     fee_account: t.fee > 0n ? bankFeesAccount(t.currency) : null,
     currency: t.currency,
-    credit_amount: t.credited_amount.toString(),
+    credit_amount: t.credit_amount.toString(),
     receiver_currency: t.receiver_currency,
     fx: t.fx,
     expires_at: expiresAt,

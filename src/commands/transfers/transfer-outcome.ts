@@ -15,7 +15,8 @@ export interface CompletedTransfer {
   amount: bigint;
   fee: bigint;
   currency: Currency;
-  credited_amount: bigint;
+  /** Receiver's currency, minor units (served as `credited_amount` by the transfers API). */
+  credit_amount: bigint;
   receiver_currency: Currency;
   fx: FxApplied | null;
   created_at: Date;
@@ -35,7 +36,7 @@ export interface TransferTerms {
   amount: bigint;
   fee: bigint;
   currency: Currency;
-  credited_amount: bigint;
+  credit_amount: bigint;
   receiver_currency: Currency;
   fx: FxApplied | null;
 }
@@ -62,7 +63,7 @@ export function completedFrom(t: TransferTerms, moved: Moved): CompletedTransfer
     amount: t.amount,
     fee: t.fee,
     currency: t.currency,
-    credited_amount: t.credited_amount,
+    credit_amount: t.credit_amount,
     receiver_currency: t.receiver_currency,
     fx: t.fx,
     created_at: new Date(String(debit.metadata.occurred_at)),

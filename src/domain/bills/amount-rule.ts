@@ -1,4 +1,3 @@
-import type { FxApplied } from '../accounts/events.js';
 import { formatAmount } from '../money/amount.js';
 import type { Currency } from '../money/currency.js';
 import { convert, type Conversion } from '../money/fx.js';
@@ -20,20 +19,6 @@ export interface BillQuote {
   credit_amount: bigint;
   /** The conversion from the payer's to the biller's currency, when they differ. */
   conversion: Conversion | null;
-}
-
-/** A conversion as stored on the account events: exact rate, rounding, source amount. */
-export function fxApplied(c: Conversion | null): FxApplied | null {
-  if (!c) return null;
-  return {
-    from: c.from,
-    to: c.to,
-    rate: c.rate,
-    rate_numerator: c.rate_numerator.toString(),
-    rate_denominator: c.rate_denominator.toString(),
-    rounding: c.rounding,
-    source_amount: c.source_amount.toString(),
-  };
 }
 
 const converted = (amount: bigint, from: Currency, to: Currency) => convert(amount, from, to).converted_amount;

@@ -27,6 +27,14 @@ function fxView(fx: FxApplied | Record<string, string> | null, credited: bigint)
 
 const orNull = (v: bigint | null | undefined, c: Currency) => (v === null || v === undefined ? null : formatAmount(v, c));
 
+/*
+ * One name per field: the amount the receiver gets is `credit_amount` in the
+ * stored events (AccountDebited, TransferRequested, BillPaid), the commands and
+ * the bills API. Only the published transfers API (openapi/transfers.yaml) and
+ * the transfers read model it is served from say `credited_amount`; this file
+ * is where the one becomes the other.
+ */
+
 /** The response of a transfer whose money moved (POST, confirm). */
 export function completedView(t: CompletedTransfer): Schemas['TransferResult'] {
   const transfer: TransferView = {
@@ -38,9 +46,9 @@ export function completedView(t: CompletedTransfer): Schemas['TransferResult'] {
     amount: formatAmount(t.amount, t.currency),
     fee: formatAmount(t.fee, t.currency),
     currency: t.currency,
-    credited_amount: formatAmount(t.credited_amount, t.receiver_currency),
+    credited_amount: formatAmount(t.credit_amount, t.receiver_currency),
     receiver_currency: t.receiver_currency,
-    fx: fxView(t.fx, t.credited_amount),
+    fx: fxView(t.fx, t.credit_amount),
     created_at: t.created_at.toISOString(),
     sender_balance_after: formatAmount(t.sender_balance_after, t.currency),
     receiver_balance_after: orNull(t.receiver_balance_after, t.receiver_currency),

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { fxApplied, quoteBill, smallestCovering, type AmountRule } from '../../../src/domain/bills/amount-rule.js';
+import { quoteBill, smallestCovering, type AmountRule } from '../../../src/domain/bills/amount-rule.js';
+import { fxApplied } from '../../../src/domain/money/fx-applied.js';
 import { convert } from '../../../src/domain/money/fx.js';
 import type { Currency } from '../../../src/domain/money/currency.js';
 import { DomainError } from '../../../src/domain/shared/domain-error.js';
