@@ -1,8 +1,7 @@
-import { expect } from 'chai';
 import type { IncidentCommand } from '../../../src/domain/risk/commands.js';
 import { incidentDecider } from '../../../src/domain/risk/decider.js';
 import type { IncidentEvent } from '../../../src/domain/risk/events.js';
-import { DomainError } from '../../../src/domain/shared/domain-error.js';
+import { deciderSpec } from '../../helpers/decider-spec.js';
 
 const at = new Date('2025-03-01T10:00:00Z');
 const raise: IncidentCommand = {
@@ -17,33 +16,25 @@ const resolved: IncidentEvent = { type: 'IncidentResolved', data: { by: 's1', no
 const ack: IncidentCommand = { type: 'AcknowledgeIncident', by: 's1', note: 'looking' };
 const resolve: IncidentCommand = { type: 'ResolveIncident', by: 's1', note: 'done' };
 
-function when(events: IncidentEvent[], command: IncidentCommand): IncidentEvent[] | string {
-  const state = events.reduce(incidentDecider.evolve, incidentDecider.initialState);
-  try {
-    return incidentDecider.decide(command, state, { now: at });
-  } catch (e) {
-    if (e instanceof DomainError) return `${e.code}/${e.status}`;
-    throw e;
-  }
-}
+const { given } = deciderSpec(incidentDecider, { now: at });
 
 describe('risk: incident decider', () => {
   it('raises once; raising again (a replay) records nothing', () => {
-    expect(when([], raise)).to.deep.equal([raised]);
-    expect(when([raised], raise)).to.deep.equal([]);
+    given().when(raise).then([raised]);
+    given(raised).when(raise).then([]);
   });
 
   it('open → acknowledged → resolved, and open → resolved', () => {
-    expect(when([raised], ack)).to.deep.equal([acked]);
-    expect(when([raised, acked], resolve)).to.deep.equal([resolved]);
-    expect(when([raised], resolve)).to.deep.equal([resolved]);
+    given(raised).when(ack).then([acked]);
+    given(raised, acked).when(resolve).then([resolved]);
+    given(raised).when(resolve).then([resolved]);
   });
 
   it('refuses illegal transitions with 409 and unknown incidents with 404', () => {
-    expect(when([raised, acked], ack)).to.equal('illegal_transition/409');
-    expect(when([raised, resolved], ack)).to.equal('illegal_transition/409');
-    expect(when([raised, acked, resolved], resolve)).to.equal('illegal_transition/409');
-    expect(when([], ack)).to.equal('incident_not_found/404');
-    expect(when([], resolve)).to.equal('incident_not_found/404');
+    given(raised, acked).when(ack).thenThrows('illegal_transition', 409);
+    given(raised, resolved).when(ack).thenThrows('illegal_transition', 409);
+    given(raised, acked, resolved).when(resolve).thenThrows('illegal_transition', 409);
+    given().when(ack).thenThrows('incident_not_found', 404);
+    given().when(resolve).thenThrows('incident_not_found', 404);
   });
 });
