@@ -1,5 +1,4 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { IdempotencyInProgressError } from '../../commands/shared/idempotency.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import { isDatabaseUnavailable, ServiceStoppingError, unavailableReason } from '../../infra/database-unavailable.js';
@@ -31,11 +30,12 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(res, 404, problemBody(404, 'not_found', `No route for ${req.method} ${req.path}.`, req.originalUrl));
 };
 
-/** The headers some problems carry: the challenge of a 401, when a locked login may try again. */
+/** The headers some problems carry: the challenge of a 401, when a locked login or a busy Idempotency-Key may try again. */
 const DOMAIN_HEADERS: Record<string, (error: DomainError) => Record<string, string>> = {
   token_not_valid: () => ({ 'WWW-Authenticate': 'Bearer realm="api", error="invalid_token"' }),
   no_active_account: () => ({ 'WWW-Authenticate': 'Bearer realm="api"' }),
   login_locked: (error) => ({ 'Retry-After': String(error.details.retry_after) }),
+  idempotency_in_progress: () => ({ 'Retry-After': String(IN_PROGRESS_RETRY_AFTER_SECONDS) }),
 };
 
 /**
@@ -49,10 +49,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     if (error instanceof HttpProblem) {
       sendProblem(res, error.status, error.body(req.originalUrl), error.headers);
-      return;
-    }
-    if (error instanceof IdempotencyInProgressError) {
-      sendProblem(res, 409, problemBody(409, error.code, error.message, req.originalUrl), { 'Retry-After': String(IN_PROGRESS_RETRY_AFTER_SECONDS) });
       return;
     }
     if (error instanceof DomainError) {
