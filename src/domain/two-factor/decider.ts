@@ -1,3 +1,4 @@
+import { dispatch } from '../shared/decider.js';
 import type { Decider } from '../shared/event.js';
 import type { TwoFactorCommand } from './commands.js';
 import { answerChallenge, issueChallenge } from './decide/login-challenge.js';
@@ -5,20 +6,13 @@ import { disableTotp, enableTotp, startTotpEnrolment } from './decide/totp-enrol
 import { evolveTwoFactor, initialTwoFactorState, type TwoFactorEvent, type TwoFactorState } from './state.js';
 
 /** The two-factor aggregate: one decide function per command, in decide/. */
-export function decideTwoFactor(command: TwoFactorCommand, state: TwoFactorState): TwoFactorEvent[] {
-  switch (command.type) {
-    case 'StartTotpEnrolment':
-      return startTotpEnrolment(command, state);
-    case 'EnableTotp':
-      return enableTotp(command, state);
-    case 'DisableTotp':
-      return disableTotp(command, state);
-    case 'IssueChallenge':
-      return issueChallenge(command, state);
-    case 'AnswerChallenge':
-      return answerChallenge(command, state);
-  }
-}
+export const decideTwoFactor = dispatch<TwoFactorCommand, TwoFactorState, TwoFactorEvent>({
+  StartTotpEnrolment: startTotpEnrolment,
+  EnableTotp: enableTotp,
+  DisableTotp: disableTotp,
+  IssueChallenge: issueChallenge,
+  AnswerChallenge: answerChallenge,
+});
 
 export const twoFactorDecider: Decider<TwoFactorCommand, TwoFactorState, TwoFactorEvent> = {
   initialState: initialTwoFactorState,

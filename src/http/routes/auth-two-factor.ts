@@ -5,22 +5,11 @@ import { verifyLogin } from '../../commands/two-factor/login-verify.js';
 import { confirmTotp, disableTotp, startTotpEnrolment } from '../../commands/two-factor/totp-enrolment.js';
 import type { TwoFactorDeps } from '../../commands/two-factor/two-factor-deps.js';
 import { loadUser } from '../../commands/users/load-user.js';
-import { requestContext } from '../auth/request-context.js';
+import { requestContext, userAgentOf } from '../auth/request-context.js';
 import type { components } from '../generated/openapi.js';
 import { principal, requireUser } from '../middleware/auth-guards.js';
-import { authProblem } from '../auth/token-problems.js';
-import { lockoutProblem, userAgentOf } from '../middleware/lockout-problem.js';
 
 type Schemas = components['schemas'];
-
-/**
- * Bridge until the auth errors join the DomainError family (branch deciders):
- * the lockout and bad-credentials failures mapped as /auth/jwt/create maps
- * them today. Remove it (and these imports) when that lands.
- */
-const toProblem = (error: unknown): never => {
-  throw lockoutProblem(authProblem(error));
-};
 
 const DETAIL = {
   email: 'A login code was sent to your email.',
@@ -34,13 +23,13 @@ export function authTwoFactorRoutes(deps: TwoFactorDeps, security: Security): Ro
 
   router.post('/auth/login/init', async (req, res) => {
     const { email, password } = req.body as Schemas['Credentials'];
-    const { method, expires_at } = await initLogin(deps, security, email, password, requestContext(req), userAgentOf(req)).catch(toProblem);
+    const { method, expires_at } = await initLogin(deps, security, email, password, requestContext(req), userAgentOf(req));
     res.status(202).json({ detail: DETAIL[method], method, expires_at } satisfies Schemas['LoginChallenge']);
   });
 
   router.post('/auth/login/verify', async (req, res) => {
     const { email, code } = req.body as Schemas['LoginVerifyRequest'];
-    const { access, refresh } = await verifyLogin(deps, security, email, code, requestContext(req), userAgentOf(req)).catch(toProblem);
+    const { access, refresh } = await verifyLogin(deps, security, email, code, requestContext(req), userAgentOf(req));
     res.json({ access, refresh } satisfies Schemas['TokenPair']);
   });
 

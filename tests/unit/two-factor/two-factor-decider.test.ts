@@ -5,6 +5,9 @@ import { decideTwoFactor } from '../../../src/domain/two-factor/decider.js';
 import { evolveTwoFactor, initialTwoFactorState, type TwoFactorEvent, type TwoFactorState } from '../../../src/domain/two-factor/state.js';
 import { loadConfig } from '../../../src/config/config.js';
 
+/** The decision at the command's own time (the handlers pass context.now as `at` too). */
+const decideAt = (command: TwoFactorCommand, state: TwoFactorState) => decideTwoFactor(command, state, { now: command.at });
+
 const T0 = new Date('2026-12-05T10:00:00Z');
 const later = (s: number) => new Date(T0.getTime() + s * 1000);
 
@@ -12,7 +15,7 @@ const later = (s: number) => new Date(T0.getTime() + s * 1000);
 function run(commands: TwoFactorCommand[], state: TwoFactorState = initialTwoFactorState): { state: TwoFactorState; events: TwoFactorEvent[][] } {
   const events: TwoFactorEvent[][] = [];
   for (const c of commands) {
-    const out = decideTwoFactor(c, state);
+    const out = decideAt(c, state);
     events.push(out);
     state = out.reduce(evolveTwoFactor, state);
   }
@@ -37,37 +40,37 @@ describe('two-factor decider (login challenges and authenticator enrolment)', ()
     expect((events[0]![0]!.data as { method: string }).method).to.equal('email');
     expect(events.slice(1).map((e) => e.map((x) => x.type))).to.deep.equal([['LoginCodeRejected'], ['LoginCodeRejected'], ['LoginCodeRejected', 'LoginChallengeVoided']]);
     expect(state.challenge).to.include({ status: 'voided', attempts: 3 });
-    expect(codeOf(() => decideTwoFactor(answer('c1', true), state))).to.equal('401 invalid_code');
+    expect(codeOf(() => decideAt(answer('c1', true), state))).to.equal('401 invalid_code');
   });
 
   it('an expired, completed or superseded challenge is refused alike, and a right code completes an open one once', () => {
     const open = run([issue('c1')]).state;
-    expect(codeOf(() => decideTwoFactor(answer('c1', true, later(300)), open))).to.equal('401 invalid_code');
-    expect(codeOf(() => decideTwoFactor(answer('c0', true), open))).to.equal('401 invalid_code');
+    expect(codeOf(() => decideAt(answer('c1', true, later(300)), open))).to.equal('401 invalid_code');
+    expect(codeOf(() => decideAt(answer('c0', true), open))).to.equal('401 invalid_code');
     const done = run([answer('c1', true)], open).state;
     expect(done.challenge?.status).to.equal('completed');
-    expect(codeOf(() => decideTwoFactor(answer('c1', true), done))).to.equal('401 invalid_code');
+    expect(codeOf(() => decideAt(answer('c1', true), done))).to.equal('401 invalid_code');
     const superseded = run([issue('c2', later(1))], open).state;
-    expect(codeOf(() => decideTwoFactor(answer('c1', true), superseded))).to.equal('401 invalid_code');
+    expect(codeOf(() => decideAt(answer('c1', true), superseded))).to.equal('401 invalid_code');
   });
 
   it('an app is confirmed once, then challenges ask for it; a time step is accepted once; off again asks for mail', () => {
     const pending = run([{ type: 'StartTotpEnrolment', credential_id: 'k1', at: T0 }]).state;
     expect(pending.totp).to.equal('pending');
-    expect(codeOf(() => decideTwoFactor({ type: 'EnableTotp', credential_id: 'other', recovery_codes: 10, time_step: 5, at: T0 }, pending))).to.equal('409 totp_not_pending');
+    expect(codeOf(() => decideAt({ type: 'EnableTotp', credential_id: 'other', recovery_codes: 10, time_step: 5, at: T0 }, pending))).to.equal('409 totp_not_pending');
     const on = run([{ type: 'EnableTotp', credential_id: 'k1', recovery_codes: 10, time_step: 5, at: T0 }], pending).state;
     expect(on).to.include({ totp: 'on', last_time_step: 5 });
-    expect(codeOf(() => decideTwoFactor({ type: 'StartTotpEnrolment', credential_id: 'k2', at: T0 }, on))).to.equal('409 totp_already_enabled');
+    expect(codeOf(() => decideAt({ type: 'StartTotpEnrolment', credential_id: 'k2', at: T0 }, on))).to.equal('409 totp_already_enabled');
     const challenged = run([issue('c1')], on);
     expect((challenged.events[0]![0]!.data as { method: string }).method).to.equal('totp');
     // The confirming code's step cannot log in; a newer one can, and then not again.
-    expect(codeOf(() => decideTwoFactor(answer('c1', true, later(10), 5), challenged.state))).to.equal('401 invalid_code');
+    expect(codeOf(() => decideAt(answer('c1', true, later(10), 5), challenged.state))).to.equal('401 invalid_code');
     const used = run([answer('c1', true, later(10), 6), issue('c2', later(20))], challenged.state).state;
     expect(used.last_time_step).to.equal(6);
-    expect(codeOf(() => decideTwoFactor(answer('c2', true, later(25), 6), used))).to.equal('401 invalid_code');
+    expect(codeOf(() => decideAt(answer('c2', true, later(25), 6), used))).to.equal('401 invalid_code');
     const off = run([{ type: 'DisableTotp', proof: 'password', at: later(30) }, issue('c3', later(31))], used);
     expect((off.events[1]![0]!.data as { method: string }).method).to.equal('email');
-    expect(codeOf(() => decideTwoFactor({ type: 'DisableTotp', proof: 'code', at: later(40) }, off.state))).to.equal('409 totp_not_enabled');
+    expect(codeOf(() => decideAt({ type: 'DisableTotp', proof: 'code', at: later(40) }, off.state))).to.equal('409 totp_not_enabled');
   });
 
   it('no event carries a code or a secret: only ids, counts, steps and times', () => {
