@@ -33,7 +33,16 @@ export interface NewEvent<T extends EventData = EventData> {
   metadata: EventMetadata;
 }
 
-export interface RecordedEvent<T extends EventData = EventData> extends NewEvent<T> {
+/** Any event: a type and its payload (members that older events lack may be optional). */
+export interface EventShape {
+  type: string;
+  data: { [key: string]: JsonValue | undefined };
+}
+
+/** What the store adds to every event it records. */
+export interface RecordedFields {
+  event_id: string;
+  metadata: EventMetadata;
   stream_id: string;
   revision: bigint;
   position: bigint;
@@ -41,6 +50,15 @@ export interface RecordedEvent<T extends EventData = EventData> extends NewEvent
   prev_hash: string;
   hash: string;
 }
+
+/**
+ * An event as stored. Plain `RecordedEvent` is any event (its type a string,
+ * its payload JSON). `RecordedEvent<E>` for a union `E` of typed events is
+ * discriminated by type: after `if (e.type === 'X')` the payload is X's.
+ */
+export type RecordedEvent<E extends EventShape = { type: string; data: EventData }> = E extends EventShape
+  ? RecordedFields & { type: E['type']; data: E['data'] }
+  : never;
 
 /** `no_stream`: the stream must not exist; `stream_exists`: it must; `any`: no check. */
 export type ExpectedRevision = bigint | 'any' | 'no_stream' | 'stream_exists';

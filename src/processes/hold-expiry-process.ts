@@ -1,5 +1,5 @@
-import type { AccountEvent } from '../domain/accounts/events.js';
 import { DomainError } from '../domain/shared/domain-error.js';
+import type { BankRecordedEvent } from '../eventstore/bank-events.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import type { Db } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
@@ -14,8 +14,8 @@ import { transferAggregate, transferStream } from '../commands/transfers/transfe
 interface OpenHold {
   transfer_id: string;
   account: string;
-  /** The FundsHeld event: the checkpoint never passes it while the hold is open. */
-  placed: RecordedEvent;
+  /** The FundsHeld event (or the HoldReleased of a hold voided after its confirmation): the checkpoint never passes it while watched. */
+  placed: BankRecordedEvent<'FundsHeld' | 'HoldReleased'>;
   /** When to look at it next (ms since the epoch): its expiry plus the grace period. */
   dueAt: number;
 }
@@ -30,11 +30,10 @@ export interface HoldExpiryOptions {
 }
 
 const NAME = 'hold-expiry';
+const HANDLES = ['FundsHeld', 'HoldReleased', 'AccountDebited'] as const;
 
 /** Reasons a hold is voided only once its transfer is confirmed (the posting found a frozen party). */
-const VOIDED_AFTER_CONFIRMATION = new Set(['sender_frozen', 'receiver_frozen']);
-
-type HeldData = Extract<AccountEvent, { type: 'FundsHeld' }>['data'];
+const VOIDED_AFTER_CONFIRMATION: ReadonlySet<string> = new Set(['sender_frozen', 'receiver_frozen']);
 
 /**
  * The hold expiry process. Follows `$all` with its own checkpoint (which never
@@ -49,7 +48,7 @@ type HeldData = Extract<AccountEvent, { type: 'FundsHeld' }>['data'];
  * deterministic event id and the sender's stream decides how a hold ends, so
  * racing a confirmation, a retry or a second process ends each hold once.
  */
-export class HoldExpiryProcess extends WatchingFollower<OpenHold> {
+export class HoldExpiryProcess extends WatchingFollower<OpenHold, (typeof HANDLES)[number]> {
   /** Holds this process finished, by outcome (for tests and logs). */
   readonly finished = { posted: 0, voided: 0 };
 
@@ -60,7 +59,7 @@ export class HoldExpiryProcess extends WatchingFollower<OpenHold> {
     logger: Logger,
     private readonly options: HoldExpiryOptions = { graceMs: 2_000, batchSize: 500, idleMs: 250, retryMs: 30_000 },
   ) {
-    super(NAME, store, db, logger, options);
+    super(NAME, HANDLES, store, db, logger, options);
   }
 
   /** Transfers the process is watching now (open holds, voided ones not yet recorded as failed). */
@@ -68,23 +67,23 @@ export class HoldExpiryProcess extends WatchingFollower<OpenHold> {
     return this.watched.size;
   }
 
-  protected observe(event: RecordedEvent): void {
+  protected observe(event: BankRecordedEvent<(typeof HANDLES)[number]>): void {
     const open = this.watched;
     if (event.type === 'FundsHeld') {
-      const data = event.data as unknown as HeldData;
+      const data = event.data;
       open.set(data.transfer_id, {
         transfer_id: data.transfer_id,
         account: event.stream_id.replace(/^account-/, ''),
         placed: event,
         dueAt: Date.parse(data.expires_at) + this.options.graceMs,
       });
-    } else if (event.type === 'HoldReleased' && VOIDED_AFTER_CONFIRMATION.has(String(event.data.reason))) {
+    } else if (event.type === 'HoldReleased' && VOIDED_AFTER_CONFIRMATION.has(event.data.reason)) {
       // Voided after its confirmation: the transfer must also be recorded as failed, which the
       // confirmation does next, unless it died first. Watched until then, like an open hold.
-      const transferId = String(event.data.transfer_id);
+      const transferId = event.data.transfer_id;
       open.set(transferId, { transfer_id: transferId, account: event.stream_id.replace(/^account-/, ''), placed: event, dueAt: event.recorded_at.getTime() + this.options.graceMs });
     } else if (event.type === 'HoldReleased' || (event.type === 'AccountDebited' && event.data.from_reservation === true)) {
-      open.delete(String(event.data.transfer_id));
+      open.delete(event.data.transfer_id);
     }
   }
 

@@ -1,13 +1,14 @@
+import type { BankRecordedEvent } from '../eventstore/bank-events.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import type { Db } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { AggregateRepository } from '../commands/shared/aggregate-repository.js';
 import { systemContext } from '../commands/shared/command-context.js';
 import { WatchingFollower } from './watching-follower.js';
-import { settleDebit, transferEventId, type DebitData } from '../commands/transfers/settle.js';
+import { settleDebit, transferEventId } from '../commands/transfers/settle.js';
 
 interface Pending {
-  debit: RecordedEvent;
+  debit: BankRecordedEvent<'AccountDebited'>;
   /** Event ids still to appear before the transfer counts as settled. */
   awaiting: Set<string>;
 }
@@ -20,6 +21,7 @@ export interface SettlementOptions {
 }
 
 const NAME = 'settlement';
+const HANDLES = ['AccountDebited', 'AccountCredited', 'DebitReversed', 'FxPositionPosted'] as const;
 
 /**
  * The transfer process manager. Follows `$all`; every debit whose credit (and
@@ -27,7 +29,7 @@ const NAME = 'settlement';
  * that wrote it crashed — is settled here with the same deterministic event
  * ids. Its checkpoint never passes an unsettled debit.
  */
-export class SettlementProcess extends WatchingFollower<Pending> {
+export class SettlementProcess extends WatchingFollower<Pending, (typeof HANDLES)[number]> {
   settledHere = 0;
 
   constructor(
@@ -37,13 +39,13 @@ export class SettlementProcess extends WatchingFollower<Pending> {
     logger: Logger,
     private readonly options: SettlementOptions = { graceMs: 2_000, batchSize: 500, idleMs: 100 },
   ) {
-    super(NAME, store, db, logger, options);
+    super(NAME, HANDLES, store, db, logger, options);
   }
 
-  protected observe(event: RecordedEvent): void {
+  protected observe(event: BankRecordedEvent<(typeof HANDLES)[number]>): void {
     const pending = this.watched;
     if (event.type === 'AccountDebited') {
-      const data = event.data as unknown as DebitData;
+      const data = event.data;
       const t = data.transfer_id;
       const awaiting = new Set([transferEventId(t, 'credit')]);
       if (BigInt(data.fee) > 0n) awaiting.add(transferEventId(t, 'fee'));
@@ -51,8 +53,7 @@ export class SettlementProcess extends WatchingFollower<Pending> {
       pending.set(t, { debit: event, awaiting });
       return;
     }
-    if (event.type !== 'AccountCredited' && event.type !== 'DebitReversed' && event.type !== 'FxPositionPosted') return;
-    const transferId = String(event.data.transfer_id);
+    const transferId = event.data.transfer_id;
     const p = pending.get(transferId);
     if (!p) return;
     if (event.event_id === transferEventId(transferId, 'reversal')) p.awaiting.clear();
@@ -65,9 +66,8 @@ export class SettlementProcess extends WatchingFollower<Pending> {
     const now = Date.now();
     for (const [transferId, p] of pending) {
       if (now - p.debit.recorded_at.getTime() < this.options.graceMs) continue;
-      const data = p.debit.data as unknown as DebitData;
       const from = p.debit.stream_id.replace(/^account-/, '');
-      await settleDebit(this.repo, systemContext('settlement', p.debit.event_id), from, data);
+      await settleDebit(this.repo, systemContext('settlement', p.debit.event_id), from, p.debit.data);
       pending.delete(transferId);
       this.settledHere++;
       this.logger.info({ transfer_id: transferId }, 'settled a transfer left half-done');

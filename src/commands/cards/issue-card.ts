@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CardCommand } from '../../domain/cards/commands.js';
 import { cardDecider, cardNumberStream } from '../../domain/cards/decider.js';
-import type { CardType } from '../../domain/cards/events.js';
+import type { CardNumberEvent, CardType } from '../../domain/cards/events.js';
 import { parseAmount } from '../../domain/money/amount.js';
 import type { Currency } from '../../domain/money/currency.js';
 import type { CardState } from '../../domain/cards/state.js';
@@ -50,6 +50,7 @@ export async function issueCard(deps: CardDeps & { store: EventStore }, ctx: Com
     type: 'IssueCard', card_id, caller_id: input.caller_id, account, card_type: input.card_type, pan, pan_hash,
     ...limits,
   });
+  const numberReserved: CardNumberEvent = { type: 'CardNumberReserved', data: { card_id } };
   for (let draw = 0; draw < MAX_NUMBER_DRAWS; draw++) {
     const pan = generatePan();
     const hash = panHash(deps.panKey, pan);
@@ -58,7 +59,7 @@ export async function issueCard(deps: CardDeps & { store: EventStore }, ctx: Com
     try {
       await deps.store.append(
         cardNumberStream(hash),
-        [toNewEvent({ type: 'CardNumberReserved', data: { card_id } }, deterministicId('card-number', card_id), ctx)],
+        [toNewEvent(numberReserved, deterministicId('card-number', card_id), ctx)],
         'no_stream',
       );
     } catch (error) {

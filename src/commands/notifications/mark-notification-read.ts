@@ -2,10 +2,11 @@ import { toNewEvent } from '../shared/new-event.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { deterministicId } from '../shared/ids.js';
 import type { AppendResult, EventStore } from '../../eventstore/port.js';
+import { notificationStream, type NotificationEvent } from '../../domain/notifications/events.js';
 
 /**
  * Marking a notification read is an event, NotificationRead {notification_id},
- * in the user's stream `notifications-<user_id>`, which this projection folds
+ * in the user's stream `notifications-<user_id>`, which the notifications projection folds
  * into `read_at`. Chosen over a side table outside the read model because:
  * the read flag then survives a rebuild from position 0 with no second source
  * of truth to join, the projection stays the only writer of its tables, and
@@ -14,9 +15,7 @@ import type { AppendResult, EventStore } from '../../eventstore/port.js';
  * model, the only place notifications exist), so no aggregate is loaded: the
  * event id derives from the notification id and the append is idempotent.
  */
-export const notificationStream = (userId: string): string => `notifications-${userId}`;
-
 export async function markNotificationRead(store: EventStore, ctx: CommandContext, userId: string, notificationId: string): Promise<AppendResult> {
-  const event = { type: 'NotificationRead', data: { notification_id: notificationId } };
+  const event: NotificationEvent = { type: 'NotificationRead', data: { notification_id: notificationId } };
   return store.append(notificationStream(userId), [toNewEvent(event, deterministicId('notification-read', notificationId), ctx)], 'any');
 }

@@ -3,8 +3,14 @@ import type { DecisionContext } from './decider.js';
 /** JSON-safe values: money travels as integer minor units written as strings. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
+/**
+ * An event's payload: JSON members. A member that events written by an older
+ * version lack is optional, so code folding the whole log handles its absence.
+ */
+export type Payload = { [key: string]: Json | undefined };
+
 /** A domain event before it is stored: a type and its payload. */
-export interface DomainEvent<T extends string = string, D extends { [key: string]: Json } = { [key: string]: Json }> {
+export interface DomainEvent<T extends string = string, D extends Payload = Payload> {
   type: T;
   data: D;
 }

@@ -12,7 +12,7 @@ export type CustomerTransferKind = 'internal' | 'external';
  * carry `otp_hash`, which every view removes).
  */
 export interface TransferRequestedData {
-  [key: string]: string | number | FxApplied | null;
+  [key: string]: string | number | FxApplied | null | undefined;
   transfer_id: string;
   owner_id: string;
   kind: CustomerTransferKind;
@@ -27,6 +27,8 @@ export interface TransferRequestedData {
   fx: FxApplied | null;
   expires_at: string;
   attempts_left: number;
+  /** Legacy events only (removed from every view); the hash now lives in the credentials store. */
+  otp_hash?: string;
 }
 
 export type TransferEvent =

@@ -21,9 +21,11 @@ export type UserEvent =
   | DomainEvent<'UserRegistered', {
       user_id: string;
       email: string;
-      credential_id: string;
+      /** Absent in legacy events, which carry `password_hash` instead. */
+      credential_id?: string;
       country: string;
-      kpi_country: string;
+      /** Absent in legacy events: derived from `country` (kpiCountry) when read. */
+      kpi_country?: string;
       first_name: string;
       last_name: string;
       is_staff: boolean;
@@ -32,11 +34,15 @@ export type UserEvent =
       registered_at: string;
       /** The issuer of the OpenID Connect provider the user first signed in with; absent for password registrations. */
       identity_provider?: string;
-    }>
+    } & LegacyCredential>
   | DomainEvent<'UserActivated', { activated_at: string }>
-  | DomainEvent<'ProfileUpdated', { first_name: string; last_name: string; country: string; kpi_country: string }>
-  /** The password changed; `credential_version` is the user's version after it (tokens of older ones are stale). */
-  | DomainEvent<'PasswordChanged', { credential_id: string; credential_version: number; reason: PasswordChangeReason; changed_at: string }>
+  | DomainEvent<'ProfileUpdated', { first_name: string; last_name: string; country: string; kpi_country?: string }>
+  /**
+   * The password changed; `credential_version` is the user's version after it
+   * (tokens of older ones are stale). Legacy events carry `password_hash`
+   * instead of both (their version is the previous one plus one).
+   */
+  | DomainEvent<'PasswordChanged', { credential_id?: string; credential_version?: number; reason: PasswordChangeReason; changed_at: string } & LegacyCredential>
   /** An operator gave the user an extra role (the CLI's grant-role). */
   | DomainEvent<'RoleGranted', { role: UserRole; granted_at: string }>
   /** Staff blocked the user: no login, refresh or token works until unblocked. */
@@ -66,8 +72,8 @@ export type TotpEvent =
   | DomainEvent<'TotpDisabled', { proof: TotpDisableProof; disabled_at: string }>;
 
 /** What UserRegistered and PasswordChanged carried before credentials left the log. */
-export interface LegacyCredential {
+export type LegacyCredential = {
   password_hash?: string;
-}
+};
 
 export type UserEventType = UserEvent['type'];

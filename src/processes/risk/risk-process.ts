@@ -12,7 +12,8 @@ import { systemContext } from '../../commands/shared/command-context.js';
 import { FollowerLoop } from '../../infra/follower-loop.js';
 import { idsFrom } from '../../commands/shared/ids.js';
 import { incidentIdFor, raiseIncident } from '../../commands/risk/incident-aggregate.js';
-import { factOf } from './risk-facts.js';
+import { factOf, RISK_FACT_EVENTS, type RiskFactEvent } from './risk-facts.js';
+import { ofTypes } from '../../eventstore/bank-events.js';
 
 export interface RiskProcessOptions {
   batchSize: number;
@@ -26,6 +27,7 @@ export interface RiskProcessOptions {
 }
 
 const NAME = 'risk';
+const factEvents = ofTypes(RISK_FACT_EVENTS);
 
 /**
  * The risk process. Follows `$all`, turns sign-in attempts, security hits and
@@ -78,7 +80,7 @@ export class RiskProcess {
   private async step(): Promise<boolean> {
     this.readFrom ??= await this.load();
     const batch = await this.store.readAll({ fromPosition: this.readFrom, max: this.options.batchSize });
-    for (const event of batch) await this.handle(event);
+    for (const event of factEvents(batch)) await this.handle(event);
     if (batch.length > 0) {
       this.unsaved = batch[batch.length - 1]!;
       this.readFrom = this.unsaved.position;
@@ -87,7 +89,7 @@ export class RiskProcess {
     return batch.length === this.options.batchSize;
   }
 
-  private async handle(event: RecordedEvent): Promise<void> {
+  private async handle(event: RiskFactEvent): Promise<void> {
     const fact = await factOf(event, this.repo);
     if (!fact) return;
     const findings = assess(fact, this.memory, this.config.thresholds);

@@ -1,4 +1,5 @@
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { FxApplied } from '../../domain/accounts/events.js';
+import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { Queryable } from '../../infra/db.js';
 
 /** What a batch of account events changes, gathered in memory and written set-wise. */
@@ -25,7 +26,23 @@ interface Entry {
   occurred_at: string;
 }
 
-const accountOf = (e: RecordedEvent) => e.stream_id.replace(/^account-/, '');
+/** The events the accounts read model handles. */
+export const ACCOUNTS_HANDLES = [
+  'AccountOpened', 'FundsDeposited', 'AccountCredited', 'AccountDebited', 'FxPositionPosted', 'DebitReversed', 'FundsHeld',
+  'HoldReleased', 'AccountFrozen', 'AccountUnfrozen',
+] as const;
+type AccountsEvent = BankRecordedEvent<(typeof ACCOUNTS_HANDLES)[number]>;
+
+/** What an entry says about the movement besides its amounts. */
+interface Movement {
+  transfer_id: string;
+  kind: string;
+  counterparty_account: string | null;
+  fx: FxApplied | null;
+  balance_after: string;
+}
+
+const accountOf = (e: AccountsEvent) => e.stream_id.replace(/^account-/, '');
 
 /**
  * Applies a batch of events to `accounts` and `account_entries` with a fixed
@@ -35,11 +52,11 @@ const accountOf = (e: RecordedEvent) => e.stream_id.replace(/^account-/, '');
  * win, holds add up, entries are one row per movement (a hold and its
  * release are entries too: they move the available balance, not the balance).
  */
-export async function applyAccountEvents(tx: Queryable, events: readonly RecordedEvent[], schema: string): Promise<void> {
-  const opened: Record<string, string>[] = [];
+export async function applyAccountEvents(tx: Queryable, events: readonly AccountsEvent[], schema: string): Promise<void> {
+  const opened: { account_number: string; owner_id: string; type: string; currency: string; occurred_at: string; position: string }[] = [];
   const entries: Entry[] = [];
   const changes = new Map<string, AccountChange>();
-  const change = (e: RecordedEvent): AccountChange => {
+  const change = (e: AccountsEvent): AccountChange => {
     const key = accountOf(e);
     let c = changes.get(key);
     if (!c) {
@@ -49,67 +66,65 @@ export async function applyAccountEvents(tx: Queryable, events: readonly Recorde
     c.lastPosition = e.position.toString();
     return c;
   };
-  const entry = (e: RecordedEvent, direction: string, amount: bigint, fee: bigint) => {
-    const d = e.data as Record<string, unknown>;
+  /** A movement: the account's balance is the one after it, and the statement gets an entry. */
+  const move = (e: AccountsEvent, m: Movement, direction: string, amount: bigint, fee: bigint) => {
+    const c = change(e);
+    c.balance = m.balance_after;
+    c.updatedAt = e.metadata.occurred_at;
     entries.push({
       event_id: e.event_id,
       account_number: accountOf(e),
       position: e.position.toString(),
-      transfer_id: String(d.transfer_id ?? d.deposit_id ?? ''),
-      kind: String(d.kind ?? 'deposit'),
+      transfer_id: m.transfer_id,
+      kind: m.kind,
       direction,
       amount: amount.toString(),
       fee: fee.toString(),
-      balance_after: String(d.balance_after),
-      counterparty_account: d.counterparty_account === undefined ? null : String(d.counterparty_account),
-      fx: d.fx ? JSON.stringify(d.fx) : null,
+      balance_after: m.balance_after,
+      counterparty_account: m.counterparty_account,
+      fx: m.fx ? JSON.stringify(m.fx) : null,
       occurred_at: e.metadata.occurred_at,
     });
   };
-  const balance = (e: RecordedEvent) => {
-    const c = change(e);
-    c.balance = String(e.data.balance_after);
-    c.updatedAt = e.metadata.occurred_at;
-  };
 
   for (const e of events) {
-    const d = e.data as Record<string, unknown>;
     switch (e.type) {
       case 'AccountOpened':
-        opened.push({ ...(d as Record<string, string>), occurred_at: e.metadata.occurred_at, position: e.position.toString() });
+        opened.push({ ...e.data, occurred_at: e.metadata.occurred_at, position: e.position.toString() });
         break;
-      case 'FundsDeposited':
+      case 'FundsDeposited': {
+        const d = e.data;
+        move(e, { transfer_id: d.deposit_id, kind: 'deposit', counterparty_account: null, fx: null, balance_after: d.balance_after }, 'credit', BigInt(d.amount), 0n);
+        break;
+      }
       case 'AccountCredited':
-        balance(e);
-        entry(e, 'credit', BigInt(String(d.amount)), 0n);
+        move(e, e.data, 'credit', BigInt(e.data.amount), 0n);
         break;
       case 'AccountDebited': {
-        balance(e);
-        const total = BigInt(String(d.amount)) + BigInt(String(d.fee));
+        const d = e.data;
+        const total = BigInt(d.amount) + BigInt(d.fee);
+        move(e, d, 'debit', -total, BigInt(d.fee));
         if (d.from_reservation === true) change(e).heldDelta -= total;
-        entry(e, 'debit', -total, BigInt(String(d.fee)));
         break;
       }
       case 'FxPositionPosted':
-        balance(e);
-        entry(e, 'fx', BigInt(String(d.amount)), 0n);
+        move(e, { ...e.data, counterparty_account: null, fx: null }, 'fx', BigInt(e.data.amount), 0n);
         break;
       case 'DebitReversed':
-        balance(e);
-        entry(e, 'reversal', BigInt(String(d.amount)), 0n);
+        // A reversal names no kind: its entry has always read 'deposit'.
+        move(e, { ...e.data, kind: 'deposit', counterparty_account: null, fx: null }, 'reversal', BigInt(e.data.amount), 0n);
         break;
       case 'FundsHeld': {
         // The balance stays; the statement shows what left the available balance.
-        const total = BigInt(String(d.amount)) + BigInt(String(d.fee));
-        balance(e);
+        const d = e.data;
+        const total = BigInt(d.amount) + BigInt(d.fee);
+        move(e, { ...d, fx: null }, 'hold', -total, BigInt(d.fee));
         change(e).heldDelta += total;
-        entry(e, 'hold', -total, BigInt(String(d.fee)));
         break;
       }
       case 'HoldReleased':
-        balance(e);
-        change(e).heldDelta -= BigInt(String(d.amount));
-        entry(e, 'release', BigInt(String(d.amount)), 0n);
+        move(e, { ...e.data, fx: null }, 'release', BigInt(e.data.amount), 0n);
+        change(e).heldDelta -= BigInt(e.data.amount);
         break;
       case 'AccountFrozen':
       case 'AccountUnfrozen': {

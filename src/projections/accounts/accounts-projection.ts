@@ -1,5 +1,5 @@
 import type { Projection } from '../runtime/projection.js';
-import { applyAccountEvents } from './accounts-batch.js';
+import { ACCOUNTS_HANDLES, applyAccountEvents } from './accounts-batch.js';
 
 /**
  * Balances and statements. `accounts` holds one row per account (balance and
@@ -43,5 +43,6 @@ export const accountsProjection: Projection = {
       );
       create index on ${schema}.account_entries (account_number, position desc);`);
   },
+  handles: ACCOUNTS_HANDLES,
   apply: applyAccountEvents,
 };

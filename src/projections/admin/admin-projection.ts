@@ -48,9 +48,9 @@ export const adminProjection: Projection = {
       );
       create index on ${schema}.admin_accounts (position desc);`);
   },
-  apply: byEventType({
+  ...byEventType({
     async UserRegistered(tx, e, schema) {
-      const d = e.data as Record<string, unknown>;
+      const d = e.data;
       await tx.query(
         `insert into ${schema}.admin_users (user_id, email, first_name, last_name, is_staff, date_joined, updated_at)
          values ($1, $2, $3, $4, $5, $6, $6) on conflict (user_id) do nothing`,
@@ -61,7 +61,7 @@ export const adminProjection: Projection = {
     UserBlocked: (tx, e, schema) => setUser(tx, schema, e, 'blocked', true),
     UserUnblocked: (tx, e, schema) => setUser(tx, schema, e, 'blocked', false),
     async ProfileUpdated(tx, e, schema) {
-      const d = e.data as Record<string, string>;
+      const d = e.data;
       await tx.query(`update ${schema}.admin_users set first_name = $2, last_name = $3, updated_at = $4 where user_id = $1`, [
         userOf(e), d.first_name, d.last_name, e.metadata.occurred_at,
       ]);
@@ -75,13 +75,13 @@ export const adminProjection: Projection = {
       ]);
     },
     async AccountOpened(tx, e, schema) {
-      const d = e.data as Record<string, string>;
+      const d = e.data;
       await tx.query(`insert into ${schema}.admin_accounts (account_number, owner_id, position) values ($1, $2, $3::bigint) on conflict do nothing`, [
         d.account_number, d.owner_id, e.position.toString(),
       ]);
     },
     async SessionStarted(tx, e, schema) {
-      const d = e.data as Record<string, string>;
+      const d = e.data;
       await tx.query(
         `insert into ${schema}.admin_sessions (session_id, user_id, started_at, expires_at) values ($1, $2, $3, $4) on conflict (session_id) do nothing`,
         [d.session_id, d.user_id, d.started_at, d.expires_at],

@@ -29,9 +29,9 @@ export const billsProjection: Projection = {
       );
       create index on ${schema}.bill_payments (owner_id, position desc);`);
   },
-  apply: byEventType({
+  ...byEventType({
     async BillPaid(tx, e, schema) {
-      const d = e.data as Record<string, unknown>;
+      const d = e.data;
       await tx.query(
         `insert into ${schema}.bill_payments
            (bill_id, owner_id, biller_id, biller_name, category, account_number, reference, amount, currency,
@@ -39,17 +39,17 @@ export const billsProjection: Projection = {
          values ($1, $2, $3, $4, $5, $6, $7, $8::bigint, $9, $10::bigint, $11, $12::jsonb, $13::bigint, $14)
          on conflict (bill_id) do nothing`,
         [
-          String(d.bill_id),
-          String(d.owner_id),
-          String(d.biller_id),
-          String(d.biller_name),
-          String(d.category),
-          String(d.account_number),
-          String(d.reference),
-          String(d.amount),
-          String(d.currency),
-          String(d.credit_amount),
-          String(d.biller_currency),
+          d.bill_id,
+          d.owner_id,
+          d.biller_id,
+          d.biller_name,
+          d.category,
+          d.account_number,
+          d.reference,
+          d.amount,
+          d.currency,
+          d.credit_amount,
+          d.biller_currency,
           d.fx ? JSON.stringify(d.fx) : null,
           e.position.toString(),
           e.metadata.occurred_at,

@@ -1,17 +1,19 @@
 import { utcDay } from '../../domain/metrics/calendar.js';
 import { accountFactOf, accountsNeeded, incrementsOf, type AccountFact, type Increment } from '../../domain/metrics/increments.js';
 import { isCurrency } from '../../domain/money/currency.js';
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { Queryable } from '../../infra/db.js';
 import { kpiCountry } from '../../domain/users/kpi-country.js';
 
 /** Country of events not tied to a user, or of users who gave none. */
 export const UNKNOWN_COUNTRY = 'Unknown';
 
-const HANDLED = new Set([
+/** The events the business read model handles. */
+export const BUSINESS_HANDLES = [
   'UserRegistered', 'ProfileUpdated', 'AccountOpened', 'SessionStarted', 'AuthAttemptRecorded',
   'AccountDebited', 'AccountCredited', 'FundsDeposited', 'DebitReversed',
-]);
+] as const;
+type BusinessEvent = BankRecordedEvent<(typeof BUSINESS_HANDLES)[number]>;
 
 /** What the batch does, in event order, once account facts are known. */
 type Step = { kind: 'user'; user_id: string; country: string } | { kind: 'inc'; day: string; inc: Increment };
@@ -24,19 +26,17 @@ type Step = { kind: 'user'; user_id: string; country: string } | { kind: 'inc'; 
  * batch, counters and sums add up per (day, key), and a day's active user keeps
  * the country of their first activity that day.
  */
-export async function applyBusinessEvents(tx: Queryable, events: readonly RecordedEvent[], schema: string): Promise<void> {
-  const handled = events.filter((e) => HANDLED.has(e.type));
+export async function applyBusinessEvents(tx: Queryable, handled: readonly BusinessEvent[], schema: string): Promise<void> {
   if (handled.length === 0) return;
 
   // Account facts: as stored before the batch, then the batch's own openings (first one wins).
   const numbers = new Set<string>();
   for (const e of handled) {
-    const event = { type: e.type, stream_id: e.stream_id, data: e.data as Record<string, unknown> };
     if (e.type === 'AccountOpened') {
-      const fact = accountFactOf(event.data);
+      const fact = accountFactOf(e.data);
       if (fact) numbers.add(fact.account_number);
     }
-    for (const n of accountsNeeded(event)) numbers.add(n);
+    for (const n of accountsNeeded(e)) numbers.add(n);
   }
   const facts = new Map<string, AccountFact>();
   // Every stored row blocks a later opening, even one whose currency the metrics do not know.
@@ -56,24 +56,23 @@ export async function applyBusinessEvents(tx: Queryable, events: readonly Record
   const steps: Step[] = [];
   const users = new Set<string>();
   for (const e of handled) {
-    const d = e.data as Record<string, unknown>;
     if (e.type === 'UserRegistered' || e.type === 'ProfileUpdated') {
-      const userId = typeof d.user_id === 'string' ? d.user_id : e.stream_id.replace(/^user-/, '');
+      const d = e.data;
+      const userId = e.type === 'UserRegistered' && typeof e.data.user_id === 'string' ? e.data.user_id : e.stream_id.replace(/^user-/, '');
       // The coarse country kept in clear (events before it: derived the same way from their clear country),
       // so an erasure, which makes the profile country unreadable, leaves the KPIs as they were.
       const country = typeof d.kpi_country === 'string' ? d.kpi_country : kpiCountry(typeof d.country === 'string' ? d.country : '');
       steps.push({ kind: 'user', user_id: userId, country });
       users.add(userId);
     } else if (e.type === 'AccountOpened') {
-      const fact = accountFactOf(d);
+      const fact = accountFactOf(e.data);
       if (fact && !storedAccounts.has(fact.account_number)) {
         storedAccounts.add(fact.account_number);
         facts.set(fact.account_number, { owner_id: fact.owner_id, type: fact.type, currency: fact.currency });
         newAccounts.push(fact);
       }
     }
-    const event = { type: e.type, stream_id: e.stream_id, data: d };
-    const increments = incrementsOf(event, facts);
+    const increments = incrementsOf(e, facts);
     if (increments.length === 0) continue;
     const day = utcDay(e.metadata.occurred_at);
     for (const inc of increments) {

@@ -1,5 +1,5 @@
 import type { Projection } from '../runtime/projection.js';
-import { applyBusinessEvents } from './business-batch.js';
+import { applyBusinessEvents, BUSINESS_HANDLES } from './business-batch.js';
 
 export { UNKNOWN_COUNTRY } from './business-batch.js';
 
@@ -50,5 +50,6 @@ export const businessProjection: Projection = {
         primary key (day, user_id)
       );`);
   },
+  handles: BUSINESS_HANDLES,
   apply: applyBusinessEvents,
 };

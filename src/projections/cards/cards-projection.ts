@@ -1,8 +1,5 @@
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import { byEventType, type Projection } from '../runtime/projection.js';
-
-type Data = Record<string, unknown>;
-const str = (e: RecordedEvent, field: string): string => String((e.data as Data)[field]);
 
 /** Read model `cards`: one row per card, serving GET /accounts/{n}/cards and GET /cards/{id}. Never holds a card number. */
 export const cardsProjection: Projection = {
@@ -30,9 +27,9 @@ export const cardsProjection: Projection = {
       );
       create index on ${schema}.cards (account_number, created_at desc, card_id);`);
   },
-  apply: byEventType({
+  ...byEventType({
     async CardIssued(tx, e, schema) {
-      const d = e.data as Data;
+      const d = e.data;
       await tx.query(
         `insert into ${schema}.cards (card_id, account_number, owner_id, card_type, brand, last4, status, expiry_year,
            expiry_month, currency, daily_limit, monthly_limit, created_at, updated_at, position)
@@ -47,16 +44,16 @@ export const cardsProjection: Projection = {
     async CardLimitsChanged(tx, e, schema) {
       await tx.query(
         `update ${schema}.cards set daily_limit = $2, monthly_limit = $3, updated_at = $4, position = $5 where card_id = $1`,
-        [cardId(e), str(e, 'daily_limit'), str(e, 'monthly_limit'), e.recorded_at, e.position.toString()],
+        [cardId(e), e.data.daily_limit, e.data.monthly_limit, e.recorded_at, e.position.toString()],
       );
     },
   }),
 };
 
 /** Card events after CardIssued carry no id: it is the stream's (`card-<id>`). */
-const cardId = (e: RecordedEvent): string => e.stream_id.slice('card-'.length);
+const cardId = (e: BankRecordedEvent): string => e.stream_id.slice('card-'.length);
 
-async function setStatus(tx: Parameters<Projection['apply']>[0], e: RecordedEvent, schema: string, status: string): Promise<void> {
+async function setStatus(tx: Parameters<Projection['apply']>[0], e: BankRecordedEvent<'CardBlocked' | 'CardUnblocked'>, schema: string, status: string): Promise<void> {
   await tx.query(`update ${schema}.cards set status = $2, updated_at = $3, position = $4 where card_id = $1`, [
     cardId(e), status, e.recorded_at, e.position.toString(),
   ]);

@@ -35,7 +35,7 @@ export const loginsProjection: Projection = {
       create index on ${schema}.login_events (ip, position desc);
       create index on ${schema}.login_events (occurred_at);`);
   },
-  apply: byEventType({
+  ...byEventType({
     async AuthAttemptRecorded(tx, e, schema) {
       const d = e.data;
       const id = text(d.attempt_id) ?? '';

@@ -1,17 +1,18 @@
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { Evidence } from '../../domain/risk/events.js';
+import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { Queryable } from '../../infra/db.js';
 import { ERASED } from '../../privacy/sealed-value.js';
 import { PERSONAL_EVIDENCE } from '../../privacy/personal-fields.js';
 import { byEventType, type Projection } from '../runtime/projection.js';
 
 /** The country an incident is about, when its evidence names one. */
-function countryOf(evidence: Record<string, unknown>): string | null {
+function countryOf(evidence: Evidence): string | null {
   const c = evidence.new_country ?? evidence.country;
   return typeof c === 'string' && c !== '' ? c : null;
 }
 
-async function transition(tx: Queryable, schema: string, e: RecordedEvent, status: 'acknowledged' | 'resolved'): Promise<void> {
-  const d = e.data as { by: string; note: string; at: string };
+async function transition(tx: Queryable, schema: string, e: BankRecordedEvent<'IncidentAcknowledged' | 'IncidentResolved'>, status: 'acknowledged' | 'resolved'): Promise<void> {
+  const d = e.data;
   const prefix = status === 'acknowledged' ? 'acknowledged' : 'resolved';
   await tx.query(
     `update ${schema}.incidents
@@ -62,9 +63,9 @@ export const riskProjection: Projection = {
         n    bigint not null
       );`);
   },
-  apply: byEventType({
+  ...byEventType({
     async IncidentRaised(tx, e, schema) {
-      const d = e.data as Record<string, unknown> & { evidence: Record<string, unknown> };
+      const d = e.data;
       await tx.query(
         `insert into ${schema}.incidents
            (incident_id, position, rule, severity, status, user_id, account_number, ip, country, evidence, raised_at, raised_by, updated_at, last_position)
@@ -90,7 +91,7 @@ export const riskProjection: Projection = {
     IncidentAcknowledged: (tx, e, schema) => transition(tx, schema, e, 'acknowledged'),
     IncidentResolved: (tx, e, schema) => transition(tx, schema, e, 'resolved'),
     async AuthAttemptRecorded(tx, e, schema) {
-      const d = e.data as { kind?: string; outcome?: string };
+      const d = e.data;
       if (d.kind !== 'login' || (d.outcome !== 'failure' && d.outcome !== 'locked')) return;
       await tx.query(
         `insert into ${schema}.risk_counters (name, n) values ($1, 1) on conflict (name) do update set n = ${schema}.risk_counters.n + 1`,

@@ -1,14 +1,9 @@
+import type { BankEventType } from '../../domain/events.js';
+import { ofTypes, type BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import type { Queryable } from '../../infra/db.js';
 
-/**
- * A read model. Its tables live in a PostgreSQL schema chosen by the runtime:
- * `rm` when live, a fresh one while it is rebuilt. Every statement must name
- * its tables through `schema` (`${schema}.balances`), create nothing outside
- * it, and keep no foreign keys to other projections' tables, so a rebuild can
- * build fresh tables beside the live ones and swap them in.
- */
-export interface Projection {
+interface ProjectionBase {
   readonly name: string;
   /** Bump when the tables or the meaning of apply change: the runtime rebuilds from 0. */
   readonly version: number;
@@ -16,22 +11,58 @@ export interface Projection {
   readonly tables: readonly string[];
   /** Creates the tables and indexes in `schema` (which exists and is empty of them). */
   setup(tx: Queryable, schema: string): Promise<void>;
+}
+
+/**
+ * A read model. Its tables live in a PostgreSQL schema chosen by the runtime:
+ * `rm` when live, a fresh one while it is rebuilt. Every statement must name
+ * its tables through `schema` (`${schema}.balances`), create nothing outside
+ * it, and keep no foreign keys to other projections' tables, so a rebuild can
+ * build fresh tables beside the live ones and swap them in.
+ *
+ * It declares the event types it `handles`; the runtime passes `apply` only
+ * those, with their payloads typed.
+ */
+export interface TypedProjection<T extends BankEventType> extends ProjectionBase {
+  readonly handles: readonly T[];
   /**
-   * Applies a batch, in position order, inside the transaction that also moves
-   * the checkpoint. Must not commit, and must not read anything but `tx`.
+   * Applies a batch (never empty), in position order, inside the transaction
+   * that also moves the checkpoint. Must not commit, and must not read anything but `tx`.
    */
+  apply(tx: Queryable, events: readonly BankRecordedEvent<T>[], schema: string): Promise<void>;
+}
+
+/** A projection of every event of the log, whatever its type, untyped (the runtime's tests count them). */
+export interface WholeLogProjection extends ProjectionBase {
+  readonly handles: 'all';
   apply(tx: Queryable, events: readonly RecordedEvent[], schema: string): Promise<void>;
 }
 
-export type EventHandler = (tx: Queryable, event: RecordedEvent, schema: string) => Promise<void>;
+export type Projection = TypedProjection<BankEventType> | WholeLogProjection;
 
-/** An `apply` that runs one handler per event type and ignores the rest. */
-export function byEventType(handlers: Record<string, EventHandler>): Projection['apply'] {
-  return async (tx, events, schema) => {
-    for (const event of events) {
-      const handler = handlers[event.type];
-      if (handler) await handler(tx, event, schema);
-    }
+const filters = new WeakMap<Projection, (events: readonly RecordedEvent[]) => BankRecordedEvent[]>();
+
+/** Applies the events of the batch that `projection` handles; nothing when there are none. */
+export async function applyHandled(projection: Projection, tx: Queryable, events: readonly RecordedEvent[], schema: string): Promise<void> {
+  if (projection.handles === 'all') {
+    if (events.length > 0) await projection.apply(tx, events, schema);
+    return;
+  }
+  let handled = filters.get(projection);
+  if (!handled) filters.set(projection, (handled = ofTypes(projection.handles)));
+  const mine = handled(events);
+  if (mine.length > 0) await projection.apply(tx, mine, schema);
+}
+
+export type EventHandler<T extends BankEventType> = (tx: Queryable, event: BankRecordedEvent<T>, schema: string) => Promise<void>;
+
+/** `handles` and an `apply` that runs one handler per event type: the handlers' names are the types handled. */
+export function byEventType<T extends BankEventType>(handlers: { [K in T]: EventHandler<K> }): Pick<TypedProjection<T>, 'handles' | 'apply'> {
+  return {
+    handles: Object.keys(handlers) as T[],
+    async apply(tx, events, schema) {
+      for (const event of events) await (handlers[event.type as T] as EventHandler<T>)(tx, event, schema);
+    },
   };
 }
 

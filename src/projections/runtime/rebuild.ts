@@ -1,7 +1,7 @@
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { Db, Queryable } from '../../infra/db.js';
 import { insertCheckpoint, lockCheckpoints, moveCheckpoint } from './checkpoints.js';
-import { buildSchema, LIVE_SCHEMA, type Projection } from './projection.js';
+import { applyHandled, buildSchema, LIVE_SCHEMA, type Projection } from './projection.js';
 
 export interface RebuildProgress {
   position: bigint;
@@ -72,7 +72,7 @@ export async function rebuildProjection(
           next.catch(() => undefined);
         }
         // Not flushed one by one: the swap's commit is, and a crash before it drops the build.
-        await db.transaction((tx) => projection.apply(tx, batch, schema), { durable: false });
+        await db.transaction((tx) => applyHandled(projection, tx, batch, schema), { durable: false });
         progress.position = batch[batch.length - 1]!.position;
         progress.events += batch.length;
         if (progress.position > progress.target) progress.target = progress.position;
@@ -102,7 +102,7 @@ async function swapIn(store: EventStore, db: Db, projection: Projection, schema:
     const live = (await lockCheckpoints(tx, [projection.name])).get(projection.name)!;
     if (live.position > tailEnd) return false;
     const missing = tail.filter((e) => e.position <= live.position);
-    if (missing.length > 0) await projection.apply(tx, missing, schema);
+    await applyHandled(projection, tx, missing, schema);
     const reached = live.position > progress.position ? live.position : progress.position;
     for (const table of projection.tables) {
       await tx.query(`drop table if exists ${LIVE_SCHEMA}.${table} cascade`);

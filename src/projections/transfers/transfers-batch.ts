@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { Queryable } from '../../infra/db.js';
 
 /**
@@ -13,9 +13,16 @@ import type { Queryable } from '../../infra/db.js';
  * events one by one gives, for any batch size.
  */
 
-const KINDS = new Set(['internal', 'external', 'bill']);
-const accountOf = (e: RecordedEvent) => e.stream_id.replace(/^account-/, '');
-const str = (v: unknown) => (v === undefined || v === null ? null : String(v));
+const KINDS: ReadonlySet<string> = new Set(['internal', 'external', 'bill']);
+
+/** The events the transfers read model handles. */
+export const TRANSFERS_HANDLES = [
+  'AccountOpened', 'AccountDebited', 'AccountCredited', 'DebitReversed', 'TransferRequested', 'TransferOtpFailed', 'TransferLocked',
+  'TransferExpired', 'TransferConfirmed', 'TransferFailed',
+] as const;
+type TransfersEvent = BankRecordedEvent<(typeof TRANSFERS_HANDLES)[number]>;
+
+const accountOf = (e: TransfersEvent) => e.stream_id.replace(/^account-/, '');
 
 /** The columns a transfer's later events change. */
 interface Mutable {
@@ -50,22 +57,17 @@ interface Slot {
   changed: boolean;
 }
 
-const TRANSFER_EVENTS = new Set([
-  'AccountCredited', 'DebitReversed', 'TransferRequested', 'TransferOtpFailed', 'TransferLocked', 'TransferExpired',
-  'TransferConfirmed', 'TransferFailed',
-]);
-
-export async function applyTransferEvents(tx: Queryable, events: readonly RecordedEvent[], schema: string): Promise<void> {
+export async function applyTransferEvents(tx: Queryable, events: readonly TransfersEvent[], schema: string): Promise<void> {
   // What the batch touches.
   const accountKeys = new Set<string>();
   const transferIds = new Set<string>();
   for (const e of events) {
-    if (e.type === 'AccountOpened') accountKeys.add(String((e.data as Record<string, unknown>).account_number));
+    if (e.type === 'AccountOpened') accountKeys.add(e.data.account_number);
     else if (e.type === 'AccountDebited') {
-      if (!KINDS.has(String(e.data.kind))) continue;
+      if (!KINDS.has(e.data.kind)) continue;
       accountKeys.add(accountOf(e));
-      transferIds.add(String(e.data.transfer_id));
-    } else if (TRANSFER_EVENTS.has(e.type)) transferIds.add(String(e.data.transfer_id));
+      transferIds.add(e.data.transfer_id);
+    } else transferIds.add(e.data.transfer_id);
   }
   if (accountKeys.size === 0 && transferIds.size === 0) return;
 
@@ -105,10 +107,10 @@ export async function applyTransferEvents(tx: Queryable, events: readonly Record
   }
 
   const opened: { account_number: string; owner_id: string; currency: string }[] = [];
-  const slot = (e: RecordedEvent) => slots.get(String(e.data.transfer_id))!;
+  const slot = (transferId: string) => slots.get(transferId)!;
   /** Changes the transfer's status (and more) when it stands in one of `from`. */
-  const setStatus = (e: RecordedEvent, status: string, from: readonly string[], more?: (row: Mutable) => void) => {
-    const s = slot(e);
+  const setStatus = (e: TransfersEvent & { data: { transfer_id: string } }, status: string, from: readonly string[], more?: (row: Mutable) => void) => {
+    const s = slot(e.data.transfer_id);
     if (!s.row || !from.includes(s.row.status)) return;
     s.row.status = status;
     s.row.updated_position = e.position.toString();
@@ -122,46 +124,44 @@ export async function applyTransferEvents(tx: Queryable, events: readonly Record
   };
 
   for (const e of events) {
-    const d = e.data as Record<string, unknown>;
     switch (e.type) {
       case 'AccountOpened': {
-        const o = d as Record<string, string>;
-        const key = String(o.account_number);
-        if (currencies.has(key)) break;
-        currencies.set(key, o.currency as string);
-        opened.push({ account_number: o.account_number as string, owner_id: o.owner_id as string, currency: o.currency as string });
+        const o = e.data;
+        if (currencies.has(o.account_number)) break;
+        currencies.set(o.account_number, o.currency);
+        opened.push({ account_number: o.account_number, owner_id: o.owner_id, currency: o.currency });
         break;
       }
       case 'AccountDebited': {
-        if (!KINDS.has(String(d.kind))) break;
+        const d = e.data;
+        if (!KINDS.has(d.kind)) break;
         const currency = currencies.get(accountOf(e));
         if (currency === undefined) break; // no account row: the insert selects nothing
-        const s = slot(e);
+        const s = slot(d.transfer_id);
         const position = e.position.toString();
         if (s.row) {
           if (s.row.status === 'pending_otp' || s.row.status === 'confirmed') {
             s.row.status = 'processing';
-            s.row.sender_balance_after = String(d.balance_after);
+            s.row.sender_balance_after = d.balance_after;
             s.row.updated_position = position;
             s.changed = true;
           }
           break;
         }
-        const fx = d.fx as Record<string, string> | null;
-        const fxTo = fx ? fx.to : null;
+        const fxTo = d.fx ? d.fx.to : null;
         create(s, {
-          transfer_id: String(d.transfer_id),
-          kind: String(d.kind),
+          transfer_id: d.transfer_id,
+          kind: d.kind,
           status: 'processing',
           sender_account: accountOf(e),
-          receiver_account: String(d.counterparty_account),
-          amount: String(d.amount),
-          fee: String(d.fee),
+          receiver_account: d.counterparty_account,
+          amount: d.amount,
+          fee: d.fee,
           currency,
-          credited_amount: String(d.credit_amount),
-          receiver_currency: fxTo === undefined || fxTo === null ? currency : String(fxTo),
-          fx: fx ? JSON.stringify(fx) : null,
-          sender_balance_after: String(d.balance_after),
+          credited_amount: d.credit_amount,
+          receiver_currency: fxTo === undefined || fxTo === null ? currency : fxTo,
+          fx: d.fx ? JSON.stringify(d.fx) : null,
+          sender_balance_after: d.balance_after,
           receiver_balance_after: null,
           attempts_left: null,
           failure_code: null,
@@ -173,37 +173,39 @@ export async function applyTransferEvents(tx: Queryable, events: readonly Record
       }
       case 'AccountCredited': {
         // Only the receiver's credit completes it; the fee's credit goes to the bank's account.
-        const s = slot(e);
+        const s = slot(e.data.transfer_id);
         if (!s.row || s.row.receiver_account !== accountOf(e) || s.row.status !== 'processing') break;
         s.row.status = 'completed';
-        s.row.receiver_balance_after = String(d.balance_after);
+        s.row.receiver_balance_after = e.data.balance_after;
         s.row.updated_position = e.position.toString();
         s.changed = true;
         break;
       }
       case 'DebitReversed': {
-        const balance = BigInt(String(d.balance_after)).toString();
+        const d = e.data;
+        const balance = BigInt(d.balance_after).toString();
         setStatus(e, 'reversed', ['processing'], (r) => {
           r.sender_balance_after = balance;
-          r.failure_code = String(d.reason);
+          r.failure_code = d.reason;
         });
         break;
       }
       case 'TransferRequested': {
-        const s = slot(e);
+        const d = e.data;
+        const s = slot(d.transfer_id);
         if (s.row) break; // on conflict do nothing
         const position = e.position.toString();
         create(s, {
-          transfer_id: String(d.transfer_id),
-          kind: String(d.kind),
+          transfer_id: d.transfer_id,
+          kind: d.kind,
           status: 'pending_otp',
-          sender_account: String(d.sender_account),
-          receiver_account: String(d.receiver_account),
-          amount: String(d.amount),
-          fee: String(d.fee),
-          currency: String(d.currency),
-          credited_amount: String(d.credit_amount),
-          receiver_currency: String(d.receiver_currency),
+          sender_account: d.sender_account,
+          receiver_account: d.receiver_account,
+          amount: d.amount,
+          fee: d.fee,
+          currency: d.currency,
+          credited_amount: d.credit_amount,
+          receiver_currency: d.receiver_currency,
           fx: d.fx ? JSON.stringify(d.fx) : null,
           sender_balance_after: null,
           receiver_balance_after: null,
@@ -216,7 +218,7 @@ export async function applyTransferEvents(tx: Queryable, events: readonly Record
         break;
       }
       case 'TransferOtpFailed': {
-        const left = Number(d.attempts_left);
+        const left = Number(e.data.attempts_left);
         setStatus(e, 'pending_otp', ['pending_otp'], (r) => {
           r.attempts_left = left;
         });
@@ -234,7 +236,7 @@ export async function applyTransferEvents(tx: Queryable, events: readonly Record
         setStatus(e, 'confirmed', ['pending_otp']);
         break;
       case 'TransferFailed': {
-        const code = str(d.code);
+        const code = e.data.code ?? null;
         setStatus(e, 'failed', ['pending_otp', 'confirmed'], (r) => {
           r.failure_code = code;
         });

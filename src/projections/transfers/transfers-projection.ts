@@ -1,5 +1,5 @@
 import type { Projection } from '../runtime/projection.js';
-import { applyTransferEvents } from './transfers-batch.js';
+import { applyTransferEvents, TRANSFERS_HANDLES } from './transfers-batch.js';
 
 /**
  * Customer transfers, one row per transfer id, for the transfer lists.
@@ -45,5 +45,6 @@ export const transfersProjection: Projection = {
       create index on ${schema}.transfers (sender_account, created_position desc);
       create index on ${schema}.transfers (receiver_account, created_position desc);`);
   },
+  handles: TRANSFERS_HANDLES,
   apply: applyTransferEvents,
 };
