@@ -1,5 +1,6 @@
 import type { Projection } from '../runtime/projection.js';
-import { applyTransferEvents, TRANSFERS_HANDLES } from './transfers-batch.js';
+import { applyTransferEvents } from './transfers-batch.js';
+import { TRANSFERS_HANDLES } from './transfers-fold.js';
 
 /**
  * Customer transfers, one row per transfer id, for the transfer lists.
@@ -8,7 +9,8 @@ import { applyTransferEvents, TRANSFERS_HANDLES } from './transfers-batch.js';
  * from their `transfer-<id>` stream (pending_otp, confirmed, locked, expired,
  * failed). `transfer_accounts` keeps each account's owner and currency, so
  * the lists can tell own from others' accounts without another projection.
- * Batches are applied set-wise (see transfers-batch.ts).
+ * Batches are folded in memory (transfers-fold.ts) and written set-wise
+ * (transfers-batch.ts).
  */
 export const transfersProjection: Projection = {
   name: 'transfers',
