@@ -1,5 +1,6 @@
 import type { Projection } from '../runtime/projection.js';
-import { ACCOUNTS_HANDLES, applyAccountEvents } from './accounts-batch.js';
+import { applyAccountEvents } from './accounts-batch.js';
+import { ACCOUNTS_HANDLES } from './accounts-fold.js';
 
 /**
  * Balances and statements. `accounts` holds one row per account (balance and
