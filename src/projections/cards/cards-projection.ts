@@ -53,7 +53,7 @@ export const cardsProjection: Projection = {
 /** Card events after CardIssued carry no id: it is the stream's (`card-<id>`). */
 const cardId = (e: BankRecordedEvent): string => e.stream_id.slice('card-'.length);
 
-async function setStatus(tx: Parameters<Projection['apply']>[0], e: BankRecordedEvent<'CardBlocked' | 'CardUnblocked'>, schema: string, status: string): Promise<void> {
+async function setStatus(tx: Parameters<Projection['apply']>[0], e: BankRecordedEvent<'CardBlocked' | 'CardUnblocked' | 'CardCancelled'>, schema: string, status: string): Promise<void> {
   await tx.query(`update ${schema}.cards set status = $2, updated_at = $3, position = $4 where card_id = $1`, [
     cardId(e), status, e.recorded_at, e.position.toString(),
   ]);

@@ -2,7 +2,6 @@ import type { RecordedEvent } from '../../eventstore/port.js';
 import type { Queryable } from '../../infra/db.js';
 import { byEventType, type Projection } from '../runtime/projection.js';
 
-type Data = Record<string, unknown>;
 const userOf = (e: RecordedEvent) => e.stream_id.replace(/^user-/, '');
 
 async function set(tx: Queryable, schema: string, e: RecordedEvent, assignments: string, values: unknown[]): Promise<void> {
@@ -38,9 +37,9 @@ export const usersProjection: Projection = {
       );
       create index on ${schema}.users (email);`);
   },
-  apply: byEventType({
+  ...byEventType({
     async UserRegistered(tx, e, schema) {
-      const d = e.data as Data;
+      const d = e.data;
       await tx.query(
         `insert into ${schema}.users (user_id, position, email, first_name, last_name, country, is_staff, date_joined, updated_at)
          values ($1, $2::bigint, $3, $4, $5, $6, $7, $8, $8) on conflict (user_id) do nothing`,
@@ -52,10 +51,10 @@ export const usersProjection: Projection = {
     UserUnblocked: (tx, e, schema) => set(tx, schema, e, 'blocked = false', []),
     CustomerClosed: (tx, e, schema) => set(tx, schema, e, 'closed = true', []),
     ProfileUpdated(tx, e, schema) {
-      const d = e.data as Data;
+      const d = e.data;
       return set(tx, schema, e, 'first_name = $3, last_name = $4, country = $5', [d.first_name, d.last_name, d.country]);
     },
-    EmailChanged: (tx, e, schema) => set(tx, schema, e, 'email = $3', [(e.data as Data).email]),
+    EmailChanged: (tx, e, schema) => set(tx, schema, e, 'email = $3', [e.data.email]),
     async UserErased(tx, e, schema) {
       await tx.query(`delete from ${schema}.users where user_id = $1`, [userOf(e)]);
     },
