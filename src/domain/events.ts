@@ -9,6 +9,7 @@ import type { LockoutEvent } from './security/lockout.js';
 import type { SecurityHitsRecorded } from './security/security-hits.js';
 import type { SessionEvent } from './sessions/events.js';
 import type { TransferEvent } from './transfers/events.js';
+import type { TwoFactorEvent } from './two-factor/state.js';
 import type { UserEvent } from './users/events.js';
 
 /**
@@ -31,6 +32,7 @@ export type BankEvent =
   | SecurityHitsRecorded
   | IncidentEvent
   | NotificationEvent
+  | TwoFactorEvent
   | ChainCheckpointEvent;
 
 export type BankEventType = BankEvent['type'];

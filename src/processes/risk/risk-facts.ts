@@ -1,4 +1,4 @@
-import type { RiskFact } from '../../domain/risk/facts.js';
+import type { AuthAttemptFact, RiskFact } from '../../domain/risk/facts.js';
 import { isCurrency } from '../../domain/money/currency.js';
 import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { AuthAttemptKind, AuthAttemptOutcome } from '../../domain/security/auth-attempts.js';
@@ -18,7 +18,9 @@ const timeOf = (e: RiskFactEvent, field: string | undefined): number => {
 };
 
 const ATTEMPTS: readonly AuthAttemptKind[] = ['login', 'refresh', 'logout'];
+/** The outcomes the rules know (a 2FA challenge is not one). */
 const OUTCOMES: readonly AuthAttemptOutcome[] = ['success', 'failure', 'locked', 'refused'];
+const isRuleOutcome = (o: AuthAttemptOutcome): o is AuthAttemptFact['outcome'] => OUTCOMES.includes(o);
 const HITS: readonly SecurityHitKind[] = ['rate_limited', 'blacklisted_ip', 'bad_api_key'];
 
 /** The events that can tell the rules a fact. */
@@ -35,12 +37,13 @@ export async function factOf(event: RiskFactEvent, repo: AggregateRepository): P
     case 'AuthAttemptRecorded': {
       const d = event.data;
       // Checked, not trusted: a kind or outcome the rules do not know tells them nothing.
-      if (!ATTEMPTS.includes(d.kind) || !OUTCOMES.includes(d.outcome)) return null;
+      const outcome = d.outcome;
+      if (!ATTEMPTS.includes(d.kind) || !isRuleOutcome(outcome)) return null;
       return {
         kind: 'auth_attempt',
         event_id: event.event_id,
         attempt: d.kind,
-        outcome: d.outcome,
+        outcome,
         user_id: str(d.user_id),
         email: str(d.email),
         ip: str(d.ip),
