@@ -22,7 +22,7 @@ export interface IssuedChallenge {
 async function issueChallenge(deps: TwoFactorDeps, user: UserState, context: CommandContext): Promise<IssuedChallenge> {
   const challenge_id = randomUUID();
   const expires_at = new Date(context.now.getTime() + deps.config.loginCodeTtlSeconds * 1000);
-  const { state } = await deps.repo.execute(twoFactorAggregate, twoFactorStream(user.user_id), { type: 'IssueChallenge', challenge_id, expires_at, at: context.now }, context, idsFrom(challenge_id));
+  const { state } = await deps.repo.execute(twoFactorAggregate, twoFactorStream(user.user_id), { type: 'IssueChallenge', challenge_id, expires_at }, context, idsFrom(challenge_id));
   const method = state.challenge?.method ?? 'email';
   if (method === 'email') {
     const code = newOtpCode();

@@ -71,7 +71,7 @@ export async function verifyLogin(deps: TwoFactorDeps, security: Security, email
   const decided = await deps.repo.execute(
     twoFactorAggregate,
     twoFactorStream(user.user_id),
-    { type: 'AnswerChallenge', challenge_id: challenge.challenge_id, session_id, at: context.now, ...answer },
+    { type: 'AnswerChallenge', challenge_id: challenge.challenge_id, session_id, ...answer },
     context,
     idsFrom(attempt_id),
   );

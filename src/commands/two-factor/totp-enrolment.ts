@@ -32,7 +32,7 @@ export async function startTotpEnrolment(deps: TwoFactorDeps, user: UserState, c
   const credential_id = randomUUID();
   const secret = await newTotpSecret(deps.keyring, deps.credentials, user.user_id, credential_id);
   try {
-    await deps.repo.execute(twoFactorAggregate, stream(user), { type: 'StartTotpEnrolment', credential_id, at: context.now }, context, idsFrom(credential_id));
+    await deps.repo.execute(twoFactorAggregate, stream(user), { type: 'StartTotpEnrolment', credential_id }, context, idsFrom(credential_id));
   } catch (error) {
     await deps.credentials.remove(user.user_id, 'totp', credential_id);
     throw error;
@@ -53,7 +53,7 @@ export async function confirmTotp(deps: TwoFactorDeps, user: UserState, code: st
   await deps.repo.execute(
     twoFactorAggregate,
     stream(user),
-    { type: 'EnableTotp', credential_id: state.totp_credential_id, recovery_codes: codes.length, time_step: step, at: context.now },
+    { type: 'EnableTotp', credential_id: state.totp_credential_id, recovery_codes: codes.length, time_step: step },
     context,
     idsFrom(randomUUID()),
   );
@@ -84,7 +84,7 @@ export async function disableTotp(deps: TwoFactorDeps, user: UserState, proof: D
   } else {
     throw wrongProof();
   }
-  await deps.repo.execute(twoFactorAggregate, stream(user), { type: 'DisableTotp', proof: kind, at: context.now }, context, idsFrom(randomUUID()));
+  await deps.repo.execute(twoFactorAggregate, stream(user), { type: 'DisableTotp', proof: kind }, context, idsFrom(randomUUID()));
   await deps.credentials.removeKind(user.user_id, 'totp');
   await deps.credentials.removeKind(user.user_id, 'recovery_code');
 }

@@ -2,10 +2,10 @@ import type { SecondFactor } from '../sessions/events.js';
 import type { TotpDisableProof } from '../users/events.js';
 
 export type TwoFactorCommand =
-  | { type: 'StartTotpEnrolment'; credential_id: string; at: Date }
-  | { type: 'EnableTotp'; credential_id: string; recovery_codes: number; time_step: number; at: Date }
-  | { type: 'DisableTotp'; proof: TotpDisableProof; at: Date }
+  | { type: 'StartTotpEnrolment'; credential_id: string }
+  | { type: 'EnableTotp'; credential_id: string; recovery_codes: number; time_step: number }
+  | { type: 'DisableTotp'; proof: TotpDisableProof }
   /** The password was right: a new challenge, answered by the app when one is enrolled, else by a mailed code. */
-  | { type: 'IssueChallenge'; challenge_id: string; expires_at: Date; at: Date }
+  | { type: 'IssueChallenge'; challenge_id: string; expires_at: Date }
   /** A code was presented for the challenge the caller loaded; the command layer checked it (`matches`) against the store or the app's secret. */
-  | { type: 'AnswerChallenge'; challenge_id: string; matches: boolean; factor: SecondFactor; time_step: number | null; session_id: string; at: Date };
+  | { type: 'AnswerChallenge'; challenge_id: string; matches: boolean; factor: SecondFactor; time_step: number | null; session_id: string };

@@ -36,8 +36,8 @@ describe('password-only login (PASSWORD_ONLY_LOGIN, staff in production, authent
       ], 'no_stream');
     }
     const appUser = ids['app@example.com']!;
-    await repo.execute(twoFactorAggregate, twoFactorStream(appUser), { type: 'StartTotpEnrolment', credential_id: 'k', at: new Date() }, ctx(), idsFrom('e1'));
-    await repo.execute(twoFactorAggregate, twoFactorStream(appUser), { type: 'EnableTotp', credential_id: 'k', recovery_codes: 10, time_step: 1, at: new Date() }, ctx(), idsFrom('e2'));
+    await repo.execute(twoFactorAggregate, twoFactorStream(appUser), { type: 'StartTotpEnrolment', credential_id: 'k' }, ctx(), idsFrom('e1'));
+    await repo.execute(twoFactorAggregate, twoFactorStream(appUser), { type: 'EnableTotp', credential_id: 'k', recovery_codes: 10, time_step: 1 }, ctx(), idsFrom('e2'));
     const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'j'.repeat(40), DATA_MASTER_KEY: 'a3f1c0de5b7e49d2a8c61f0e9d3b7a45c2e8f14b6d09a7c3e5f2b8d1c4a6e903', EMAIL_HASH_KEY: '5e2d8b1f0c7a4e93b6d2f8a1c5e09b7d3f4a6c8e2b1d0f9a7c5e3b2d1f0a9c8e' });
     deps = {
       repo,

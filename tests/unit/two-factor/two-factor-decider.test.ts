@@ -5,14 +5,15 @@ import { decideTwoFactor } from '../../../src/domain/two-factor/decider.js';
 import { evolveTwoFactor, initialTwoFactorState, type TwoFactorEvent, type TwoFactorState } from '../../../src/domain/two-factor/state.js';
 import { loadConfig } from '../../../src/config/config.js';
 
-/** The decision at the command's own time (the handlers pass context.now as `at` too). */
-const decideAt = (command: TwoFactorCommand, state: TwoFactorState) => decideTwoFactor(command, state, { now: command.at });
+/** A command with the time it is decided at (the handlers decide at their context's `now`). */
+type Timed = TwoFactorCommand & { at: Date };
+const decideAt = ({ at, ...command }: Timed, state: TwoFactorState) => decideTwoFactor(command as TwoFactorCommand, state, { now: at });
 
 const T0 = new Date('2026-12-05T10:00:00Z');
 const later = (s: number) => new Date(T0.getTime() + s * 1000);
 
 /** Decides the commands in turn, evolving the state; the events of each. */
-function run(commands: TwoFactorCommand[], state: TwoFactorState = initialTwoFactorState): { state: TwoFactorState; events: TwoFactorEvent[][] } {
+function run(commands: Timed[], state: TwoFactorState = initialTwoFactorState): { state: TwoFactorState; events: TwoFactorEvent[][] } {
   const events: TwoFactorEvent[][] = [];
   for (const c of commands) {
     const out = decideAt(c, state);
@@ -29,8 +30,8 @@ const codeOf = (fn: () => unknown) => {
   }
   return 'no error';
 };
-const issue = (id: string, at = T0): TwoFactorCommand => ({ type: 'IssueChallenge', challenge_id: id, expires_at: new Date(at.getTime() + 300_000), at });
-const answer = (id: string, matches: boolean, at = later(10), time_step: number | null = null): TwoFactorCommand =>
+const issue = (id: string, at = T0): Timed => ({ type: 'IssueChallenge', challenge_id: id, expires_at: new Date(at.getTime() + 300_000), at });
+const answer = (id: string, matches: boolean, at = later(10), time_step: number | null = null): Timed =>
   ({ type: 'AnswerChallenge', challenge_id: id, matches, factor: time_step === null ? 'email' : 'totp', time_step, session_id: 's', at });
 
 describe('two-factor decider (login challenges and authenticator enrolment)', () => {
