@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../eventstore/port.js';
-import { ACCOUNT_EVENTS, ADMIN_ALERT_EVENTS, accountNotice, accountOf, adminAlert, cardBlockedNotice, cardOf, type Notice } from '../../projections/notifications/notices.js';
+import { accountNotice, accountOf, adminAlert, cardBlockedNotice, cardOf, isAccountNoticeEvent, isAdminAlertEvent, type Notice } from '../../projections/notifications/notices.js';
 import type { LogFacts } from './log-facts.js';
 
 /** What one event means to the live sockets. */
@@ -29,7 +29,7 @@ export async function liveEffect(e: RecordedEvent, facts: LogFacts): Promise<Liv
   const effect: LiveEffect = {};
   const closing = USER_CLOSES[e.type];
   if (closing && e.stream_id.startsWith('user-')) effect.close = { user_id: e.stream_id.slice('user-'.length), reason: closing };
-  if (ACCOUNT_EVENTS.has(e.type)) {
+  if (isAccountNoticeEvent(e)) {
     const account = accountOf(e);
     const owner = await facts.account(account);
     // As the read model: nothing at all for an unknown or bank-owned account.
@@ -40,7 +40,7 @@ export async function liveEffect(e: RecordedEvent, facts: LogFacts): Promise<Liv
     const card = await facts.card(cardOf(e));
     if (card) effect.owner = { user_id: card.owner_id, notice: cardBlockedNotice(cardOf(e), card) };
   }
-  const alert = ADMIN_ALERT_EVENTS.has(e.type) ? adminAlert(e) : null;
+  const alert = isAdminAlertEvent(e) ? adminAlert(e) : null;
   if (alert) effect.staff = alert;
   return effect;
 }

@@ -1,5 +1,6 @@
 import type { Currency } from '../../domain/money/currency.js';
 import { SYSTEM_ACCOUNT_TYPES } from '../../domain/accounts/events.js';
+import { ofTypes } from '../../eventstore/bank-events.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 
 export interface AccountFacts {
@@ -16,7 +17,7 @@ export interface CardFacts {
 }
 
 const MAX_ENTRIES = 100_000;
-type Data = Record<string, unknown>;
+const openings = ofTypes(['AccountOpened', 'CardIssued']);
 
 /**
  * Who owns an account or a card, read from the first event of its own stream
@@ -64,14 +65,14 @@ export class LogFacts {
   }
 }
 
-function accountFacts(e: RecordedEvent | undefined): AccountFacts | undefined {
+function accountFacts(recorded: RecordedEvent | undefined): AccountFacts | undefined {
+  const [e] = openings(recorded ? [recorded] : []);
   if (e?.type !== 'AccountOpened') return undefined;
-  const d = e.data as Data;
-  return { owner_id: String(d.owner_id), currency: d.currency as Currency, system: (SYSTEM_ACCOUNT_TYPES as readonly unknown[]).includes(d.type) };
+  return { owner_id: e.data.owner_id, currency: e.data.currency, system: (SYSTEM_ACCOUNT_TYPES as readonly string[]).includes(e.data.type) };
 }
 
-function cardFacts(e: RecordedEvent | undefined): CardFacts | undefined {
+function cardFacts(recorded: RecordedEvent | undefined): CardFacts | undefined {
+  const [e] = openings(recorded ? [recorded] : []);
   if (e?.type !== 'CardIssued') return undefined;
-  const d = e.data as Data;
-  return { owner_id: String(d.owner_id), account_number: String(d.account_number), last4: String(d.last4) };
+  return { owner_id: e.data.owner_id, account_number: e.data.account_number, last4: e.data.last4 };
 }

@@ -1,4 +1,5 @@
 import type { Projection } from '../runtime/projection.js';
+import { NOTIFICATION_EVENT_TYPES } from './notices.js';
 import { applyNotificationEvents } from './notifications-batch.js';
 
 export { notificationId } from './notifications-batch.js';
@@ -48,7 +49,6 @@ export const notificationsProjection: Projection = {
       create index on ${schema}.notifications (user_id, position desc, id desc);
       create index on ${schema}.notifications (user_id, position desc) where read_at is null;`);
   },
-  // Not typed yet: its batch code (live notices, admin alerts) came after the typing; it sees every event as before.
-  handles: 'all',
+  handles: NOTIFICATION_EVENT_TYPES,
   apply: applyNotificationEvents,
 };
