@@ -217,6 +217,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ...E2E_KEYS,
     ACCESS_TOKEN_TTL_SECONDS: '86400',
     PROJECTOR_IN_PROCESS: 'false',
+    // The workload tags each command's events with its X-Request-Id (their correlation id), which
+    // the service believes only from a trusted proxy: the harness on loopback is that proxy.
+    TRUST_PROXY: 'loopback',
     ...options.env,
   };
   const file = (name: string) => (options.logDir ? `${options.logDir}/${name}.log` : undefined);
