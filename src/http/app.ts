@@ -13,6 +13,7 @@ import { socketToken } from './middleware/socket-token.js';
 import { cors, securityHeaders } from './middleware/security-headers.js';
 import { rejectUnsafeText } from './middleware/unsafe-text.js';
 import { stripTrailingSlash } from './middleware/trailing-slash.js';
+import { matchOperations } from './openapi/matched-operation.js';
 import { requestValidator } from './openapi/request-validator.js';
 import { securityGate } from './openapi/security-gate.js';
 import { routeBySegment } from './route-by-segment.js';
@@ -33,7 +34,7 @@ const readsJsonBody = (req: unknown) => {
 
 /**
  * Middleware order: cheap refusals first, expensive work last.
- * request id and metrics → headers, CORS and no-store under /auth → client IP → blacklisted IP (403)
+ * request id, the contract operation (matched once) and metrics → headers, CORS and no-store under /auth → client IP → blacklisted IP (403)
  * → logging → API key (403) → docs, /health/*, /metrics → authentication (headers only)
  * → per-user / per-IP rate limit (before the body is read) → the operation's
  * security in the contract (401 anonymous, 403 without its role, before the
@@ -56,7 +57,9 @@ export function createApp(deps: AppDeps): Express {
   // First: the notifications socket's ?token= leaves the URL before anything logs it.
   app.use(socketToken);
   app.use(requestId);
-  app.use(httpMetrics(deps.openapi));
+  // The request's contract operation, matched once here; metrics, security gate, validation and keys read it.
+  app.use(matchOperations(deps.openapi));
+  app.use(httpMetrics());
   app.use(securityHeaders(deps.config.debug));
   app.use(cors(deps.config.corsOrigins));
   // Every /auth answer (tokens, profile, refusals) is kept out of caches.
@@ -79,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.post('/auth/users/reset_password', limits.passwordReset);
   app.post('/auth/users/reset_email', limits.passwordReset);
   app.use(minPosition(deps.readModels, MIN_POSITION_TIMEOUT_MS));
-  app.use(idempotentCommands(deps.idempotency, deps.openapi));
+  app.use(idempotentCommands(deps.idempotency));
   app.use(routeBySegment(featureRoutes(deps)));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -2,6 +2,7 @@ import { idempotencyReplays } from '../infra/metrics.js';
 import type { Request } from 'express';
 import { fingerprint, type IdempotencyStore, type StoredResponse } from '../commands/shared/idempotency.js';
 import { principal } from './middleware/auth-guards.js';
+import { matchedOperation } from './openapi/matched-operation.js';
 
 /** The request's Idempotency-Key (already checked against the contract), if any. */
 export function idempotencyKey(req: Request): string | undefined {
@@ -12,6 +13,7 @@ export function idempotencyKey(req: Request): string | undefined {
 /**
  * Runs a money-moving command at most once per (user, scope, key). `run`
  * receives the key (to derive deterministic ids) and returns the response.
+ * Only for operations whose contract says `x-idempotency: route`.
  */
 export async function runIdempotent(
   store: IdempotencyStore,
@@ -19,6 +21,10 @@ export async function runIdempotent(
   scope: string,
   run: (key: string | undefined) => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
+  // The contract says who runs the key: a route may only when its operation says so, else the
+  // service's middleware would claim the same key too (or, unmarked, a key would go unkept).
+  const handling = req.res ? matchedOperation(req.res)?.entry.idempotency : undefined;
+  if (handling !== 'route') throw new Error(`${req.method} ${req.path} runs its Idempotency-Key in the route, but its contract operation does not say x-idempotency: route`);
   const key = idempotencyKey(req);
   if (!key) return { ...(await run(undefined)), replayed: false };
   const userId = principal(req).user_id;

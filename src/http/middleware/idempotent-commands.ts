@@ -2,18 +2,13 @@ import type { RequestHandler, Response } from 'express';
 import { fingerprint, type IdempotencyStore, type StoredResponse } from '../../commands/shared/idempotency.js';
 import { idempotencyReplays } from '../../infra/metrics.js';
 import { idempotencyKey } from '../idempotent.js';
-import type { OpenApiDocument } from '../openapi/bundle.js';
-import { operationTable } from '../openapi/operation-table.js';
+import { matchedOperation } from '../openapi/matched-operation.js';
 
 /**
- * Operations whose routes run the key themselves (runIdempotent), deriving the
- * ids of the money's events from it so that a crash between the effect and
- * the stored answer is repaired by the retry.
- */
-export const ROUTE_IDEMPOTENT = new Set(['/transfers/internal', '/transfers/external', '/transfers/confirm', '/bill', '/admin/accounts/{account_number}/deposit']);
-
-/**
- * Idempotency-Key on every other authenticated POST, PATCH and DELETE: the
+ * Idempotency-Key on every operation whose contract declares the key and
+ * leaves it to the service (idempotency `service`; the bundle declares it on
+ * every authenticated POST, PATCH and DELETE, and `x-idempotency: route` marks
+ * those whose routes run the key themselves with runIdempotent): the
  * first request with a key runs and its 2xx answer is kept; a retry with the
  * same key and body gets that answer again (Idempotent-Replayed: true), with
  * another body 422, while the first still runs 409 with Retry-After. A refusal
@@ -21,15 +16,14 @@ export const ROUTE_IDEMPOTENT = new Set(['/transfers/internal', '/transfers/exte
  * (sign-in, registration) do not take keys: a stored answer there could hand
  * one client's tokens to another who guessed the key.
  */
-export function idempotentCommands(store: IdempotencyStore, doc: OpenApiDocument): RequestHandler {
-  const table = operationTable(doc, (template) => template);
+export function idempotentCommands(store: IdempotencyStore): RequestHandler {
   return (req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    const entry = matchedOperation(res)?.entry;
+    if (entry?.idempotency !== 'service') return next();
     const key = idempotencyKey(req);
     const userId = req.principal?.user_id;
-    const template = table.find(req.method.toLowerCase(), req.path)?.template;
-    if (!key || !userId || !template || ROUTE_IDEMPOTENT.has(template)) return next();
-    const scope = `${req.method} ${template}`;
+    if (!key || !userId) return next();
+    const scope = `${req.method} ${entry.template}`;
     void (async () => {
       const claim = await store.claim(userId, scope, key, fingerprint({ method: req.method, path: req.path, body: req.body ?? null }));
       if (claim.kind === 'replay') {

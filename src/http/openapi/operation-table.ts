@@ -8,6 +8,8 @@ export interface ContractOperation {
   requestBody?: { required?: boolean; content?: Record<string, { schema?: object }> };
   security?: Record<string, string[]>[];
   responses?: Record<string, unknown>;
+  /** `route` when the operation's route runs its Idempotency-Key itself (see matched-operation.ts). */
+  'x-idempotency'?: string;
 }
 
 export interface OperationMatch<T> {

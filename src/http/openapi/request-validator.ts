@@ -3,7 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { HttpProblem } from '../problem.js';
 import type { OpenApiDocument } from './bundle.js';
 import { CONTRACT_ID, contractAjv, pointer } from './contract-ajv.js';
-import { operationTable } from './operation-table.js';
+import { matchedOperation, type ContractEntry } from './matched-operation.js';
 
 interface Parameter {
   name: string;
@@ -42,16 +42,11 @@ function rebase(schema: object): object {
   ) as object;
 }
 
-/** `make()` on the first call, its result after. */
-function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
-}
-
 /**
  * Validates every request that matches an operation of the contract: path
  * parameters (a mismatch is a 404, the resource cannot exist), query parameters,
- * headers and the JSON body (400 problem with every error listed).
+ * headers and the JSON body (400 problem with every error listed). The
+ * operation is the one matchOperations found; a request it found none for passes.
  */
 export function requestValidator(doc: OpenApiDocument): RequestHandler {
   // Made with the first operation compiled: registering the document costs a tenth of a second.
@@ -65,7 +60,8 @@ export function requestValidator(doc: OpenApiDocument): RequestHandler {
 
   // Each operation's validators are compiled on its first request: compiling them all took about
   // half a second of every start, and most operations are not asked for soon after one.
-  const table = operationTable(doc, (template, method, op, item) => once(() => {
+  const compiledOps = new WeakMap<ContractEntry, CompiledOperation>();
+  const compile = ({ template, method, operation: op, item }: ContractEntry): CompiledOperation => {
     const shared = ((item as { parameters?: Parameter[] }).parameters ?? []).map(resolveParam);
     const params = [...shared, ...((op.parameters ?? []) as Parameter[]).map(resolveParam)];
     const pathValidators = new Map<string, ValidateFunction>();
@@ -94,12 +90,17 @@ export function requestValidator(doc: OpenApiDocument): RequestHandler {
       };
     }
     return compiled;
-  }));
+  };
+  const compiledOf = (entry: ContractEntry) => {
+    let compiled = compiledOps.get(entry);
+    if (!compiled) compiledOps.set(entry, (compiled = compile(entry)));
+    return compiled;
+  };
 
-  return (req, _res, next) => {
-    const found = table.find(req.method, req.path);
+  return (req, res, next) => {
+    const found = matchedOperation(res);
     if (!found) return next();
-    const op = found.compiled();
+    const op = compiledOf(found.entry);
     for (const [i, name] of found.names.entries()) {
       const validate = op.pathValidators.get(name);
       let value: string;

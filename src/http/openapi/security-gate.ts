@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Principal } from '../auth/principal.js';
 import { forbidden, unauthorized } from '../problem.js';
 import type { OpenApiDocument } from './bundle.js';
-import { operationTable } from './operation-table.js';
+import { matchedOperation, type ContractEntry } from './matched-operation.js';
 
 type Requirement = Record<string, string[]>;
 
@@ -28,12 +28,18 @@ const allowed = (caller: Principal, alternatives: string[][]) =>
  * is read or validated: 401 without credentials on an operation that needs
  * them, 403 when the caller holds none of the role sets the operation's
  * security requirements list. Public operations (register, login, reset) pass
- * on to validation; the routes keep their own guards.
+ * on to validation; the routes keep their own guards. Reads the operation
+ * matchOperations found (a request it found none for passes).
  */
 export function securityGate(doc: OpenApiDocument): RequestHandler {
-  const table = operationTable(doc, (_template, _method, op) => roleAlternatives(op.security ?? (doc.security as Requirement[] | undefined)));
-  return (req, _res, next) => {
-    const alternatives = table.find(req.method, req.path)?.compiled;
+  const byOperation = new WeakMap<ContractEntry, string[][] | null>();
+  const alternativesOf = (entry: ContractEntry) => {
+    if (!byOperation.has(entry)) byOperation.set(entry, roleAlternatives(entry.operation.security ?? (doc.security as Requirement[] | undefined)));
+    return byOperation.get(entry)!;
+  };
+  return (req, res, next) => {
+    const entry = matchedOperation(res)?.entry;
+    const alternatives = entry ? alternativesOf(entry) : null;
     if (!alternatives) return next();
     if (!req.principal) return next(unauthorized());
     if (!allowed(req.principal, alternatives)) return next(forbidden());

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Request, Response } from 'express';
 import { bundleOpenApi } from '../../../src/http/openapi/bundle.js';
 import { BUNDLE_FILE, loadOpenApi } from '../../../src/http/openapi/load.js';
+import { matchedOperation, matchOperations } from '../../../src/http/openapi/matched-operation.js';
 import { requestValidator } from '../../../src/http/openapi/request-validator.js';
 
 describe('the served contract', () => {
@@ -11,13 +12,17 @@ describe('the served contract', () => {
 
   it('compiles the validators of every operation (they are compiled on first use, not at start)', () => {
     const doc = loadOpenApi();
+    const match = matchOperations(doc);
     const validate = requestValidator(doc);
     let operations = 0;
     for (const [template, item] of Object.entries(doc.paths)) {
       for (const method of Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))) {
         const req = { path: template.replace(/\{[^}]+\}/g, '1'), method: method.toUpperCase(), query: {}, headers: {}, body: {} } as unknown as Request;
+        const res = { locals: {} } as unknown as Response;
+        match(req, res, () => undefined);
+        expect(matchedOperation(res), `${method} ${template} is matched`).to.not.equal(undefined);
         const outcomes: unknown[] = [];
-        validate(req, {} as Response, (error?: unknown) => outcomes.push(error));
+        validate(req, res, (error?: unknown) => outcomes.push(error));
         expect(outcomes, `${method} ${template}`).to.have.length(1);
         operations++;
       }

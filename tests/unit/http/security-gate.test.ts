@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { Role } from '../../../src/http/auth/principal.js';
 import { errorHandler } from '../../../src/http/middleware/errors.js';
 import type { OpenApiDocument } from '../../../src/http/openapi/bundle.js';
+import { matchOperations } from '../../../src/http/openapi/matched-operation.js';
 import { roleAlternatives, securityGate } from '../../../src/http/openapi/security-gate.js';
 import { listen } from '../../helpers/listen.js';
 
@@ -35,6 +36,7 @@ describe('security gate (the contract decides 401/403 before the body)', () => {
       if (roles !== 'none') req.principal = { user_id: 'u', email: 'u@x', roles: roles.split(',').filter(Boolean) as Role[], is_staff: false, session_id: 's' };
       next();
     });
+    app.use(matchOperations(doc));
     app.use(securityGate(doc));
     app.use((_req, res) => void res.json({ passed: true }));
     app.use(errorHandler(pino({ level: 'silent' })));
