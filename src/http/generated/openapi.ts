@@ -2468,6 +2468,23 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/validation_error",
+                 *       "title": "Bad Request",
+                 *       "status": 400,
+                 *       "code": "validation_error",
+                 *       "detail": "body.amount: must match pattern \"^(0|[1-9][0-9]{0,14})(\\\\.[0-9]{1,3})?$\"",
+                 *       "instance": "/transfers/internal",
+                 *       "request_id": "6f1c2e0a-8b7d-4c1e-9a53-2d4f8e7b1a90",
+                 *       "errors": [
+                 *         {
+                 *           "field": "body.amount",
+                 *           "message": "must match pattern \"^(0|[1-9][0-9]{0,14})(\\\\.[0-9]{1,3})?$\""
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -2478,6 +2495,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/not_found",
+                 *       "title": "Not Found",
+                 *       "status": 404,
+                 *       "code": "not_found",
+                 *       "detail": "Sign-in with an external identity provider is not configured.",
+                 *       "instance": "/auth/social/login",
+                 *       "request_id": "0b9e7c54-3f1a-4d2b-8e6c-5a7d9f1b2c30"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -2494,6 +2522,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/identity_provider_unavailable",
+                 *       "title": "Service Unavailable",
+                 *       "status": 503,
+                 *       "code": "identity_provider_unavailable",
+                 *       "detail": "The identity provider could not be reached; try again later.",
+                 *       "instance": "/auth/social/login",
+                 *       "request_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @enum {unknown} */
                     code?: "identity_provider_unavailable" | "read_model_behind" | "service_unavailable";
@@ -2511,6 +2550,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/permission_denied",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "code": "permission_denied",
+                 *       "detail": "You do not have permission to perform this action.",
+                 *       "instance": "/admin/accounts",
+                 *       "request_id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -2521,6 +2571,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/payload_too_large",
+                 *       "title": "Payload Too Large",
+                 *       "status": 413,
+                 *       "code": "payload_too_large",
+                 *       "detail": "Request body is too large.",
+                 *       "instance": "/transfers/internal",
+                 *       "request_id": "3e4f5a6b-7c8d-4e9f-8a1b-2c3d4e5f6a70"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @constant */
                     code?: "payload_too_large";
@@ -2534,6 +2595,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/unsupported_media_type",
+                 *       "title": "Unsupported Media Type",
+                 *       "status": 415,
+                 *       "code": "unsupported_media_type",
+                 *       "detail": "Send the body as application/json.",
+                 *       "instance": "/transfers/internal",
+                 *       "request_id": "4f5a6b7c-8d9e-4f0a-9b2c-3d4e5f6a7b80"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @constant */
                     code?: "unsupported_media_type";
@@ -2552,6 +2624,19 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/rate_limited",
+                 *       "title": "Too Many Requests",
+                 *       "status": 429,
+                 *       "code": "rate_limited",
+                 *       "detail": "Request was throttled. Expected available in 42 seconds.",
+                 *       "instance": "/accounts",
+                 *       "request_id": "5a6b7c8d-9e0f-4a1b-8c3d-4e5f6a7b8c90",
+                 *       "scope": "user",
+                 *       "retry_after": 42
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @constant */
                     code?: "rate_limited";
@@ -2572,6 +2657,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/read_model_behind",
+                 *       "title": "Service Unavailable",
+                 *       "status": 503,
+                 *       "code": "read_model_behind",
+                 *       "detail": "The read models have not reached position 1187 yet; try again.",
+                 *       "instance": "/accounts?min_position=1187",
+                 *       "request_id": "6b7c8d9e-0f1a-4b2c-9d4e-5f6a7b8c9d00"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @enum {unknown} */
                     code?: "read_model_behind" | "service_unavailable";
@@ -2590,6 +2686,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/concurrent_update",
+                 *       "title": "Service Unavailable",
+                 *       "status": 503,
+                 *       "code": "concurrent_update",
+                 *       "detail": "The resource is being changed by another request; try again.",
+                 *       "instance": "/transfers/internal",
+                 *       "request_id": "7c8d9e0f-1a2b-4c3d-8e5f-6a7b8c9d0e10"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @enum {unknown} */
                     code?: "concurrent_update" | "service_unavailable";
@@ -2608,6 +2715,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/service_unavailable",
+                 *       "title": "Service Unavailable",
+                 *       "status": 503,
+                 *       "code": "service_unavailable",
+                 *       "detail": "The database is unavailable. Try again after Retry-After (with the same Idempotency-Key).",
+                 *       "instance": "/accounts",
+                 *       "request_id": "8d9e0f1a-2b3c-4d4e-9f6a-7b8c9d0e1f20"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @constant */
                     code?: "service_unavailable";
@@ -2626,6 +2744,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/idempotency_in_progress",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "code": "idempotency_in_progress",
+                 *       "detail": "A request with this Idempotency-Key is still being processed.",
+                 *       "instance": "/accounts",
+                 *       "request_id": "9e0f1a2b-3c4d-4e5f-8a7b-8c9d0e1f2a30"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -2788,6 +2917,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "account_number": "100000000417",
+                     *           "mask": "********0417",
+                     *           "type": "Savings",
+                     *           "currency": "JOD",
+                     *           "balance": "1250.500",
+                     *           "available_balance": "1250.500",
+                     *           "status": "active",
+                     *           "is_active": true,
+                     *           "maximum_withdrawal_amount": "10000.000",
+                     *           "created_at": "2026-11-02T09:14:03.512Z",
+                     *           "updated_at": "2026-11-20T16:41:27.080Z"
+                     *         },
+                     *         {
+                     *           "account_number": "100000000392",
+                     *           "mask": "********0392",
+                     *           "type": "USD",
+                     *           "currency": "USD",
+                     *           "balance": "310.00",
+                     *           "available_balance": "310.00",
+                     *           "status": "active",
+                     *           "is_active": true,
+                     *           "maximum_withdrawal_amount": "10000.00",
+                     *           "created_at": "2026-10-28T11:02:45.003Z",
+                     *           "updated_at": "2026-11-18T08:30:12.441Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["AccountList"];
                 };
             };
@@ -2818,6 +2980,12 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "Savings",
+                 *       "currency": "JOD"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OpenAccountRequest"];
             };
         };
@@ -2830,6 +2998,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_number": "100000000418",
+                     *       "mask": "********0418",
+                     *       "type": "Savings",
+                     *       "currency": "JOD",
+                     *       "balance": "0.000",
+                     *       "available_balance": "0.000",
+                     *       "status": "active",
+                     *       "is_active": true,
+                     *       "maximum_withdrawal_amount": "10000.000",
+                     *       "created_at": "2026-11-21T10:05:00.117Z",
+                     *       "updated_at": "2026-11-21T10:05:00.117Z",
+                     *       "position": "1187"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenedAccount"];
                 };
             };
@@ -2869,6 +3053,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_number": "100000000417",
+                     *       "mask": "********0417",
+                     *       "type": "Savings",
+                     *       "currency": "JOD",
+                     *       "balance": "1250.500",
+                     *       "available_balance": "650.250",
+                     *       "status": "active",
+                     *       "is_active": true,
+                     *       "maximum_withdrawal_amount": "10000.000",
+                     *       "created_at": "2026-11-02T09:14:03.512Z",
+                     *       "updated_at": "2026-11-20T16:41:27.080Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Account"];
                 };
             };
@@ -2909,6 +3108,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account": {
+                     *         "account_number": "100000000417",
+                     *         "mask": "********0417",
+                     *         "type": "Savings",
+                     *         "currency": "JOD",
+                     *         "balance": "1250.500",
+                     *         "available_balance": "1250.500",
+                     *         "status": "active",
+                     *         "is_active": true,
+                     *         "maximum_withdrawal_amount": "10000.000",
+                     *         "created_at": "2026-11-02T09:14:03.512Z",
+                     *         "updated_at": "2026-11-20T16:41:27.080Z"
+                     *       },
+                     *       "results": [
+                     *         {
+                     *           "id": "3b0f6a52-9c1e-4d7a-8f25-6e4b1c9d0a73",
+                     *           "transfer_id": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
+                     *           "kind": "internal",
+                     *           "direction": "debit",
+                     *           "amount": "-250.500",
+                     *           "fee": "0.500",
+                     *           "balance_after": "1250.500",
+                     *           "counterparty_account": "100000000392",
+                     *           "fx": null,
+                     *           "position": "1185",
+                     *           "occurred_at": "2026-11-20T16:41:27.080Z"
+                     *         },
+                     *         {
+                     *           "id": "9a7e4c21-0b6d-4f38-a1e5-7c2d9b8f3e04",
+                     *           "transfer_id": "2f1e6b3a-8c4d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *           "kind": "deposit",
+                     *           "direction": "credit",
+                     *           "amount": "1501.000",
+                     *           "fee": "0.000",
+                     *           "balance_after": "1501.000",
+                     *           "counterparty_account": null,
+                     *           "fx": null,
+                     *           "position": "1120",
+                     *           "occurred_at": "2026-11-02T09:20:11.904Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDoxMTIw"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Statement"];
                 };
             };
@@ -2942,6 +3187,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "amount": "1501.000"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DepositRequest"];
             };
         };
@@ -2954,6 +3204,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "deposit_id": "2f1e6b3a-8c4d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *       "account_number": "100000000417",
+                     *       "amount": "1501.000",
+                     *       "currency": "JOD",
+                     *       "balance_after": "1501.000",
+                     *       "position": "1120"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Deposit"];
                 };
             };
@@ -2999,6 +3259,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "account_number": "100000000417",
+                     *           "type": "Savings",
+                     *           "currency": "JOD",
+                     *           "status": "active",
+                     *           "is_active": true,
+                     *           "balance": "1250.500",
+                     *           "available_balance": "1250.500",
+                     *           "created_at": "2026-11-02T09:14:03.512Z",
+                     *           "updated_at": "2026-11-20T16:41:27.080Z",
+                     *           "owner": {
+                     *             "id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *             "email": "rania.haddad@example.com",
+                     *             "first_name": "Rania",
+                     *             "last_name": "Haddad",
+                     *             "is_blocked": false
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDoxMTg3"
+                     *     }
+                     */
                     "application/json": {
                         results: components["schemas"]["AdminAccount"][];
                         next_cursor: string | null;
@@ -3034,6 +3319,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Card reported stolen; customer asked for a freeze by phone"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdminReason"];
             };
         };
@@ -3046,6 +3336,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Account 100000000417 has been frozen.",
+                     *       "account_number": "100000000417",
+                     *       "status": "frozen",
+                     *       "incident_id": "6a1d3f5e-2b4c-4e8a-9f70-1c3e5a7b9d20",
+                     *       "position": "2031"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminAccountAction"];
                 };
             };
@@ -3083,6 +3382,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Customer verified at the branch"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdminReason"];
             };
         };
@@ -3095,6 +3399,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Account 100000000417 has been unfrozen.",
+                     *       "account_number": "100000000417",
+                     *       "status": "active",
+                     *       "incident_id": "6a1d3f5e-2b4c-4e8a-9f70-1c3e5a7b9d20",
+                     *       "position": "2031"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminAccountAction"];
                 };
             };
@@ -3132,6 +3445,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Account takeover suspected (risk incident 4417)"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdminReason"];
             };
         };
@@ -3144,6 +3462,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "User rania.haddad@example.com has been blocked.",
+                     *       "user_id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *       "email": "rania.haddad@example.com",
+                     *       "sessions_revoked": 2,
+                     *       "incident_id": "7b2e4a6c-3d5f-4a9b-8e10-2d4f6b8c0e31",
+                     *       "position": "2044"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUserAction"];
                 };
             };
@@ -3181,6 +3509,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Identity confirmed at the branch"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdminReason"];
             };
         };
@@ -3193,6 +3526,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "User rania.haddad@example.com has been unblocked.",
+                     *       "user_id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *       "email": "rania.haddad@example.com",
+                     *       "sessions_revoked": 0,
+                     *       "incident_id": "7b2e4a6c-3d5f-4a9b-8e10-2d4f6b8c0e31",
+                     *       "position": "2044"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUserAction"];
                 };
             };
@@ -3230,6 +3573,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Customer lost their phone"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdminReason"];
             };
         };
@@ -3242,6 +3590,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "All sessions terminated for rania.haddad@example.com. 3 session(s) revoked.",
+                     *       "user_id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *       "email": "rania.haddad@example.com",
+                     *       "sessions_revoked": 3,
+                     *       "incident_id": "7b2e4a6c-3d5f-4a9b-8e10-2d4f6b8c0e31",
+                     *       "position": "2044"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUserAction"];
                 };
             };
@@ -3286,6 +3644,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "stream_id": "account-100000000417",
+                     *       "results": [
+                     *         {
+                     *           "event_id": "0c6f2d8e-4a1b-5e3c-9d7f-1b2a3c4d5e6f",
+                     *           "type": "AccountOpened",
+                     *           "stream_id": "account-100000000417",
+                     *           "revision": "0",
+                     *           "position": "1102",
+                     *           "recorded_at": "2026-11-02T09:14:03.512Z",
+                     *           "data": {
+                     *             "account_number": "100000000417",
+                     *             "owner_id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *             "type": "Savings",
+                     *             "currency": "JOD"
+                     *           },
+                     *           "metadata": {
+                     *             "correlation_id": "6f1c2e0a-8b7d-4c1e-9a53-2d4f8e7b1a90",
+                     *             "causation_id": "6f1c2e0a-8b7d-4c1e-9a53-2d4f8e7b1a90",
+                     *             "actor": {
+                     *               "user_id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *               "role": "customer",
+                     *               "ip": "198.51.100.23"
+                     *             },
+                     *             "schema_version": 1,
+                     *             "occurred_at": "2026-11-02T09:14:03.498Z"
+                     *           },
+                     *           "prev_hash": "0000000000000000000000000000000000000000000000000000000000000000",
+                     *           "hash": "4b9d1e7a2c3f5068a9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDox"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditEventPage"];
                 };
             };
@@ -3326,6 +3719,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "head_position": "2044",
+                     *       "results": [
+                     *         {
+                     *           "event_id": "7a3e9c1d-2b4f-5a6e-8c0d-3e5f7a9b1c2d",
+                     *           "type": "AccountFrozen",
+                     *           "stream_id": "account-100000000417",
+                     *           "revision": "5",
+                     *           "position": "2031",
+                     *           "recorded_at": "2026-11-21T11:30:00.250Z",
+                     *           "data": {
+                     *             "reason": "Card reported stolen; customer asked for a freeze by phone"
+                     *           },
+                     *           "metadata": {
+                     *             "correlation_id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60",
+                     *             "causation_id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60",
+                     *             "actor": {
+                     *               "user_id": "3f5a7c9e-1b2d-4f6a-8c0e-2a4c6e8f0b19",
+                     *               "role": "staff",
+                     *               "ip": "203.0.113.7"
+                     *             },
+                     *             "schema_version": 1,
+                     *             "occurred_at": "2026-11-21T11:30:00.241Z"
+                     *           },
+                     *           "prev_hash": "4b9d1e7a2c3f5068a9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d",
+                     *           "hash": "e1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDoyMDMx"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditLogPage"];
                 };
             };
@@ -3485,6 +3910,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {} */
                 "application/json": Record<string, never>;
             };
         };
@@ -3511,6 +3937,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/chain_breaks",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "code": "chain_breaks",
+                     *       "detail": "A hash chain is broken: see GET /audit/verify.",
+                     *       "instance": "/audit/checkpoints",
+                     *       "request_id": "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3628,6 +4065,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_number": "100000000417",
+                     *       "as_of": {
+                     *         "kind": "time",
+                     *         "value": "2026-11-10T00:00:00.000Z"
+                     *       },
+                     *       "existed": true,
+                     *       "currency": "JOD",
+                     *       "balance": "1501.000",
+                     *       "balance_minor": "1501000",
+                     *       "held": "0.000",
+                     *       "available": "1501.000",
+                     *       "status": "active",
+                     *       "events_replayed": 2,
+                     *       "revision": "1",
+                     *       "position": "1120",
+                     *       "occurred_at": "2026-11-02T09:20:11.904Z",
+                     *       "discrepancies": [],
+                     *       "read_model": {
+                     *         "balance": "1501.000",
+                     *         "position": "1120",
+                     *         "matches": true
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["BalanceAsOf"];
                 };
             };
@@ -3662,6 +4125,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "head_position": "2044",
+                     *       "projections": [
+                     *         {
+                     *           "name": "accounts",
+                     *           "version": 3,
+                     *           "position": "2044",
+                     *           "lag": "0",
+                     *           "state": "live",
+                     *           "rebuild": null,
+                     *           "updated_at": "2026-11-21T11:31:02.114Z",
+                     *           "last_rebuild": {
+                     *             "state": "done",
+                     *             "position": "1800",
+                     *             "target_position": "1800",
+                     *             "events_applied": "1800",
+                     *             "started_at": "2026-11-15T02:00:00.000Z",
+                     *             "finished_at": "2026-11-15T02:00:04.310Z",
+                     *             "error": null
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "business",
+                     *           "version": 2,
+                     *           "position": "2040",
+                     *           "lag": "4",
+                     *           "state": "live",
+                     *           "rebuild": null,
+                     *           "updated_at": "2026-11-21T11:31:01.987Z",
+                     *           "last_rebuild": null
+                     *         }
+                     *       ],
+                     *       "last_error": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProjectionsStatus"];
                 };
             };
@@ -3678,6 +4177,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/projections_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "projections_unavailable",
+                     *       "detail": "This process runs no projections; ask the projector process.",
+                     *       "instance": "/audit/projections",
+                     *       "request_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
                         code?: "read_model_behind" | "projections_unavailable" | "service_unavailable";
@@ -3716,6 +4226,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "accounts",
+                     *       "version": 3,
+                     *       "position": "0",
+                     *       "lag": "2044",
+                     *       "state": "rebuilding",
+                     *       "rebuild": {
+                     *         "position": "0",
+                     *         "target": "2044",
+                     *         "events": 0
+                     *       },
+                     *       "updated_at": "2026-11-21T11:32:00.005Z",
+                     *       "last_rebuild": {
+                     *         "state": "running",
+                     *         "position": "0",
+                     *         "target_position": "2044",
+                     *         "events_applied": "0",
+                     *         "started_at": "2026-11-21T11:32:00.000Z",
+                     *         "finished_at": null,
+                     *         "error": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProjectionStatus"];
                 };
             };
