@@ -4314,6 +4314,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "rania.haddad@example.com",
+                 *       "password": "Corr3ct-horse-battery",
+                 *       "re_password": "Corr3ct-horse-battery",
+                 *       "country": "Jordan",
+                 *       "first_name": "Rania",
+                 *       "last_name": "Haddad"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterRequest"];
             };
         };
@@ -4327,6 +4337,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *       "email": "rania.haddad@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisteredUser"];
                 };
             };
@@ -4347,6 +4363,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "uid": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                 *       "token": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWN0aXZhdGlvbiIsInN1YiI6IjhjNGUyYTEwLTVmM2ItNGQ3ZS1iOWExLTBlMmM0ZDZmOGExMyIsImV4cCI6MTc5NTM1MjkwMH0.bGluay1zaWduYXR1cmUtZWxpZGVk"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UidToken"];
             };
         };
@@ -4387,6 +4409,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "rania.haddad@example.com"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EmailOnly"];
             };
         };
@@ -4434,6 +4461,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *       "email": "rania.haddad@example.com",
+                     *       "country": "Jordan",
+                     *       "first_name": "Rania",
+                     *       "last_name": "Haddad",
+                     *       "is_staff": false,
+                     *       "is_active": true,
+                     *       "date_joined": "2026-10-28T10:58:12.305Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -4520,6 +4559,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "last_name": "Haddad-Khoury",
+                 *       "country": "Jordan"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProfileUpdate"];
             };
         };
@@ -4534,6 +4579,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *       "email": "rania.haddad@example.com",
+                     *       "country": "Jordan",
+                     *       "first_name": "Rania",
+                     *       "last_name": "Haddad-Khoury",
+                     *       "is_staff": false,
+                     *       "is_active": true,
+                     *       "date_joined": "2026-10-28T10:58:12.305Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -4557,6 +4614,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "rania.haddad@example.com"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EmailOnly"];
             };
         };
@@ -4588,6 +4650,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "uid": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                 *       "token": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWN0aXZhdGlvbiIsInN1YiI6IjhjNGUyYTEwLTVmM2ItNGQ3ZS1iOWExLTBlMmM0ZDZmOGExMyIsImV4cCI6MTc5NTM1MjkwMH0.bGluay1zaWduYXR1cmUtZWxpZGVk",
+                 *       "new_password": "Tr0ub4dor-and-3-more",
+                 *       "re_new_password": "Tr0ub4dor-and-3-more"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ResetPasswordConfirm"];
             };
         };
@@ -4630,6 +4700,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "current_password": "Corr3ct-horse-battery",
+                 *       "new_password": "Tr0ub4dor-and-3-more",
+                 *       "re_new_password": "Tr0ub4dor-and-3-more"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SetPassword"];
             };
         };
@@ -4665,6 +4742,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "rania.haddad@example.com",
+                 *       "password": "Corr3ct-horse-battery"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Credentials"];
             };
         };
@@ -4678,6 +4761,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEifQ.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoi8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13Iiwic2lkIjoiNGYxZSIsImV4cCI6MTc5NTI2NjUwMH0.b3JpZ2luYWwtc2lnbmF0dXJlLWVsaWRlZA",
+                     *       "refresh": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEifQ.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6IjhjNGUyYTEwLTVmM2ItNGQ3ZS1iOWExLTBlMmM0ZDZmOGExMyIsInNpZCI6IjRmMWUiLCJqdGkiOiI5YjJjIiwiZXhwIjoxNzk1ODcxMDAwfQ.cmVmcmVzaC1zaWduYXR1cmUtZWxpZGVk"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
@@ -4833,6 +4922,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEifQ.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6IjhjNGUyYTEwLTVmM2ItNGQ3ZS1iOWExLTBlMmM0ZDZmOGExMyIsInNpZCI6IjRmMWUiLCJqdGkiOiI5YjJjIiwiZXhwIjoxNzk1ODcxMDAwfQ.cmVmcmVzaC1zaWduYXR1cmUtZWxpZGVk"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RefreshRequest"];
             };
         };
@@ -4846,6 +4940,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEifQ.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoi8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13Iiwic2lkIjoiNGYxZSIsImV4cCI6MTc5NTI2NjUwMH0.b3JpZ2luYWwtc2lnbmF0dXJlLWVsaWRlZA",
+                     *       "refresh": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEifQ.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6IjhjNGUyYTEwLTVmM2ItNGQ3ZS1iOWExLTBlMmM0ZDZmOGExMyIsInNpZCI6IjRmMWUiLCJqdGkiOiI5YjJjIiwiZXhwIjoxNzk1ODcxMDAwfQ.cmVmcmVzaC1zaWduYXR1cmUtZWxpZGVk"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
@@ -4867,6 +4967,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEifQ.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoi8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13Iiwic2lkIjoiNGYxZSIsImV4cCI6MTc5NTI2NjUwMH0.b3JpZ2luYWwtc2lnbmF0dXJlLWVsaWRlZA"
+                 *     }
+                 */
                 "application/json": components["schemas"]["VerifyRequest"];
             };
         };
@@ -4880,6 +4985,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {} */
                     "application/json": Record<string, never>;
                 };
             };
@@ -4912,6 +5018,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEifQ.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6IjhjNGUyYTEwLTVmM2ItNGQ3ZS1iOWExLTBlMmM0ZDZmOGExMyIsInNpZCI6IjRmMWUiLCJqdGkiOiI5YjJjIiwiZXhwIjoxNzk1ODcxMDAwfQ.cmVmcmVzaC1zaWduYXR1cmUtZWxpZGVk"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LogoutRequest"];
             };
         };
@@ -4926,6 +5037,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Logged out successfully."
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuthDetail"];
                 };
             };
@@ -4997,6 +5113,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEifQ.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoi8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13Iiwic2lkIjoiNGYxZSIsImV4cCI6MTc5NTI2NjUwMH0.b3JpZ2luYWwtc2lnbmF0dXJlLWVsaWRlZA",
+                     *       "refresh": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMTEifQ.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6IjhjNGUyYTEwLTVmM2ItNGQ3ZS1iOWExLTBlMmM0ZDZmOGExMyIsInNpZCI6IjRmMWUiLCJqdGkiOiI5YjJjIiwiZXhwIjoxNzk1ODcxMDAwfQ.cmVmcmVzaC1zaWduYXR1cmUtZWxpZGVk"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
@@ -5042,6 +5164,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {} */
                 "application/json": Record<string, never>;
             };
         };
