@@ -5310,6 +5310,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": "electricity-co",
+                     *           "name": "Electricity Co",
+                     *           "category": "Electricity",
+                     *           "description": "Monthly electricity bill",
+                     *           "currency": "JOD",
+                     *           "amount_type": "fixed",
+                     *           "fixed_amount": "25.000",
+                     *           "min_amount": null,
+                     *           "max_amount": null,
+                     *           "reference_format": "meter number: 8 to 12 digits"
+                     *         },
+                     *         {
+                     *           "id": "mobile-provider",
+                     *           "name": "Mobile Provider",
+                     *           "category": "Telecom",
+                     *           "description": "Mobile line bill",
+                     *           "currency": "JOD",
+                     *           "amount_type": "fixed",
+                     *           "fixed_amount": "15.000",
+                     *           "min_amount": null,
+                     *           "max_amount": null,
+                     *           "reference_format": "Jordanian mobile number: 07 then 8 digits, e.g. 0791234567"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": {
                         results: components["schemas"]["Biller"][];
                         next_cursor: null;
@@ -5352,6 +5383,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": "1e7c3a95-6b2d-4f80-a4c1-9d3e5f7a2b46",
+                     *           "biller_id": "electricity-co",
+                     *           "biller_name": "Electricity Co",
+                     *           "category": "Electricity",
+                     *           "account_number": "100000000417",
+                     *           "reference": "40031877",
+                     *           "amount": "25.000",
+                     *           "currency": "JOD",
+                     *           "credit_amount": "25.000",
+                     *           "biller_currency": "JOD",
+                     *           "fx": null,
+                     *           "status": "paid",
+                     *           "position": "1904",
+                     *           "created_at": "2026-11-18T07:45:10.662Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["BillPaymentPage"];
                 };
             };
@@ -5382,6 +5436,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "biller_id": "electricity-co",
+                 *       "account_number": "100000000392",
+                 *       "reference": "40031877"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PayBillRequest"];
             };
         };
@@ -5394,6 +5455,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "4c9a2e71-3d5b-4f68-8a0e-6b1d2c3e4f57",
+                     *       "biller_id": "electricity-co",
+                     *       "biller_name": "Electricity Co",
+                     *       "category": "Electricity",
+                     *       "account_number": "100000000392",
+                     *       "reference": "40031877",
+                     *       "amount": "35.25",
+                     *       "currency": "USD",
+                     *       "credit_amount": "25.000",
+                     *       "biller_currency": "JOD",
+                     *       "fx": {
+                     *         "from": "USD",
+                     *         "to": "JOD",
+                     *         "rate": "0.7092198582",
+                     *         "rate_numerator": "100",
+                     *         "rate_denominator": "141",
+                     *         "rounding": "half_even",
+                     *         "source_amount": "3525"
+                     *       },
+                     *       "status": "paid",
+                     *       "position": "2050",
+                     *       "created_at": "2026-11-21T12:02:33.418Z",
+                     *       "balance_after": "274.75"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaidBill"];
                 };
             };
@@ -5434,6 +5522,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1e7c3a95-6b2d-4f80-a4c1-9d3e5f7a2b46",
+                     *       "biller_id": "electricity-co",
+                     *       "biller_name": "Electricity Co",
+                     *       "category": "Electricity",
+                     *       "account_number": "100000000417",
+                     *       "reference": "40031877",
+                     *       "amount": "25.000",
+                     *       "currency": "JOD",
+                     *       "credit_amount": "25.000",
+                     *       "biller_currency": "JOD",
+                     *       "fx": null,
+                     *       "status": "paid",
+                     *       "position": "1904",
+                     *       "created_at": "2026-11-18T07:45:10.662Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["BillPayment"];
                 };
             };
@@ -5491,6 +5597,142 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-11-01",
+                     *       "to": "2026-11-02",
+                     *       "timezone": "UTC",
+                     *       "results": [
+                     *         {
+                     *           "date": "2026-11-01",
+                     *           "active_users_7d": 38,
+                     *           "active_users_30d": 74,
+                     *           "new_users": 3,
+                     *           "total_users": 123,
+                     *           "new_accounts": 4,
+                     *           "total_accounts": 155,
+                     *           "logins": 57,
+                     *           "failed_logins": 2,
+                     *           "active_users": 41,
+                     *           "deposits_count": 12,
+                     *           "deposits_amount": {
+                     *             "JOD": "1500.000",
+                     *             "USD": "200.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "internal_transfers_count": 30,
+                     *           "internal_transfers_amount": {
+                     *             "JOD": "2260.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "external_transfers_count": 6,
+                     *           "external_transfers_amount": {
+                     *             "JOD": "900.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "transfers_count": 36,
+                     *           "transfers_amount": {
+                     *             "JOD": "3160.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "avg_transfer_amount": {
+                     *             "JOD": "105.350",
+                     *             "USD": "68.33",
+                     *             "EUR": "47.50"
+                     *           },
+                     *           "bill_payments_count": 9,
+                     *           "bill_payments_amount": {
+                     *             "JOD": "185.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "reversals_count": 1,
+                     *           "reversals_amount": {
+                     *             "JOD": "40.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "fees_collected": {
+                     *             "JOD": "7.250",
+                     *             "USD": "1.20",
+                     *             "EUR": "0.50"
+                     *           },
+                     *           "fx_volume": {
+                     *             "JOD": "0.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "95.00"
+                     *           }
+                     *         },
+                     *         {
+                     *           "date": "2026-11-02",
+                     *           "active_users_7d": 41,
+                     *           "active_users_30d": 77,
+                     *           "new_users": 3,
+                     *           "total_users": 123,
+                     *           "new_accounts": 4,
+                     *           "total_accounts": 155,
+                     *           "logins": 57,
+                     *           "failed_logins": 2,
+                     *           "active_users": 41,
+                     *           "deposits_count": 12,
+                     *           "deposits_amount": {
+                     *             "JOD": "1500.000",
+                     *             "USD": "200.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "internal_transfers_count": 30,
+                     *           "internal_transfers_amount": {
+                     *             "JOD": "2260.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "external_transfers_count": 6,
+                     *           "external_transfers_amount": {
+                     *             "JOD": "900.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "transfers_count": 36,
+                     *           "transfers_amount": {
+                     *             "JOD": "3160.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "avg_transfer_amount": {
+                     *             "JOD": "105.350",
+                     *             "USD": "68.33",
+                     *             "EUR": "47.50"
+                     *           },
+                     *           "bill_payments_count": 9,
+                     *           "bill_payments_amount": {
+                     *             "JOD": "185.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "reversals_count": 1,
+                     *           "reversals_amount": {
+                     *             "JOD": "40.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "fees_collected": {
+                     *             "JOD": "7.250",
+                     *             "USD": "1.20",
+                     *             "EUR": "0.50"
+                     *           },
+                     *           "fx_volume": {
+                     *             "JOD": "0.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "95.00"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["DailyMetricsList"];
                     /**
                      * @example date,new_users,total_users,new_accounts,total_accounts,logins,failed_logins,active_users,deposits_count,deposits_amount_JOD,deposits_amount_USD,…
@@ -5555,6 +5797,78 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-10-26",
+                     *       "to": "2026-11-01",
+                     *       "timezone": "UTC",
+                     *       "results": [
+                     *         {
+                     *           "week_start": "2026-10-26",
+                     *           "week_end": "2026-11-01",
+                     *           "new_users": 15,
+                     *           "total_users": 135,
+                     *           "new_accounts": 20,
+                     *           "total_accounts": 171,
+                     *           "logins": 285,
+                     *           "failed_logins": 10,
+                     *           "active_users": 205,
+                     *           "deposits_count": 60,
+                     *           "deposits_amount": {
+                     *             "JOD": "1500.000",
+                     *             "USD": "200.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "internal_transfers_count": 150,
+                     *           "internal_transfers_amount": {
+                     *             "JOD": "2260.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "external_transfers_count": 30,
+                     *           "external_transfers_amount": {
+                     *             "JOD": "900.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "transfers_count": 180,
+                     *           "transfers_amount": {
+                     *             "JOD": "3160.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "avg_transfer_amount": {
+                     *             "JOD": "105.350",
+                     *             "USD": "68.33",
+                     *             "EUR": "47.50"
+                     *           },
+                     *           "bill_payments_count": 45,
+                     *           "bill_payments_amount": {
+                     *             "JOD": "185.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "reversals_count": 1,
+                     *           "reversals_amount": {
+                     *             "JOD": "40.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "fees_collected": {
+                     *             "JOD": "7.250",
+                     *             "USD": "1.20",
+                     *             "EUR": "0.50"
+                     *           },
+                     *           "fx_volume": {
+                     *             "JOD": "0.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "95.00"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["WeeklyMetricsList"];
                     /**
                      * @example week_start,week_end,new_users,…
@@ -5619,6 +5933,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-10-01",
+                     *       "to": "2026-10-31",
+                     *       "timezone": "UTC",
+                     *       "results": [
+                     *         {
+                     *           "month": "2026-10",
+                     *           "month_start": "2026-10-01",
+                     *           "month_end": "2026-10-31",
+                     *           "new_users": 60,
+                     *           "total_users": 180,
+                     *           "new_accounts": 80,
+                     *           "total_accounts": 231,
+                     *           "logins": 1140,
+                     *           "failed_logins": 40,
+                     *           "active_users": 820,
+                     *           "deposits_count": 240,
+                     *           "deposits_amount": {
+                     *             "JOD": "1500.000",
+                     *             "USD": "200.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "internal_transfers_count": 600,
+                     *           "internal_transfers_amount": {
+                     *             "JOD": "2260.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "external_transfers_count": 120,
+                     *           "external_transfers_amount": {
+                     *             "JOD": "900.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "transfers_count": 720,
+                     *           "transfers_amount": {
+                     *             "JOD": "3160.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "avg_transfer_amount": {
+                     *             "JOD": "105.350",
+                     *             "USD": "68.33",
+                     *             "EUR": "47.50"
+                     *           },
+                     *           "bill_payments_count": 180,
+                     *           "bill_payments_amount": {
+                     *             "JOD": "185.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "reversals_count": 1,
+                     *           "reversals_amount": {
+                     *             "JOD": "40.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "fees_collected": {
+                     *             "JOD": "7.250",
+                     *             "USD": "1.20",
+                     *             "EUR": "0.50"
+                     *           },
+                     *           "fx_volume": {
+                     *             "JOD": "0.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "95.00"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["MonthlyMetricsList"];
                     /**
                      * @example month,month_start,month_end,new_users,…
@@ -5680,6 +6067,138 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-11-01",
+                     *       "to": "2026-11-30",
+                     *       "timezone": "UTC",
+                     *       "results": [
+                     *         {
+                     *           "country": "JO",
+                     *           "new_users": 24,
+                     *           "total_users": 144,
+                     *           "new_accounts": 32,
+                     *           "total_accounts": 183,
+                     *           "logins": 456,
+                     *           "failed_logins": 16,
+                     *           "active_users": 328,
+                     *           "deposits_count": 96,
+                     *           "deposits_amount": {
+                     *             "JOD": "1500.000",
+                     *             "USD": "200.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "internal_transfers_count": 240,
+                     *           "internal_transfers_amount": {
+                     *             "JOD": "2260.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "external_transfers_count": 48,
+                     *           "external_transfers_amount": {
+                     *             "JOD": "900.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "transfers_count": 288,
+                     *           "transfers_amount": {
+                     *             "JOD": "3160.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "avg_transfer_amount": {
+                     *             "JOD": "105.350",
+                     *             "USD": "68.33",
+                     *             "EUR": "47.50"
+                     *           },
+                     *           "bill_payments_count": 72,
+                     *           "bill_payments_amount": {
+                     *             "JOD": "185.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "reversals_count": 1,
+                     *           "reversals_amount": {
+                     *             "JOD": "40.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "fees_collected": {
+                     *             "JOD": "7.250",
+                     *             "USD": "1.20",
+                     *             "EUR": "0.50"
+                     *           },
+                     *           "fx_volume": {
+                     *             "JOD": "0.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "95.00"
+                     *           }
+                     *         },
+                     *         {
+                     *           "country": "AE",
+                     *           "new_users": 3,
+                     *           "total_users": 123,
+                     *           "new_accounts": 4,
+                     *           "total_accounts": 155,
+                     *           "logins": 57,
+                     *           "failed_logins": 2,
+                     *           "active_users": 41,
+                     *           "deposits_count": 12,
+                     *           "deposits_amount": {
+                     *             "JOD": "1500.000",
+                     *             "USD": "200.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "internal_transfers_count": 30,
+                     *           "internal_transfers_amount": {
+                     *             "JOD": "2260.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "external_transfers_count": 6,
+                     *           "external_transfers_amount": {
+                     *             "JOD": "900.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "transfers_count": 36,
+                     *           "transfers_amount": {
+                     *             "JOD": "3160.500",
+                     *             "USD": "410.00",
+                     *             "EUR": "95.00"
+                     *           },
+                     *           "avg_transfer_amount": {
+                     *             "JOD": "105.350",
+                     *             "USD": "68.33",
+                     *             "EUR": "47.50"
+                     *           },
+                     *           "bill_payments_count": 9,
+                     *           "bill_payments_amount": {
+                     *             "JOD": "185.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "reversals_count": 1,
+                     *           "reversals_amount": {
+                     *             "JOD": "40.000",
+                     *             "USD": "0.00",
+                     *             "EUR": "0.00"
+                     *           },
+                     *           "fees_collected": {
+                     *             "JOD": "7.250",
+                     *             "USD": "1.20",
+                     *             "EUR": "0.50"
+                     *           },
+                     *           "fx_volume": {
+                     *             "JOD": "0.000",
+                     *             "USD": "35.25",
+                     *             "EUR": "95.00"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["CountryMetricsList"];
                     /**
                      * @example country,new_users,total_users,…
@@ -5741,6 +6260,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-11-01",
+                     *       "to": "2026-11-30",
+                     *       "timezone": "UTC",
+                     *       "results": [
+                     *         {
+                     *           "currency": "JOD",
+                     *           "deposits_count": 12,
+                     *           "deposits_amount": "1500.000",
+                     *           "transfers_count": 36,
+                     *           "transfers_amount": "3160.500",
+                     *           "bill_payments_count": 9,
+                     *           "bill_payments_amount": "185.000",
+                     *           "reversals_count": 0,
+                     *           "reversals_amount": "0.000",
+                     *           "fees_collected": "7.250",
+                     *           "fx_volume": "0.000"
+                     *         },
+                     *         {
+                     *           "currency": "USD",
+                     *           "deposits_count": 2,
+                     *           "deposits_amount": "200.00",
+                     *           "transfers_count": 6,
+                     *           "transfers_amount": "410.00",
+                     *           "bill_payments_count": 1,
+                     *           "bill_payments_amount": "35.25",
+                     *           "reversals_count": 0,
+                     *           "reversals_amount": "0.00",
+                     *           "fees_collected": "1.20",
+                     *           "fx_volume": "35.25"
+                     *         },
+                     *         {
+                     *           "currency": "EUR",
+                     *           "deposits_count": 0,
+                     *           "deposits_amount": "0.00",
+                     *           "transfers_count": 2,
+                     *           "transfers_amount": "95.00",
+                     *           "bill_payments_count": 0,
+                     *           "bill_payments_amount": "0.00",
+                     *           "reversals_count": 0,
+                     *           "reversals_amount": "0.00",
+                     *           "fees_collected": "0.50",
+                     *           "fx_volume": "95.00"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["CurrencyMetricsList"];
                     /**
                      * @example currency,deposits_count,deposits_amount,transfers_count,…
@@ -5802,6 +6370,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-11-01",
+                     *       "to": "2026-11-02",
+                     *       "timezone": "UTC",
+                     *       "results": [
+                     *         {
+                     *           "date": "2026-11-01",
+                     *           "active_users": 39,
+                     *           "active_users_7d": 38,
+                     *           "active_users_30d": 74
+                     *         },
+                     *         {
+                     *           "date": "2026-11-02",
+                     *           "active_users": 41,
+                     *           "active_users_7d": 41,
+                     *           "active_users_30d": 77
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["ActiveUsersList"];
                     /**
                      * @example date,active_users_7d,active_users_30d
@@ -5842,6 +6432,240 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "date": "2026-11-02",
+                     *       "timezone": "UTC",
+                     *       "daily": {
+                     *         "date": "2026-11-02",
+                     *         "active_users_7d": 41,
+                     *         "active_users_30d": 77,
+                     *         "new_users": 3,
+                     *         "total_users": 123,
+                     *         "new_accounts": 4,
+                     *         "total_accounts": 155,
+                     *         "logins": 57,
+                     *         "failed_logins": 2,
+                     *         "active_users": 41,
+                     *         "deposits_count": 12,
+                     *         "deposits_amount": {
+                     *           "JOD": "1500.000",
+                     *           "USD": "200.00",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "internal_transfers_count": 30,
+                     *         "internal_transfers_amount": {
+                     *           "JOD": "2260.500",
+                     *           "USD": "410.00",
+                     *           "EUR": "95.00"
+                     *         },
+                     *         "external_transfers_count": 6,
+                     *         "external_transfers_amount": {
+                     *           "JOD": "900.000",
+                     *           "USD": "0.00",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "transfers_count": 36,
+                     *         "transfers_amount": {
+                     *           "JOD": "3160.500",
+                     *           "USD": "410.00",
+                     *           "EUR": "95.00"
+                     *         },
+                     *         "avg_transfer_amount": {
+                     *           "JOD": "105.350",
+                     *           "USD": "68.33",
+                     *           "EUR": "47.50"
+                     *         },
+                     *         "bill_payments_count": 9,
+                     *         "bill_payments_amount": {
+                     *           "JOD": "185.000",
+                     *           "USD": "35.25",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "reversals_count": 1,
+                     *         "reversals_amount": {
+                     *           "JOD": "40.000",
+                     *           "USD": "0.00",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "fees_collected": {
+                     *           "JOD": "7.250",
+                     *           "USD": "1.20",
+                     *           "EUR": "0.50"
+                     *         },
+                     *         "fx_volume": {
+                     *           "JOD": "0.000",
+                     *           "USD": "35.25",
+                     *           "EUR": "95.00"
+                     *         }
+                     *       },
+                     *       "last_7_days": {
+                     *         "from": "2026-10-27",
+                     *         "to": "2026-11-02",
+                     *         "new_users": 18,
+                     *         "total_users": 138,
+                     *         "new_accounts": 24,
+                     *         "total_accounts": 175,
+                     *         "logins": 342,
+                     *         "failed_logins": 12,
+                     *         "active_users": 246,
+                     *         "deposits_count": 72,
+                     *         "deposits_amount": {
+                     *           "JOD": "1500.000",
+                     *           "USD": "200.00",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "internal_transfers_count": 180,
+                     *         "internal_transfers_amount": {
+                     *           "JOD": "2260.500",
+                     *           "USD": "410.00",
+                     *           "EUR": "95.00"
+                     *         },
+                     *         "external_transfers_count": 36,
+                     *         "external_transfers_amount": {
+                     *           "JOD": "900.000",
+                     *           "USD": "0.00",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "transfers_count": 216,
+                     *         "transfers_amount": {
+                     *           "JOD": "3160.500",
+                     *           "USD": "410.00",
+                     *           "EUR": "95.00"
+                     *         },
+                     *         "avg_transfer_amount": {
+                     *           "JOD": "105.350",
+                     *           "USD": "68.33",
+                     *           "EUR": "47.50"
+                     *         },
+                     *         "bill_payments_count": 54,
+                     *         "bill_payments_amount": {
+                     *           "JOD": "185.000",
+                     *           "USD": "35.25",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "reversals_count": 1,
+                     *         "reversals_amount": {
+                     *           "JOD": "40.000",
+                     *           "USD": "0.00",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "fees_collected": {
+                     *           "JOD": "7.250",
+                     *           "USD": "1.20",
+                     *           "EUR": "0.50"
+                     *         },
+                     *         "fx_volume": {
+                     *           "JOD": "0.000",
+                     *           "USD": "35.25",
+                     *           "EUR": "95.00"
+                     *         }
+                     *       },
+                     *       "last_30_days": {
+                     *         "from": "2026-10-04",
+                     *         "to": "2026-11-02",
+                     *         "new_users": 75,
+                     *         "total_users": 195,
+                     *         "new_accounts": 100,
+                     *         "total_accounts": 251,
+                     *         "logins": 1425,
+                     *         "failed_logins": 50,
+                     *         "active_users": 1025,
+                     *         "deposits_count": 300,
+                     *         "deposits_amount": {
+                     *           "JOD": "1500.000",
+                     *           "USD": "200.00",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "internal_transfers_count": 750,
+                     *         "internal_transfers_amount": {
+                     *           "JOD": "2260.500",
+                     *           "USD": "410.00",
+                     *           "EUR": "95.00"
+                     *         },
+                     *         "external_transfers_count": 150,
+                     *         "external_transfers_amount": {
+                     *           "JOD": "900.000",
+                     *           "USD": "0.00",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "transfers_count": 900,
+                     *         "transfers_amount": {
+                     *           "JOD": "3160.500",
+                     *           "USD": "410.00",
+                     *           "EUR": "95.00"
+                     *         },
+                     *         "avg_transfer_amount": {
+                     *           "JOD": "105.350",
+                     *           "USD": "68.33",
+                     *           "EUR": "47.50"
+                     *         },
+                     *         "bill_payments_count": 225,
+                     *         "bill_payments_amount": {
+                     *           "JOD": "185.000",
+                     *           "USD": "35.25",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "reversals_count": 1,
+                     *         "reversals_amount": {
+                     *           "JOD": "40.000",
+                     *           "USD": "0.00",
+                     *           "EUR": "0.00"
+                     *         },
+                     *         "fees_collected": {
+                     *           "JOD": "7.250",
+                     *           "USD": "1.20",
+                     *           "EUR": "0.50"
+                     *         },
+                     *         "fx_volume": {
+                     *           "JOD": "0.000",
+                     *           "USD": "35.25",
+                     *           "EUR": "95.00"
+                     *         }
+                     *       },
+                     *       "currencies": [
+                     *         {
+                     *           "currency": "JOD",
+                     *           "deposits_count": 12,
+                     *           "deposits_amount": "1500.000",
+                     *           "transfers_count": 36,
+                     *           "transfers_amount": "3160.500",
+                     *           "bill_payments_count": 9,
+                     *           "bill_payments_amount": "185.000",
+                     *           "reversals_count": 0,
+                     *           "reversals_amount": "0.000",
+                     *           "fees_collected": "7.250",
+                     *           "fx_volume": "0.000"
+                     *         },
+                     *         {
+                     *           "currency": "USD",
+                     *           "deposits_count": 2,
+                     *           "deposits_amount": "200.00",
+                     *           "transfers_count": 6,
+                     *           "transfers_amount": "410.00",
+                     *           "bill_payments_count": 1,
+                     *           "bill_payments_amount": "35.25",
+                     *           "reversals_count": 0,
+                     *           "reversals_amount": "0.00",
+                     *           "fees_collected": "1.20",
+                     *           "fx_volume": "35.25"
+                     *         },
+                     *         {
+                     *           "currency": "EUR",
+                     *           "deposits_count": 0,
+                     *           "deposits_amount": "0.00",
+                     *           "transfers_count": 2,
+                     *           "transfers_amount": "95.00",
+                     *           "bill_payments_count": 0,
+                     *           "bill_payments_amount": "0.00",
+                     *           "reversals_count": 0,
+                     *           "reversals_amount": "0.00",
+                     *           "fees_collected": "0.50",
+                     *           "fx_volume": "95.00"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["BusinessOverview"];
                 };
             };
@@ -5875,6 +6699,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Nexus Bank: business dashboard</title>…</head><body>…</body></html> */
                     "text/html": string;
                 };
             };
