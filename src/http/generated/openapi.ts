@@ -6734,6 +6734,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": "5e8b1c3d-7a9f-4b2e-8c6d-0f1a2b3c4d5e",
+                     *           "account_number": "100000000417",
+                     *           "card_type": "DEBIT",
+                     *           "brand": "VISA",
+                     *           "last4": "4821",
+                     *           "masked_number": "**** **** **** 4821",
+                     *           "is_active": true,
+                     *           "status": "active",
+                     *           "expiry_month": 11,
+                     *           "expiry_year": 2030,
+                     *           "expiration_date": "2030-11-30",
+                     *           "currency": "JOD",
+                     *           "daily_limit": "500.000",
+                     *           "monthly_limit": "3000.000",
+                     *           "created_at": "2026-11-21T10:12:44.090Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": {
                         results: components["schemas"]["Card"][];
                         next_cursor: null;
@@ -6770,6 +6794,13 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "card_type": "DEBIT",
+                 *       "daily_limit": "500.000",
+                 *       "monthly_limit": "3000.000"
+                 *     }
+                 */
                 "application/json": components["schemas"]["IssueCardRequest"];
             };
         };
@@ -6783,6 +6814,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5e8b1c3d-7a9f-4b2e-8c6d-0f1a2b3c4d5e",
+                     *       "account_number": "100000000417",
+                     *       "card_type": "DEBIT",
+                     *       "brand": "VISA",
+                     *       "last4": "4821",
+                     *       "masked_number": "**** **** **** 4821",
+                     *       "is_active": true,
+                     *       "status": "active",
+                     *       "expiry_month": 11,
+                     *       "expiry_year": 2030,
+                     *       "expiration_date": "2030-11-30",
+                     *       "currency": "JOD",
+                     *       "daily_limit": "500.000",
+                     *       "monthly_limit": "3000.000",
+                     *       "created_at": "2026-11-21T10:12:44.090Z",
+                     *       "position": "2052"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CardWithPosition"];
                 };
             };
@@ -6823,6 +6874,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5e8b1c3d-7a9f-4b2e-8c6d-0f1a2b3c4d5e",
+                     *       "account_number": "100000000417",
+                     *       "card_type": "DEBIT",
+                     *       "brand": "VISA",
+                     *       "last4": "4821",
+                     *       "masked_number": "**** **** **** 4821",
+                     *       "is_active": true,
+                     *       "status": "active",
+                     *       "expiry_month": 11,
+                     *       "expiry_year": 2030,
+                     *       "expiration_date": "2030-11-30",
+                     *       "currency": "JOD",
+                     *       "daily_limit": "500.000",
+                     *       "monthly_limit": "3000.000",
+                     *       "created_at": "2026-11-21T10:12:44.090Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Card"];
                 };
             };
@@ -6907,6 +6977,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "is_active": false
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateCardRequest"];
             };
         };
@@ -6919,6 +6994,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5e8b1c3d-7a9f-4b2e-8c6d-0f1a2b3c4d5e",
+                     *       "account_number": "100000000417",
+                     *       "card_type": "DEBIT",
+                     *       "brand": "VISA",
+                     *       "last4": "4821",
+                     *       "masked_number": "**** **** **** 4821",
+                     *       "is_active": false,
+                     *       "status": "blocked",
+                     *       "expiry_month": 11,
+                     *       "expiry_year": 2030,
+                     *       "expiration_date": "2030-11-30",
+                     *       "currency": "JOD",
+                     *       "daily_limit": "500.000",
+                     *       "monthly_limit": "3000.000",
+                     *       "created_at": "2026-11-21T10:12:44.090Z",
+                     *       "position": "2058"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CardWithPosition"];
                 };
             };
@@ -7146,6 +7241,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": "0d9f6a8e-1b2c-5d3e-8f4a-5b6c7d8e9f01",
+                     *           "message": "Sent 250.000 JOD to account 100000000392 (fee 0.500 JOD).",
+                     *           "notification_type": "TRANSACTION",
+                     *           "is_read": false,
+                     *           "read_at": null,
+                     *           "account_number": "100000000417",
+                     *           "related_transaction": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
+                     *           "related_transfer_id": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
+                     *           "card_id": null,
+                     *           "created_at": "2026-11-20T16:41:27.080Z"
+                     *         },
+                     *         {
+                     *           "id": "6c1e8a2f-3b4d-5e6f-9a7b-8c9d0e1f2a3b",
+                     *           "message": "Card ending 4821 was blocked.",
+                     *           "notification_type": "SECURITY",
+                     *           "is_read": true,
+                     *           "read_at": "2026-11-20T08:02:15.330Z",
+                     *           "account_number": "100000000417",
+                     *           "related_transaction": null,
+                     *           "related_transfer_id": null,
+                     *           "card_id": "5e8b1c3d-7a9f-4b2e-8c6d-0f1a2b3c4d5e",
+                     *           "created_at": "2026-11-19T21:47:03.915Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDoxODc3"
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotificationPage"];
                 };
             };
@@ -7186,6 +7312,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0d9f6a8e-1b2c-5d3e-8f4a-5b6c7d8e9f01",
+                     *       "message": "Sent 250.000 JOD to account 100000000392 (fee 0.500 JOD).",
+                     *       "notification_type": "TRANSACTION",
+                     *       "is_read": true,
+                     *       "read_at": "2026-11-21T09:00:41.207Z",
+                     *       "account_number": "100000000417",
+                     *       "related_transaction": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
+                     *       "related_transfer_id": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
+                     *       "card_id": null,
+                     *       "created_at": "2026-11-20T16:41:27.080Z",
+                     *       "position": "2061"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Notification"] & {
                         position: components["schemas"]["Position"];
                     };
@@ -7249,6 +7390,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/upgrade_required",
+                     *       "title": "Upgrade Required",
+                     *       "status": 426,
+                     *       "code": "upgrade_required",
+                     *       "detail": "Connect with a WebSocket client.",
+                     *       "instance": "/ws/notifications/",
+                     *       "request_id": "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
