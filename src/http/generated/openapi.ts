@@ -7453,6 +7453,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": "3f0c2a8e-7d41-4b6a-9c2e-5a1d8f3b7e90",
+                     *           "rule": "brute_force",
+                     *           "severity": "high",
+                     *           "status": "open",
+                     *           "user_id": "9b2e4f10-3c5d-4e7a-8f1b-2d6c9a0e3b57",
+                     *           "account_number": null,
+                     *           "ip": "203.0.113.14",
+                     *           "country": "JO",
+                     *           "evidence": {
+                     *             "email": "victim@example.com",
+                     *             "failed_attempts": 5,
+                     *             "window_seconds": 300
+                     *           },
+                     *           "raised_at": "2026-11-02T09:14:03.120Z",
+                     *           "acknowledged": null,
+                     *           "resolved": null
+                     *         },
+                     *         {
+                     *           "id": "8a4d2c6e-0f1b-4a3c-9e5d-7b6a8c0d2e41",
+                     *           "rule": "large_transfer",
+                     *           "severity": "medium",
+                     *           "status": "acknowledged",
+                     *           "user_id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *           "account_number": "100000000417",
+                     *           "ip": "198.51.100.23",
+                     *           "country": "JO",
+                     *           "evidence": {
+                     *             "transfer_id": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
+                     *             "amount": "2500.000",
+                     *             "currency": "JOD",
+                     *             "threshold": "2000.000"
+                     *           },
+                     *           "raised_at": "2026-11-01T14:22:51.007Z",
+                     *           "acknowledged": {
+                     *             "by": "3f5a7c9e-1b2d-4f6a-8c0e-2a4c6e8f0b19",
+                     *             "note": "Customer confirmed by phone",
+                     *             "at": "2026-11-01T15:03:12.448Z"
+                     *           },
+                     *           "resolved": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDo0NDEy"
+                     *     }
+                     */
                     "application/json": {
                         results: components["schemas"]["Incident"][];
                         next_cursor: string | null;
@@ -7496,6 +7544,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f0c2a8e-7d41-4b6a-9c2e-5a1d8f3b7e90",
+                     *       "rule": "brute_force",
+                     *       "severity": "high",
+                     *       "status": "open",
+                     *       "user_id": "9b2e4f10-3c5d-4e7a-8f1b-2d6c9a0e3b57",
+                     *       "account_number": null,
+                     *       "ip": "203.0.113.14",
+                     *       "country": "JO",
+                     *       "evidence": {
+                     *         "email": "victim@example.com",
+                     *         "failed_attempts": 5,
+                     *         "window_seconds": 300
+                     *       },
+                     *       "raised_at": "2026-11-02T09:14:03.120Z",
+                     *       "acknowledged": null,
+                     *       "resolved": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Incident"];
                 };
             };
@@ -7529,6 +7597,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "acknowledged",
+                 *       "note": "Looking into it with the customer"
+                 *     }
+                 */
                 "application/json": components["schemas"]["IncidentUpdate"];
             };
         };
@@ -7541,6 +7615,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f0c2a8e-7d41-4b6a-9c2e-5a1d8f3b7e90",
+                     *       "rule": "brute_force",
+                     *       "severity": "high",
+                     *       "status": "acknowledged",
+                     *       "user_id": "9b2e4f10-3c5d-4e7a-8f1b-2d6c9a0e3b57",
+                     *       "account_number": null,
+                     *       "ip": "203.0.113.14",
+                     *       "country": "JO",
+                     *       "evidence": {
+                     *         "email": "victim@example.com",
+                     *         "failed_attempts": 5,
+                     *         "window_seconds": 300
+                     *       },
+                     *       "raised_at": "2026-11-02T09:14:03.120Z",
+                     *       "acknowledged": {
+                     *         "by": "3f5a7c9e-1b2d-4f6a-8c0e-2a4c6e8f0b19",
+                     *         "note": "Looking into it with the customer",
+                     *         "at": "2026-11-02T09:31:40.512Z"
+                     *       },
+                     *       "resolved": null,
+                     *       "position": "1231"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Incident"] & {
                         position?: components["schemas"]["Position"];
                     };
@@ -7581,6 +7680,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "total_incidents": 57,
+                     *       "open_incidents": 9,
+                     *       "critical_alerts": 2,
+                     *       "open_critical_alerts": 1,
+                     *       "failed_logins": 143,
+                     *       "locked_logins": 6,
+                     *       "unique_attack_ips": 11,
+                     *       "admin_actions": 14,
+                     *       "by_severity": {
+                     *         "low": 18,
+                     *         "medium": 21,
+                     *         "high": 16,
+                     *         "critical": 2
+                     *       },
+                     *       "by_status": {
+                     *         "open": 9,
+                     *         "acknowledged": 5,
+                     *         "resolved": 43
+                     *       },
+                     *       "by_rule": {
+                     *         "brute_force": 12,
+                     *         "credential_stuffing": 3,
+                     *         "new_country_login": 17,
+                     *         "large_transfer": 8,
+                     *         "transfer_burst": 3,
+                     *         "admin_action": 14
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["RiskKpis"];
                 };
             };
@@ -7629,6 +7759,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": "2b7d9f1a-4c6e-4a8b-9d0f-1e3a5c7b9d02",
+                     *           "kind": "login",
+                     *           "outcome": "failure",
+                     *           "successful": false,
+                     *           "user_id": "9b2e4f10-3c5d-4e7a-8f1b-2d6c9a0e3b57",
+                     *           "attempted_email": "victim@example.com",
+                     *           "ip": "203.0.113.14",
+                     *           "country": "JO",
+                     *           "user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+                     *           "failure_reason": "invalid_credentials",
+                     *           "timestamp": "2026-11-02T09:13:58.731Z"
+                     *         },
+                     *         {
+                     *           "id": "5e0a2c4b-6d8f-4b1a-8c3e-5f7a9b1d3e64",
+                     *           "kind": "refresh",
+                     *           "outcome": "success",
+                     *           "successful": true,
+                     *           "user_id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *           "attempted_email": "rania.haddad@example.com",
+                     *           "ip": "198.51.100.23",
+                     *           "country": "JO",
+                     *           "user_agent": "NexusBank/3.4 (Android 15)",
+                     *           "failure_reason": null,
+                     *           "timestamp": "2026-11-02T09:10:12.005Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDo0NDEy"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LoginEventPage"];
                 };
             };
@@ -7659,6 +7822,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ip": "203.0.113.14"
+                 *     }
+                 */
                 "application/json": {
                     ip: string | unknown | unknown;
                 };
@@ -7673,6 +7841,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Lockouts cleared for IP 203.0.113.14.",
+                     *       "ip": "203.0.113.14",
+                     *       "position": "1240"
+                     *     }
+                     */
                     "application/json": {
                         detail: string;
                         ip: string;
