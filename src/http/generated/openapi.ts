@@ -2767,6 +2767,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/projections_unavailable",
+                 *       "title": "Service Unavailable",
+                 *       "status": 503,
+                 *       "code": "projections_unavailable",
+                 *       "detail": "This process runs no projection runtime.",
+                 *       "instance": "/audit/projections/accounts/rebuild",
+                 *       "request_id": "4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a80"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @enum {unknown} */
                     code?: "projections_unavailable" | "service_unavailable";
@@ -2802,6 +2813,18 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.nexus-bank.local/problems/login_locked",
+                 *       "title": "Locked",
+                 *       "status": 423,
+                 *       "code": "login_locked",
+                 *       "detail": "Too many failed login attempts. Try again later.",
+                 *       "instance": "/auth/jwt/create/",
+                 *       "request_id": "3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f70",
+                 *       "retry_after": 900
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @constant */
                     code?: "login_locked";
@@ -3060,7 +3083,7 @@ export interface operations {
                      *       "type": "Savings",
                      *       "currency": "JOD",
                      *       "balance": "1250.500",
-                     *       "available_balance": "650.250",
+                     *       "available_balance": "644.500",
                      *       "status": "active",
                      *       "is_active": true,
                      *       "maximum_withdrawal_amount": "10000.000",
@@ -3127,12 +3150,12 @@ export interface operations {
                      *         {
                      *           "id": "3b0f6a52-9c1e-4d7a-8f25-6e4b1c9d0a73",
                      *           "transfer_id": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
-                     *           "kind": "internal",
+                     *           "kind": "external",
                      *           "direction": "debit",
-                     *           "amount": "-250.500",
-                     *           "fee": "0.500",
+                     *           "amount": "-252.500",
+                     *           "fee": "2.500",
                      *           "balance_after": "1250.500",
-                     *           "counterparty_account": "100000000392",
+                     *           "counterparty_account": "100000000518",
                      *           "fx": null,
                      *           "position": "1185",
                      *           "occurred_at": "2026-11-20T16:41:27.080Z"
@@ -3142,9 +3165,9 @@ export interface operations {
                      *           "transfer_id": "2f1e6b3a-8c4d-4e9f-a0b1-c2d3e4f5a6b7",
                      *           "kind": "deposit",
                      *           "direction": "credit",
-                     *           "amount": "1501.000",
+                     *           "amount": "1503.000",
                      *           "fee": "0.000",
-                     *           "balance_after": "1501.000",
+                     *           "balance_after": "1503.000",
                      *           "counterparty_account": null,
                      *           "fx": null,
                      *           "position": "1120",
@@ -3189,7 +3212,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "amount": "1501.000"
+                 *       "amount": "1503.000"
                  *     }
                  */
                 "application/json": components["schemas"]["DepositRequest"];
@@ -3208,9 +3231,9 @@ export interface operations {
                      * @example {
                      *       "deposit_id": "2f1e6b3a-8c4d-4e9f-a0b1-c2d3e4f5a6b7",
                      *       "account_number": "100000000417",
-                     *       "amount": "1501.000",
+                     *       "amount": "1503.000",
                      *       "currency": "JOD",
-                     *       "balance_after": "1501.000",
+                     *       "balance_after": "1503.000",
                      *       "position": "1120"
                      *     }
                      */
@@ -4074,10 +4097,10 @@ export interface operations {
                      *       },
                      *       "existed": true,
                      *       "currency": "JOD",
-                     *       "balance": "1501.000",
-                     *       "balance_minor": "1501000",
+                     *       "balance": "1503.000",
+                     *       "balance_minor": "1503000",
                      *       "held": "0.000",
-                     *       "available": "1501.000",
+                     *       "available": "1503.000",
                      *       "status": "active",
                      *       "events_replayed": 2,
                      *       "revision": "1",
@@ -4085,7 +4108,7 @@ export interface operations {
                      *       "occurred_at": "2026-11-02T09:20:11.904Z",
                      *       "discrepancies": [],
                      *       "read_model": {
-                     *         "balance": "1501.000",
+                     *         "balance": "1503.000",
                      *         "position": "1120",
                      *         "matches": true
                      *       }
@@ -4183,7 +4206,7 @@ export interface operations {
                      *       "title": "Service Unavailable",
                      *       "status": 503,
                      *       "code": "projections_unavailable",
-                     *       "detail": "This process runs no projections; ask the projector process.",
+                     *       "detail": "This process runs no projection runtime.",
                      *       "instance": "/audit/projections",
                      *       "request_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
                      *     }
@@ -7246,7 +7269,7 @@ export interface operations {
                      *       "results": [
                      *         {
                      *           "id": "0d9f6a8e-1b2c-5d3e-8f4a-5b6c7d8e9f01",
-                     *           "message": "Sent 250.000 JOD to account 100000000392 (fee 0.500 JOD).",
+                     *           "message": "Sent 250.000 JOD to account 100000000518 (fee 2.500 JOD).",
                      *           "notification_type": "TRANSACTION",
                      *           "is_read": false,
                      *           "read_at": null,
@@ -7315,7 +7338,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "0d9f6a8e-1b2c-5d3e-8f4a-5b6c7d8e9f01",
-                     *       "message": "Sent 250.000 JOD to account 100000000392 (fee 0.500 JOD).",
+                     *       "message": "Sent 250.000 JOD to account 100000000518 (fee 2.500 JOD).",
                      *       "notification_type": "TRANSACTION",
                      *       "is_read": true,
                      *       "read_at": "2026-11-21T09:00:41.207Z",
@@ -7900,6 +7923,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": "7e3a1c5b-9d2f-4b6e-8a0c-1d3f5b7e9a20",
+                     *           "kind": "internal",
+                     *           "status": "completed",
+                     *           "sender_account": "100000000417",
+                     *           "receiver_account": "100000000392",
+                     *           "amount": "100.000",
+                     *           "fee": "0.000",
+                     *           "currency": "JOD",
+                     *           "credited_amount": "141.00",
+                     *           "receiver_currency": "USD",
+                     *           "fx": {
+                     *             "from": "JOD",
+                     *             "to": "USD",
+                     *             "rate": "1.4100000000",
+                     *             "rate_numerator": "141",
+                     *             "rate_denominator": "100",
+                     *             "rounding": "half_even",
+                     *             "source_amount": "100.000",
+                     *             "converted_amount": "141.00"
+                     *           },
+                     *           "created_at": "2026-11-21T09:12:05.331Z",
+                     *           "sender_balance_after": "1150.500",
+                     *           "receiver_balance_after": "451.00",
+                     *           "attempts_left": null,
+                     *           "failure_code": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["TransferPage"];
                 };
             };
@@ -7930,6 +7987,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sender_account": "100000000417",
+                 *       "receiver_account": "100000000392",
+                 *       "amount": "100.000"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TransferRequest"];
             };
         };
@@ -7942,6 +8006,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "completed",
+                     *       "transfer": {
+                     *         "id": "7e3a1c5b-9d2f-4b6e-8a0c-1d3f5b7e9a20",
+                     *         "kind": "internal",
+                     *         "status": "completed",
+                     *         "sender_account": "100000000417",
+                     *         "receiver_account": "100000000392",
+                     *         "amount": "100.000",
+                     *         "fee": "0.000",
+                     *         "currency": "JOD",
+                     *         "credited_amount": "141.00",
+                     *         "receiver_currency": "USD",
+                     *         "fx": {
+                     *           "from": "JOD",
+                     *           "to": "USD",
+                     *           "rate": "1.4100000000",
+                     *           "rate_numerator": "141",
+                     *           "rate_denominator": "100",
+                     *           "rounding": "half_even",
+                     *           "source_amount": "100.000",
+                     *           "converted_amount": "141.00"
+                     *         },
+                     *         "created_at": "2026-11-21T09:12:05.331Z",
+                     *         "sender_balance_after": "1150.500",
+                     *         "receiver_balance_after": "451.00",
+                     *         "attempts_left": null,
+                     *         "failure_code": null
+                     *       },
+                     *       "sender_balance_after": "1150.500",
+                     *       "receiver_balance_after": "451.00",
+                     *       "position": "2071"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TransferResult"];
                 };
             };
@@ -7957,6 +8056,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "pending_otp",
+                     *       "transfer_id": "9c5e7a3b-1d4f-4e6a-8b2c-3d5f7a9c1e08",
+                     *       "expires_at": "2026-11-21T09:17:05.331Z",
+                     *       "attempts_left": 3,
+                     *       "position": "2072"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PendingTransfer"];
                 };
             };
@@ -8006,6 +8114,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
+                     *           "kind": "external",
+                     *           "status": "completed",
+                     *           "sender_account": "100000000417",
+                     *           "receiver_account": "100000000518",
+                     *           "amount": "250.000",
+                     *           "fee": "2.500",
+                     *           "currency": "JOD",
+                     *           "credited_amount": "250.000",
+                     *           "receiver_currency": "JOD",
+                     *           "fx": null,
+                     *           "created_at": "2026-11-20T16:41:27.080Z",
+                     *           "sender_balance_after": "1250.500",
+                     *           "receiver_balance_after": null,
+                     *           "attempts_left": null,
+                     *           "failure_code": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDoxMTg1"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TransferPage"];
                 };
             };
@@ -8036,6 +8169,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sender_account": "100000000417",
+                 *       "receiver_account": "100000000518",
+                 *       "amount": "250.000"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TransferRequest"];
             };
         };
@@ -8048,6 +8188,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "completed",
+                     *       "transfer": {
+                     *         "id": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
+                     *         "kind": "external",
+                     *         "status": "completed",
+                     *         "sender_account": "100000000417",
+                     *         "receiver_account": "100000000518",
+                     *         "amount": "250.000",
+                     *         "fee": "2.500",
+                     *         "currency": "JOD",
+                     *         "credited_amount": "250.000",
+                     *         "receiver_currency": "JOD",
+                     *         "fx": null,
+                     *         "created_at": "2026-11-20T16:41:27.080Z",
+                     *         "sender_balance_after": "1250.500",
+                     *         "receiver_balance_after": null,
+                     *         "attempts_left": null,
+                     *         "failure_code": null
+                     *       },
+                     *       "sender_balance_after": "1250.500",
+                     *       "receiver_balance_after": null,
+                     *       "position": "1185"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TransferResult"];
                 };
             };
@@ -8063,6 +8229,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "pending_otp",
+                     *       "transfer_id": "4b8d0f2a-6c1e-4d3a-9f5b-7a9c1e3d5f06",
+                     *       "expires_at": "2026-11-21T09:20:44.902Z",
+                     *       "attempts_left": 3,
+                     *       "position": "2075"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PendingTransfer"];
                 };
             };
@@ -8098,6 +8273,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "transfer_id": "4b8d0f2a-6c1e-4d3a-9f5b-7a9c1e3d5f06",
+                 *       "otp": "481920"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConfirmTransferRequest"];
             };
         };
@@ -8110,6 +8291,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "completed",
+                     *       "transfer": {
+                     *         "id": "4b8d0f2a-6c1e-4d3a-9f5b-7a9c1e3d5f06",
+                     *         "kind": "external",
+                     *         "status": "completed",
+                     *         "sender_account": "100000000417",
+                     *         "receiver_account": "100000000518",
+                     *         "amount": "600.000",
+                     *         "fee": "6.000",
+                     *         "currency": "JOD",
+                     *         "credited_amount": "600.000",
+                     *         "receiver_currency": "JOD",
+                     *         "fx": null,
+                     *         "created_at": "2026-11-21T09:15:44.902Z",
+                     *         "sender_balance_after": "544.500",
+                     *         "receiver_balance_after": null,
+                     *         "attempts_left": 3,
+                     *         "failure_code": null
+                     *       },
+                     *       "sender_balance_after": "544.500",
+                     *       "receiver_balance_after": null,
+                     *       "position": "2078"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TransferResult"];
                 };
             };
