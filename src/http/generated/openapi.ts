@@ -3823,6 +3823,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found",
+                     *       "detail": "Not found.",
+                     *       "instance": "/audit/verify?stream_id=account-100000000999",
+                     *       "request_id": "5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b90"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3987,6 +3998,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/checkpoints_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "checkpoints_unavailable",
+                     *       "detail": "This process signs no checkpoints (CHECKPOINTS_ENABLED, CHECKPOINT_SIGNING_KEY_FILE).",
+                     *       "instance": "/audit/checkpoints",
+                     *       "request_id": "6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c01"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4414,6 +4436,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/stale_token",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "stale_token",
+                     *       "detail": "Stale token for given user.",
+                     *       "instance": "/auth/users/activation/",
+                     *       "request_id": "7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d12"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4918,6 +4951,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/email_not_verified",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "email_not_verified",
+                     *       "detail": "The identity provider did not vouch for an email address of this account.",
+                     *       "instance": "/auth/social/complete/?code=…&state=…",
+                     *       "request_id": "8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e23"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4929,6 +4973,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/account_not_activated",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "code": "account_not_activated",
+                     *       "detail": "An account with this email waits for its activation link: activate it (or ask for a new link) first.",
+                     *       "instance": "/auth/social/complete/?code=…&state=…",
+                     *       "request_id": "9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f34"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7177,6 +7232,17 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Readiness"];
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The service is shutting down. Try again after Retry-After (with the same Idempotency-Key).",
+                     *       "instance": "/health/ready",
+                     *       "request_id": "0e1f2a3b-4c5d-4e6f-9a7b-8c9d0e1f2a45"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @constant */
                         code?: "service_unavailable";
@@ -7217,6 +7283,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/not_authenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "not_authenticated",
+                     *       "detail": "GET /metrics needs the bearer token METRICS_TOKEN.",
+                     *       "instance": "/metrics",
+                     *       "request_id": "1f2a3b4c-5d6e-4f7a-8b8c-9d0e1f2a3b56"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7228,6 +7305,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.nexus-bank.local/problems/not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found",
+                     *       "detail": "Metrics are off: set METRICS_TOKEN to serve them.",
+                     *       "instance": "/metrics",
+                     *       "request_id": "2a3b4c5d-6e7f-4a8b-9c9d-0e1f2a3b4c67"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
