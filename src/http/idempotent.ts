@@ -23,8 +23,8 @@ export async function runIdempotent(
 ): Promise<StoredResponse & { replayed: boolean }> {
   // The contract says who runs the key: a route may only when its operation says so, else the
   // service's middleware would claim the same key too (or, unmarked, a key would go unkept).
-  const handling = req.res ? matchedOperation(req.res)?.entry.idempotency : undefined;
-  if (handling !== 'route') throw new Error(`${req.method} ${req.path} runs its Idempotency-Key in the route, but its contract operation does not say x-idempotency: route`);
+  const matched = req.res ? matchedOperation(req.res) : undefined;
+  if (!matched || matched.entry.idempotency !== 'route') throw new Error(`${req.method} ${req.path} runs its Idempotency-Key in the route, but its contract operation does not say x-idempotency: route`);
   const key = idempotencyKey(req);
   if (!key) return { ...(await run(undefined)), replayed: false };
   const userId = principal(req).user_id;

@@ -119,4 +119,12 @@ describe('answers conform to the contract (HTTP, validated with ajv against open
     expectConforms('POST', '/admin/accounts/{account_number}/deposit', await svc.api.post('/admin/accounts/000000000000/deposit/', {}, { token: alice.access }));
     expectConforms('GET', '/notifications', await svc.api.get('/notifications/?cursor=cDo5MjIzMzcyMDM2ODU0Nzc1ODA4', { token: alice.access }));
   });
+
+  it('a path in other letter case is the same operation (Express routes ignore case): validated, keyed and labelled like it', async () => {
+    const body = { sender_account: '100000000001', receiver_account: '100000000002', amount: '1.0001', extra: true };
+    const res = await svc.api.post('/TRANSFERS/Internal/', body, { token: alice.access });
+    expect(res.status, JSON.stringify(res.body)).to.equal(400);
+    expect(res.body.code).to.equal('validation_error');
+    expectConforms('POST', '/transfers/internal', res);
+  });
 });

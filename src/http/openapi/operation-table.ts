@@ -34,7 +34,7 @@ export const normalisePath = (path: string) => (path.length > 1 ? path.replace(/
  * operation once; `find` answers the first path template that matches (literal
  * segments before parameters: /transfers/internal before /transfers/{id}) and
  * that template's operation for the method: undefined when the template has
- * none or no template matches.
+ * none or no template matches. Literal segments match without regard to case.
  */
 export function operationTable<T>(doc: OpenApiDocument, compile: (template: string, method: string, op: ContractOperation, item: Record<string, unknown>) => T) {
   const routes: Route<T>[] = Object.entries(doc.paths).map(([template, item]) => {
@@ -53,7 +53,8 @@ export function operationTable<T>(doc: OpenApiDocument, compile: (template: stri
       const op = item[method] as ContractOperation | undefined;
       if (op) operations.set(method, compile(template, method, op, item));
     }
-    return { template, regex: new RegExp(`^${source}$`), names, operations };
+    // Without regard to case, as Express routes match: /Transfers/Internal runs the route, so it is validated too.
+    return { template, regex: new RegExp(`^${source}$`, 'i'), names, operations };
   });
   routes.sort((a, b) => a.names.length - b.names.length);
 

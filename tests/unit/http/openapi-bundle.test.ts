@@ -30,3 +30,23 @@ describe('the served contract', () => {
     expect(operations).to.be.greaterThan(50);
   });
 });
+
+describe('matching a request to its contract operation', () => {
+  const doc = loadOpenApi();
+  const matched = (method: string, path: string) => {
+    const res = { locals: {} } as unknown as Response;
+    matchOperations(doc)({ method, path } as Request, res, () => undefined);
+    return matchedOperation(res)?.entry.template;
+  };
+
+  it('matches literal segments before parameters, and any trailing slash', () => {
+    expect(matched('POST', '/transfers/internal/')).to.equal('/transfers/internal');
+    expect(matched('GET', '/accounts/100000000417')).to.equal('/accounts/{account_number}');
+    expect(matched('PUT', '/accounts/100000000417')).to.equal(undefined);
+  });
+
+  it('matches without regard to case, as Express routes do (else /TRANSFERS/internal would reach its route unvalidated)', () => {
+    expect(matched('POST', '/TRANSFERS/Internal')).to.equal('/transfers/internal');
+    expect(matched('post', '/Accounts/100000000417/cards')).to.equal('/accounts/{account_number}/cards');
+  });
+});
