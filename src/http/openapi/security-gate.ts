@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Principal } from '../auth/principal.js';
 import { forbidden, unauthorized } from '../problem.js';
 import type { OpenApiDocument } from './bundle.js';
-import { matchedOperation, type ContractEntry } from './matched-operation.js';
+import { matchedOperation } from './matched-operation.js';
 
 type Requirement = Record<string, string[]>;
 
@@ -32,14 +32,9 @@ const allowed = (caller: Principal, alternatives: string[][]) =>
  * matchOperations found (a request it found none for passes).
  */
 export function securityGate(doc: OpenApiDocument): RequestHandler {
-  const byOperation = new WeakMap<ContractEntry, string[][] | null>();
-  const alternativesOf = (entry: ContractEntry) => {
-    if (!byOperation.has(entry)) byOperation.set(entry, roleAlternatives(entry.operation.security ?? (doc.security as Requirement[] | undefined)));
-    return byOperation.get(entry)!;
-  };
   return (req, res, next) => {
-    const entry = matchedOperation(res)?.entry;
-    const alternatives = entry ? alternativesOf(entry) : null;
+    const operation = matchedOperation(res)?.entry.operation;
+    const alternatives = operation ? roleAlternatives(operation.security ?? (doc.security as Requirement[] | undefined)) : null;
     if (!alternatives) return next();
     if (!req.principal) return next(unauthorized());
     if (!allowed(req.principal, alternatives)) return next(forbidden());
