@@ -4,6 +4,7 @@ import { isCurrency } from '../../domain/money/currency.js';
 import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { Queryable } from '../../infra/db.js';
 import { kpiCountry } from '../../domain/users/kpi-country.js';
+import { applyActiveDays } from './active-days-batch.js';
 
 /** Country of events not tied to a user, or of users who gave none. */
 export const UNKNOWN_COUNTRY = 'Unknown';
@@ -161,13 +162,5 @@ export async function applyBusinessEvents(tx: Queryable, handled: readonly Busin
       ],
     );
   }
-  if (active.size > 0) {
-    const rows = [...active.values()];
-    await tx.query(
-      `insert into ${schema}.business_active (day, user_id, country)
-       select * from unnest($1::date[], $2::text[], $3::text[])
-       on conflict (day, user_id) do nothing`,
-      [rows.map((r) => r.day), rows.map((r) => r.user_id), rows.map((r) => r.country)],
-    );
-  }
+  await applyActiveDays(tx, schema, [...active.values()]);
 }
