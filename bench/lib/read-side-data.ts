@@ -18,7 +18,7 @@ const RULES = ['brute_force', 'impossible_travel', 'velocity', 'new_country', 't
 /** Replaces the business tables' rows with a year ending `end` (a day) at `perDay` active users a day. */
 export async function buildBusinessYear(db: pg.Pool, end: string, perDay: number): Promise<void> {
   const pool = perDay * 4;
-  await db.query(`truncate rm.business_users, rm.business_counts, rm.business_money, rm.business_active, rm.business_active_days, rm.business_active_periods`);
+  await db.query(`truncate rm.business_users, rm.business_counts, rm.business_money, rm.business_active, rm.business_active_days, rm.business_active_periods, rm.business_period_counts, rm.business_period_money`);
   const days = `generate_series($1::date - 364, $1::date, interval '1 day') d`;
   await db.query(
     `insert into rm.business_users (user_id, country) select 'bu' || i, ($2::text[])[1 + i % 5] from generate_series(0, $1::int - 1) i`,
@@ -64,7 +64,16 @@ export async function buildBusinessYear(db: pg.Pool, end: string, perDay: number
             unnest(array['JOD', 'USD', 'EUR']) cur`,
     [end, perDay / 5, COUNTRIES],
   );
-  await db.query(`vacuum analyze rm.business_users, rm.business_counts, rm.business_money, rm.business_active, rm.business_active_days, rm.business_active_periods`);
+  await db.query(
+    `insert into rm.business_period_counts (granularity, start, metric, value)
+     select g, date_trunc(g, day::timestamp)::date, metric, sum(value) from rm.business_counts, unnest(array['day', 'week', 'month']) g group by 1, 2, 3`,
+  );
+  await db.query(
+    `insert into rm.business_period_money (granularity, start, metric, currency, count, amount)
+     select g, date_trunc(g, day::timestamp)::date, metric, currency, sum(count), sum(amount)
+       from rm.business_money, unnest(array['day', 'week', 'month']) g group by 1, 2, 3, 4`,
+  );
+  await db.query(`vacuum analyze rm.business_period_counts, rm.business_period_money, rm.business_users, rm.business_counts, rm.business_money, rm.business_active, rm.business_active_days, rm.business_active_periods`);
 }
 
 /** `count` incidents over the year ending `end`, positions above `base`, with their KPI counters; and sign-ins. */

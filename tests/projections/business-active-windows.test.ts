@@ -66,6 +66,8 @@ describe(`business active users against a brute-force count over random events (
   const log = randomLog(random);
   const rows = [...bruteActive(log).values()];
   const END = addDays(START, SPAN + 35);
+  const sessionsBetween = (from: string, to: string) =>
+    log.filter((e) => e.type === 'SessionStarted' && e.occurred_at.slice(0, 10) >= from && e.occurred_at.slice(0, 10) <= to).length;
 
   before(async () => {
     bench = await projectionBench(businessProjection);
@@ -103,7 +105,10 @@ describe(`business active users against a brute-force count over random events (
     // Whole weeks and months, and a range cut inside them.
     for (const [granularity, first, end] of [['week', weekStart, (d: string) => addDays(weekStart(d), 6)], ['month', monthStart, monthEnd]] as const) {
       const periods = await periodTotals(bench.db, granularity, { from: first(START), to: end(END) });
-      for (const [start, t] of periods) expect(t.active_users, `${granularity} ${start}`).to.equal(distinct(rows, start, end(start)));
+      for (const [start, t] of periods) {
+        expect(t.active_users, `${granularity} ${start}`).to.equal(distinct(rows, start, end(start)));
+        expect(t.counters.logins, `logins ${granularity} ${start}`).to.equal(sessionsBetween(start, end(start)));
+      }
       const cut = { from: addDays(START, 10), to: addDays(START, 50) };
       const partial = await periodTotals(bench.db, granularity, cut);
       for (const [start, t] of partial) {

@@ -34,18 +34,12 @@ function fold(target: Map<string, PeriodTotals>, counts: CountRow[], money: Mone
 /** Every period of the range with its totals (periods without events are zero). */
 export async function periodTotals(db: Queryable, granularity: Granularity, range: DayRange): Promise<Periods> {
   const params = [range.from, range.to, granularity];
-  const where = `where day between $1::date and $2::date`;
-  const [keys, counts, money, active] = await Promise.all([
+  const [keys, [counts, money], active] = await Promise.all([
     db.query<{ key: string }>(
       `select g::date::text as key from generate_series(date_trunc($3, $1::timestamp), $2::timestamp, ('1 ' || $3)::interval) g order by 1`,
       params,
     ),
-    db.query<CountRow>(`select ${period('day')} as key, metric, sum(value)::text as value from ${S}.business_counts ${where} group by 1, 2`, params),
-    db.query<MoneyRow>(
-      `select ${period('day')} as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount
-       from ${S}.business_money ${where} group by 1, 2, 3`,
-      params,
-    ),
+    isAligned(granularity, range) ? keptPerPeriod(db, granularity, range) : summedPerPeriod(db, granularity, range),
     activePerPeriod(db, granularity, range),
   ]);
   const out: Periods = new Map(keys.map((k) => [k.key, emptyTotals()]));
@@ -53,13 +47,41 @@ export async function periodTotals(db: Queryable, granularity: Granularity, rang
   return out;
 }
 
+const isAligned = (granularity: Granularity, range: DayRange) => {
+  const aligned = alignRange(range, granularity);
+  return aligned.from === range.from && aligned.to === range.to;
+};
+
+/** Whole periods: their counters and sums over all countries, as the projection keeps them. */
+function keptPerPeriod(db: Queryable, granularity: Granularity, range: DayRange): Promise<[CountRow[], MoneyRow[]]> {
+  const params = [range.from, range.to, granularity];
+  const where = `where granularity = $3 and start between $1::date and $2::date`;
+  return Promise.all([
+    db.query<CountRow>(`select start::text as key, metric, value::text as value from ${S}.business_period_counts ${where}`, params),
+    db.query<MoneyRow>(`select start::text as key, metric, currency, count::text as count, amount::text as amount from ${S}.business_period_money ${where}`, params),
+  ]);
+}
+
+/** Periods cut by the range: summed from the days. */
+function summedPerPeriod(db: Queryable, granularity: Granularity, range: DayRange): Promise<[CountRow[], MoneyRow[]]> {
+  const params = [range.from, range.to, granularity];
+  const where = `where day between $1::date and $2::date`;
+  return Promise.all([
+    db.query<CountRow>(`select ${period('day')} as key, metric, sum(value)::text as value from ${S}.business_counts ${where} group by 1, 2`, params),
+    db.query<MoneyRow>(
+      `select ${period('day')} as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount
+       from ${S}.business_money ${where} group by 1, 2, 3`,
+      params,
+    ),
+  ]);
+}
+
 /** Whole weeks or months of a range aligned to them are read from their counters; any other range is counted from the rows' previous days. */
 function activePerPeriod(db: Queryable, granularity: Granularity, range: DayRange): Promise<ActiveRow[]> {
   if (granularity === 'day') {
     return db.query<ActiveRow>(`select day::text as key, users::text as users from ${S}.business_active_days where day between $1::date and $2::date and users > 0`, [range.from, range.to]);
   }
-  const aligned = alignRange(range, granularity);
-  if (aligned.from === range.from && aligned.to === range.to) {
+  if (isAligned(granularity, range)) {
     return db.query<ActiveRow>(
       `select start::text as key, users::text as users from ${S}.business_active_periods where granularity = $3 and start between $1::date and $2::date`,
       [range.from, range.to, granularity],
