@@ -20,6 +20,8 @@
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { addDays } from '../src/domain/metrics/calendar.js';
+import type { MoneyMetric } from '../src/domain/metrics/kpis.js';
+import type { Currency } from '../src/domain/money/currency.js';
 import type { Queryable } from '../src/infra/db.js';
 import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../src/projections/business/business-queries.js';
 import { loginEventsPage } from '../src/projections/logins/login-queries.js';
@@ -84,16 +86,16 @@ const OLD = {
          from days order by days.d`,
       [from, to, addDays(from, -29)],
     ),
-  dailyActive: (db: pg.Pool, from: string, to: string) =>
-    db.query(`select day::text as key, count(distinct user_id)::int as users from rm.business_active where day between $1::date and $2::date group by 1`, [from, to]),
-  monthlyActive: (db: pg.Pool, from: string, to: string) =>
-    db.query(
-      `select date_trunc('month', day::timestamp)::date::text as key, count(distinct user_id)::int as users
-         from rm.business_active where day between $1::date and $2::date group by 1 order by 1`,
-      [from, to],
-    ),
-  countryActive: (db: pg.Pool, from: string, to: string) =>
-    db.query(`select country as key, count(distinct user_id)::int as users from rm.business_active where day between $1::date and $2::date group by 1 order by 1`, [from, to]),
+  /** Counters, money and distinct active users per day, month or country, summed over the rows of every country and day. */
+  totals: (db: pg.Pool, by: 'day' | 'month' | 'country', from: string, to: string) => {
+    const key = by === 'country' ? 'country' : `date_trunc('${by}', day::timestamp)::date::text`;
+    const where = `where day between $1::date and $2::date`;
+    return Promise.all([
+      db.query(`select ${key} as key, metric, sum(value)::text as value from rm.business_counts ${where} group by 1, 2`, [from, to]),
+      db.query(`select ${key} as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount from rm.business_money ${where} group by 1, 2, 3`, [from, to]),
+      db.query(`select ${key} as key, count(distinct user_id)::int as users from rm.business_active ${where} group by 1 order by 1`, [from, to]),
+    ]);
+  },
   cumulativeAt: (db: pg.Pool, days: string[]) =>
     db.query(
       `select d::date::text as day, (select coalesce(sum(value), 0) from rm.business_counts c where c.metric = 'new_users' and c.day <= d::date)::int as value
@@ -147,6 +149,13 @@ try {
   const middle = BigInt(BASE + Math.floor(INCIDENTS / 2));
   const deep = Buffer.from(`p:${middle}`).toString('base64url');
   const week = { from: `${addDays(END, -100)}T00:00:00Z`, to: `${addDays(END, -93)}T00:00:00Z` };
+  // What any request costs on this machine now: the floor under every figure below.
+  const floor = await timeIt(async () => {
+    const res = await fetch(`${svc.baseUrl}/health`);
+    await res.text();
+  });
+  figures.push(['-', 'GET /health (floor)', fmtMs(floor.p50), fmtMs(floor.p99), '', '', loadavg()[0]!.toFixed(1)]);
+  console.log(figures[0]!.join('  '));
   await measure('risk', [
     { label: 'GET /risk/kpis', path: '/risk/kpis', sql: (q) => riskKpis(q) },
     { label: 'GET /risk/incidents', path: '/risk/incidents', sql: (q) => listIncidents(q, {}, 50, undefined) },
@@ -200,9 +209,9 @@ try {
     const days = Array.from({ length: 365 }, (_, i) => addDays(FROM, i));
     for (const [label, before, after] of [
       ['active windows, a year (/daily, /active)', () => OLD.activeWindows(db, FROM, END), () => activeWindows(recording(db), year)],
-      ['DAU per day, a year (/daily)', () => OLD.dailyActive(db, FROM, END), () => periodTotals(recording(db), 'day', year)],
-      ['distinct users per month, a year (/monthly)', () => OLD.monthlyActive(db, '2025-12-01', END), () => periodTotals(recording(db), 'month', { from: '2025-12-01', to: END })],
-      ['distinct users per country, a year (/countries)', () => OLD.countryActive(db, FROM, END), () => countryTotals(recording(db), year)],
+      ['totals per day, a year (/daily)', () => OLD.totals(db, 'day', FROM, END), () => periodTotals(recording(db), 'day', year)],
+      ['totals per month, a year (/monthly)', () => OLD.totals(db, 'month', '2025-12-01', END), () => periodTotals(recording(db), 'month', { from: '2025-12-01', to: END })],
+      ['totals per country, a year (/countries)', () => OLD.totals(db, 'country', FROM, END), () => countryTotals(recording(db), year)],
       ['running totals at 365 days (/daily)', () => OLD.cumulativeAt(db, days), () => cumulativeAt(recording(db), 'new_users', days)],
     ] as const) {
       const b = await baselineTime(before);
@@ -213,15 +222,18 @@ try {
     // The new answers equal the old queries' on the same rows.
     const oldW = (await OLD.activeWindows(db, FROM, END)).rows;
     const newW = await activeWindows(recording(db), year);
-    const oldC = (await OLD.countryActive(db, FROM, END)).rows as { key: string; users: number }[];
+    const oldC = (await OLD.totals(db, 'country', FROM, END))[2].rows as { key: string; users: number }[];
     const newC = await countryTotals(recording(db), year);
-    const oldM = (await OLD.monthlyActive(db, '2025-12-01', END)).rows as { key: string; users: number }[];
+    const oldM = (await OLD.totals(db, 'month', '2025-12-01', END))[2].rows as { key: string; users: number }[];
     const newM = await periodTotals(recording(db), 'month', { from: '2025-12-01', to: END });
     const equal =
       JSON.stringify(oldW) === JSON.stringify(newW) &&
       oldC.every((r) => newC.get(r.key)?.active_users === r.users) &&
-      oldM.every((r) => newM.get(r.key)?.active_users === r.users);
-    console.log(`${scenario}: windows, per-country and per-month active users equal to the old queries: ${equal ? 'yes' : 'NO'}`);
+      oldM.every((r) => newM.get(r.key)?.active_users === r.users) &&
+      ((await OLD.totals(db, 'month', '2025-12-01', END))[1].rows as { key: string; metric: MoneyMetric; currency: Currency; amount: string }[]).every(
+        (r) => newM.get(r.key)?.money[r.metric].amount[r.currency] === BigInt(r.amount),
+      );
+    console.log(`${scenario}: windows, per-country and per-month active users and monthly money equal to the old queries: ${equal ? 'yes' : 'NO'}`);
     if (!equal) failed = true;
   }
 
