@@ -1,9 +1,10 @@
-import { utcDay } from '../../domain/metrics/calendar.js';
+import { monthStart, utcDay, weekStart } from '../../domain/metrics/calendar.js';
 import { accountFactOf, accountsNeeded, incrementsOf, type AccountFact, type Increment } from '../../domain/metrics/increments.js';
 import { isCurrency } from '../../domain/money/currency.js';
 import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { Queryable } from '../../infra/db.js';
 import { kpiCountry } from '../../domain/users/kpi-country.js';
+import { applyActiveDays } from './active-days-batch.js';
 
 /** Country of events not tied to a user, or of users who gave none. */
 export const UNKNOWN_COUNTRY = 'Unknown';
@@ -161,13 +162,62 @@ export async function applyBusinessEvents(tx: Queryable, handled: readonly Busin
       ],
     );
   }
-  if (active.size > 0) {
-    const rows = [...active.values()];
+  await applyPeriodTotals(tx, schema, counts.values(), money.values());
+  await applyActiveDays(tx, schema, [...active.values()]);
+}
+
+/**
+ * The same counters and sums over every country, per day, week (its Monday)
+ * and month (its 1st): what /business/daily, weekly and monthly read, a few
+ * rows a period however many countries and days.
+ */
+async function applyPeriodTotals(
+  tx: Queryable,
+  schema: string,
+  counts: Iterable<{ day: string; metric: string; value: bigint }>,
+  money: Iterable<{ day: string; metric: string; currency: string; count: bigint; amount: bigint }>,
+): Promise<void> {
+  const starts = (day: string) => [['day', day], ['week', weekStart(day)], ['month', monthStart(day)]] as const;
+  const c = new Map<string, { granularity: string; start: string; metric: string; value: bigint }>();
+  for (const r of counts) {
+    for (const [granularity, start] of starts(r.day)) {
+      const key = `${granularity}|${start}|${r.metric}`;
+      const row = c.get(key);
+      if (row) row.value += r.value;
+      else c.set(key, { granularity, start, metric: r.metric, value: r.value });
+    }
+  }
+  const m = new Map<string, { granularity: string; start: string; metric: string; currency: string; count: bigint; amount: bigint }>();
+  for (const r of money) {
+    for (const [granularity, start] of starts(r.day)) {
+      const key = `${granularity}|${start}|${r.metric}|${r.currency}`;
+      const row = m.get(key);
+      if (row) {
+        row.count += r.count;
+        row.amount += r.amount;
+      } else m.set(key, { granularity, start, metric: r.metric, currency: r.currency, count: r.count, amount: r.amount });
+    }
+  }
+  if (c.size > 0) {
+    const rows = [...c.values()];
     await tx.query(
-      `insert into ${schema}.business_active (day, user_id, country)
-       select * from unnest($1::date[], $2::text[], $3::text[])
-       on conflict (day, user_id) do nothing`,
-      [rows.map((r) => r.day), rows.map((r) => r.user_id), rows.map((r) => r.country)],
+      `insert into ${schema}.business_period_counts (granularity, start, metric, value)
+       select * from unnest($1::text[], $2::date[], $3::text[], $4::bigint[])
+       on conflict (granularity, start, metric) do update set value = ${schema}.business_period_counts.value + excluded.value`,
+      [rows.map((r) => r.granularity), rows.map((r) => r.start), rows.map((r) => r.metric), rows.map((r) => r.value.toString())],
+    );
+  }
+  if (m.size > 0) {
+    const rows = [...m.values()];
+    await tx.query(
+      `insert into ${schema}.business_period_money (granularity, start, metric, currency, count, amount)
+       select * from unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+       on conflict (granularity, start, metric, currency) do update
+         set count = ${schema}.business_period_money.count + excluded.count, amount = ${schema}.business_period_money.amount + excluded.amount`,
+      [
+        rows.map((r) => r.granularity), rows.map((r) => r.start), rows.map((r) => r.metric), rows.map((r) => r.currency),
+        rows.map((r) => r.count.toString()), rows.map((r) => r.amount.toString()),
+      ],
     );
   }
 }

@@ -1,5 +1,4 @@
-import { addDays } from '../../domain/metrics/calendar.js';
-import type { DayRange, Granularity } from '../../domain/metrics/date-range.js';
+import { alignRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
 import { addTotals, emptyTotals, isCounter, isMoneyMetric, type PeriodTotals } from '../../domain/metrics/kpis.js';
 import { isCurrency } from '../../domain/money/currency.js';
 import type { Queryable } from '../../infra/db.js';
@@ -35,30 +34,76 @@ function fold(target: Map<string, PeriodTotals>, counts: CountRow[], money: Mone
 /** Every period of the range with its totals (periods without events are zero). */
 export async function periodTotals(db: Queryable, granularity: Granularity, range: DayRange): Promise<Periods> {
   const params = [range.from, range.to, granularity];
-  const where = `where day between $1::date and $2::date`;
-  const [keys, counts, money, active] = await Promise.all([
+  const [keys, [counts, money], active] = await Promise.all([
     db.query<{ key: string }>(
       `select g::date::text as key from generate_series(date_trunc($3, $1::timestamp), $2::timestamp, ('1 ' || $3)::interval) g order by 1`,
       params,
     ),
-    db.query<CountRow>(`select ${period('day')} as key, metric, sum(value)::text as value from ${S}.business_counts ${where} group by 1, 2`, params),
-    db.query<MoneyRow>(
-      `select ${period('day')} as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount
-       from ${S}.business_money ${where} group by 1, 2, 3`,
-      params,
-    ),
-    db.query<ActiveRow>(`select ${period('day')} as key, count(distinct user_id)::text as users from ${S}.business_active ${where} group by 1`, params),
+    isAligned(granularity, range) ? keptPerPeriod(db, granularity, range) : summedPerPeriod(db, granularity, range),
+    activePerPeriod(db, granularity, range),
   ]);
   const out: Periods = new Map(keys.map((k) => [k.key, emptyTotals()]));
   fold(out, counts, money, active);
   return out;
 }
 
+const isAligned = (granularity: Granularity, range: DayRange) => {
+  const aligned = alignRange(range, granularity);
+  return aligned.from === range.from && aligned.to === range.to;
+};
+
+/** Whole periods: their counters and sums over all countries, as the projection keeps them. */
+function keptPerPeriod(db: Queryable, granularity: Granularity, range: DayRange): Promise<[CountRow[], MoneyRow[]]> {
+  const params = [range.from, range.to, granularity];
+  const where = `where granularity = $3 and start between $1::date and $2::date`;
+  return Promise.all([
+    db.query<CountRow>(`select start::text as key, metric, value::text as value from ${S}.business_period_counts ${where}`, params),
+    db.query<MoneyRow>(`select start::text as key, metric, currency, count::text as count, amount::text as amount from ${S}.business_period_money ${where}`, params),
+  ]);
+}
+
+/** Periods cut by the range: summed from the days. */
+function summedPerPeriod(db: Queryable, granularity: Granularity, range: DayRange): Promise<[CountRow[], MoneyRow[]]> {
+  const params = [range.from, range.to, granularity];
+  const where = `where day between $1::date and $2::date`;
+  return Promise.all([
+    db.query<CountRow>(`select ${period('day')} as key, metric, sum(value)::text as value from ${S}.business_counts ${where} group by 1, 2`, params),
+    db.query<MoneyRow>(
+      `select ${period('day')} as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount
+       from ${S}.business_money ${where} group by 1, 2, 3`,
+      params,
+    ),
+  ]);
+}
+
+/** Whole weeks or months of a range aligned to them are read from their counters; any other range is counted from the rows' previous days. */
+function activePerPeriod(db: Queryable, granularity: Granularity, range: DayRange): Promise<ActiveRow[]> {
+  if (granularity === 'day') {
+    return db.query<ActiveRow>(`select day::text as key, users::text as users from ${S}.business_active_days where day between $1::date and $2::date and users > 0`, [range.from, range.to]);
+  }
+  if (isAligned(granularity, range)) {
+    return db.query<ActiveRow>(
+      `select start::text as key, users::text as users from ${S}.business_active_periods where granularity = $3 and start between $1::date and $2::date`,
+      [range.from, range.to, granularity],
+    );
+  }
+  // A user counts in a period at their first day in it (and in the range): the rows whose previous day is before both.
+  return db.query<ActiveRow>(
+    `select ${period('day')} as key, count(*)::text as users from ${S}.business_active
+      where day between $1::date and $2::date and (prev_day is null or prev_day < greatest($1::date, date_trunc($3, day::timestamp)::date))
+      group by 1`,
+    [range.from, range.to, granularity],
+  );
+}
+
+/** Distinct active users of a range: its rows whose user was not active earlier in the range. */
+const FIRST_IN_RANGE = `day between $1::date and $2::date and (prev_day is null or prev_day < $1::date)`;
+
 /** One summary over the whole range. */
 export async function rangeTotals(db: Queryable, range: DayRange): Promise<PeriodTotals> {
   const byCountry = await countryTotals(db, range);
   const [active] = await db.query<{ users: string }>(
-    `select count(distinct user_id)::text as users from ${S}.business_active where day between $1::date and $2::date`,
+    `select count(*)::text as users from ${S}.business_active where ${FIRST_IN_RANGE}`,
     [range.from, range.to],
   );
   const total = emptyTotals();
@@ -77,7 +122,11 @@ export async function countryTotals(db: Queryable, range: DayRange): Promise<Map
       `select country as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount from ${S}.business_money ${where} group by 1, 2, 3`,
       params,
     ),
-    db.query<ActiveRow>(`select country as key, count(distinct user_id)::text as users from ${S}.business_active ${where} group by 1`, params),
+    db.query<ActiveRow>(
+      `select country as key, count(*)::text as users from ${S}.business_active
+        where day between $1::date and $2::date and (prev_in_country is null or prev_in_country < $1::date) group by 1`,
+      params,
+    ),
   ]);
   const out = new Map<string, PeriodTotals>();
   fold(out, counts, money, active);
@@ -93,16 +142,23 @@ export async function cumulativeByCountry(db: Queryable, metric: 'new_users' | '
   return new Map(rows.map((r) => [r.country, Number(r.value)]));
 }
 
-/** The running total of a counter at the end of each given day (sorted ascending or not). */
+/** The running total of a counter at the end of each given day (sorted ascending or not): one read of its daily sums. */
 export async function cumulativeAt(db: Queryable, metric: 'new_users' | 'new_accounts', days: string[]): Promise<Map<string, number>> {
   if (days.length === 0) return new Map();
+  const last = days.reduce((a, b) => (a > b ? a : b));
   const rows = await db.query<{ day: string; value: string }>(
-    `select d::date::text as day,
-            (select coalesce(sum(value), 0) from ${S}.business_counts c where c.metric = $1 and c.day <= d::date)::text as value
-       from unnest($2::date[]) d`,
-    [metric, days],
+    `select day::text as day, sum(value)::text as value from ${S}.business_counts where metric = $1 and day <= $2::date group by day order by day`,
+    [metric, last],
   );
-  return new Map(rows.map((r) => [r.day, Number(r.value)]));
+  const sorted = [...new Set(days)].sort();
+  const out = new Map<string, number>();
+  let total = 0;
+  let i = 0;
+  for (const day of sorted) {
+    while (i < rows.length && rows[i]!.day <= day) total += Number(rows[i++]!.value);
+    out.set(day, total);
+  }
+  return out;
 }
 
 export interface ActiveWindows {
@@ -112,17 +168,14 @@ export interface ActiveWindows {
   active_users_30d: number;
 }
 
-/** DAU and distinct users over the trailing 7 and 30 days, for every day of the range. */
+/** DAU and distinct users over the trailing 7 and 30 days, for every day of the range (kept per day by the projection). */
 export async function activeWindows(db: Queryable, range: DayRange): Promise<ActiveWindows[]> {
   const rows = await db.query<{ date: string; d1: string; d7: string; d30: string }>(
-    `with days as (select g::date as d from generate_series($1::date, $2::date, interval '1 day') g),
-          seen as (select day, user_id from ${S}.business_active where day between $3::date and $2::date)
-     select days.d::text as date,
-            (select count(*) from seen where seen.day = days.d)::text as d1,
-            (select count(distinct user_id) from seen where seen.day between days.d - 6 and days.d)::text as d7,
-            (select count(distinct user_id) from seen where seen.day between days.d - 29 and days.d)::text as d30
-       from days order by days.d`,
-    [range.from, range.to, addDays(range.from, -29)],
+    `select g::date::text as date, coalesce(a.users, 0)::text as d1, coalesce(a.users_7d, 0)::text as d7, coalesce(a.users_30d, 0)::text as d30
+       from generate_series($1::date, $2::date, interval '1 day') g
+       left join ${S}.business_active_days a on a.day = g::date
+      order by 1`,
+    [range.from, range.to],
   );
   return rows.map((r) => ({ date: r.date, active_users: Number(r.d1), active_users_7d: Number(r.d7), active_users_30d: Number(r.d30) }));
 }

@@ -38,7 +38,8 @@ const COLUMNS = `incident_id::text as incident_id, position::text as position, r
 export const INCIDENT_ORDERINGS = ['timestamp', '-timestamp', 'severity', '-severity'] as const;
 export type IncidentOrdering = (typeof INCIDENT_ORDERINGS)[number];
 
-const SEVERITY_RANK = `(case severity when 'low' then 1 when 'medium' then 2 when 'high' then 3 when 'critical' then 4 else 0 end)`;
+/** Indexed as written (risk-projection.ts): the planner matches the expression. */
+export const SEVERITY_RANK = `(case severity when 'low' then 1 when 'medium' then 2 when 'high' then 3 when 'critical' then 4 else 0 end)`;
 
 /**
  * Sort keys, most significant first; position breaks ties (newest first within one severity).
@@ -58,6 +59,10 @@ const ORDER_KEYS: Record<IncidentOrdering | 'position', Array<[expr: string, dir
  */
 function afterCursor(keys: Array<[string, 'asc' | 'desc']>, cursorParam: string): string {
   const cursorKey = (expr: string) => `(select ${expr} from rm.incidents where position = ${cursorParam}::bigint)`;
+  // Keys all one way: the same condition as a row comparison, which an index on the keys reads as a range.
+  if (keys.every(([, dir]) => dir === keys[0]![1])) {
+    return `((${keys.map(([e]) => e).join(', ')}) ${keys[0]![1] === 'asc' ? '>' : '<'} (${keys.map(([e]) => cursorKey(e)).join(', ')}))`;
+  }
   const terms = keys.map(([expr, dir], i) => {
     const equal = keys.slice(0, i).map(([e]) => `${e} = ${cursorKey(e)}`);
     return [...equal, `${expr} ${dir === 'asc' ? '>' : '<'} ${cursorKey(expr)}`].join(' and ');
@@ -136,17 +141,14 @@ export interface RiskKpis {
  * The reference's four KPIs with its bugs fixed: failed_logins counts failed
  * sign-ins (not every incident whose name says "failed"), and unique_attack_ips
  * counts distinct known IPs of medium-or-worse incidents other than staff actions.
+ * Both read counters the projection keeps (no scan of the incidents).
  */
 export async function riskKpis(db: Queryable): Promise<RiskKpis> {
-  const [groups, ips, counters] = await Promise.all([
-    db.query<{ rule: string; severity: string; status: string; n: string }>(
-      `select rule, severity, status, count(*)::text as n from rm.incidents group by rule, severity, status`,
-    ),
-    db.query<{ n: string }>(
-      `select count(distinct ip)::text as n from rm.incidents where ip is not null and rule <> 'admin_action' and severity in ('medium', 'high', 'critical')`,
-    ),
+  const [groups, counters] = await Promise.all([
+    db.query<{ rule: string; severity: string; status: string; n: string }>(`select rule, severity, status, n::text as n from rm.incident_counts where n > 0`),
     db.query<{ name: string; n: string }>(`select name, n::text as n from rm.risk_counters`),
   ]);
+  const ips = counters.filter((c) => c.name === 'attack_ips');
   const k: RiskKpis = {
     total_incidents: 0, open_incidents: 0, critical_alerts: 0, open_critical_alerts: 0,
     failed_logins: 0, locked_logins: 0, unique_attack_ips: Number(ips[0]?.n ?? 0), admin_actions: 0,
