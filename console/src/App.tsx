@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { watchIdle } from './auth/idle.ts';
 import { session } from './auth/session.ts';
 import { Link } from './components/Link.tsx';
-import { matchPath, useLocation } from './router.ts';
+import { matchPath, navigate, useLocation } from './router.ts';
 import { ROUTES, type PageRoute } from './routes.ts';
 import { SignIn } from './SignIn.tsx';
 
@@ -36,6 +36,10 @@ function Layout() {
     document.title = `${found?.route.title ?? 'Not found'} · Nexus Bank console`;
   }, [found?.route]);
   const claims = session.claims();
+  // A role that may not open Overview starts at its own first page.
+  useEffect(() => {
+    if (!found && path === '/' && allowed[0]) navigate(allowed[0].path, true);
+  }, [found, path]);
 
   return (
     <div class="shell" data-role={role ?? 'none'}>

@@ -175,6 +175,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One user as staff see them (blocked flag included) */
+        get: operations["adminGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's sessions (refresh-token families), newest first (cursor pages)
+         * @description Every session the user started (active, expired or revoked, with the
+         *     revocation's reason: logout, reuse_detected or admin). Terminating them
+         *     is `POST /admin/users/{id}/terminate-session/`.
+         */
+        get: operations["adminListUserSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/accounts/{account_number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Any customer account with its owner */
+        get: operations["adminGetAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/accounts/{account_number}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Any customer account's statement, holds and releases included, newest first (cursor pages)
+         * @description The owner's `/accounts/{account_number}/transactions/`, for staff, with the account as staff see it.
+         */
+        get: operations["adminAccountStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/streams/{stream_id}": {
         parameters: {
             query?: never;
@@ -1632,6 +1708,43 @@ export interface components {
             currency: components["schemas"]["Currency"];
             balance_after: components["schemas"]["Amount"];
             position: components["schemas"]["Position"];
+        };
+        AdminUser: {
+            /** Format: uuid */
+            id: string;
+            /** @description "[erased]" once the user is erased */
+            email: string;
+            first_name: string;
+            last_name: string;
+            is_staff: boolean;
+            /** @description Activated and not blocked */
+            is_active: boolean;
+            is_blocked: boolean;
+            /** Format: date-time */
+            date_joined: string;
+        };
+        AdminSession: {
+            session_id: string;
+            /** Format: date-time */
+            started_at: string;
+            /**
+             * Format: date-time
+             * @description When its refresh token expires
+             */
+            expires_at: string;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+            /** @enum {string|null} */
+            revoked_reason: "logout" | "reuse_detected" | "admin" | null;
+        };
+        AdminSessionPage: {
+            results: components["schemas"]["AdminSession"][];
+            next_cursor: string | null;
+        };
+        AdminStatement: {
+            account: components["schemas"]["AdminAccount"];
+            results: components["schemas"]["StatementEntry"][];
+            next_cursor: string | null;
         };
         AdminReason: {
             reason?: string;
@@ -3326,6 +3439,158 @@ export interface operations {
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["AdminUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    adminListUserSessions: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["AdminUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sessions */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminSessionPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    adminGetAccount: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAccount"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    adminAccountStatement: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the statement */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminStatement"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     auditStream: {
