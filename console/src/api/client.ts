@@ -70,3 +70,9 @@ export function ok<T>(result: { data?: T; error?: unknown; response: Response })
 
 /** A fresh Idempotency-Key for one user action (kept by the page until the action succeeds). */
 export const newIdempotencyKey = (): string => crypto.randomUUID();
+
+/** A list endpoint that can also answer CSV is typed `page | string`: the JSON page (the console asked for JSON). */
+export function jsonPage<T extends object>(data: T | string): T {
+  if (typeof data === 'string') throw new ApiProblem({ type: 'about:blank', title: 'Unexpected answer', status: 0, code: 'not_json', detail: 'The API answered CSV where JSON was asked for.' });
+  return data;
+}

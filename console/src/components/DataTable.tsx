@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import type { Problem } from '../api/client.ts';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
@@ -81,6 +82,10 @@ export interface FilterField {
  * filtered list can be linked to, and Back restores it); submitting applies them.
  */
 export function FilterBar(props: { fields: FilterField[]; values: Record<string, string>; onApply: (values: Record<string, string>) => void; label?: string }) {
+  const [draft, setDraft] = useState<Record<string, string>>(props.values);
+  const applied = JSON.stringify(props.values);
+  useEffect(() => setDraft(props.values), [applied]);
+  const set = (name: string, value: string) => setDraft((d) => ({ ...d, [name]: value }));
   return (
     <form
       class="filters"
@@ -88,20 +93,19 @@ export function FilterBar(props: { fields: FilterField[]; values: Record<string,
       aria-label={props.label ?? 'Filters'}
       onSubmit={(e) => {
         e.preventDefault();
-        const data = new FormData(e.currentTarget);
-        props.onApply(Object.fromEntries(props.fields.map((f) => [f.name, String(data.get(f.name) ?? '').trim()])));
+        props.onApply(Object.fromEntries(props.fields.map((f) => [f.name, (draft[f.name] ?? '').trim()])));
       }}
     >
       {props.fields.map((f) => (
         <label>
           <span>{f.label}</span>
           {f.type === 'select' ? (
-            <select name={f.name} value={props.values[f.name] ?? ''}>
+            <select name={f.name} value={draft[f.name] ?? ''} onChange={(e) => set(f.name, e.currentTarget.value)}>
               <option value="">Any</option>
               {(f.options ?? []).map((o) => <option value={o.value}>{o.label}</option>)}
             </select>
           ) : (
-            <input name={f.name} type={(f.type ?? 'text') as 'text'} value={props.values[f.name] ?? ''} placeholder={f.placeholder} />
+            <input name={f.name} type={(f.type ?? 'text') as 'text'} value={draft[f.name] ?? ''} placeholder={f.placeholder} onInput={(e) => set(f.name, e.currentTarget.value)} />
           )}
         </label>
       ))}

@@ -1033,10 +1033,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * HTML dashboard drawing the daily series as charts
-         * @description A static page (no data in it, no external resources). It asks for a
-         *     staff access token, keeps it in sessionStorage, and reads the JSON
-         *     endpoints above with it.
+         * The old dashboard page, now a permanent redirect to the staff console
+         * @description The staff console at `/console/` (sign-in with the second factor, KPIs
+         *     and charts per currency, CSV) replaced the page that asked for a pasted
+         *     access token.
          */
         get: operations["businessDashboard"];
         put?: never;
@@ -5547,15 +5547,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The page */
-            200: {
+            /** @description To the staff console */
+            301: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    Location: "/console/";
                     [name: string]: unknown;
                 };
-                content: {
-                    "text/html": string;
-                };
+                content?: never;
             };
             400: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
