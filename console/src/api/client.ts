@@ -76,3 +76,6 @@ export function jsonPage<T extends object>(data: T | string): T {
   if (typeof data === 'string') throw new ApiProblem({ type: 'about:blank', title: 'Unexpected answer', status: 0, code: 'not_json', detail: 'The API answered CSV where JSON was asked for.' });
   return data;
 }
+
+/** `min_position` for a read after a command: the answer waits until the read models have applied `position` ('' = no wait). */
+export const seen = (position: string): { min_position?: string } => (position ? { min_position: position } : {});

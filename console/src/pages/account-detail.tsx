@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, newIdempotencyKey, ok, type Schemas } from '../api/client.ts';
+import { api, newIdempotencyKey, ok, seen, type Schemas } from '../api/client.ts';
 import { ActionResult } from '../components/ActionResult.tsx';
 import { DataTable, Pager } from '../components/DataTable.tsx';
 import { useAction, useLoad, usePagedList } from '../components/hooks.ts';
@@ -15,8 +15,9 @@ const when = (iso: string) => new Date(iso).toLocaleString();
 /** One account: its facts, freeze/unfreeze (confirmed), a staff deposit, and its statement with holds. */
 export function AccountDetailPage({ params }: PageProps) {
   const number = params.number!;
-  const [version, setVersion] = useState(0);
-  const account = useLoad(async () => ok(await api.GET('/admin/accounts/{account_number}', { params: { path: { account_number: number } } })), [number, version]);
+  /** The position of the last action here: reads wait until the read models have applied it (min_position). */
+  const [version, setVersion] = useState('');
+  const account = useLoad(async () => ok(await api.GET('/admin/accounts/{account_number}', { params: { path: { account_number: number }, query: seen(version) } })), [number, version]);
   const [pending, setPending] = useState<'freeze' | 'unfreeze' | null>(null);
   const [result, setResult] = useState<{ detail: string; position: string; incident_id?: string | null } | null>(null);
   const freeze = useAction(async (kind: 'freeze' | 'unfreeze', reason: string) => {
@@ -24,7 +25,7 @@ export function AccountDetailPage({ params }: PageProps) {
     const done = kind === 'freeze' ? ok(await api.POST('/admin/accounts/{account_number}/freeze', req)) : ok(await api.POST('/admin/accounts/{account_number}/unfreeze', req));
     setResult(done);
     setPending(null);
-    setVersion((v) => v + 1);
+    setVersion(done.position);
   });
   const a = account.data;
 
@@ -67,7 +68,7 @@ export function AccountDetailPage({ params }: PageProps) {
               }}
             />
           ) : null}
-          <DepositForm account={a} onDone={() => setVersion((v) => v + 1)} />
+          <DepositForm account={a} onDone={setVersion} />
         </>
       ) : null}
       <Statement number={number} version={version} currency={a?.currency ?? ''} />
@@ -80,7 +81,7 @@ export function AccountDetailPage({ params }: PageProps) {
  * kept until a deposit succeeds: a double click, or a retry after a lost
  * answer, deposits once (the API answers the repeat with the first answer).
  */
-function DepositForm({ account, onDone }: { account: Schemas['AdminAccount']; onDone: () => void }) {
+function DepositForm({ account, onDone }: { account: Schemas['AdminAccount']; onDone: (position: string) => void }) {
   const [amount, setAmount] = useState('');
   const [key, setKey] = useState(newIdempotencyKey);
   const [done, setDone] = useState<Schemas['Deposit'] | null>(null);
@@ -94,7 +95,7 @@ function DepositForm({ account, onDone }: { account: Schemas['AdminAccount']; on
     setDone(d);
     setAmount('');
     setKey(newIdempotencyKey());
-    onDone();
+    onDone(d.position);
   });
   return (
     <>
@@ -124,9 +125,9 @@ function DepositForm({ account, onDone }: { account: Schemas['AdminAccount']; on
   );
 }
 
-function Statement({ number, version, currency }: { number: string; version: number; currency: string }) {
+function Statement({ number, version, currency }: { number: string; version: string; currency: string }) {
   const list = usePagedList(
-    async (cursor) => ok(await api.GET('/admin/accounts/{account_number}/transactions', { params: { path: { account_number: number }, query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    async (cursor) => ok(await api.GET('/admin/accounts/{account_number}/transactions', { params: { path: { account_number: number }, query: { limit: 20, ...seen(version), ...(cursor ? { cursor } : {}) } } })),
     [number, version],
   );
   const money = (amount: string) => (currency ? formatMoney(amount, currency) : amount);

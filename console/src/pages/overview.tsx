@@ -1,8 +1,9 @@
+import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../api/client.ts';
 import { downloadCsv } from '../api/csv.ts';
 import { useAction, useLoad } from '../components/hooks.ts';
-import { formatAmounts, plotValue } from '../components/money.ts';
+import { formatMoney, plotValue } from '../components/money.ts';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { TimeChart, type ChartSeries } from '../components/TimeChart.tsx';
 import { useFilters } from '../components/useFilters.ts';
@@ -15,17 +16,31 @@ type Period = Schemas['PeriodMetrics'];
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const daysAgo = (n: number) => isoDay(new Date(Date.now() - n * 86_400_000));
 
+/** One amount per currency, each kept on one line (never a total across currencies). */
+function Amounts({ amounts }: { amounts: Record<string, string> }) {
+  return (
+    <>
+      {Object.entries(amounts).map(([c, a], i) => (
+        <>
+          {i > 0 ? ' · ' : ''}
+          <span class="nowrap">{formatMoney(a, c)}</span>
+        </>
+      ))}
+    </>
+  );
+}
+
 /** KPI cards of one period: counts as numbers, money per currency (never a total across currencies). */
 function Kpis({ title, period, testId }: { title: string; period: Period; testId: string }) {
-  const items: [string, string][] = [
+  const items: [string, ComponentChildren][] = [
     ['New users', String(period.new_users)],
     ['Active users', String(period.active_users)],
     ['Logins', `${period.logins} (${period.failed_logins} failed)`],
     ['Deposits', `${period.deposits_count}`],
-    ['Deposited', formatAmounts(period.deposits_amount)],
+    ['Deposited', <Amounts amounts={period.deposits_amount} />],
     ['Transfers', `${period.transfers_count}`],
-    ['Transferred', formatAmounts(period.transfers_amount)],
-    ['Fees', formatAmounts(period.fees_collected)],
+    ['Transferred', <Amounts amounts={period.transfers_amount} />],
+    ['Fees', <Amounts amounts={period.fees_collected} />],
   ];
   return (
     <section class="kpis" data-testid={testId} aria-labelledby={`${testId}-h`}>

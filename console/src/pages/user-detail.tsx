@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, jsonPage, ok, type Schemas } from '../api/client.ts';
+import { api, jsonPage, ok, seen, type Schemas } from '../api/client.ts';
 import { ActionResult } from '../components/ActionResult.tsx';
 import { DataTable, FilterBar, Pager } from '../components/DataTable.tsx';
 import { useAction, useLoad, usePagedList } from '../components/hooks.ts';
@@ -22,8 +22,9 @@ const PAGE = 10;
 /** One user: profile, accounts, sessions, login events, incidents; block, unblock and terminate sessions, each confirmed. */
 export function UserDetailPage({ params }: PageProps) {
   const id = params.id!;
-  const [version, setVersion] = useState(0);
-  const user = useLoad(async () => ok(await api.GET('/admin/users/{id}', { params: { path: { id } } })), [id, version]);
+  /** The position of the last action here: reads wait until the read models have applied it (min_position). */
+  const [version, setVersion] = useState('');
+  const user = useLoad(async () => ok(await api.GET('/admin/users/{id}', { params: { path: { id }, query: seen(version) } })), [id, version]);
   const [pending, setPending] = useState<Action | null>(null);
   const [result, setResult] = useState<Schemas['AdminUserAction'] | null>(null);
   const action = useAction(async (kind: Action, reason: string) => {
@@ -37,7 +38,7 @@ export function UserDetailPage({ params }: PageProps) {
           : ok(await api.POST('/admin/users/{id}/terminate-session', path));
     setResult(done);
     setPending(null);
-    setVersion((v) => v + 1);
+    setVersion(done.position);
   });
 
   const u = user.data;
@@ -91,8 +92,8 @@ export function UserDetailPage({ params }: PageProps) {
   );
 }
 
-function UserAccounts({ id, version }: { id: string; version: number }) {
-  const list = usePagedList(async (cursor) => ok(await api.GET('/admin/accounts', { params: { query: { owner: id, limit: PAGE, ...(cursor ? { cursor } : {}) } } })), [id, version]);
+function UserAccounts({ id, version }: { id: string; version: string }) {
+  const list = usePagedList(async (cursor) => ok(await api.GET('/admin/accounts', { params: { query: { owner: id, limit: PAGE, ...seen(version), ...(cursor ? { cursor } : {}) } } })), [id, version]);
   return (
     <>
       <h2>Accounts</h2>
@@ -117,8 +118,8 @@ function UserAccounts({ id, version }: { id: string; version: number }) {
   );
 }
 
-function UserSessions({ id, version }: { id: string; version: number }) {
-  const list = usePagedList(async (cursor) => ok(await api.GET('/admin/users/{id}/sessions', { params: { path: { id }, query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } })), [id, version]);
+function UserSessions({ id, version }: { id: string; version: string }) {
+  const list = usePagedList(async (cursor) => ok(await api.GET('/admin/users/{id}/sessions', { params: { path: { id }, query: { limit: PAGE, ...seen(version), ...(cursor ? { cursor } : {}) } } })), [id, version]);
   return (
     <>
       <h2>Sessions</h2>
@@ -142,7 +143,7 @@ function UserSessions({ id, version }: { id: string; version: number }) {
   );
 }
 
-function UserLogins({ id, version }: { id: string; version: number }) {
+function UserLogins({ id, version }: { id: string; version: string }) {
   const [filters, setFilters] = useState<Record<string, string>>({});
   const list = usePagedList(
     async (cursor) =>
@@ -152,6 +153,7 @@ function UserLogins({ id, version }: { id: string; version: number }) {
             query: {
               user_id: id,
               limit: PAGE,
+              ...seen(version),
               ...(filters.kind ? { kind: filters.kind as 'login' } : {}),
               ...(filters.success ? { success: filters.success } : {}),
               ...(cursor ? { cursor } : {}),
@@ -194,7 +196,7 @@ function UserLogins({ id, version }: { id: string; version: number }) {
   );
 }
 
-function UserIncidents({ id, version }: { id: string; version: number }) {
+function UserIncidents({ id, version }: { id: string; version: string }) {
   const [filters, setFilters] = useState<Record<string, string>>({});
   const list = usePagedList(
     async (cursor) =>
@@ -205,6 +207,7 @@ function UserIncidents({ id, version }: { id: string; version: number }) {
               query: {
                 user: id,
                 limit: PAGE,
+              ...seen(version),
                 ...(filters.status ? { status: filters.status as Schemas['IncidentStatus'] } : {}),
                 ...(filters.severity ? { severity: filters.severity as Schemas['IncidentSeverity'] } : {}),
                 ...(cursor ? { cursor } : {}),
