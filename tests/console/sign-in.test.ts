@@ -39,4 +39,28 @@ describe('console: sign-in, refresh cookie, sign-out (chromium)', function () {
     expect(await page.getByRole('link', { name: 'Users' }).count()).to.equal(0);
     await page.close();
   });
+
+  it('refreshes silently before the access token expires, and signs out after 15 idle minutes', async () => {
+    await h.context.clearCookies();
+    const page = await h.newPage();
+    const refreshes: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('/auth/console/refresh')) refreshes.push(r.status());
+    });
+    await page.clock.install();
+    await h.signIn(page, 'ops@example.com');
+    expect(refreshes, 'the load found no session').to.deep.equal([401]);
+    // The access token lives 10 minutes: a minute before, the console gets a new one through the cookie.
+    await page.clock.runFor(9 * 60_000 + 5_000);
+    await page.waitForResponse((r) => r.url().endsWith('/auth/console/refresh')).catch(() => undefined);
+    expect(refreshes).to.deep.equal([401, 200]);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    // No key press, click or scroll for 15 minutes since sign-in: signed out, and told why.
+    await page.clock.runFor(6 * 60_000);
+    await page.locator('.notice[data-reason="idle"]').waitFor();
+    expect(await page.locator('.notice').textContent()).to.equal('You were signed out after a period of inactivity.');
+    await page.reload();
+    await page.getByRole('button', { name: 'Continue' }).waitFor();
+    await page.close();
+  });
 });
