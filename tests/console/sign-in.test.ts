@@ -22,6 +22,13 @@ describe('console: sign-in, refresh cookie, sign-out (chromium)', function () {
 
     await page.reload();
     await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 15_000 });
+    // Two more tabs opened at once both restore the session from the cookie, and it stays usable.
+    const tabs = await Promise.all([h.newPage(), h.newPage()]);
+    await Promise.all(tabs.map((t) => t.goto(`${h.svc.baseUrl}/console/users`)));
+    for (const t of tabs) await t.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 15_000 });
+    await Promise.all(tabs.map((t) => t.close()));
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 15_000 });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Continue' }).waitFor();
     await page.reload();

@@ -81,7 +81,11 @@ export const session = {
   refresh(): Promise<boolean> {
     inFlight ??= (async () => {
       try {
-        const { data } = await authApi.POST('/auth/console/refresh', { body: {} });
+        // One refresh at a time across the browser's tabs: two tabs spending the same cookie at once
+        // would look like a stolen refresh token (reuse revokes the session). Behind the lock, the
+        // second tab sends the cookie the first one got.
+        const spend = () => authApi.POST('/auth/console/refresh', { body: {} });
+        const { data } = navigator.locks ? await navigator.locks.request('nexus-console-refresh', spend) : await spend();
         if (data) {
           adopt(data.access);
           return true;
