@@ -116,7 +116,17 @@ describe('console endpoints (HTTP)', function () {
     expect((await svc.api.get(`/admin/users/${UNKNOWN}/`, { token: staff.access })).status).to.equal(404);
 
     await svc.api.post('/auth/logout/', { refresh: aliceTokens.refresh }, { token: aliceTokens.access });
-    const first = await svc.api.get(`/admin/users/${alice.id}/sessions/?limit=1&min_position=0`, { token: staff.access });
+    // Sessions reach the read model asynchronously (a login answers no position): wait for both, the logout applied.
+    const deadline = Date.now() + 10_000;
+    const both = async () => {
+      const all = (await svc.api.get(`/admin/users/${alice.id}/sessions/`, { token: staff.access })).body.results as { status: string }[];
+      return all.length === 2 && all.some((r) => r.status === 'revoked');
+    };
+    while (!(await both())) {
+      expect(Date.now(), 'both sessions in the read model').to.be.below(deadline);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const first = await svc.api.get(`/admin/users/${alice.id}/sessions/?limit=1`, { token: staff.access });
     expectConforms('GET', '/admin/users/{id}/sessions', first);
     expect(first.body.results).to.have.length(1);
     expect(first.body.results[0].status).to.equal('active');
@@ -125,6 +135,12 @@ describe('console endpoints (HTTP)', function () {
     expect(second.body.results[0]).to.include({ status: 'revoked', revoked_reason: 'logout' });
     expect(second.body.results[0].session_id).to.not.equal(first.body.results[0].session_id);
     expect(second.body.next_cursor).to.equal(null);
+    const revoked = await svc.api.get(`/admin/users/${alice.id}/sessions/?status=revoked`, { token: staff.access });
+    expectConforms('GET', '/admin/users/{id}/sessions', revoked);
+    expect(revoked.body.results.map((r: { session_id: string }) => r.session_id)).to.deep.equal([second.body.results[0].session_id]);
+    const active = await svc.api.get(`/admin/users/${alice.id}/sessions/?status=active`, { token: staff.access });
+    expect(active.body.results.map((r: { status: string }) => r.status)).to.deep.equal(['active']);
+    expect((await svc.api.get(`/admin/users/${alice.id}/sessions/?status=gone`, { token: staff.access })).status).to.equal(400);
     const missing = await svc.api.get(`/admin/users/${UNKNOWN}/sessions/`, { token: staff.access });
     expectConforms('GET', '/admin/users/{id}/sessions', missing);
     expect(missing.status).to.equal(404);

@@ -119,10 +119,21 @@ function UserAccounts({ id, version }: { id: string; version: string }) {
 }
 
 function UserSessions({ id, version }: { id: string; version: string }) {
-  const list = usePagedList(async (cursor) => ok(await api.GET('/admin/users/{id}/sessions', { params: { path: { id }, query: { limit: PAGE, ...seen(version), ...(cursor ? { cursor } : {}) } } })), [id, version]);
+  const [filters, setFilters] = useState<Record<string, string>>({});
+  const status = filters.status as Schemas['AdminSession']['status'] | undefined;
+  const list = usePagedList(
+    async (cursor) => ok(await api.GET('/admin/users/{id}/sessions', { params: { path: { id }, query: { limit: PAGE, ...(status ? { status } : {}), ...seen(version), ...(cursor ? { cursor } : {}) } } })),
+    [id, version, status],
+  );
   return (
     <>
       <h2>Sessions</h2>
+      <FilterBar
+        label="Filter sessions"
+        values={filters}
+        onApply={setFilters}
+        fields={[{ name: 'status', label: 'Session status', type: 'select', options: ['active', 'expired', 'revoked'].map((v) => ({ value: v, label: v })) }]}
+      />
       <DataTable<Schemas['AdminSession']>
         caption="Sessions, newest first"
         testId="user-sessions"

@@ -3480,6 +3480,8 @@ export interface operations {
     adminListUserSessions: {
         parameters: {
             query?: {
+                /** @description Only sessions in this state (active: neither revoked nor expired). */
+                status?: "active" | "expired" | "revoked";
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */

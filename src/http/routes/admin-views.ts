@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { assertCurrency } from '../../domain/money/currency.js';
 import { statementEntries } from '../../projections/accounts/queries.js';
-import { findAdminAccount, findAdminUserDetail, sessionsOf, type AdminSessionRow } from '../../projections/admin/admin-queries.js';
+import { findAdminAccount, findAdminUserDetail, sessionsOf, type AdminSessionRow, type SessionStatusFilter } from '../../projections/admin/admin-queries.js';
 import type { AppDeps } from '../deps.js';
 import type { components } from '../generated/openapi.js';
 import { requireStaff } from '../middleware/auth-guards.js';
@@ -50,7 +50,8 @@ export function adminViewRoutes(deps: AppDeps): Router {
     const id = String(req.params.id);
     const page = pageOf(req);
     if (!(await findAdminUserDetail(deps.db, id))) throw notFoundProblem('User not found.');
-    const rows = await sessionsOf(deps.db, id, page.limit, page.before);
+    const status = typeof req.query.status === 'string' && req.query.status !== '' ? (req.query.status as SessionStatusFilter) : undefined;
+    const rows = await sessionsOf(deps.db, id, status, page.limit, page.before);
     const now = Date.now();
     res.json(pageResult(rows, page, (r) => BigInt(r.started_us), (r) => sessionView(r, now)) satisfies Schemas['AdminSessionPage']);
   });

@@ -101,12 +101,17 @@ export interface AdminSessionRow {
 }
 
 /** A user's sessions (refresh-token families), newest first, keyset-paged on their start (microseconds). */
-export async function sessionsOf(db: Queryable, userId: string, limit: number, before: bigint | undefined): Promise<AdminSessionRow[]> {
+export type SessionStatusFilter = 'active' | 'expired' | 'revoked';
+
+export async function sessionsOf(db: Queryable, userId: string, status: SessionStatusFilter | undefined, limit: number, before: bigint | undefined): Promise<AdminSessionRow[]> {
   const params: unknown[] = [userId];
   let where = 'user_id = $1';
+  if (status === 'revoked') where += ' and revoked is not null';
+  if (status === 'active') where += ' and revoked is null and expires_at > now()';
+  if (status === 'expired') where += ' and revoked is null and expires_at <= now()';
   if (before !== undefined) {
     params.push(before.toString());
-    where += ` and (extract(epoch from started_at) * 1000000)::bigint < $2::bigint`;
+    where += ` and (extract(epoch from started_at) * 1000000)::bigint < $${params.length}::bigint`;
   }
   params.push(limit + 1);
   return db.query<AdminSessionRow>(
