@@ -33,7 +33,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY openapi ./openapi
-COPY src/http/static ./src/http/static
 # The code stays owned by root (read-only to the service); only the PGlite data
 # folder (used when DATABASE_URL is unset) is writable by the runtime user.
 RUN mkdir -p /app/data && chown node:node /app/data

@@ -17,6 +17,7 @@ import { matchOperations } from './openapi/matched-operation.js';
 import { requestValidator } from './openapi/request-validator.js';
 import { securityGate } from './openapi/security-gate.js';
 import { routeBySegment } from './route-by-segment.js';
+import { consoleRoutes } from './routes/console.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { httpMetrics } from './middleware/http-metrics.js';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(apiKeys(security.settings.allowedApiKeys, security.hits));
   app.use(stripTrailingSlash);
   app.use(docsRoutes(deps.openapi));
+  app.use(consoleRoutes());
   app.use(healthRoutes(deps));
   app.use(authenticate(deps.authenticator));
   app.use(limits.general);
@@ -78,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: readsJsonBody }));
   app.use(rejectUnsafeText);
   app.use(requestValidator(deps.openapi));
-  app.post(['/auth/jwt/create', '/auth/login/init', '/auth/login/verify'], limits.login);
+  app.post(['/auth/jwt/create', '/auth/login/init', '/auth/login/verify', '/auth/console/login'], limits.login);
   app.post('/auth/users/reset_password', limits.passwordReset);
   app.post('/auth/users/reset_email', limits.passwordReset);
   app.use(minPosition(deps.readModels, MIN_POSITION_TIMEOUT_MS));

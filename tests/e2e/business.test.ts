@@ -142,15 +142,13 @@ describe('business metrics (HTTP)', function () {
     }
   });
 
-  it('serves the dashboard page with a same-origin-only policy', async () => {
-    const res = await fetch(`${svc.baseUrl}/business/dashboard/`);
-    expect(res.status).to.equal(200);
-    expect(res.headers.get('content-security-policy')).to.contain("default-src 'none'");
-    const html = await res.text();
-    expect(html).to.contain('/business/dashboard/assets/dashboard.js');
-    expect(html).not.to.match(/https?:\/\//);
-    const js = await fetch(`${svc.baseUrl}/business/dashboard/assets/dashboard.js`);
-    expect(js.status).to.equal(200);
-    expect(js.headers.get('content-type')).to.match(/javascript/);
+  it('the old dashboard page redirects to the staff console', async () => {
+    const res = await fetch(`${svc.baseUrl}/business/dashboard/`, { redirect: 'manual' });
+    expect(res.status).to.equal(301);
+    expect(res.headers.get('location')).to.equal('/console/');
+    const page = await fetch(`${svc.baseUrl}/business/dashboard/`);
+    expect(page.url).to.equal(`${svc.baseUrl}/console/`);
+    expect(page.headers.get('content-security-policy')).to.contain("default-src 'none'");
+    expect(await page.text()).to.match(/<div id="app">/).and.not.match(/https?:\/\//);
   });
 });

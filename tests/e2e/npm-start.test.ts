@@ -85,12 +85,12 @@ describe('npm start on a fresh data folder (compiled build, PGlite)', function (
     expect(listed.body.results.map((a: { account_number: string }) => a.account_number)).to.deep.equal([opened.body.account_number]);
   });
 
-  it('serves the contract and the dashboard page from the compiled code', async () => {
+  it('serves the contract and the staff console from the compiled code', async () => {
     const yaml = await svc.api.get('/api/schema/', { headers: { accept: 'application/yaml' } });
     expect(yaml.status).to.equal(200);
     expect(String(yaml.body)).to.match(/^openapi: 3\.1\.0/m);
-    const page = await svc.api.get('/business/dashboard/');
+    const page = await svc.api.get('/console/');
     expect(page.status).to.equal(200);
-    expect(String(page.body)).to.match(/<html/i);
+    expect(String(page.body)).to.match(/<script type="module" crossorigin src="\/console\/assets\/index-[\w-]+\.js">/);
   });
 });

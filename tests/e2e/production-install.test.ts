@@ -35,7 +35,7 @@ describe('the production install (the Dockerfile runtime stage, simulated)', fun
   before(async () => {
     await ensureBuilt();
     const copies = runtimeCopies();
-    expect(copies.map(([src]) => src)).to.include.members(['package.json', 'package-lock.json', 'dist', 'openapi', 'src/http/static']);
+    expect(copies.map(([src]) => src)).to.include.members(['package.json', 'package-lock.json', 'dist', 'openapi']);
     for (const [src, dest] of copies) {
       mkdirSync(dirname(join(app, dest)), { recursive: true });
       cpSync(src, join(app, dest), { recursive: true });
@@ -79,7 +79,7 @@ describe('the production install (the Dockerfile runtime stage, simulated)', fun
     for (const dev of ['tsx', 'typescript', 'mocha', 'redoc', 'react', 'core-js']) expect(existsSync(join(app, 'node_modules', dev)), dev).to.equal(false);
   });
 
-  it('starts from the cluster template and serves commands, the contract, its readers and the dashboard', async () => {
+  it('starts from the cluster template and serves commands, the contract, its readers and the staff console', async () => {
     expect(output).to.match(/"cluster":"template"/);
     const registered = await fetch(`${base}/auth/users/`, {
       method: 'POST',
@@ -89,7 +89,7 @@ describe('the production install (the Dockerfile runtime stage, simulated)', fun
     expect(registered.status).to.equal(201);
     const yaml = await fetch(`${base}/api/schema/`, { headers: { accept: 'application/yaml' } });
     expect(await yaml.text()).to.match(/^openapi: 3\.1\.0/m);
-    for (const path of ['/api/schema/swagger-ui/assets/swagger-ui-bundle.js', '/api/schema/redoc/redoc.standalone.js', '/business/dashboard/']) {
+    for (const path of ['/api/schema/swagger-ui/assets/swagger-ui-bundle.js', '/api/schema/redoc/redoc.standalone.js', '/console/', '/business/dashboard/']) {
       expect((await fetch(`${base}${path}`)).status, path).to.equal(200);
     }
   });

@@ -175,6 +175,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One user as staff see them (blocked flag included) */
+        get: operations["adminGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's sessions (refresh-token families), newest first (cursor pages)
+         * @description Every session the user started (active, expired or revoked, with the
+         *     revocation's reason: logout, reuse_detected or admin). Terminating them
+         *     is `POST /admin/users/{id}/terminate-session/`.
+         */
+        get: operations["adminListUserSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/accounts/{account_number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Any customer account with its owner */
+        get: operations["adminGetAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/accounts/{account_number}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Any customer account's statement, holds and releases included, newest first (cursor pages)
+         * @description The owner's `/accounts/{account_number}/transactions/`, for staff, with the account as staff see it.
+         */
+        get: operations["adminAccountStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/streams/{stream_id}": {
         parameters: {
             query?: never;
@@ -957,10 +1033,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * HTML dashboard drawing the daily series as charts
-         * @description A static page (no data in it, no external resources). It asks for a
-         *     staff access token, keeps it in sessionStorage, and reads the JSON
-         *     endpoints above with it.
+         * The old dashboard page, now a permanent redirect to the staff console
+         * @description The staff console at `/console/` (sign-in with the second factor, KPIs
+         *     and charts per currency, CSV) replaced the page that asked for a pasted
+         *     access token.
          */
         get: operations["businessDashboard"];
         put?: never;
@@ -1016,6 +1092,71 @@ export interface paths {
         head?: never;
         /** Block or unblock a card, or change its limits (all or nothing) */
         patch: operations["updateCard"];
+        trace?: never;
+    };
+    "/auth/console/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Two-step login, step two, for the console - the access token, and the refresh token as a cookie
+         * @description As `/auth/login/verify/` (same codes, refusals, lockouts and rate limit),
+         *     but the refresh token is set as the httpOnly cookie instead of returned.
+         */
+        post: operations["consoleLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/console/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Spend the console's refresh cookie for a new access token (and a new cookie)
+         * @description The cookie works once, as any refresh token: presenting one already spent
+         *     revokes the whole session. Without the cookie, or with a bad or revoked
+         *     one, 401 (and the cookie is cleared).
+         */
+        post: operations["consoleRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/console/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the console's session (the one of its refresh cookie) and clear the cookie
+         * @description Revokes the session of the cookie's refresh token (its access tokens stop
+         *     working within a second) and records a logout. Without a valid cookie it
+         *     only clears it. Always 204.
+         */
+        post: operations["consoleLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/health": {
@@ -1567,6 +1708,43 @@ export interface components {
             currency: components["schemas"]["Currency"];
             balance_after: components["schemas"]["Amount"];
             position: components["schemas"]["Position"];
+        };
+        AdminUser: {
+            /** Format: uuid */
+            id: string;
+            /** @description "[erased]" once the user is erased */
+            email: string;
+            first_name: string;
+            last_name: string;
+            is_staff: boolean;
+            /** @description Activated and not blocked */
+            is_active: boolean;
+            is_blocked: boolean;
+            /** Format: date-time */
+            date_joined: string;
+        };
+        AdminSession: {
+            session_id: string;
+            /** Format: date-time */
+            started_at: string;
+            /**
+             * Format: date-time
+             * @description When its refresh token expires
+             */
+            expires_at: string;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+            /** @enum {string|null} */
+            revoked_reason: "logout" | "reuse_detected" | "admin" | null;
+        };
+        AdminSessionPage: {
+            results: components["schemas"]["AdminSession"][];
+            next_cursor: string | null;
+        };
+        AdminStatement: {
+            account: components["schemas"]["AdminAccount"];
+            results: components["schemas"]["StatementEntry"][];
+            next_cursor: string | null;
         };
         AdminReason: {
             reason?: string;
@@ -2201,6 +2379,10 @@ export interface components {
         };
         CardWithPosition: components["schemas"]["Card"] & {
             position: components["schemas"]["Position"];
+        };
+        ConsoleAccess: {
+            /** @description The access token (the refresh token is in the cookie) */
+            access: string;
         };
         Readiness: {
             /** @enum {string} */
@@ -2910,6 +3092,8 @@ export interface components {
         CacheControlNoStore: "no-store";
         /** @description `no-cache`: the same for HTTP/1.0 caches. */
         PragmaNoCache: "no-cache";
+        /** @description `nexus_console_refresh=<refresh token>; Path=/auth/console; HttpOnly; SameSite=Strict` (and Secure unless DEBUG); on logout and refusals an expired one that clears it. */
+        ConsoleRefreshCookie: string;
     };
     pathItems: never;
 }
@@ -3636,6 +3820,160 @@ export interface operations {
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["AdminUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    adminListUserSessions: {
+        parameters: {
+            query?: {
+                /** @description Only sessions in this state (active: neither revoked nor expired). */
+                status?: "active" | "expired" | "revoked";
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["AdminUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sessions */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminSessionPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    adminGetAccount: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAccount"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    adminAccountStatement: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path: {
+                account_number: components["parameters"]["AccountNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the statement */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminStatement"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
         };
     };
     auditStream: {
@@ -6770,16 +7108,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The page */
-            200: {
+            /** @description To the staff console */
+            301: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    Location: "/console/";
                     [name: string]: unknown;
                 };
-                content: {
-                    /** @example <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Nexus Bank: business dashboard</title>…</head><body>…</body></html> */
-                    "text/html": string;
-                };
+                content?: never;
             };
             400: components["responses"]["Problem"];
             403: components["responses"]["Forbidden"];
@@ -7113,6 +7449,118 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    consoleLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description A new session */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Set-Cookie": components["headers"]["ConsoleRefreshCookie"];
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleAccess"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            /** @description `invalid_code`: wrong, expired, used or superseded code, or no open challenge for that email. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["LoginLocked"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    consoleRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description A new access token; the cookie is rotated */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Set-Cookie": components["headers"]["ConsoleRefreshCookie"];
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleAccess"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    consoleLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Signed out; the cookie is cleared */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Set-Cookie": components["headers"]["ConsoleRefreshCookie"];
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -55,7 +55,7 @@ export const rowFacts = (r: AccountRow): AccountFacts => ({
   updated_at: new Date(r.updated_at).toISOString(),
 });
 
-function entryView(e: EntryRow, currency: Currency): Schemas['StatementEntry'] {
+export function entryView(e: EntryRow, currency: Currency): Schemas['StatementEntry'] {
   return {
     id: e.event_id,
     transfer_id: e.transfer_id,

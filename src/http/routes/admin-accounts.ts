@@ -5,16 +5,18 @@ import { assertCurrency } from '../../domain/money/currency.js';
 import { listAdminAccounts, type AdminAccountRow } from '../../projections/admin/admin-queries.js';
 import { requestContext } from '../auth/request-context.js';
 import type { AppDeps } from '../deps.js';
+import type { components } from '../generated/openapi.js';
 import { requireStaff } from '../middleware/auth-guards.js';
 import { pageOf, pageResult } from '../pagination.js';
 
-function view(r: AdminAccountRow) {
+/** The contract's AdminAccount of a row. */
+export function adminAccountView(r: AdminAccountRow): components['schemas']['AdminAccount'] {
   const currency = assertCurrency(r.currency);
   return {
     account_number: r.account_number,
     type: r.type,
     currency,
-    status: r.status,
+    status: r.status as components['schemas']['AdminAccount']['status'],
     is_active: r.status === 'active',
     balance: formatAmount(BigInt(r.balance), currency),
     available_balance: formatAmount(BigInt(r.balance) - BigInt(r.held), currency),
@@ -43,7 +45,7 @@ export function adminAccountRoutes(deps: AppDeps): Router {
   router.get('/admin/accounts', requireStaff, async (req, res) => {
     const page = pageOf(req);
     const rows = await listAdminAccounts(deps.db, { status: q(req.query.status), owner_id: q(req.query.owner), currency: q(req.query.currency) }, page.limit, page.before);
-    res.json(pageResult(rows, page, (r) => BigInt(r.position), view));
+    res.json(pageResult(rows, page, (r) => BigInt(r.position), adminAccountView));
   });
 
   for (const [path, frozen] of [['freeze', true], ['unfreeze', false]] as const) {

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { AppDeps } from '../deps.js';
 import { closeCustomerRoutes } from './auth-close.js';
+import { authConsoleRoutes } from './auth-console.js';
 import { authDeps } from './auth-deps.js';
 import { authJwtRoutes } from './auth-jwt.js';
 import { authSocialRoutes } from './auth-social.js';
@@ -16,5 +17,6 @@ export function authRoutes(deps: AppDeps): Router {
   router.use(authJwtRoutes(auth, deps.authenticator, deps.security));
   router.use(authSocialRoutes(auth, deps.security, deps.config));
   router.use(authTwoFactorRoutes({ ...auth, keyring: deps.personal.keyring }, deps.security));
+  router.use(authConsoleRoutes({ ...auth, keyring: deps.personal.keyring }, deps.authenticator, deps.security, !deps.config.debug));
   return router;
 }

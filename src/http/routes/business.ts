@@ -84,7 +84,7 @@ async function periodViews(db: Queryable, granularity: 'week' | 'month', range: 
     .reverse();
 }
 
-/** Business KPIs for staff (openapi/business.yaml); the dashboard page is public, its data is not. */
+/** Business KPIs for staff (openapi/business.yaml); the old dashboard page redirects to the console. */
 export function businessRoutes(deps: AppDeps): Router {
   const router = express.Router();
   const db = deps.db;

@@ -5,6 +5,7 @@ import { accountRoutes } from './accounts.js';
 import { adminAccountRoutes } from './admin-accounts.js';
 import { adminDepositRoutes } from './admin-deposits.js';
 import { adminUserRoutes } from './admin-users.js';
+import { adminViewRoutes } from './admin-views.js';
 import { auditCheckpointRoutes } from './audit-checkpoints.js';
 import { auditProjectionRoutes } from './audit-projections.js';
 import { auditRoutes } from './audit.js';
@@ -26,6 +27,7 @@ export function featureRoutes(deps: AppDeps): SegmentRoutes[] {
     { segments: ['admin'], router: adminDepositRoutes(deps) },
     { segments: ['admin'], router: adminAccountRoutes(deps) },
     { segments: ['admin'], router: adminUserRoutes(deps) },
+    { segments: ['admin'], router: adminViewRoutes(deps) },
     { segments: ['risk'], router: riskIncidentRoutes(deps) },
     { segments: ['accounts', 'cards'], router: cardRoutes(deps) },
     { segments: ['notifications'], router: notificationRoutes(deps) },
