@@ -181,6 +181,11 @@ describe('auditor tools (HTTP and CLI)', function () {
     }
     const statementAfter = await svc.api.get(`/accounts/${account}/transactions/`, { token: alice.access });
     expect(statementAfter.body).to.deep.equal(statementBefore.body);
+    // The CLI does the same beside the running service, and says each build equals the live one.
+    const cli = await runCli(svc, ['rebuild', '--all']);
+    expect(cli.code, cli.stderr + cli.stdout).to.equal(0);
+    for (const name of names) expect(cli.stdout, name).to.include(`${name}: up to position`);
+    expect(cli.stdout.match(/equal to the live build, swapped in/g) ?? []).to.have.length(names.length);
   });
 
   it('without a checkpoint key, signs none and checks none', async () => {
