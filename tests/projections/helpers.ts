@@ -1,8 +1,9 @@
 import type { Db } from '../../src/infra/db.js';
 
-export async function countsIn(db: Db, schema = 'rm'): Promise<{ streams: Map<string, number>; types: Map<string, number> }> {
-  const streams = await db.query<{ stream_id: string; n: string }>(`select stream_id, n::text as n from ${schema}.stream_counts`);
-  const types = await db.query<{ type: string; n: string }>(`select type, n::text as n from ${schema}.type_counts`);
+/** The counts of a counter projection (fixtures/counter-projection.ts); `prefix` its tables' (`name_` for a named one). */
+export async function countsIn(db: Db, schema = 'rm', prefix = ''): Promise<{ streams: Map<string, number>; types: Map<string, number> }> {
+  const streams = await db.query<{ stream_id: string; n: string }>(`select stream_id, n::text as n from ${schema}.${prefix}stream_counts`);
+  const types = await db.query<{ type: string; n: string }>(`select type, n::text as n from ${schema}.${prefix}type_counts`);
   return {
     streams: new Map(streams.map((r) => [r.stream_id, Number(r.n)])),
     types: new Map(types.map((r) => [r.type, Number(r.n)])),

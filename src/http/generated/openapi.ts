@@ -407,6 +407,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/projections/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rebuild every projection in one read of the log, each into fresh tables, then swap each in
+         * @description Starts one rebuild of every projection (the log is read once for all of them) and answers at once; follow it in GET /audit/projections. Each build is compared with the live one at its swap (the service logs a difference). 409 `rebuild_running` while a projection is being rebuilt.
+         */
+        post: operations["auditRebuildAllProjections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/projections/{name}/rebuild": {
         parameters: {
             query?: never;
@@ -4577,6 +4597,98 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    auditRebuildAllProjections: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rebuild started */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "head_position": "2044",
+                     *       "projections": [
+                     *         {
+                     *           "name": "accounts",
+                     *           "version": 3,
+                     *           "position": "0",
+                     *           "lag": "2044",
+                     *           "state": "rebuilding",
+                     *           "rebuild": {
+                     *             "position": "0",
+                     *             "target": "2044",
+                     *             "events": 0
+                     *           },
+                     *           "updated_at": "2026-11-21T11:32:00.005Z",
+                     *           "last_rebuild": {
+                     *             "state": "running",
+                     *             "position": "0",
+                     *             "target_position": "2044",
+                     *             "events_applied": "0",
+                     *             "started_at": "2026-11-21T11:32:00.000Z",
+                     *             "finished_at": null,
+                     *             "error": null
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "risk",
+                     *           "version": 3,
+                     *           "position": "0",
+                     *           "lag": "2044",
+                     *           "state": "rebuilding",
+                     *           "rebuild": {
+                     *             "position": "0",
+                     *             "target": "2044",
+                     *             "events": 0
+                     *           },
+                     *           "updated_at": "2026-11-21T11:32:00.005Z",
+                     *           "last_rebuild": {
+                     *             "state": "running",
+                     *             "position": "0",
+                     *             "target_position": "2044",
+                     *             "events_applied": "0",
+                     *             "started_at": "2026-11-21T11:32:00.000Z",
+                     *             "finished_at": null,
+                     *             "error": null
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectionsStatus"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ProjectionsUnavailable"];
         };
     };
     auditRebuildProjection: {

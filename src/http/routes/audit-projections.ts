@@ -36,6 +36,12 @@ function withHistory(p: ProjectionStatus, r: RebuildRow | undefined) {
   };
 }
 
+/** Every projection's status with its last rebuild. */
+async function statusWithHistory(runtime: ProjectionRuntime, db: Queryable) {
+  const [status, rebuilds] = await Promise.all([runtime.status(), lastRebuilds(db)]);
+  return { ...status, projections: status.projections.map((p) => withHistory(p, rebuilds.get(p.name))) };
+}
+
 /** The service's projection runtime (present whenever the read models were started here). */
 function runtimeOf(deps: AppDeps): ProjectionRuntime {
   const runtime = (deps.readModels as Partial<ReadModels>).runtime;
@@ -48,8 +54,16 @@ export function auditProjectionRoutes(deps: AppDeps): Router {
   const router = express.Router();
 
   router.get('/audit/projections', requireAuditor, async (_req, res) => {
-    const [status, rebuilds] = await Promise.all([runtimeOf(deps).status(), lastRebuilds(deps.db)]);
-    res.json({ ...status, projections: status.projections.map((p) => withHistory(p, rebuilds.get(p.name))) });
+    res.json(await statusWithHistory(runtimeOf(deps), deps.db));
+  });
+
+  router.post('/audit/projections/rebuild', requireAuditor, async (_req, res) => {
+    const runtime = runtimeOf(deps);
+    const running = runtime.projections.find((p) => runtime.isRebuilding(p.name));
+    if (running) throw new HttpProblem(409, 'rebuild_running', `Projection ${running.name} is being rebuilt.`);
+    // One read of the log for all of them, in the background; outcomes in rm_meta.rebuilds and the log.
+    void runtime.rebuildAll();
+    res.status(202).json(await statusWithHistory(runtime, deps.db));
   });
 
   router.post('/audit/projections/:name/rebuild', requireAuditor, async (req, res) => {

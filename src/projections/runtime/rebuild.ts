@@ -1,7 +1,8 @@
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
-import type { Db, Queryable } from '../../infra/db.js';
-import { insertCheckpoint, lockCheckpoints, moveCheckpoint } from './checkpoints.js';
-import { applyHandled, buildSchema, LIVE_SCHEMA, type Projection } from './projection.js';
+import type { Db } from '../../infra/db.js';
+import { dropBuildTables, finishBuildTables, prepareBuildTables, type BuildTables } from './build-tables.js';
+import { applyHandled, type Projection } from './projection.js';
+import { recordRebuild, swapIn } from './rebuild-swap.js';
 
 export interface RebuildProgress {
   position: bigint;
@@ -9,109 +10,170 @@ export interface RebuildProgress {
   events: number;
 }
 
+/** The comparison with the live build at the swap: `compared` false when there was none of the same version. */
+export interface RebuildCheck {
+  compared: boolean;
+  /** Tables whose rows differed from the live ones (the rebuilt rows were swapped in all the same). */
+  differing: string[];
+}
+
 export interface RebuildOptions {
   batchSize: number;
   onProgress?: (progress: RebuildProgress) => void;
   /** Checked between batches; a stopped rebuild leaves the live tables untouched. */
   shouldStop?: () => boolean;
+  /** Compare the build with the live tables at the swap (default false). */
+  verify?: boolean;
 }
+
+export interface RebuildAllOptions extends Omit<RebuildOptions, 'onProgress'> {
+  onProgress?: (name: string, progress: RebuildProgress) => void;
+  /** Pages the reader may run ahead of the slowest build (bounds memory; default 4). */
+  lookahead?: number;
+}
+
+export type RebuildOutcome =
+  | { name: string; ok: true; progress: RebuildProgress; check: RebuildCheck }
+  | { name: string; ok: false; progress: RebuildProgress; error: Error };
 
 export class RebuildStopped extends Error {
   override readonly name = 'RebuildStopped';
 }
 
-async function recordRebuild(db: Queryable, name: string, state: string, p: RebuildProgress, error?: string): Promise<void> {
-  await db.query(
-    `insert into rm_meta.rebuilds (name, state, position, target_position, events_applied, error, started_at, finished_at)
-     values ($1, $2, $3::bigint, $4::bigint, $5, $6, now(), case when $2 = 'running' then null else now() end)
-     on conflict (name) do update set state = excluded.state, position = excluded.position,
-       target_position = excluded.target_position, events_applied = excluded.events_applied, error = excluded.error,
-       started_at = case when rm_meta.rebuilds.state = 'running' then rm_meta.rebuilds.started_at else excluded.started_at end,
-       finished_at = excluded.finished_at`,
-    [name, state, p.position.toString(), p.target.toString(), p.events, error ?? null],
-  );
-}
+const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 
-async function freshBuildSchema(db: Db, projection: Projection): Promise<string> {
-  const schema = buildSchema(projection.name);
-  await db.transaction(async (tx) => {
-    await tx.query(`drop schema if exists ${schema} cascade`);
-    await tx.query(`create schema ${schema}`);
-    await projection.setup(tx, schema);
-  });
-  return schema;
-}
+/** One projection being rebuilt: its pages applied in order, each in its own transaction, on its own connection. */
+class Build {
+  readonly progress: RebuildProgress;
+  failure: Error | undefined;
+  private last: Promise<void> = Promise.resolve();
+  private readonly queued: Promise<void>[] = [];
 
-/**
- * Rebuilds `projection` from position 0 into fresh tables in its build schema,
- * in short batches (the live tables keep serving meanwhile), then swaps them
- * in: one transaction locks the live checkpoint (pausing the live projector
- * for this projection only), applies the last events up to it, replaces the
- * live tables and moves the checkpoint.
- */
-export async function rebuildProjection(
-  store: EventStore,
-  db: Db,
-  projection: Projection,
-  options: RebuildOptions,
-): Promise<RebuildProgress> {
-  const schema = await freshBuildSchema(db, projection);
-  const progress: RebuildProgress = { position: 0n, target: await store.headPosition(), events: 0 };
-  await recordRebuild(db, projection.name, 'running', progress);
-  try {
-    const read = (from: bigint) => store.readAll({ fromPosition: from, max: options.batchSize });
-    let next: Promise<RecordedEvent[]> | undefined;
-    for (;;) {
-      if (options.shouldStop?.()) throw new RebuildStopped(`rebuild of ${projection.name} stopped`);
-      const batch = await (next ?? read(progress.position));
-      next = undefined;
-      if (batch.length > 0) {
-        // Read the next batch while this one is applied.
-        if (batch.length === options.batchSize) {
-          next = read(batch[batch.length - 1]!.position);
-          next.catch(() => undefined);
-        }
-        // Not flushed one by one: the swap's commit is, and a crash before it drops the build.
-        await db.transaction((tx) => applyHandled(projection, tx, batch, schema), { durable: false });
-        progress.position = batch[batch.length - 1]!.position;
-        progress.events += batch.length;
-        if (progress.position > progress.target) progress.target = progress.position;
-        options.onProgress?.({ ...progress });
+  constructor(
+    private readonly db: Db,
+    readonly tables: BuildTables,
+    target: bigint,
+    private readonly onProgress: (progress: RebuildProgress) => void,
+  ) {
+    this.progress = { position: 0n, target, events: 0 };
+  }
+
+  get name(): string {
+    return this.tables.projection.name;
+  }
+
+  /** Queues a page (never rejects: a failure is kept and stops this build only). */
+  enqueue(page: readonly RecordedEvent[]): void {
+    const step = this.last.then(async () => {
+      if (this.failure) return;
+      try {
+        await this.apply(page);
+      } catch (error) {
+        this.failure = asError(error);
       }
-      if (batch.length < options.batchSize && (await swapIn(store, db, projection, schema, progress))) break;
-    }
-    await recordRebuild(db, projection.name, 'done', progress);
-    return progress;
-  } catch (error) {
-    await recordRebuild(db, projection.name, 'failed', progress, error instanceof Error ? error.message : String(error)).catch(() => undefined);
-    await db.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
-    throw error;
+    });
+    this.last = step;
+    this.queued.push(step);
+  }
+
+  /** Waits until no more than `max` pages are queued. */
+  async drain(max: number): Promise<void> {
+    while (this.queued.length > max) await this.queued.shift();
+  }
+
+  async apply(page: readonly RecordedEvent[]): Promise<void> {
+    // Not flushed one by one: the swap's commit is, and a crash before it drops the build.
+    await this.db.transaction((tx) => applyHandled(this.tables.projection, tx, page, this.tables.schema), { durable: false });
+    const end = page[page.length - 1]!.position;
+    this.progress.position = end;
+    this.progress.events += page.length;
+    if (end > this.progress.target) this.progress.target = end;
+    this.onProgress({ ...this.progress });
   }
 }
 
 /**
- * Tries the swap. Events between the build's position and the live checkpoint
- * are read before the transaction (PGlite cannot read the store inside one);
- * if the live projector moved past what was read, returns false to go round again.
+ * Rebuilds `projections` from position 0 with one read of the log: pages of
+ * events are read (the next while this one is applied) and parsed once, and
+ * fed to every build, each applying them in its own transactions, concurrently,
+ * into fresh tables in its build schema (the live tables keep serving
+ * meanwhile). Then each build gets its indexes and is swapped in on its own
+ * (rebuild-swap.ts). A projection that fails is dropped with its build, its
+ * live tables untouched, and the others go on; the outcome says which.
  */
-async function swapIn(store: EventStore, db: Db, projection: Projection, schema: string, progress: RebuildProgress): Promise<boolean> {
-  const tail: RecordedEvent[] = await store.readAll({ fromPosition: progress.position, max: 10_000 });
-  const tailEnd = tail.length > 0 ? tail[tail.length - 1]!.position : progress.position;
-  return db.transaction(async (tx) => {
-    await insertCheckpoint(tx, projection.name, projection.version);
-    const live = (await lockCheckpoints(tx, [projection.name])).get(projection.name)!;
-    if (live.position > tailEnd) return false;
-    const missing = tail.filter((e) => e.position <= live.position);
-    await applyHandled(projection, tx, missing, schema);
-    const reached = live.position > progress.position ? live.position : progress.position;
-    for (const table of projection.tables) {
-      await tx.query(`drop table if exists ${LIVE_SCHEMA}.${table} cascade`);
-      await tx.query(`alter table ${schema}.${table} set schema ${LIVE_SCHEMA}`);
+export async function rebuildAll(store: EventStore, db: Db, projections: readonly Projection[], options: RebuildAllOptions): Promise<RebuildOutcome[]> {
+  const target = await store.headPosition();
+  const builds: Build[] = [];
+  try {
+    for (const projection of projections) {
+      const build = new Build(db, await prepareBuildTables(db, projection), target, (p) => options.onProgress?.(projection.name, p));
+      builds.push(build);
+      await recordRebuild(db, build.name, 'running', build.progress);
     }
-    await tx.query(`drop schema ${schema} cascade`);
-    await moveCheckpoint(tx, projection.name, reached, projection.version);
-    progress.events += missing.length;
-    progress.position = reached;
-    return true;
-  });
+    await readOnce(store, builds, options);
+  } catch (error) {
+    await Promise.all(builds.map((b) => abandon(db, b, asError(error))));
+    throw error;
+  }
+  return Promise.all(builds.map((b) => finish(store, db, b, options)));
+}
+
+async function readOnce(store: EventStore, builds: Build[], options: RebuildAllOptions): Promise<void> {
+  const { batchSize } = options;
+  const lookahead = options.lookahead ?? 4;
+  const read = (from: bigint) => store.readAll({ fromPosition: from, max: batchSize });
+  let next: Promise<RecordedEvent[]> = read(0n);
+  for (;;) {
+    if (options.shouldStop?.()) throw new RebuildStopped(`rebuild of ${builds.map((b) => b.name).join(', ')} stopped`);
+    const page = await next;
+    // Read the next page while this one is applied.
+    if (page.length === batchSize) {
+      next = read(page[page.length - 1]!.position);
+      next.catch(() => undefined);
+    }
+    const going = builds.filter((b) => !b.failure);
+    if (page.length > 0) for (const build of going) build.enqueue(page);
+    await Promise.all(going.map((b) => b.drain(lookahead)));
+    if (page.length < batchSize || going.length === 0) break;
+  }
+  await Promise.all(builds.map((b) => b.drain(0)));
+}
+
+/** Indexes, catch-up and swap of one build; a failure drops it and leaves the live tables as they were. */
+async function finish(store: EventStore, db: Db, build: Build, options: RebuildAllOptions): Promise<RebuildOutcome> {
+  try {
+    if (build.failure) throw build.failure;
+    await finishBuildTables(db, build.tables);
+    for (;;) {
+      if (options.shouldStop?.()) throw new RebuildStopped(`rebuild of ${build.name} stopped`);
+      const check = await swapIn(store, db, build.tables, build.progress, options.verify ?? false);
+      if (check) {
+        await recordRebuild(db, build.name, 'done', build.progress);
+        return { name: build.name, ok: true, progress: build.progress, check };
+      }
+      // The live projector is well ahead of what was read: catch up alone, then try again.
+      const page = await store.readAll({ fromPosition: build.progress.position, max: options.batchSize });
+      if (page.length > 0) await build.apply(page);
+    }
+  } catch (error) {
+    const failure = asError(error);
+    await abandon(db, build, failure);
+    return { name: build.name, ok: false, progress: build.progress, error: failure };
+  }
+}
+
+async function abandon(db: Db, build: Build, error: Error): Promise<void> {
+  await recordRebuild(db, build.name, 'failed', build.progress, error.message).catch(() => undefined);
+  await dropBuildTables(db, build.tables).catch(() => undefined);
+}
+
+/**
+ * Rebuilds one projection (rebuildAll of one): fresh tables filled from
+ * position 0 in batches, then swapped in. Throws if it fails.
+ */
+export async function rebuildProjection(store: EventStore, db: Db, projection: Projection, options: RebuildOptions): Promise<RebuildProgress> {
+  const { onProgress, ...rest } = options;
+  const [outcome] = await rebuildAll(store, db, [projection], { ...rest, onProgress: (_name, p) => onProgress?.(p) });
+  if (!outcome!.ok) throw outcome!.error;
+  return outcome!.progress;
 }

@@ -6,7 +6,7 @@ import { insertCheckpoint, lowestCheckpoint, readCheckpoints } from './checkpoin
 import { LiveProjector } from './live-projector.js';
 import { PositionWaiters } from './position-waiters.js';
 import { checkProjection, LIVE_SCHEMA, type Projection } from './projection.js';
-import { rebuildProjection, type RebuildProgress } from './rebuild.js';
+import { rebuildAll, type RebuildProgress } from './rebuild.js';
 
 export interface RuntimeOptions {
   /** Run the projectors here; when false another process does and this one only reads checkpoints. */
@@ -79,6 +79,7 @@ export class ProjectionRuntime {
       return;
     }
     const checkpoints = await readCheckpoints(this.db);
+    const stale: Projection[] = [];
     for (const projection of this.byName.values()) {
       const cp = checkpoints.get(projection.name);
       if (!cp) {
@@ -89,11 +90,13 @@ export class ProjectionRuntime {
         this.live.add(projection, 0n);
       } else if (cp.version !== projection.version) {
         this.logger.info({ projection: projection.name, from: cp.version, to: projection.version }, 'projection version changed: rebuilding');
-        void this.startRebuild(projection, true).catch(() => undefined);
+        stale.push(projection);
       } else {
         this.live.add(projection, cp.position);
       }
     }
+    // Every projection whose version changed is rebuilt in one read of the log.
+    for (const done of this.startRebuilds(stale, true)) void done.catch(() => undefined);
     this.live.start();
   }
 
@@ -120,39 +123,55 @@ export class ProjectionRuntime {
   rebuild(name: string): Promise<RebuildProgress> {
     const projection = this.byName.get(name);
     if (!projection) return Promise.reject(new Error(`unknown projection ${name}`));
-    return this.startRebuild(projection, false);
+    return this.startRebuilds([projection], false)[0]!;
+  }
+
+  /** Rebuilds every projection not already being rebuilt in one read of the log; resolves when all have been swapped in or failed. */
+  async rebuildAll(): Promise<PromiseSettledResult<RebuildProgress>[]> {
+    return Promise.allSettled(this.startRebuilds(this.projections, false));
   }
 
   isRebuilding(name: string): boolean {
     return this.rebuilding.has(name);
   }
 
-  private startRebuild(projection: Projection, initial: boolean): Promise<RebuildProgress> {
-    const running = this.rebuilding.get(projection.name);
-    if (running) return running.done;
-    const progress: RebuildProgress = { position: 0n, target: 0n, events: 0 };
-    const done = rebuildProjection(this.store, this.db, projection, {
+  /** One rebuild for those of `projections` not already being rebuilt; the promise of each, in order. */
+  private startRebuilds(projections: readonly Projection[], initial: boolean): Promise<RebuildProgress>[] {
+    const fresh = projections.filter((p) => !this.rebuilding.has(p.name));
+    const progress = new Map(fresh.map((p) => [p.name, { position: 0n, target: 0n, events: 0 } as RebuildProgress]));
+    const outcomes = fresh.length === 0 ? Promise.resolve([]) : rebuildAll(this.store, this.db, fresh, {
       batchSize: 2_000,
-      onProgress: (p) => Object.assign(progress, p),
+      verify: !initial,
+      onProgress: (name, p) => Object.assign(progress.get(name)!, p),
       shouldStop: () => this.stopped,
-    }).then(
-      async (result) => {
-        this.rebuilding.delete(projection.name);
-        if (initial) {
-          const cp = (await readCheckpoints(this.db)).get(projection.name);
-          this.live.add(projection, cp?.position ?? result.position);
+    });
+    for (const projection of fresh) {
+      const done = outcomes.then(async (all) => {
+        const outcome = all.find((o) => o.name === projection.name)!;
+        if (!outcome.ok) throw outcome.error;
+        if (outcome.check.differing.length > 0) {
+          this.logger.warn({ projection: projection.name, tables: outcome.check.differing }, 'rebuilt read model differed from the live one (the rebuilt one was swapped in)');
         }
-        this.logger.info({ projection: projection.name, events: result.events, position: result.position.toString() }, 'projection rebuilt and swapped in');
-        return result;
-      },
-      (error: unknown) => {
-        this.rebuilding.delete(projection.name);
-        if (!this.stopped) this.logger.error({ err: error, projection: projection.name }, 'projection rebuild failed');
-        throw error;
-      },
-    );
-    this.rebuilding.set(projection.name, { initial, progress, done });
-    return done;
+        return outcome.progress;
+      }).then(
+        async (result) => {
+          this.rebuilding.delete(projection.name);
+          if (initial) {
+            const cp = (await readCheckpoints(this.db)).get(projection.name);
+            this.live.add(projection, cp?.position ?? result.position);
+          }
+          this.logger.info({ projection: projection.name, events: result.events, position: result.position.toString() }, 'projection rebuilt and swapped in');
+          return result;
+        },
+        (error: unknown) => {
+          this.rebuilding.delete(projection.name);
+          if (!this.stopped) this.logger.error({ err: error, projection: projection.name }, 'projection rebuild failed');
+          throw error;
+        },
+      );
+      this.rebuilding.set(projection.name, { initial, progress: progress.get(projection.name)!, done });
+    }
+    return projections.map((p) => this.rebuilding.get(p.name)?.done ?? Promise.reject(new Error(`rebuild of ${p.name} not found`)));
   }
 
   async status(): Promise<RuntimeStatus> {

@@ -1,0 +1,57 @@
+import type { Db, Queryable } from '../../infra/db.js';
+import { buildSchema, LIVE_SCHEMA, type Projection } from './projection.js';
+
+/**
+ * The fresh tables a projection is rebuilt into, beside the live ones. On
+ * PostgreSQL they are filled without their secondary indexes (plain,
+ * non-unique ones: unique ones back `on conflict` and lookups by key), which
+ * are created once at the end from the definitions the projection's setup
+ * gave: a third less time than keeping them up to date row by row in the
+ * bench. (Unlogged build tables saved no time: `set logged` writes them
+ * whole to the WAL again.)
+ */
+export interface BuildTables {
+  readonly projection: Projection;
+  readonly schema: string;
+  /** `create index` statements to run before the swap. */
+  readonly deferredIndexes: readonly string[];
+}
+
+export async function prepareBuildTables(db: Db, projection: Projection): Promise<BuildTables> {
+  const schema = buildSchema(projection.name);
+  const deferredIndexes = await db.transaction(async (tx) => {
+    await tx.query(`drop schema if exists ${schema} cascade`);
+    await tx.query(`create schema ${schema}`);
+    await projection.setup(tx, schema);
+    if (db.kind !== 'postgres') return [];
+    const indexes = await tx.query<{ name: string; definition: string }>(
+      `select c.relname as name, pg_get_indexdef(i.indexrelid) as definition
+         from pg_index i join pg_class c on c.oid = i.indexrelid join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = $1 and not i.indisunique and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+        order by c.relname`,
+      [schema],
+    );
+    for (const index of indexes) await tx.query(`drop index ${schema}.${index.name}`);
+    return indexes.map((i) => i.definition);
+  });
+  return { projection, schema, deferredIndexes };
+}
+
+/** Makes the build like the live tables (its indexes, planner statistics), before the swap. */
+export async function finishBuildTables(db: Db, build: BuildTables): Promise<void> {
+  for (const definition of build.deferredIndexes) await db.query(definition);
+  if (db.kind === 'postgres') for (const table of build.projection.tables) await db.query(`analyze ${build.schema}.${table}`);
+}
+
+export async function dropBuildTables(db: Db, build: { schema: string }): Promise<void> {
+  await db.query(`drop schema if exists ${build.schema} cascade`);
+}
+
+/** Replaces the live tables by the build's (inside the swap transaction). */
+export async function moveBuildTablesLive(tx: Queryable, build: BuildTables): Promise<void> {
+  for (const table of build.projection.tables) {
+    await tx.query(`drop table if exists ${LIVE_SCHEMA}.${table} cascade`);
+    await tx.query(`alter table ${build.schema}.${table} set schema ${LIVE_SCHEMA}`);
+  }
+  await tx.query(`drop schema ${build.schema} cascade`);
+}
