@@ -1403,6 +1403,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/risk/axes/locks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The IPs and (email, IP) pairs locked out now, newest lock first (staff)
+         * @description Read from the `lockouts` read model. A pair's email and IP are those of
+         *     the attempt that counted its last failure (the email is null once its
+         *     user is erased). Unlocking the IP (POST /risk/axes/unlock-ip) lifts the
+         *     IP's lock and the locks of every pair tried from it.
+         */
+        get: operations["listLocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/risk/axes/unlock-ip": {
         parameters: {
             query?: never;
@@ -2540,6 +2563,30 @@ export interface components {
             failure_reason: string | null;
             /** Format: date-time */
             timestamp: string;
+        };
+        Lock: {
+            /**
+             * @description ip: every email from the IP; pair: one email from one IP
+             * @enum {string}
+             */
+            scope: "ip" | "pair";
+            /** @description null for a pair whose attempts are not read yet or whose user is erased */
+            ip: string | null;
+            /** @description the pair's email; null for an IP lock or once the user is erased */
+            email: string | null;
+            /** @description the pair's user when the email is a user's */
+            user_id: string | null;
+            /** @description failures counted when it locked */
+            failures: number;
+            /** Format: date-time */
+            locked_at: string;
+            /** Format: date-time */
+            locked_until: string;
+        };
+        LockPage: {
+            results: components["schemas"]["Lock"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            next_cursor: string | null;
         };
         LoginEventPage: {
             results: components["schemas"]["LoginEvent"][];
@@ -6443,6 +6490,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginEventPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    listLocks: {
+        parameters: {
+            query?: {
+                scope?: "ip" | "pair";
+                ip?: string | unknown | unknown;
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the locks in force */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockPage"];
                 };
             };
             400: components["responses"]["Problem"];
