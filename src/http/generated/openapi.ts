@@ -3685,6 +3685,12 @@ export interface operations {
             query?: {
                 /** @description Exclusive; events with a greater position are returned (default 0, the start). An integer from 0 to 9223372036854775807. */
                 from_position?: string;
+                /**
+                 * @description Only events of this type (e.g. IncidentRaised). A page scans at most 5000
+                 *     events of the log: it may hold fewer than `limit` events (even none) while
+                 *     next_cursor is not null; follow it to scan on.
+                 */
+                type?: string;
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
