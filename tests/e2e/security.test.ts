@@ -116,6 +116,25 @@ describe('security (end to end)', function () {
       expect((await svc.api.post('/risk/axes/unlock-ip/', { ip }, { token: staff.access })).status).to.equal(200);
       await eventually(() => locks(`ip=${ip}`), (r) => r.body.results?.length === 0, 'no lock left for the IP');
     });
+
+    it('unlocks one email from one IP (staff; recorded with the staff actor)', async () => {
+      const ip = '198.51.100.60';
+      for (let i = 0; i < 3; i++) expect((await loginFrom(ip, alice.email, 'wrong-password-3')).status).to.equal(401);
+      // (A fourth attempt would prove the lock, but a fifth would pass the login rate limit: the list shows it.)
+      await eventually(() => svc.api.get(`/risk/axes/locks/?ip=${ip}`, { token: staff.access }), (r) => r.body.results?.[0]?.scope === 'pair', 'the pair listed');
+      const unlock = (body: object, token = staff.access) => svc.api.post('/risk/axes/unlock-pair/', body, { token });
+      expect((await unlock({ email: alice.email, ip }, (await login(svc, alice.email)).access)).status).to.equal(403);
+      expect((await unlock({ email: '', ip })).status).to.equal(400);
+      expect((await unlock({ email: alice.email, ip: 'nope' })).status).to.equal(400);
+      const done = await unlock({ email: ` ${alice.email.toUpperCase()} `, ip });
+      expect(done.status, JSON.stringify(done.body)).to.equal(200);
+      expect(done.body).to.include({ email: alice.email, ip, detail: `Lockout cleared for ${alice.email} from IP ${ip}.` });
+      const cleared = (await events('LockoutCleared')).filter((e) => e.data.reason === 'unlock' && e.stream_id.startsWith('lockout-pair-'));
+      expect(cleared).to.have.length(1);
+      expect(cleared[0]!.data).to.include({ cleared_by: staff.id });
+      expect((await loginFrom(ip, alice.email, DEFAULT_PASSWORD)).status).to.equal(200);
+      await eventually(() => svc.api.get(`/risk/axes/locks/?ip=${ip}`, { token: staff.access }), (r) => r.body.results?.length === 0, 'the pair no longer listed');
+    });
   });
 
   describe('rate limits', () => {

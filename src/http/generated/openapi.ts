@@ -1443,6 +1443,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/risk/axes/unlock-pair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clear the lockout of one email tried from one IP (staff; recorded); the IP's own lock stays */
+        post: operations["unlockPair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/transfers/internal": {
         parameters: {
             query?: never;
@@ -6580,6 +6597,60 @@ export interface operations {
                 content: {
                     "application/json": {
                         detail: string;
+                        ip: string;
+                        position: components["schemas"]["Position"] | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unlockPair: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    ip: string | unknown | unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Cleared */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        email: string;
                         ip: string;
                         position: components["schemas"]["Position"] | null;
                     };

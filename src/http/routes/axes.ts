@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
-import { unlockIp } from '../../commands/security/lockouts.js';
+import { unlockIp, unlockPair } from '../../commands/security/lockouts.js';
 import { normalizeIp } from '../../domain/security/ip-list.js';
 import { currentLocks, type LockRow } from '../../projections/lockouts/lockout-queries.js';
 import { requestContext } from '../auth/request-context.js';
@@ -21,7 +21,8 @@ const view = (r: LockRow) => ({
 /**
  * GET /risk/axes/locks: the IPs and (email, IP) pairs locked now; POST
  * /risk/axes/unlock-ip: staff clear an IP's lockout (and the email locks from
- * it), recorded with the staff actor.
+ * it), and POST /risk/axes/unlock-pair one email from one IP, each recorded
+ * with the staff actor.
  */
 export function axesRoutes(deps: AppDeps): Router {
   const router = express.Router();
@@ -43,6 +44,13 @@ export function axesRoutes(deps: AppDeps): Router {
     const ip = normalizeIp((req.body as { ip: string }).ip);
     const { position } = await unlockIp(deps.repo, ip, requestContext(req), randomUUID());
     res.json({ detail: `Lockouts cleared for IP ${ip}.`, ip, position: position?.toString() ?? null });
+  });
+  router.post('/risk/axes/unlock-pair', requireStaff, async (req, res) => {
+    const body = req.body as { email: string; ip: string };
+    const ip = normalizeIp(body.ip);
+    const email = body.email.trim().toLowerCase();
+    const { position } = await unlockPair(deps.repo, email, ip, requestContext(req), randomUUID());
+    res.json({ detail: `Lockout cleared for ${email} from IP ${ip}.`, email, ip, position: position?.toString() ?? null });
   });
   return router;
 }
