@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
 import { asNew } from '../unit/cards/support/projection-bench.js';
-import { createStaff, registerUser, runCli } from '../helpers/users.js';
+import { createStaff, login, registerUser, runCli } from '../helpers/users.js';
 import { consoleHarness } from './harness.js';
 
 /** An incident as the risk process raises it (its stream, its first event). */
@@ -29,11 +30,20 @@ describe('console: risk and audit (chromium)', function () {
   let store: SqlEventStore;
   let victim: { id: string; email: string };
   let staffAccess: string;
+  /** The victim's account, credited twice by staff. */
+  let account: string;
 
   before(async () => {
     store = await openPostgresEventStore(h.svc.databaseUrl, 2);
     staffAccess = (await createStaff(h.svc, 'risk-ops@example.com')).access;
     victim = await registerUser(h.svc, 'victim-c@example.com');
+    const opened = await h.svc.api.post('/accounts/', {}, { token: (await login(h.svc, victim.email)).access });
+    expect(opened.status).to.equal(201);
+    account = opened.body.account_number;
+    for (const amount of ['100.000', '25.250']) {
+      const res = await h.svc.api.post(`/admin/accounts/${account}/deposit/`, { amount }, { token: staffAccess });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    }
   });
   after(async () => {
     await store?.close();
@@ -58,7 +68,8 @@ describe('console: risk and audit (chromium)', function () {
     await dialog.getByRole('button', { name: 'Acknowledge' }).click();
     const result = page.locator('.result[role=status]');
     await result.getByText(/Incident acknowledged: IncidentAcknowledged recorded at position \d+/).waitFor();
-    const listed = await h.svc.api.get(`/risk/incidents/${first.id}`, { token: staffAccess });
+    const position = /position (\d+)/.exec((await result.textContent()) ?? '')![1];
+    const listed = await h.svc.api.get(`/risk/incidents/${first.id}?min_position=${position}`, { token: staffAccess });
     expect(listed.body).to.deep.include({ status: 'acknowledged' });
     expect(listed.body.acknowledged.note).to.equal('Looking into it');
 
@@ -128,7 +139,9 @@ describe('console: risk and audit (chromium)', function () {
 
     await page.goto(`${h.svc.baseUrl}/console/audit?type=IncidentRaised`);
     await page.getByTestId('audit-event').first().waitFor();
-    expect(await page.getByTestId('audit-event').count()).to.equal(2);
+    const types = await page.getByTestId('audit-event').locator('header strong').allTextContents();
+    expect(types.length).to.be.at.least(1);
+    expect(types.every((t) => t === 'IncidentRaised')).to.equal(true);
     await h.screenshot(page, 'audit-log');
 
     await page.goto(`${h.svc.baseUrl}/console/audit/projections`);
@@ -166,6 +179,40 @@ describe('console: risk and audit (chromium)', function () {
     await page.goto(`${h.svc.baseUrl}/console/audit`);
     await page.getByTestId('audit-event').first().waitFor();
     expect(await h.axe(page)).to.deep.equal([]);
+    await page.close();
+  });
+  it('shows an edited event: the chain break, and the balance discrepancy highlighted (as the auditor)', async () => {
+    const page = await h.newPage();
+    await page.goto(`${h.svc.baseUrl}/console/audit/balance?account=${account}`);
+    const verdict = page.getByTestId('balance-result');
+    await verdict.getByText('No discrepancy in the replay; the statement agrees.').waitFor({ timeout: 15_000 });
+    expect(await page.locator('dl.facts').textContent()).to.include('125.250 JOD');
+    expect(await h.axe(page)).to.deep.equal([]);
+    await h.screenshot(page, 'audit-balance');
+
+    // Someone owning es.events edits the second deposit's amount (and cannot fix the hashes without it showing).
+    const client = new pg.Client({ connectionString: h.svc.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`alter table es.events disable trigger user`);
+      await client.query(`update es.events set data = jsonb_set(data, '{amount}', '"999000"') where stream_id = $1 and revision = 2`, [`account-${account}`]);
+    } finally {
+      await client.end();
+    }
+    await page.goto(`${h.svc.baseUrl}/console/audit/verify`);
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    const report = page.getByTestId('verify-result');
+    await report.getByText('Chains broken: 1 break').waitFor({ timeout: 30_000 });
+    expect(await report.textContent()).to.include(`account-${account} revision 2: hash mismatch`);
+    await h.screenshot(page, 'audit-verify-broken');
+
+    await page.goto(`${h.svc.baseUrl}/console/audit/balance?account=${account}`);
+    await verdict.getByText(/1 discrepancy in the replay/).waitFor({ timeout: 15_000 });
+    const rows = page.getByTestId('discrepancies').locator('tbody tr');
+    expect(await rows.count()).to.equal(1);
+    expect(await rows.first().locator('.mismatch').count()).to.equal(1);
+    expect(await h.axe(page)).to.deep.equal([]);
+    await h.screenshot(page, 'audit-balance-discrepancy');
     await page.close();
   });
 });
