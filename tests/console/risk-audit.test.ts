@@ -215,4 +215,24 @@ describe('console: risk and audit (chromium)', function () {
     await h.screenshot(page, 'audit-balance-discrepancy');
     await page.close();
   });
+  it("shows an erased user's personal fields as redacted, on a phone, opened from the keyboard", async () => {
+    const gina = await registerUser(h.svc, 'gina-c@example.com');
+    const erased = await runCli(h.svc, ['erase-user', gina.id]);
+    expect(erased.code, erased.stderr).to.equal(0);
+    await h.context.clearCookies();
+    const page = await h.newPage(390);
+    await h.signIn(page, 'risk-ops@example.com');
+    await page.goto(`${h.svc.baseUrl}/console/audit/streams/user-${gina.id}`);
+    const first = page.getByTestId('audit-event').first();
+    await first.waitFor({ timeout: 15_000 });
+    const summary = first.locator('summary');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    await first.locator('.redacted').first().waitFor();
+    expect(await first.textContent()).to.not.include('gina-c@example.com');
+    expect(await fitsWidth(page)).to.equal(true);
+    expect(await h.axe(page)).to.deep.equal([]);
+    await h.screenshot(page, 'audit-stream-erased-390');
+    await page.close();
+  });
 });
