@@ -92,6 +92,12 @@ describe('console: risk and audit (chromium)', function () {
       const res = await h.svc.api.post('/auth/jwt/create/', { email: victim.email, password: 'wrong-password-x' }, { headers: { 'x-forwarded-for': '198.51.100.91' } });
       expect(res.status).to.equal(401);
     }
+    // The list reads two read models (lockouts, logins): wait until both have the attempts before opening the page.
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 200))) {
+      const listed = await h.svc.api.get('/risk/axes/locks/?ip=198.51.100.91', { token: staffAccess });
+      if (listed.body.results?.[0]?.email === victim.email) break;
+      if (Date.now() > deadline) throw new Error(`the pair lock was not listed: ${JSON.stringify(listed.body)}`);
+    }
     await page.goto(`${h.svc.baseUrl}/console/risk/locks`);
     const locks = page.getByTestId('locks-table');
     await locks.getByText(victim.email).waitFor({ timeout: 15_000 });

@@ -15,7 +15,7 @@ const verb = (s: Step) => (s === 'acknowledged' ? 'Acknowledge' : 'Resolve');
  * The incident workflow: a button per next step, one confirmation dialog (with a
  * note) for the page, the resulting event shown, the problem shown on refusal.
  */
-export function useIncidentWorkflow(onDone: () => void) {
+export function useIncidentWorkflow(onDone: (position: string) => void) {
   const [pending, setPending] = useState<{ incident: Incident; step: Step } | null>(null);
   const [note, setNote] = useState('');
   const [result, setResult] = useState<string | null>(null);
@@ -49,7 +49,7 @@ export function useIncidentWorkflow(onDone: () => void) {
           setPending(null);
           if (done) {
             setResult(`Incident ${done.status}: ${done.status === 'resolved' ? 'IncidentResolved' : 'IncidentAcknowledged'} recorded at position ${done.position}.`);
-            onDone();
+            onDone(done.position ?? '0');
           }
         }}
       >

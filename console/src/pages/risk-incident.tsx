@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { api, ok } from '../api/client.ts';
 import { useLoad } from '../components/hooks.ts';
 import { Link } from '../components/Link.tsx';
@@ -10,8 +11,13 @@ import { useIncidentWorkflow } from './risk-actions.tsx';
 /** One incident: what raised it (its evidence), who handled it, and its next step. */
 export function IncidentPage({ params }: PageProps) {
   const id = params.id ?? '';
-  const { data: incident, error, loading, reload } = useLoad(async () => ok(await api.GET('/risk/incidents/{id}', { params: { path: { id } } })), [id]);
-  const workflow = useIncidentWorkflow(reload);
+  const [minPosition, setMinPosition] = useState<string | undefined>(undefined);
+  const { data: incident, error, loading, reload } = useLoad(
+    async () => ok(await api.GET('/risk/incidents/{id}', { params: { path: { id }, query: minPosition ? { min_position: minPosition } : {} } })),
+    [id, minPosition],
+  );
+  // After a step, read the incident again once the read model has its event.
+  const workflow = useIncidentWorkflow((position) => (position !== minPosition ? setMinPosition(position) : reload()));
   return (
     <section class="page">
       <h1>Incident</h1>

@@ -15,9 +15,14 @@ interface Unlock { kind: 'ip' | 'pair'; ip: string; email: string | null }
 /** The IPs and (email, IP) pairs locked out now, with staff unlock (the IP and its pairs, or one pair). */
 export function LocksPage(_: PageProps) {
   const { values, apply, key } = useFilters(['scope', 'ip']);
+  // After an unlock, the list waits until the read model has its event.
+  const [minPosition, setMinPosition] = useState<string | undefined>(undefined);
   const list = usePagedList(
-    async (cursor) => ok(await api.GET('/risk/axes/locks', { params: { query: { ...(given(values) as { scope?: 'ip' | 'pair'; ip?: string }), ...(cursor ? { cursor } : {}), limit: 25 } } })),
-    [key],
+    async (cursor) =>
+      ok(await api.GET('/risk/axes/locks', {
+        params: { query: { ...(given(values) as { scope?: 'ip' | 'pair'; ip?: string }), ...(cursor ? { cursor } : {}), ...(minPosition ? { min_position: minPosition } : {}), limit: 25 } },
+      })),
+    [key, minPosition],
   );
   const [pending, setPending] = useState<Unlock | null>(null);
   const [result, setResult] = useState<string | null>(null);
@@ -55,7 +60,8 @@ export function LocksPage(_: PageProps) {
           setPending(null);
           if (done) {
             setResult(`${done.detail} LockoutCleared recorded${done.position ? ` at position ${done.position}` : ''}.`);
-            list.reload();
+            if (done.position && done.position !== minPosition) setMinPosition(done.position);
+            else list.reload();
           }
         }}
       />
@@ -70,7 +76,7 @@ export function LocksPage(_: PageProps) {
         columns={[
           { header: 'Scope', cell: (l) => (l.scope === 'ip' ? 'IP' : 'e-mail and IP') },
           { header: 'IP', cell: (l) => l.ip ?? '—' },
-          { header: 'E-mail', cell: (l) => (l.scope === 'ip' ? 'any' : l.email ?? <span class="redacted">erased</span>) },
+          { header: 'E-mail', cell: (l) => (l.scope === 'ip' ? 'any' : l.email ?? <span title="Erased, or its sign-in attempt is not read yet">—</span>) },
           { header: 'Failures', cell: (l) => String(l.failures), numeric: true },
           { header: 'Locked', cell: (l) => <When at={l.locked_at} /> },
           { header: 'Until', cell: (l) => <When at={l.locked_until} /> },

@@ -42,7 +42,8 @@ export function RiskPage(_: PageProps) {
     // The list waits until the read model has the alert's event.
     setMinPosition(alert.position);
   });
-  const workflow = useIncidentWorkflow(list.reload);
+  // After a step, the list waits until the read model has its event.
+  const workflow = useIncidentWorkflow((position) => (position !== minPosition ? setMinPosition(position) : list.reload()));
   const csv = useAction(() => downloadCsv('/risk/incidents', given(values), 'risk-incidents.csv'));
 
   return (
