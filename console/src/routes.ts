@@ -1,7 +1,9 @@
 import type { ComponentType } from 'preact';
 import type { Role } from './auth/session.ts';
 import { AccountDetailPage, AccountsPage } from './pages/accounts.tsx';
+import { AuditPage, BalancePage, CheckpointsPage, ProjectionsPage, StreamPage, VerifyPage } from './pages/audit.tsx';
 import { OverviewPage } from './pages/overview.tsx';
+import { IncidentPage, LocksPage, LoginsPage, RiskPage } from './pages/risk.tsx';
 import { UserDetailPage, UsersPage } from './pages/users.tsx';
 
 export interface PageProps {
@@ -31,4 +33,14 @@ export const ROUTES: PageRoute[] = [
   { path: '/users/:id', title: 'User', component: UserDetailPage, roles: ['staff'] },
   { path: '/accounts', title: 'Accounts', component: AccountsPage, roles: ['staff'], nav: true },
   { path: '/accounts/:number', title: 'Account', component: AccountDetailPage, roles: ['staff'] },
+  { path: '/risk', title: 'Risk', component: RiskPage, roles: ['staff'], nav: true },
+  { path: '/risk/incidents/:id', title: 'Incident', component: IncidentPage, roles: ['staff'] },
+  { path: '/risk/logins', title: 'Login events', component: LoginsPage, roles: ['staff'] },
+  { path: '/risk/locks', title: 'Locked IPs and pairs', component: LocksPage, roles: ['staff'] },
+  { path: '/audit', title: 'Audit', component: AuditPage, roles: ['staff', 'auditor'], nav: true },
+  { path: '/audit/streams/:id', title: 'Stream', component: StreamPage, roles: ['staff', 'auditor'] },
+  { path: '/audit/verify', title: 'Verify chains', component: VerifyPage, roles: ['staff', 'auditor'] },
+  { path: '/audit/balance', title: 'Balance as of', component: BalancePage, roles: ['staff', 'auditor'] },
+  { path: '/audit/checkpoints', title: 'Checkpoints', component: CheckpointsPage, roles: ['staff', 'auditor'] },
+  { path: '/audit/projections', title: 'Projections', component: ProjectionsPage, roles: ['staff', 'auditor'] },
 ];

@@ -3,6 +3,7 @@ import { adminProjection } from './admin/admin-projection.js';
 import { billsProjection } from './bills/bills-projection.js';
 import { businessProjection } from './business/business-projection.js';
 import { cardsProjection } from './cards/cards-projection.js';
+import { lockoutsProjection } from './lockouts/lockouts-projection.js';
 import { loginsProjection } from './logins/logins-projection.js';
 import { notificationsProjection } from './notifications/notifications-projection.js';
 import { riskProjection } from './risk/risk-projection.js';
@@ -17,6 +18,7 @@ export function allProjections(): Projection[] {
     cardsProjection,
     notificationsProjection,
     loginsProjection,
+    lockoutsProjection,
     billsProjection,
     transfersProjection,
     businessProjection,

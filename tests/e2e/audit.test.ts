@@ -90,6 +90,24 @@ describe('auditor tools (HTTP and CLI)', function () {
     expect((await get('/audit/events/?from_position=-3')).status).to.equal(400);
   });
 
+  it('filters the global log by event type, a page at a time', async () => {
+    const credits: AuditEvent[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const res = await get(`/audit/events/?type=AccountCredited&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.results.length).to.be.at.most(2);
+      credits.push(...res.body.results);
+      cursor = res.body.next_cursor;
+    }
+    expect(credits.length).to.be.at.least(3);
+    expect(credits.every((e) => e.type === 'AccountCredited')).to.equal(true);
+    const ours = credits.filter((e) => e.stream_id === `account-${account}`).map((e) => e.position);
+    expect(ours).to.deep.equal(deposits.map((d) => d.position));
+    expect((await get('/audit/events/?type=NoSuchEvent')).body).to.include({ next_cursor: null }).and.have.property('results').that.deep.equals([]);
+    expect((await get('/audit/events/?type=not-a-type!')).status).to.equal(400);
+  });
+
   it('replays the balance at each deposit position and at an instant, equal to the statement', async () => {
     for (const d of deposits) {
       const res = await get(`/audit/accounts/${account}/balance/?as_of=${d.position}&min_position=${d.position}`);

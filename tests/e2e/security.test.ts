@@ -86,6 +86,55 @@ describe('security (end to end)', function () {
       expect((cleared[0]!.metadata.actor as { user_id: string; role: string }).role).to.equal('staff');
       expect((await loginFrom(ip, alice.email, DEFAULT_PASSWORD)).status).to.equal(200);
     });
+
+    it('lists the IPs and pairs locked now (staff), and an IP unlock lifts the IP and its pairs from the list', async () => {
+      const ip = '198.51.100.50';
+      const locks = (query: string) => svc.api.get(`/risk/axes/locks/?${query}`, { token: staff.access });
+      for (let i = 0; i < 3; i++) expect((await loginFrom(ip, alice.email, 'wrong-password-2')).status).to.equal(401);
+      const pair = await eventually(() => locks(`scope=pair&ip=${ip}`), (r) => r.body.results?.[0]?.email === alice.email, 'the pair lock listed');
+      expect(pair.status).to.equal(200);
+      expect(pair.body.results).to.have.length(1);
+      expect(pair.body.results[0]).to.include({ scope: 'pair', ip, email: alice.email, user_id: alice.id, failures: 3 });
+      expect(Date.parse(pair.body.results[0].locked_until)).to.be.greaterThan(Date.now());
+      expect((await locks(`scope=ip&ip=${ip}`)).body.results).to.deep.equal([]);
+      // Three more emails make six failures from the IP: the IP itself locks.
+      for (const email of ['m1@example.com', 'm2@example.com', 'm3@example.com']) expect((await loginFrom(ip, email, 'whatever-pass')).status).to.equal(401);
+      const both = await eventually(() => locks(`ip=${ip}`), (r) => r.body.results?.length === 2, 'the IP lock listed');
+      expect(both.body.results.map((l: { scope: string }) => l.scope)).to.deep.equal(['ip', 'pair']);
+      expect(both.body.results[0]).to.include({ scope: 'ip', ip, email: null, user_id: null, failures: 6 });
+      // Pages of one: the cursor leads to the older lock.
+      const first = await locks(`ip=${ip}&limit=1`);
+      expect(first.body.results[0].scope).to.equal('ip');
+      const second = await locks(`ip=${ip}&limit=1&cursor=${first.body.next_cursor}`);
+      expect(second.body.results[0].scope).to.equal('pair');
+      expect(second.body.next_cursor).to.equal(null);
+
+      expect((await svc.api.get('/risk/axes/locks/', { token: (await login(svc, alice.email)).access })).status).to.equal(403);
+      expect((await locks('scope=everything')).status).to.equal(400);
+      expect((await locks('ip=not-an-ip')).status).to.equal(400);
+
+      expect((await svc.api.post('/risk/axes/unlock-ip/', { ip }, { token: staff.access })).status).to.equal(200);
+      await eventually(() => locks(`ip=${ip}`), (r) => r.body.results?.length === 0, 'no lock left for the IP');
+    });
+
+    it('unlocks one email from one IP (staff; recorded with the staff actor)', async () => {
+      const ip = '198.51.100.60';
+      for (let i = 0; i < 3; i++) expect((await loginFrom(ip, alice.email, 'wrong-password-3')).status).to.equal(401);
+      // (A fourth attempt would prove the lock, but a fifth would pass the login rate limit: the list shows it.)
+      await eventually(() => svc.api.get(`/risk/axes/locks/?ip=${ip}`, { token: staff.access }), (r) => r.body.results?.[0]?.scope === 'pair', 'the pair listed');
+      const unlock = (body: object, token = staff.access) => svc.api.post('/risk/axes/unlock-pair/', body, { token });
+      expect((await unlock({ email: alice.email, ip }, (await login(svc, alice.email)).access)).status).to.equal(403);
+      expect((await unlock({ email: '', ip })).status).to.equal(400);
+      expect((await unlock({ email: alice.email, ip: 'nope' })).status).to.equal(400);
+      const done = await unlock({ email: ` ${alice.email.toUpperCase()} `, ip });
+      expect(done.status, JSON.stringify(done.body)).to.equal(200);
+      expect(done.body).to.include({ email: alice.email, ip, detail: `Lockout cleared for ${alice.email} from IP ${ip}.` });
+      const cleared = (await events('LockoutCleared')).filter((e) => e.data.reason === 'unlock' && e.stream_id.startsWith('lockout-pair-'));
+      expect(cleared).to.have.length(1);
+      expect(cleared[0]!.data).to.include({ cleared_by: staff.id });
+      expect((await loginFrom(ip, alice.email, DEFAULT_PASSWORD)).status).to.equal(200);
+      await eventually(() => svc.api.get(`/risk/axes/locks/?ip=${ip}`, { token: staff.access }), (r) => r.body.results?.length === 0, 'the pair no longer listed');
+    });
   });
 
   describe('rate limits', () => {

@@ -72,7 +72,7 @@ export function Pager(props: { page: number; hasPrevious: boolean; hasNext: bool
 export interface FilterField {
   name: string;
   label: string;
-  type?: 'text' | 'date' | 'select' | 'search';
+  type?: 'text' | 'date' | 'datetime-local' | 'select' | 'search';
   options?: { value: string; label: string }[];
   placeholder?: string;
 }

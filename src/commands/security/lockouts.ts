@@ -70,3 +70,9 @@ export async function unlockIp(repo: AggregateRepository, ip: string, context: C
   const result = await repo.execute(lockoutAggregate, ipLockoutStream(ip), { type: 'ClearLockout', cleared_by: context.actor.user_id }, context, idsFrom(commandId));
   return { position: result.result?.position ?? null };
 }
+
+/** Staff unlock of one email from one IP (the IP's own lock, and its other emails, stay); recorded with the acting staff member. */
+export async function unlockPair(repo: AggregateRepository, email: string, ip: string, context: CommandContext, commandId: string): Promise<{ position: bigint | null }> {
+  const result = await repo.execute(lockoutAggregate, pairLockoutStream(email, ip), { type: 'ClearLockout', cleared_by: context.actor.user_id }, context, idsFrom(commandId));
+  return { position: result.result?.position ?? null };
+}

@@ -1423,6 +1423,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/risk/axes/locks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The IPs and (email, IP) pairs locked out now, newest lock first (staff)
+         * @description Read from the `lockouts` read model. A pair's email and IP are those of
+         *     the attempt that counted its last failure (the email is null once its
+         *     user is erased). Unlocking the IP (POST /risk/axes/unlock-ip) lifts the
+         *     IP's lock and the locks of every pair tried from it.
+         */
+        get: operations["listLocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/risk/axes/unlock-ip": {
         parameters: {
             query?: never;
@@ -1434,6 +1457,23 @@ export interface paths {
         put?: never;
         /** Clear the lockout of an IP and of every email tried from it (staff; recorded) */
         post: operations["unlockIp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/risk/axes/unlock-pair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clear the lockout of one email tried from one IP (staff; recorded); the IP's own lock stays */
+        post: operations["unlockPair"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2560,6 +2600,30 @@ export interface components {
             failure_reason: string | null;
             /** Format: date-time */
             timestamp: string;
+        };
+        Lock: {
+            /**
+             * @description ip: every email from the IP; pair: one email from one IP
+             * @enum {string}
+             */
+            scope: "ip" | "pair";
+            /** @description null for a pair whose attempts are not read yet or whose user is erased */
+            ip: string | null;
+            /** @description the pair's email; null for an IP lock or once the user is erased */
+            email: string | null;
+            /** @description the pair's user when the email is a user's */
+            user_id: string | null;
+            /** @description failures counted when it locked */
+            failures: number;
+            /** Format: date-time */
+            locked_at: string;
+            /** Format: date-time */
+            locked_until: string;
+        };
+        LockPage: {
+            results: components["schemas"]["Lock"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            next_cursor: string | null;
         };
         LoginEventPage: {
             results: components["schemas"]["LoginEvent"][];
@@ -4076,6 +4140,12 @@ export interface operations {
             query?: {
                 /** @description Exclusive; events with a greater position are returned (default 0, the start). An integer from 0 to 9223372036854775807. */
                 from_position?: string;
+                /**
+                 * @description Only events of this type (e.g. IncidentRaised). A page scans at most 5000
+                 *     events of the log: it may hold fewer than `limit` events (even none) while
+                 *     next_cursor is not null; follow it to scan on.
+                 */
+                type?: string;
                 /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
@@ -8473,6 +8543,45 @@ export interface operations {
             503: components["responses"]["ReadModelBehind"];
         };
     };
+    listLocks: {
+        parameters: {
+            query?: {
+                scope?: "ip" | "pair";
+                ip?: string | unknown | unknown;
+                /** @description The `next_cursor` of the previous page, as returned; any other value is a 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size, 1 to 200 (default 50; 100 on the audit event lists). */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Wait (at most 5 s) until the read models have applied this event position;
+                 *     past that, 503 `read_model_behind` with Retry-After. A value that is not an
+                 *     integer from 0 to 9223372036854775807 is a 400 at once.
+                 */
+                min_position?: components["parameters"]["MinPosition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the locks in force */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockPage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
     unlockIp: {
         parameters: {
             query?: never;
@@ -8521,6 +8630,60 @@ export interface operations {
                      */
                     "application/json": {
                         detail: string;
+                        ip: string;
+                        position: components["schemas"]["Position"] | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotentConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unlockPair: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description On every authenticated POST, PATCH and DELETE. Same key and body give the same
+                 *     response (with `Idempotent-Replayed: true`); another body gives 422
+                 *     `idempotency_key_reused`; a retry while the first runs gives 409
+                 *     `idempotency_in_progress` with Retry-After. Refusals (4xx) are not kept, so a
+                 *     retry runs again. Keys are kept 24 hours (IDEMPOTENCY_KEY_TTL_HOURS), then pruned.
+                 *     A request that failed without an answer (503, shutdown) frees its key at once;
+                 *     the key of a process that was killed is free again after 15 s.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    ip: string | unknown | unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Cleared */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        email: string;
                         ip: string;
                         position: components["schemas"]["Position"] | null;
                     };

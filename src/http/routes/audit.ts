@@ -3,6 +3,7 @@ import { accountBalanceAsOf } from '../../audit/account-balance.js';
 import { verifyAllStreams, verifyStream } from '../../audit/verify-chains.js';
 import { accountStream } from '../../commands/accounts/account-aggregate.js';
 import { parseAsOf, type AsOf } from '../../domain/audit/as-of.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { Queryable } from '../../infra/db.js';
 import { viewEvents } from '../../privacy/event-view.js';
 import type { AppDeps } from '../deps.js';
@@ -27,6 +28,39 @@ async function readModelBalance(db: Queryable, accountNumber: string, position: 
   if (entry) return { balance: BigInt(entry.balance_after), position: BigInt(entry.position) };
   const [account] = await db.query(`select 1 from rm.accounts where account_number = $1`, [accountNumber]);
   return account ? { balance: 0n, position: null } : { balance: null, position: null };
+}
+
+interface LogPage {
+  events: RecordedEvent[];
+  /** The position the page ended at (the next page reads after it). */
+  last: bigint | undefined;
+  /** Whether the page stopped before the log's end as read (another page may follow). */
+  full: boolean;
+}
+
+async function readLog(store: EventStore, fromPosition: bigint, limit: number): Promise<LogPage> {
+  const events = await store.readAll({ fromPosition, max: limit });
+  return { events, last: events[events.length - 1]?.position, full: events.length === limit };
+}
+
+/** Events scanned per page of a `type` filter at most: a rare type gives short pages whose cursor goes on. */
+const TYPE_SCAN_LIMIT = 5_000;
+const TYPE_SCAN_BATCH = 500;
+
+/** The next `limit` events of one type after `fromPosition`, scanning at most TYPE_SCAN_LIMIT events. */
+async function readLogOfType(store: EventStore, fromPosition: bigint, limit: number, type: string): Promise<LogPage> {
+  const events: RecordedEvent[] = [];
+  let from = fromPosition;
+  for (let scanned = 0; scanned < TYPE_SCAN_LIMIT; ) {
+    const batch = await store.readAll({ fromPosition: from, max: TYPE_SCAN_BATCH });
+    for (const e of batch) {
+      from = e.position;
+      if (e.type === type && events.push(e) === limit) return { events, last: from, full: true };
+    }
+    scanned += batch.length;
+    if (batch.length < TYPE_SCAN_BATCH) return { events, last: from, full: false };
+  }
+  return { events, last: from, full: true };
 }
 
 /** The raw event log, hash-chain verification and balances replayed from the streams. */
@@ -54,15 +88,15 @@ export function auditRoutes(deps: AppDeps): Router {
     // A cursor of this list is the position its page ended at.
     const fromPosition = page.before ?? (typeof raw === 'string' ? positionOf(raw) : undefined);
     if (fromPosition === undefined) throw positionProblem('from_position');
-    const [events, head] = await Promise.all([
-      deps.store.readAll({ fromPosition, max: page.limit }),
+    const type = typeof req.query.type === 'string' && req.query.type !== '' ? req.query.type : undefined;
+    const [{ events, last, full }, head] = await Promise.all([
+      type === undefined ? readLog(deps.store, fromPosition, page.limit) : readLogOfType(deps.store, fromPosition, page.limit, type),
       deps.store.headPosition(),
     ]);
-    const last = events[events.length - 1]?.position;
     res.json({
       head_position: head.toString(),
       results: (await viewEvents(deps.personal, events)).map(auditEventView),
-      next_cursor: last !== undefined && events.length === page.limit && last < head ? cursorFor(last) : null,
+      next_cursor: last !== undefined && full && last < head ? cursorFor(last) : null,
     });
   });
 
