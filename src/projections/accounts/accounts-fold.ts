@@ -4,7 +4,8 @@ import { accountOfStream, isSplitAccount } from '../../domain/accounts/sub-strea
 
 /**
  * The accounts read model as a pure fold: a batch's events give what to
- * write (accounts-batch.ts writes it). It needs no rows before the batch: an
+ * write (accounts-batch.ts writes it). It needs no rows before the batch
+ * (but the balances of the bank's split accounts it moves, which it adds to): an
  * opening is written unless the account exists, and each change is either a
  * value that replaces the stored one (the last balance and status win) or an
  * amount added to it (holds add up). Entries are one row per movement (a hold
