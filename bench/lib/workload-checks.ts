@@ -33,6 +33,7 @@ import { E2E_KEYS } from '../../tests/helpers/service.js';
 import { allProjections } from '../../src/projections/registry.js';
 import { rebuildProjection } from '../../src/projections/runtime/rebuild.js';
 import { formatMinor, type Currency, type Workload } from './workload.js';
+import { accountOfStream, isSplitAccount } from '../../src/domain/accounts/sub-streams.js';
 
 export interface Check {
   name: string;
@@ -67,7 +68,8 @@ const ENTRY_TYPES = new Set([...MONEY_TYPES, 'FundsHeld', 'HoldReleased']);
 /** How long after its expiry a hold may still be open (the expiry process acts 2 s after; restarts take longer). */
 const HOLD_GRACE_MS = 15_000;
 const isCash = (n: string) => /^90000000000\d$/.test(n);
-const acct = (stream: string) => stream.replace(/^account-/, '');
+/** The account of a stream: the bank's own accounts are split into sub-streams (account-<n>.<k>). */
+const acct = (stream: string) => accountOfStream(stream);
 const MAX_LISTED = 8;
 
 function push(list: string[], text: string): void {
@@ -188,8 +190,9 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
           balance = after;
           if (info && info.owner !== 'bank' && after < 0n) push(negative, `${n}@${e.revision} ${e.type}: balance_after ${after}`);
         }
-        finalBalance.set(n, balance);
-        finalHeld.set(n, held);
+        // A split account's balance is the sum of its sub-streams'.
+        finalBalance.set(n, (finalBalance.get(n) ?? 0n) + balance);
+        finalHeld.set(n, (finalHeld.get(n) ?? 0n) + held);
         if (!info) push(chain, `${n}: money events on an account that was never opened`);
       }
       checks.push({ name: 'each balance_after = previous + movement', violations: chain, detail: `${points} balance points` });
@@ -395,9 +398,18 @@ export async function checkLedger(databaseUrl: string, w: Workload, options: Che
       );
       const replay = new Map<string, string>();
       const direction: Record<string, string> = { AccountDebited: 'debit', AccountCredited: 'credit', FundsDeposited: 'credit', FxPositionPosted: 'fx', DebitReversed: 'reversal', FundsHeld: 'hold', HoldReleased: 'release' };
-      for (const e of events) {
+      // A split account's statement shows the running sum of its sub-streams, in position order.
+      const running = new Map<string, bigint>();
+      for (const e of [...events].sort((x, y) => (x.position < y.position ? -1 : 1))) {
         if (!e.stream_id.startsWith('account-') || !ENTRY_TYPES.has(e.type)) continue;
-        replay.set(e.event_id, [acct(e.stream_id), e.position, String(e.data.transfer_id ?? e.data.deposit_id), direction[e.type], entryAmount(e), e.data.balance_after].join('|'));
+        const n = acct(e.stream_id);
+        let after = String(e.data.balance_after);
+        if (isSplitAccount(n)) {
+          const sum = (running.get(n) ?? 0n) + (MONEY_TYPES.has(e.type) ? delta(e) : 0n);
+          running.set(n, sum);
+          after = sum.toString();
+        }
+        replay.set(e.event_id, [n, e.position, String(e.data.transfer_id ?? e.data.deposit_id), direction[e.type], entryAmount(e), after].join('|'));
       }
       let entryDiffs = 0;
       const seen = new Set<string>();

@@ -40,6 +40,8 @@ export interface Config {
   corsOrigins: string[];
   trustProxy: string[];
   projectorInProcess: boolean;
+  /** Sub-streams of each of the bank's own accounts (cash, fees, FX per currency). */
+  bankStreamShards: number;
   /** Least time between the starts of two projector batches that were not full (ms). */
   projectorBatchGapMs: number;
   /** How long a high-value transfer's e-mailed code, and the hold on its money, last (seconds). */
@@ -347,6 +349,8 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: c.take(() => originList(env, 'CORS_ORIGINS', ['http://localhost:3000'])),
     trustProxy: c.take(() => proxyList(env, 'TRUST_PROXY')),
     projectorInProcess: c.take(() => bool(env, 'PROJECTOR_IN_PROCESS', true)),
+    // Read by commands/accounts/bank-sub-streams.ts (the settlement process, wherever it runs, must agree).
+    bankStreamShards: c.take(() => int(env, 'BANK_STREAM_SHARDS', 8, 1, 64)),
     projectorBatchGapMs: c.take(() => int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000)),
     transferCodeTtlSeconds: c.take(() => int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600)),
     idempotencyKeyTtlHours: c.take(() => int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 90)),

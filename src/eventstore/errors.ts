@@ -25,3 +25,14 @@ export class StreamNotFoundError extends Error {
     super(`stream ${stream} not found`);
   }
 }
+
+/** Most events a readStream without `max` returns; a longer read fails rather than cut the stream short. */
+export const READ_STREAM_DEFAULT_MAX = 1_000_000;
+
+/** A readStream without `max` that would return more than the default cap: page with `from` and `max`. */
+export class StreamTooLongError extends Error {
+  override readonly name = 'StreamTooLongError';
+  constructor(readonly stream: string, readonly cap: number) {
+    super(`stream ${stream} holds more than ${cap} events from there: read it a page at a time (from, max)`);
+  }
+}

@@ -77,6 +77,7 @@ export interface ReadStreamOptions {
   /** Inclusive start revision; defaults to 0 forwards and the end backwards. */
   from?: bigint | 'start' | 'end';
   direction?: 'forwards' | 'backwards';
+  /** Most events returned. Without it a store returns the whole rest of the stream up to 1,000,000 events, and fails (StreamTooLongError) rather than return a cut one. */
   max?: number;
 }
 

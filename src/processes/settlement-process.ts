@@ -6,6 +6,7 @@ import type { AggregateRepository } from '../commands/shared/aggregate-repositor
 import { systemContext } from '../commands/shared/command-context.js';
 import { WatchingFollower } from './watching-follower.js';
 import { settleDebit, transferEventId } from '../commands/transfers/settle.js';
+import { accountOfStream } from '../domain/accounts/sub-streams.js';
 
 interface Pending {
   debit: BankRecordedEvent<'AccountDebited'>;
@@ -66,7 +67,7 @@ export class SettlementProcess extends WatchingFollower<Pending, (typeof HANDLES
     const now = Date.now();
     for (const [transferId, p] of pending) {
       if (now - p.debit.recorded_at.getTime() < this.options.graceMs) continue;
-      const from = p.debit.stream_id.replace(/^account-/, '');
+      const from = accountOfStream(p.debit.stream_id);
       await settleDebit(this.repo, systemContext('settlement', p.debit.event_id), from, p.debit.data);
       pending.delete(transferId);
       this.settledHere++;

@@ -33,7 +33,13 @@ describe('transfers (HTTP)', function () {
     svc.api.post(`/transfers/${kind}/`, body, { token, headers: key ? { 'Idempotency-Key': key } : {} });
   const balanceOf = (token: string, account: string, position: string) => steps.balanceOf(token, account, position);
   const ledgerBalance = async (account: string) => {
-    const rows = await db.query(`select data->>'balance_after' as b from es.events where stream_id = $1 and data ? 'balance_after' order by revision desc limit 1`, [`account-${account}`]);
+    // The sum over the account's streams: the bank's own are split into sub-streams (account-<n>.<k>).
+    const rows = await db.query(
+      `select coalesce(sum(b), 0)::text as b from (
+         select distinct on (stream_id) (data->>'balance_after')::bigint as b from es.events
+          where (stream_id = $1 or stream_id like $1 || '.%') and data ? 'balance_after' order by stream_id, revision desc) x`,
+      [`account-${account}`],
+    );
     return BigInt(rows.rows[0]?.b ?? '0');
   };
   // Frozen behind the service's back: the transfer must still see it.

@@ -106,4 +106,22 @@ describe('accounts fold (events -> changes; nothing is read before)', () => {
     expect(changes.get(A)).to.deep.equal(change({ status: 'active', updatedAt: OCCURRED_AT, lastPosition: '71' }));
     expect(changes.get(B)).to.deep.equal(change({ status: 'frozen', updatedAt: OCCURRED_AT, lastPosition: '72' }));
   });
+
+  it("a bank account's sub-streams add up: statement lines and row show the sum, from the stored balance on", () => {
+    const log = eventLog(80n);
+    const cashDebit = (amount: string, balance_after: string): BankEventOf<'AccountDebited'> => ({
+      type: 'AccountDebited',
+      data: { transfer_id: 'd', kind: 'deposit', amount, fee: '0', counterparty_account: A, credit_amount: amount, fx: null, fee_account: null, from_reservation: false, balance_after },
+    });
+    // Each sub-stream's balance_after is its own share: -100 on .0, -200 then -250 on .3.
+    const { entries, changes } = foldAccounts(
+      [log(`account-${CASH}`, cashDebit('100', '-100')), log(`account-${CASH}.3`, cashDebit('200', '-200')), log(`account-${CASH}.3`, cashDebit('50', '-250'))],
+      new Map([[CASH, -1_000n]]),
+    );
+    expect(entries.map((e) => [e.account_number, e.amount, e.balance_after])).to.deep.equal([
+      [CASH, '-100', '-1100'], [CASH, '-200', '-1300'], [CASH, '-50', '-1350'],
+    ]);
+    expect([...changes.keys()]).to.deep.equal([CASH]);
+    expect(changes.get(CASH)!.balance).to.equal('-1350');
+  });
 });

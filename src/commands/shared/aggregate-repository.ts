@@ -20,8 +20,21 @@ export interface AggregateType<C, S, E extends DomainEvent> {
 /** Events of one command, with ids chosen by the caller (deterministic for retries). */
 export type EventIds = (event: DomainEvent, index: number) => string;
 
-const SNAPSHOT_EVERY = 50n;
+/** A snapshot is written each time a stream passes a multiple of this many events (write and load paths). */
+export const DEFAULT_SNAPSHOT_EVERY = 50;
+/** A load reads a stream's tail at most this many events at a time (memory stays flat however long the tail). */
+export const LOAD_PAGE = 1_000;
 const CACHE_LIMIT = 20_000;
+
+export interface RepositoryOptions {
+  /** Most commands of one stream decided and appended together (1: one append per command). */
+  maxGroup?: number;
+  /** Events between two snapshots of a stream (default 50). */
+  snapshotEvery?: number;
+}
+
+/** True when going from revision `before` to `after` passes a multiple of `every` (revision 0 itself is not snapshotted). */
+export const passesMultiple = (before: bigint, after: bigint, every: bigint): boolean => after / every > (before < 0n ? 0n : before / every);
 
 export interface Decided<S> {
   state: S;
@@ -33,7 +46,11 @@ export interface Decided<S> {
 /**
  * Loads aggregates (cached state or snapshot, then the stream's tail, so the
  * cost stays flat as a stream grows) and appends commands' events with the
- * expected revision. Commands on one stream in this process queue: those that
+ * expected revision. Snapshots are written on the write path (each append that
+ * passes a multiple of `snapshotEvery`, whoever queued it) and on the load path
+ * (a tail read that passes one), so a load reads a snapshot and at most about
+ * `snapshotEvery` events; a longer tail (a store written before, or by another
+ * process) is read a page at a time, never whole. Commands on one stream in this process queue: those that
  * arrive while an append runs are decided one after another on the same state
  * and appended together (a busy stream, such as the bank's fee account, pays
  * one append for many). Only another process can win the race for a revision;
@@ -42,14 +59,24 @@ export interface Decided<S> {
 export class AggregateRepository {
   private readonly cache = new Map<string, Loaded<unknown>>();
   private readonly queues: KeyedBatches<GroupItem>;
+  private readonly snapshotEvery: bigint;
+  /** Snapshots being written after appends (not awaited by the commands). */
+  private readonly saving = new Set<Promise<void>>();
 
   constructor(
     private readonly store: EventStore,
     private readonly snapshots: SnapshotStore,
-    /** Most commands of one stream decided and appended together (1: one append per command). */
-    options: { maxGroup?: number } = {},
+    options: RepositoryOptions = {},
   ) {
     this.queues = new KeyedBatches<GroupItem>((stream, items) => this.runQueued(stream, items), options.maxGroup ?? 32);
+    const every = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshotEvery must be a positive integer: ${every}`);
+    this.snapshotEvery = BigInt(every);
+  }
+
+  /** Resolves once every snapshot started so far is written (or has failed: snapshots are never a source of truth). */
+  async snapshotsSettled(): Promise<void> {
+    while (this.saving.size > 0) await Promise.all([...this.saving]);
   }
 
   /**
@@ -59,25 +86,36 @@ export class AggregateRepository {
    * append's expected revision verifies anyway.
    */
   async load<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, stream: string, options: { cached?: boolean } = {}): Promise<Loaded<S>> {
-    let base = this.cache.get(stream) as Loaded<S> | undefined;
+    const cached = this.cache.get(stream) as Loaded<S> | undefined;
     // Only an existing stream's facts are remembered as settled: one may be created at any time.
-    if (base && options.cached && base.revision >= 0n) return base;
-    if (!base) {
-      const snap = await this.snapshots.load<S>(stream, type.snapshotVersion);
-      base = snap ? { state: snap.state, revision: snap.revision } : { state: type.decider.initialState, revision: -1n };
-    }
-    const tail = await this.store.readStream(stream, { from: base.revision + 1n });
+    if (cached && options.cached && cached.revision >= 0n) return cached;
+    let base = cached ?? (await this.fromSnapshot(type, stream));
     let { state, revision } = base;
-    for (const event of tail) {
-      state = type.decider.evolve(state, { type: event.type, data: event.data } as E);
-      revision = event.revision;
+    for (let page = 0; ; page++) {
+      const tail = await this.store.readStream(stream, { from: revision + 1n, max: LOAD_PAGE });
+      const before = revision;
+      for (const event of tail) {
+        state = type.decider.evolve(state, { type: event.type, data: event.data } as E);
+        revision = event.revision;
+      }
+      if (tail.length > 0 && passesMultiple(before, revision, this.snapshotEvery)) {
+        await this.snapshots.save(stream, type.snapshotVersion, { state, revision }).catch(() => undefined);
+      }
+      if (tail.length < LOAD_PAGE) break;
+      // A remembered state far behind (another process wrote since): its snapshot may be newer.
+      if (page === 0 && cached) {
+        const snap = await this.fromSnapshot(type, stream);
+        if (snap.revision > revision) ({ state, revision } = snap);
+      }
     }
-    const loaded = { state, revision };
-    this.remember(stream, loaded);
-    if (tail.length > 0 && revision >= 0n && revision % SNAPSHOT_EVERY < BigInt(tail.length)) {
-      await this.snapshots.save(stream, type.snapshotVersion, loaded).catch(() => undefined);
-    }
-    return loaded;
+    base = { state, revision };
+    this.remember(stream, base);
+    return base;
+  }
+
+  private async fromSnapshot<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, stream: string): Promise<Loaded<S>> {
+    const snap = await this.snapshots.load<S>(stream, type.snapshotVersion);
+    return snap ? { state: snap.state, revision: snap.revision } : { state: type.decider.initialState, revision: -1n };
   }
 
   /**
@@ -128,9 +166,21 @@ export class AggregateRepository {
     load: (type, stream, options) => this.load(type, stream, options),
     hasCached: (stream) => this.cache.has(stream),
     forget: (stream) => this.cache.delete(stream),
-    remember: (stream, loaded) => this.remember(stream, loaded),
+    appended: (type, stream, before, loaded) => {
+      this.remember(stream, loaded);
+      if (passesMultiple(before, loaded.revision, this.snapshotEvery)) this.saveInBackground(type.snapshotVersion, stream, loaded);
+    },
     append: (stream, events, expected) => this.store.append(stream, events, expected),
   };
+
+  /** The command that appended is not kept waiting for its stream's snapshot. */
+  private saveInBackground(version: number, stream: string, loaded: Loaded<unknown>): void {
+    const saving: Promise<void> = this.snapshots
+      .save(stream, version, loaded)
+      .catch(() => undefined)
+      .finally(() => this.saving.delete(saving));
+    this.saving.add(saving);
+  }
 
   private remember(stream: string, loaded: Loaded<unknown>): void {
     this.cache.delete(stream);

@@ -30,7 +30,8 @@ export interface GroupDeps {
   load(type: AnyType, stream: string, options: { cached?: boolean }): Promise<Loaded<unknown>>;
   hasCached(stream: string): boolean;
   forget(stream: string): void;
-  remember(stream: string, loaded: Loaded<unknown>): void;
+  /** After an append that moved the stream from revision `before` to `loaded` (snapshots it when due). */
+  appended(type: AnyType, stream: string, before: bigint, loaded: Loaded<unknown>): void;
   append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
 }
 
@@ -90,7 +91,7 @@ export async function decideGroup(deps: GroupDeps, stream: string, items: GroupI
         items[0]!.resolve({ ...stored, result, events: result.events });
         return [];
       }
-      deps.remember(stream, { state: after, revision: result.next_revision });
+      deps.appended(type, stream, revision, { state: after, revision: result.next_revision });
     }
     settle(plans, refused, revision, result?.events ?? []);
     return deferred;

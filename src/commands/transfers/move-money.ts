@@ -2,7 +2,8 @@ import type { FxApplied, TransferKind } from '../../domain/accounts/events.js';
 import type { AccountState } from '../../domain/accounts/state.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
-import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
+import { accountAggregate } from '../accounts/account-aggregate.js';
+import { accountStreamFor } from '../accounts/bank-sub-streams.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { settleDebit, transferEventId, type DebitData, type Settlement } from './settle.js';
@@ -48,7 +49,7 @@ export async function moveMoney(repo: AggregateRepository, store: EventStore, ct
   try {
     const decided = await repo.execute(
       accountAggregate,
-      accountStream(m.from),
+      accountStreamFor(m.from, m.transfer_id),
       {
         type: 'DebitAccount',
         transfer_id: m.transfer_id,
@@ -69,11 +70,11 @@ export async function moveMoney(repo: AggregateRepository, store: EventStore, ct
   } catch (error) {
     // A retry whose first attempt already debited may now fail the balance check: find that debit.
     if (!(error instanceof DomainError)) throw error;
-    const recent = await store.readStream(accountStream(m.from), { direction: 'backwards', max: RECENT_WINDOW });
+    const recent = await store.readStream(accountStreamFor(m.from, m.transfer_id), { direction: 'backwards', max: RECENT_WINDOW });
     debit = recent.find((e) => e.event_id === debitId);
     if (!debit) throw error;
     replayed = true;
-    sender = (await repo.load(accountAggregate, accountStream(m.from))).state;
+    sender = (await repo.load(accountAggregate, accountStreamFor(m.from, m.transfer_id))).state;
   }
   if (!debit) throw new Error(`debit ${debitId} was neither written nor found`);
   const settlement = await settleDebit(repo, ctx, m.from, debit.data as unknown as DebitData);

@@ -1,6 +1,7 @@
 import type { AccountEvent } from '../../domain/accounts/events.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { accountAggregate, accountStream } from '../accounts/account-aggregate.js';
+import { accountAggregate } from '../accounts/account-aggregate.js';
+import { accountStreamFor } from '../accounts/bank-sub-streams.js';
 import { bankFxAccount } from '../accounts/account-numbers.js';
 import type { AggregateRepository, Decided } from '../shared/aggregate-repository.js';
 import type { CommandContext } from '../shared/command-context.js';
@@ -41,7 +42,7 @@ export async function settleDebit(repo: AggregateRepository, ctx: CommandContext
   const reverse = async (reason: string, refused?: Decided<AccountState>): Promise<Settlement> => {
     const reversal = await repo.execute(
       accountAggregate,
-      accountStream(from),
+      accountStreamFor(from, debit.transfer_id),
       { type: 'ReverseDebit', transfer_id: debit.transfer_id, amount: BigInt(debit.amount) + BigInt(debit.fee), reason },
       ctx,
       () => transferEventId(debit.transfer_id, 'reversal'),
@@ -53,7 +54,7 @@ export async function settleDebit(repo: AggregateRepository, ctx: CommandContext
   try {
     credit = await repo.execute(
       accountAggregate,
-      accountStream(debit.counterparty_account),
+      accountStreamFor(debit.counterparty_account, debit.transfer_id),
       {
         type: 'CreditAccount',
         transfer_id: debit.transfer_id,
@@ -76,7 +77,7 @@ export async function settleDebit(repo: AggregateRepository, ctx: CommandContext
   if (BigInt(debit.fee) > 0n && debit.fee_account) {
     fee = await repo.execute(
       accountAggregate,
-      accountStream(debit.fee_account),
+      accountStreamFor(debit.fee_account, debit.transfer_id),
       { type: 'CreditAccount', transfer_id: debit.transfer_id, kind: debit.kind, amount: BigInt(debit.fee), counterparty_account: from, fx: null },
       ctx,
       () => transferEventId(debit.transfer_id, 'fee'),
@@ -92,7 +93,7 @@ export async function settleDebit(repo: AggregateRepository, ctx: CommandContext
     for (const leg of legs) {
       fx.push(await repo.execute(
         accountAggregate,
-        accountStream(bankFxAccount(leg.currency)),
+        accountStreamFor(bankFxAccount(leg.currency), debit.transfer_id),
         { type: 'PostFxPosition', transfer_id: debit.transfer_id, kind: debit.kind, amount: leg.amount },
         ctx,
         () => transferEventId(debit.transfer_id, leg.step),

@@ -100,3 +100,27 @@ export function replayBalance(accountNumber: string, entries: Iterable<LedgerEnt
   }
   return { replay, reachedEnd: false };
 }
+
+/**
+ * One account's replay from the replays of its sub-streams (the bank's split
+ * accounts: domain/accounts/sub-streams.ts): balances, holds, events and
+ * discrepancies add up; the last event is the one furthest along the log, and
+ * the status is sub-stream 0's (the account's own stream).
+ */
+export function sumReplays(accountNumber: string, replays: readonly BalanceReplay[]): BalanceReplay {
+  const [own] = replays;
+  if (!own) return emptyReplay(accountNumber);
+  let last = own;
+  const sum = { ...own, holds: { ...own.holds }, discrepancies: [...own.discrepancies] };
+  for (const r of replays.slice(1)) {
+    sum.exists ||= r.exists;
+    sum.currency ??= r.currency;
+    sum.balance += r.balance;
+    sum.held += r.held;
+    Object.assign(sum.holds, r.holds);
+    sum.events_applied += r.events_applied;
+    sum.discrepancies.push(...r.discrepancies);
+    if (r.last_position !== null && (last.last_position === null || r.last_position > last.last_position)) last = r;
+  }
+  return { ...sum, last_revision: last.last_revision, last_position: last.last_position, last_occurred_at: last.last_occurred_at };
+}

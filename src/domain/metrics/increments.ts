@@ -1,6 +1,7 @@
 import { SYSTEM_ACCOUNT_TYPES } from '../accounts/events.js';
 import { isCurrency, type Currency } from '../money/currency.js';
 import type { Counter, MoneyMetric } from './kpis.js';
+import { accountOfStream } from '../accounts/sub-streams.js';
 
 /** What the metrics need to know about an account (kept by the metrics read model itself). */
 export interface AccountFact {
@@ -21,7 +22,7 @@ export type Increment =
   | { kind: 'money'; metric: MoneyMetric; user_id: string | null; currency: Currency; amount: bigint }
   | { kind: 'active'; user_id: string };
 
-const accountOf = (e: MetricEvent) => e.stream_id.replace(/^account-/, '');
+const accountOf = (e: MetricEvent) => accountOfStream(e.stream_id);
 const isSystem = (a: AccountFact) => (SYSTEM_ACCOUNT_TYPES as readonly string[]).includes(a.type);
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
 

@@ -9,6 +9,7 @@ import type {
   SubscribeAllOptions,
   Subscription,
 } from '../port.js';
+import { READ_STREAM_DEFAULT_MAX, StreamTooLongError } from '../errors.js';
 import type { EsdbClient, EsdbReadRevision, EsdbResolvedEvent } from './client.js';
 import {
   assertAppendable,
@@ -117,7 +118,8 @@ export class EventStoreDbStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
-    const max = options.max ?? Number.MAX_SAFE_INTEGER;
+    // Without a max, one event past the cap tells a truncated read from a whole one.
+    const max = options.max ?? READ_STREAM_DEFAULT_MAX + 1;
     let from: EsdbReadRevision = options.from ?? (backwards ? 'end' : 'start');
     if (max <= 0 || stream.length === 0 || stream.startsWith('$')) return [];
     if (from === 'end' && !backwards) return [];
@@ -141,6 +143,7 @@ export class EventStoreDbStore implements EventStore {
       if (isStreamNotFound(error)) return [];
       throw mapEsdbError(error, stream, 'any');
     }
+    if (options.max === undefined && out.length > READ_STREAM_DEFAULT_MAX) throw new StreamTooLongError(stream, READ_STREAM_DEFAULT_MAX);
     return out;
   }
 

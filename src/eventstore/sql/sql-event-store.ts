@@ -1,4 +1,4 @@
-import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors.js';
+import { DuplicateEventIdError, READ_STREAM_DEFAULT_MAX, StreamTooLongError, WrongExpectedRevisionError } from '../errors.js';
 import { contentDigest } from '../hash-chain.js';
 import type {
   AppendResult,
@@ -205,7 +205,8 @@ export class SqlEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
-    const max = options.max ?? 1_000_000;
+    // Without a max, one row past the cap tells a truncated read from a whole one.
+    const max = options.max ?? READ_STREAM_DEFAULT_MAX + 1;
     const from = options.from ?? (backwards ? 'end' : 'start');
     const params: unknown[] = [stream, max];
     let bound = '';
@@ -223,6 +224,7 @@ export class SqlEventStore implements EventStore {
         order by e.revision ${backwards ? 'desc' : 'asc'} limit $2`,
       params,
     );
+    if (options.max === undefined && rows.length > READ_STREAM_DEFAULT_MAX) throw new StreamTooLongError(stream, READ_STREAM_DEFAULT_MAX);
     return rows.map(toRecorded);
   }
 

@@ -2,6 +2,7 @@ import type { Currency } from '../../domain/money/currency.js';
 import { SYSTEM_ACCOUNT_TYPES } from '../../domain/accounts/events.js';
 import { ofTypes } from '../../eventstore/bank-events.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
+import { accountOfStream } from '../../domain/accounts/sub-streams.js';
 
 export interface AccountFacts {
   owner_id: string;
@@ -41,7 +42,7 @@ export class LogFacts {
 
   /** Remembers the owner an event names (AccountOpened, CardIssued) without reading its stream. */
   learn(e: RecordedEvent): void {
-    if (e.type === 'AccountOpened' && e.revision === 0n) this.remember(this.accounts, e.stream_id.slice('account-'.length), accountFacts(e));
+    if (e.type === 'AccountOpened' && e.revision === 0n) this.remember(this.accounts, accountOfStream(e.stream_id), accountFacts(e));
     else if (e.type === 'CardIssued' && e.revision === 0n) this.remember(this.cards, e.stream_id.slice('card-'.length), cardFacts(e));
   }
 

@@ -7,6 +7,7 @@ import { ERASED } from '../../privacy/sealed-value.js';
 import { accountAggregate, accountStream } from '../../commands/accounts/account-aggregate.js';
 import { BANK_OWNER_ID } from '../../commands/accounts/system-accounts.js';
 import type { AggregateRepository } from '../../commands/shared/aggregate-repository.js';
+import { accountOfStream } from '../../domain/accounts/sub-streams.js';
 
 /** A present string; an erased personal field tells the rules nothing. */
 const str = (v: string | null | undefined): string | null => (typeof v === 'string' && v !== '' && v !== ERASED ? v : null);
@@ -71,7 +72,7 @@ export async function factOf(event: RiskFactEvent, repo: AggregateRepository): P
     case 'AccountDebited': {
       const d = event.data;
       if (d.kind !== 'internal' && d.kind !== 'external') return null;
-      const accountNumber = event.stream_id.replace(/^account-/, '');
+      const accountNumber = accountOfStream(event.stream_id);
       // Owner and currency never change: a remembered state will do.
       const { state } = await repo.load(accountAggregate, accountStream(accountNumber), { cached: true });
       if (!state.exists || state.owner_id === BANK_OWNER_ID || !isCurrency(state.currency)) return null;

@@ -1,15 +1,21 @@
 import type { Queryable } from '../../infra/db.js';
-import { foldAccounts, type AccountsEvent, type Entry } from './accounts-fold.js';
+import { foldAccounts, splitAccountsOf, type AccountsEvent, type Entry } from './accounts-fold.js';
 
 /**
  * Applies a batch of events to `accounts` and `account_entries` with a fixed
  * number of statements whatever its size (column arrays through unnest), so a
  * rebuild costs per batch, not per event: the batch is folded in memory
- * (accounts-fold.ts), then written. The result is exactly what applying the
+ * (accounts-fold.ts; the bank's split accounts start from their stored
+ * balances), then written. The result is exactly what applying the
  * events one by one gives.
  */
 export async function applyAccountEvents(tx: Queryable, events: readonly AccountsEvent[], schema: string): Promise<void> {
-  const { opened, entries, changes } = foldAccounts(events);
+  const split = splitAccountsOf(events);
+  const balances = split.length === 0 ? [] : await tx.query<{ account_number: string; balance: string }>(
+    `select account_number, balance::text as balance from ${schema}.accounts where account_number = any($1::text[])`,
+    [split],
+  );
+  const { opened, entries, changes } = foldAccounts(events, new Map(balances.map((r) => [r.account_number, BigInt(r.balance)])));
   if (opened.length > 0) {
     await tx.query(
       `insert into ${schema}.accounts (account_number, owner_id, type, currency, status, opened_at, updated_at, last_position)

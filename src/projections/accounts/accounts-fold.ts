@@ -1,9 +1,11 @@
 import type { FxApplied } from '../../domain/accounts/events.js';
 import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
+import { accountOfStream, isSplitAccount } from '../../domain/accounts/sub-streams.js';
 
 /**
  * The accounts read model as a pure fold: a batch's events give what to
- * write (accounts-batch.ts writes it). It needs no rows before the batch: an
+ * write (accounts-batch.ts writes it). It needs no rows before the batch
+ * (but the balances of the bank's split accounts it moves, which it adds to): an
  * opening is written unless the account exists, and each change is either a
  * value that replaces the stored one (the last balance and status win) or an
  * amount added to it (holds add up). Entries are one row per movement (a hold
@@ -52,7 +54,7 @@ interface Movement {
   balance_after: string;
 }
 
-const accountOf = (e: AccountsEvent) => e.stream_id.replace(/^account-/, '');
+const accountOf = (e: AccountsEvent) => accountOfStream(e.stream_id);
 
 export interface OpenedAccount {
   account_number: string;
@@ -72,11 +74,22 @@ export interface AccountsChanges {
   changes: Map<string, AccountChange>;
 }
 
-/** Folds a batch, in position order. */
-export function foldAccounts(events: readonly AccountsEvent[]): AccountsChanges {
+/** The accounts split into sub-streams that a batch moves money on (their balances before it are needed). */
+export function splitAccountsOf(events: readonly AccountsEvent[]): string[] {
+  return [...new Set(events.map(accountOf).filter(isSplitAccount))];
+}
+
+/**
+ * Folds a batch, in position order. An account split into sub-streams (the
+ * bank's own) has each sub-stream's balance in its events: its balance is the
+ * one before the batch (`splitBalances`, 0 when absent) plus the movements, so
+ * its row and statement lines show the sum of its sub-streams.
+ */
+export function foldAccounts(events: readonly AccountsEvent[], splitBalances: ReadonlyMap<string, bigint> = new Map()): AccountsChanges {
   const opened: OpenedAccount[] = [];
   const entries: Entry[] = [];
   const changes = new Map<string, AccountChange>();
+  const running = new Map(splitBalances);
   const change = (e: AccountsEvent): AccountChange => {
     const key = accountOf(e);
     let c = changes.get(key);
@@ -90,18 +103,26 @@ export function foldAccounts(events: readonly AccountsEvent[]): AccountsChanges 
   /** A movement: the account's balance is the one after it, and the statement gets an entry. */
   const move = (e: AccountsEvent, m: Movement, direction: string, amount: bigint, fee: bigint) => {
     const c = change(e);
-    c.balance = m.balance_after;
+    const account = accountOf(e);
+    let balanceAfter = m.balance_after;
+    if (isSplitAccount(account)) {
+      // A hold and its release move the available balance only.
+      const balance = (running.get(account) ?? 0n) + (direction === 'hold' || direction === 'release' ? 0n : amount);
+      running.set(account, balance);
+      balanceAfter = balance.toString();
+    }
+    c.balance = balanceAfter;
     c.updatedAt = e.metadata.occurred_at;
     entries.push({
       event_id: e.event_id,
-      account_number: accountOf(e),
+      account_number: account,
       position: e.position.toString(),
       transfer_id: m.transfer_id,
       kind: m.kind,
       direction,
       amount: amount.toString(),
       fee: fee.toString(),
-      balance_after: m.balance_after,
+      balance_after: balanceAfter,
       counterparty_account: m.counterparty_account,
       fx: m.fx ? JSON.stringify(m.fx) : null,
       occurred_at: e.metadata.occurred_at,

@@ -2,6 +2,7 @@ import type { Currency } from '../../domain/money/currency.js';
 import type { BankEventType } from '../../domain/events.js';
 import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import { messages } from './messages.js';
+import { accountOfStream } from '../../domain/accounts/sub-streams.js';
 
 /**
  * What an event tells whom, shared by the read model (notifications-batch)
@@ -41,7 +42,7 @@ export const isAccountNoticeEvent = (e: { type: string }): e is AccountNoticeEve
 /** Events that alert every staff user (ADMIN_ALERT): critical incidents, blocked users, frozen accounts. */
 export const isAdminAlertEvent = (e: { type: string }): e is AdminAlertEvent => ADMIN_ALERT_EVENTS.has(e.type);
 
-export const accountOf = (e: { stream_id: string }): string => e.stream_id.slice('account-'.length);
+export const accountOf = (e: { stream_id: string }): string => accountOfStream(e.stream_id);
 export const cardOf = (e: { stream_id: string }): string => e.stream_id.slice('card-'.length);
 const userOf = (e: { stream_id: string }): string => e.stream_id.slice('user-'.length);
 

@@ -1,4 +1,5 @@
 import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
+import { accountOfStream } from '../../domain/accounts/sub-streams.js';
 
 /**
  * The transfers read model as a pure fold: the rows a batch touches as they
@@ -26,7 +27,7 @@ export type TransfersEvent = BankRecordedEvent<(typeof TRANSFERS_HANDLES)[number
 /** Debits of these kinds are transfers (deposits are not). */
 const KINDS: ReadonlySet<string> = new Set(['internal', 'external', 'bill']);
 
-const accountOf = (e: TransfersEvent) => e.stream_id.replace(/^account-/, '');
+const accountOf = (e: TransfersEvent) => accountOfStream(e.stream_id);
 
 /** The columns of a transfer that its later events change. */
 export interface TransferState {
