@@ -43,6 +43,8 @@ export interface Decided<S> {
 export class AggregateRepository {
   private readonly cache = new Map<string, Loaded<unknown>>();
   private readonly queues: KeyedBatches<GroupItem>;
+  /** Streams an atomic multi-stream append of this process is deciding or writing. */
+  private readonly atomicWriting = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -116,7 +118,17 @@ export class AggregateRepository {
   async executeAtomic(commands: AtomicCommand[], context: CommandContext): Promise<Decided<unknown>[] | NotDecided> {
     const appendMany = this.store.appendMany?.bind(this.store);
     if (!this.store.atomicMultiStream || !appendMany) throw new Error(`the ${this.store.kind} event store cannot append to several streams at once`);
-    return decideAtomic({ ...this.groupDeps, appendMany }, commands, context);
+    // A stream this process is already writing (a busy bank account, a sender with another transfer
+    // running) would only lose the race for its revision: the caller goes through the streams' queues,
+    // which decide such commands together.
+    const streams = commands.map((c) => c.stream);
+    if (streams.some((s) => this.queues.busy(s) || this.atomicWriting.has(s))) return { outcome: 'contended' };
+    for (const s of streams) this.atomicWriting.add(s);
+    try {
+      return await decideAtomic({ ...this.groupDeps, appendMany }, commands, context);
+    } finally {
+      for (const s of streams) this.atomicWriting.delete(s);
+    }
   }
 
   /** Forgets what this process remembers of a stream and drops its snapshot (after an erasure). */
