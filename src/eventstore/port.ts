@@ -73,6 +73,13 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  stream: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+}
+
 export interface ReadStreamOptions {
   /** Inclusive start revision; defaults to 0 forwards and the end backwards. */
   from?: bigint | 'start' | 'end';
@@ -101,6 +108,21 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 export interface EventStore {
   readonly kind: 'postgres' | 'pglite' | 'eventstoredb';
   append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Capability: true when `appendMany` writes several streams in one
+   * transaction, all or none. Stores without it (the EventStoreDB client in
+   * use) leave it false, and callers append stream by stream instead.
+   */
+  readonly atomicMultiStream: boolean;
+  /**
+   * Appends to several distinct streams at once, each with its expected
+   * revision: every expectation holds and all events are stored in one commit,
+   * or nothing is (WrongExpectedRevisionError / DuplicateEventIdError name the
+   * stream that refused). A part whose events are all stored already is a
+   * retry and reports them (`duplicate`), as `append` does. Results follow
+   * the order of `appends`. Only where `atomicMultiStream` is true.
+   */
+  appendMany?(appends: StreamAppend[]): Promise<AppendResult[]>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeAll(options: SubscribeAllOptions): Subscription;

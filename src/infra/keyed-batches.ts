@@ -16,6 +16,11 @@ export class KeyedBatches<I> {
     return this.queues.size;
   }
 
+  /** True while work for `key` is running or queued. */
+  busy(key: string): boolean {
+    return this.queues.has(key);
+  }
+
   submit(key: string, item: I): void {
     const queue = this.queues.get(key);
     if (queue) {

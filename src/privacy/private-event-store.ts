@@ -1,4 +1,4 @@
-import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeAllOptions, Subscription } from '../eventstore/port.js';
+import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAppend, SubscribeAllOptions, Subscription } from '../eventstore/port.js';
 import type { PersonalData } from './personal-data.js';
 
 /**
@@ -10,6 +10,7 @@ import type { PersonalData } from './personal-data.js';
  */
 export class PrivateEventStore implements EventStore {
   readonly kind: EventStore['kind'];
+  readonly atomicMultiStream: boolean;
   readonly onAppended?: EventStore['onAppended'];
 
   constructor(
@@ -18,6 +19,7 @@ export class PrivateEventStore implements EventStore {
     private readonly openReads = false,
   ) {
     this.kind = inner.kind;
+    this.atomicMultiStream = inner.atomicMultiStream && typeof inner.appendMany === 'function';
     if (inner.onAppended) this.onAppended = (listener) => inner.onAppended!(listener);
   }
 
@@ -28,6 +30,17 @@ export class PrivateEventStore implements EventStore {
 
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const result = await this.inner.append(stream, await this.personal.seal(stream, events), expected);
+    return this.asGiven(events, result);
+  }
+
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+    if (!this.inner.appendMany) throw new Error(`the ${this.kind} event store cannot append to several streams at once`);
+    const sealed = await Promise.all(appends.map(async (a) => ({ ...a, events: await this.personal.seal(a.stream, a.events) })));
+    const results = await this.inner.appendMany(sealed);
+    return Promise.all(results.map((r, i) => this.asGiven(appends[i]!.events, r)));
+  }
+
+  private async asGiven(events: NewEvent[], result: AppendResult): Promise<AppendResult> {
     if (!this.openReads) return result;
     if (result.duplicate) return { ...result, events: await this.personal.open(result.events) };
     // The caller's own events come back as it gave them, without decrypting what it just encrypted.

@@ -13,6 +13,7 @@ import {
   waitFor,
   type Tamper,
 } from './support.js';
+import { describeMultiStreamContract } from './multi-stream-contract.js';
 
 export type { Tamper } from './support.js';
 
@@ -99,6 +100,8 @@ export function describeEventStoreContract(name: string, open: () => Promise<Ope
       expect(positions(between), 'events stored by a refused or duplicate append').to.deep.equal([after]);
       return result;
     }
+
+    describeMultiStreamContract(name, () => store);
 
     describe('append and read', () => {
       let stream: string;

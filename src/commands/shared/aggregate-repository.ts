@@ -4,6 +4,7 @@ import type { AppendResult, EventStore, RecordedEvent } from '../../eventstore/p
 import type { CommandContext } from './command-context.js';
 import type { SnapshotStore } from './snapshots.js';
 import { decideGroup, type GroupDeps, type GroupItem } from './decide-group.js';
+import { decideAtomic, type AtomicCommand, type NotDecided } from './decide-atomic.js';
 
 export interface Loaded<S> {
   state: S;
@@ -62,6 +63,8 @@ export class AggregateRepository {
   private readonly snapshotEvery: bigint;
   /** Snapshots being written after appends (not awaited by the commands). */
   private readonly saving = new Set<Promise<void>>();
+  /** Streams an atomic multi-stream append of this process is deciding or writing. */
+  private readonly atomicWriting = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -141,6 +144,31 @@ export class AggregateRepository {
     });
   }
 
+  /** True when the store appends to several streams in one commit (see executeAtomic). */
+  get atomicMultiStream(): boolean {
+    return this.store.atomicMultiStream && typeof this.store.appendMany === 'function';
+  }
+
+  /**
+   * Decides commands on distinct streams and appends all their events in one
+   * commit, all or none (decide-atomic.ts). Only where `atomicMultiStream`.
+   */
+  async executeAtomic(commands: AtomicCommand[], context: CommandContext): Promise<Decided<unknown>[] | NotDecided> {
+    const appendMany = this.store.appendMany?.bind(this.store);
+    if (!this.store.atomicMultiStream || !appendMany) throw new Error(`the ${this.store.kind} event store cannot append to several streams at once`);
+    // A stream this process is already writing (a busy bank account, a sender with another transfer
+    // running) would only lose the race for its revision: the caller goes through the streams' queues,
+    // which decide such commands together.
+    const streams = commands.map((c) => c.stream);
+    if (streams.some((s) => this.queues.busy(s) || this.atomicWriting.has(s))) return { outcome: 'contended' };
+    for (const s of streams) this.atomicWriting.add(s);
+    try {
+      return await decideAtomic({ ...this.groupDeps, appendMany }, commands, context);
+    } finally {
+      for (const s of streams) this.atomicWriting.delete(s);
+    }
+  }
+
   /** Forgets what this process remembers of a stream and drops its snapshot (after an erasure). */
   async forget(stream: string): Promise<void> {
     this.cache.delete(stream);
@@ -183,6 +211,9 @@ export class AggregateRepository {
   }
 
   private remember(stream: string, loaded: Loaded<unknown>): void {
+    // Writers outside the stream's queue (atomic appends) may settle out of order: keep the newest.
+    const known = this.cache.get(stream);
+    if (known && known.revision > loaded.revision) return;
     this.cache.delete(stream);
     this.cache.set(stream, loaded);
     if (this.cache.size > CACHE_LIMIT) {

@@ -6,6 +6,7 @@ import { accountAggregate } from '../accounts/account-aggregate.js';
 import { accountStreamFor } from '../accounts/bank-sub-streams.js';
 import type { AggregateRepository } from '../shared/aggregate-repository.js';
 import type { CommandContext } from '../shared/command-context.js';
+import { moveMoneyAtomically } from './move-money-atomic.js';
 import { settleDebit, transferEventId, type DebitData, type Settlement } from './settle.js';
 
 export interface MoneyMovement {
@@ -37,11 +38,18 @@ export interface Moved {
 const RECENT_WINDOW = 200;
 
 /**
- * Debits the sender (the balance check and the append are one step, guarded
- * by the expected revision), then settles: credit, fee, or reversal. A crash
- * after the debit is finished by the settlement process manager.
+ * Where the store appends to several streams atomically (PostgreSQL, PGlite),
+ * the debit, credit, fee and FX legs in one commit (move-money-atomic.ts).
+ * Otherwise, or when that declines: debits the sender (the balance check and
+ * the append are one step, guarded by the expected revision), then settles:
+ * credit, fee, or reversal. A crash after the debit is finished by the
+ * settlement process manager.
  */
 export async function moveMoney(repo: AggregateRepository, store: EventStore, ctx: CommandContext, m: MoneyMovement): Promise<Moved> {
+  if (repo.atomicMultiStream) {
+    const moved = await moveMoneyAtomically(repo, ctx, m);
+    if (moved) return moved;
+  }
   const debitId = transferEventId(m.transfer_id, 'debit');
   let debit: RecordedEvent | undefined;
   let sender: AccountState;

@@ -55,6 +55,12 @@ export interface EventStoreDbOptions {
  */
 export class EventStoreDbStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
+  /**
+   * KurrentDB 25 appends to several streams atomically, but the client this
+   * adapter uses (@eventstore/db-client 6) has no call for it: a transfer's
+   * legs go stream by stream, finished by the settlement process after a crash.
+   */
+  readonly atomicMultiStream = false;
   private readonly duplicateWindow: number;
   private readonly maxConflictRetries: number;
   private readonly allPageSize: number;

@@ -2,6 +2,8 @@ import { appendBatchSize, appendDuration } from '../../infra/metrics.js';
 import { sqlState, type SqlExecutor } from './executor.js';
 
 export interface AppendRow {
+  /** Index of the stream inside an atomic multi-stream item (0 for a one-stream item). */
+  o_sub: number;
   o_event_id: string;
   o_position: string | null;
   o_revision: string | null;
@@ -11,11 +13,25 @@ export interface AppendRow {
   o_duplicate: boolean;
 }
 
-interface BatchRow extends AppendRow {
+export interface BatchRow extends AppendRow {
   o_item: number;
   o_error: string | null;
   o_detail: string | null;
   o_constraint: string | null;
+}
+
+/** The row shape of es.append_many (also what one call outside a batch returns). */
+export const APPEND_MANY_COLUMNS = `o_item, o_sub, o_event_id::text as o_event_id, o_position::text as o_position,
+  o_revision::text as o_revision, o_prev_hash, o_hash, o_recorded_at, o_duplicate, o_error, o_detail, o_constraint`;
+
+/** An append item for es.append_many: one stream, or several written all or none. */
+export const streamItemJson = (stream: string, expected: string, eventsJson: string) =>
+  `{"stream":${JSON.stringify(stream)},"expected":${JSON.stringify(expected)},"events":${eventsJson}}`;
+
+/** The first refusal among an item's rows, as an error the store maps. */
+export function itemFailure(rows: BatchRow[]): BatchItemError | undefined {
+  const failed = rows.find((r) => r.o_error !== null);
+  return failed ? new BatchItemError(failed.o_error!, failed.o_detail ?? undefined, failed.o_constraint ?? undefined, Number(failed.o_sub)) : undefined;
 }
 
 /** An item's failure inside a batch, shaped like a driver error so callers map it the same way. */
@@ -24,6 +40,8 @@ export class BatchItemError extends Error {
     readonly code: string,
     readonly detail: string | undefined,
     readonly constraint: string | undefined,
+    /** Which stream of an atomic multi-stream item refused. */
+    readonly sub = 0,
   ) {
     super(`append failed with SQLSTATE ${code}${detail ? `: ${detail}` : ''}`);
   }
@@ -31,7 +49,7 @@ export class BatchItemError extends Error {
 
 interface Queued {
   json: string;
-  resolve: (rows: AppendRow[]) => void;
+  resolve: (rows: BatchRow[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -44,7 +62,7 @@ export interface BatcherOptions {
 
 /**
  * Group commit for the PostgreSQL adapter: appends that arrive while others
- * are running are sent together through `es.append_batch`, one transaction
+ * are running are sent together through `es.append_many`, one transaction
  * and one lock hand-off for many. A lone append goes out at once, alone.
  */
 export class AppendBatcher {
@@ -60,11 +78,9 @@ export class AppendBatcher {
     return this.sql.withSession(async (session) => {
       try {
         const result = await session.query<BatchRow>(
-          `select o_item, o_event_id::text as o_event_id, o_position::text as o_position, o_revision::text as o_revision,
-                  o_prev_hash, o_hash, o_recorded_at, o_duplicate, o_error, o_detail, o_constraint
-             from es.append_batch($1::jsonb, $2)`,
+          `select ${APPEND_MANY_COLUMNS} from es.append_many($1::jsonb, $2)`,
           [items, isolate],
-          'es_append_batch',
+          'es_append_many',
         );
         return result.rows;
       } catch (error) {
@@ -75,8 +91,8 @@ export class AppendBatcher {
     });
   }
 
-  submit(stream: string, expected: string, eventsJson: string): Promise<AppendRow[]> {
-    const json = `{"stream":${JSON.stringify(stream)},"expected":${JSON.stringify(expected)},"events":${eventsJson}}`;
+  /** `json`: one item of es.append_many (streamItemJson, or `{"streams": [...]}`). Refusals reject with BatchItemError. */
+  submit(json: string): Promise<BatchRow[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ json, resolve, reject });
       this.pump();
@@ -123,8 +139,8 @@ export class AppendBatcher {
     }
     batch.forEach((q, i) => {
       const itemRows = byItem.get(i) ?? [];
-      const failed = itemRows.find((r) => r.o_error !== null);
-      if (failed) q.reject(new BatchItemError(failed.o_error!, failed.o_detail ?? undefined, failed.o_constraint ?? undefined));
+      const failed = itemFailure(itemRows);
+      if (failed) q.reject(failed);
       else q.resolve(itemRows);
     });
   }

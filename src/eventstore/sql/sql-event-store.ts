@@ -10,11 +10,12 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeAllOptions,
   Subscription,
 } from '../port.js';
 import { PollingSubscription } from '../polling-subscription.js';
-import { AppendBatcher, type AppendRow } from './append-batcher.js';
+import { APPEND_MANY_COLUMNS, AppendBatcher, BatchItemError, itemFailure, streamItemJson, type AppendRow, type BatchRow } from './append-batcher.js';
 import { sqlConstraint, sqlDetail, sqlState, type SqlExecutor, type SqlSession } from './executor.js';
 import type { DbConnection } from '../../infra/db.js';
 import { eventStoreMigrations } from '../../migrations/event-store/index.js';
@@ -72,11 +73,25 @@ function expectedText(expected: ExpectedRevision): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Checks one stream's append and returns its events as the append functions take them (JSON, with digests). */
+function checkedPayload(stream: string, events: NewEvent[]): string {
+  if (events.length === 0) throw new RangeError('append needs at least one event');
+  if (stream.length === 0 || stream.startsWith('$')) throw new RangeError(`invalid stream name "${stream}"`);
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (!UUID.test(e.event_id)) throw new RangeError(`event_id must be a uuid: ${e.event_id}`);
+    if (ids.has(e.event_id)) throw new RangeError(`event_id ${e.event_id} appears twice in one append`);
+    ids.add(e.event_id);
+  }
+  return JSON.stringify(events.map((e) => ({ ...e, digest: contentDigest(stream, e) })));
+}
+
 /**
  * The event store over PostgreSQL's SQL, shared by the PostgreSQL (pg) and the
  * embedded PGlite adapters: they differ only in their executor.
  */
 export class SqlEventStore implements EventStore {
+  readonly atomicMultiStream = true;
   private readonly wakers = new Set<() => void>();
   /** Group commit over a connection pool; PGlite has one connection and appends one by one. */
   private readonly batcher: AppendBatcher | undefined;
@@ -112,55 +127,86 @@ export class SqlEventStore implements EventStore {
   }
 
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new RangeError('append needs at least one event');
-    if (stream.length === 0 || stream.startsWith('$')) throw new RangeError(`invalid stream name "${stream}"`);
-    const ids = new Set<string>();
-    for (const e of events) {
-      if (!UUID.test(e.event_id)) throw new RangeError(`event_id must be a uuid: ${e.event_id}`);
-      if (ids.has(e.event_id)) throw new RangeError(`event_id ${e.event_id} appears twice in one append`);
-      ids.add(e.event_id);
-    }
-    const payload = JSON.stringify(
-      events.map((e) => ({ ...e, digest: contentDigest(stream, e) })),
-    );
+    const payload = checkedPayload(stream, events);
     for (let attempt = 0; ; attempt++) {
       try {
         const rows = this.batcher
-          ? await this.batcher.submit(stream, expectedText(expected), payload)
+          ? await this.batcher.submit(streamItemJson(stream, expectedText(expected), payload))
           : await this.callAppend(stream, expectedText(expected), payload);
-        const result = this.toAppendResult(stream, events, rows);
-        if (!result.duplicate) {
-          this.wake();
-          return result;
-        }
-        // A retry: report what is stored (its payload may differ from the re-decided one).
-        const first = result.events[0]!.revision;
-        const stored = await this.readStream(stream, { from: first, max: events.length });
-        return { ...result, events: stored };
+        const result = await this.resultOf(stream, events, rows);
+        if (!result.duplicate) this.wake();
+        return result;
       } catch (error) {
-        const state = sqlState(error);
-        if (state === 'ES001') {
-          const detail = sqlDetail(error) ?? 'no_stream';
-          throw new WrongExpectedRevisionError(stream, expected, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
-        }
-        if (state === 'ES003') throw new DuplicateEventIdError(sqlDetail(error) ?? events[0]!.event_id, stream);
-        const raced = state === '23505';
-        if (raced && sqlConstraint(error) === 'events_stream_revision_key' && typeof expected === 'bigint') {
-          throw new WrongExpectedRevisionError(stream, expected, expected + 1n);
-        }
-        // Another writer took the revision (for any/stream_exists/no_stream) or stored
-        // the same event ids first: run again, which re-checks both.
-        if (raced && attempt < MAX_ANY_RETRIES) continue;
-        throw error;
+        if (this.mapError(error, stream, expected, events, attempt)) continue;
       }
     }
+  }
+
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) throw new RangeError('appendMany needs at least one stream');
+    const streams = new Set(appends.map((a) => a.stream));
+    if (streams.size !== appends.length) throw new RangeError('appendMany takes each stream once');
+    const seen = new Set<string>();
+    for (const a of appends) {
+      for (const e of a.events) {
+        if (seen.has(e.event_id)) throw new RangeError(`event_id ${e.event_id} appears twice in one append`);
+        seen.add(e.event_id);
+      }
+    }
+    const parts = appends.map((a) => streamItemJson(a.stream, expectedText(a.expected), checkedPayload(a.stream, a.events)));
+    const json = `{"streams":[${parts.join(',')}]}`;
+    for (let attempt = 0; ; attempt++) {
+      let sub = 0;
+      try {
+        const rows = this.batcher ? await this.batcher.submit(json) : await this.callMany(json);
+        const results = await Promise.all(
+          appends.map((a, i) => {
+            sub = i;
+            return this.resultOf(a.stream, a.events, rows.filter((r) => Number(r.o_sub) === i));
+          }),
+        );
+        if (results.some((r) => !r.duplicate)) this.wake();
+        return results;
+      } catch (error) {
+        if (error instanceof BatchItemError) sub = error.sub;
+        const a = appends[sub]!;
+        if (this.mapError(error, a.stream, a.expected, a.events, attempt)) continue;
+      }
+    }
+  }
+
+  /** The append's result; a retry reports what is stored (its payload may differ from the re-decided one). */
+  private async resultOf(stream: string, events: NewEvent[], rows: AppendRow[]): Promise<AppendResult> {
+    const result = this.toAppendResult(stream, events, rows);
+    if (!result.duplicate) return result;
+    const first = result.events[0]!.revision;
+    const stored = await this.readStream(stream, { from: first, max: events.length });
+    return { ...result, events: stored };
+  }
+
+  /** Throws the store's error for a failed append; returns true when it should run again. */
+  private mapError(error: unknown, stream: string, expected: ExpectedRevision, events: NewEvent[], attempt: number): true {
+    const state = sqlState(error);
+    if (state === 'ES001') {
+      const detail = sqlDetail(error) ?? 'no_stream';
+      throw new WrongExpectedRevisionError(stream, expected, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
+    }
+    if (state === 'ES003') throw new DuplicateEventIdError(sqlDetail(error) ?? events[0]!.event_id, stream);
+    const raced = state === '23505';
+    if (raced && sqlConstraint(error) === 'events_stream_revision_key' && typeof expected === 'bigint') {
+      throw new WrongExpectedRevisionError(stream, expected, expected + 1n);
+    }
+    // Another writer took the revision (for any/stream_exists/no_stream) or stored
+    // the same event ids first: run again, which re-checks both.
+    if (raced && attempt < MAX_ANY_RETRIES) return true;
+    throw error;
   }
 
   private async callAppend(stream: string, expected: string, payload: string): Promise<AppendRow[]> {
     return this.sql.withSession(async (session) => {
       try {
         const { rows } = await session.query<AppendRow>(
-          `select o_event_id::text as o_event_id, o_position::text as o_position, o_revision::text as o_revision,
+          `select 0 as o_sub, o_event_id::text as o_event_id, o_position::text as o_position, o_revision::text as o_revision,
                   o_prev_hash, o_hash, o_recorded_at, o_duplicate
              from es.append_events($1, $2, $3::jsonb)`,
           [stream, expected, payload],
@@ -172,6 +218,29 @@ export class SqlEventStore implements EventStore {
         throw error;
       }
     });
+  }
+
+  /** One es.append_many item outside the batcher (PGlite): its rows, or its refusal thrown. */
+  private async callMany(item: string): Promise<BatchRow[]> {
+    const rows = await this.sql.withSession(async (session) => {
+      const call = (isolate: boolean) =>
+        session.query<BatchRow>(`select ${APPEND_MANY_COLUMNS} from es.append_many($1::jsonb, $2)`, [`[${item}]`, isolate]);
+      try {
+        return (await call(false)).rows;
+      } catch (error) {
+        await session.query('select pg_advisory_unlock_all()').catch(() => undefined);
+        if (!sqlState(error)) throw error;
+        try {
+          return (await call(true)).rows;
+        } catch (again) {
+          await session.query('select pg_advisory_unlock_all()').catch(() => undefined);
+          throw again;
+        }
+      }
+    });
+    const failed = itemFailure(rows);
+    if (failed) throw failed;
+    return rows;
   }
 
   private toAppendResult(stream: string, events: NewEvent[], rows: AppendRow[]): AppendResult {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { MigrationSet } from '../migration.js';
 import { baseline } from './0001-baseline.js';
+import { multiStreamAppend } from './0002-multi-stream-append.js';
 
 /**
  * Schema `es` (PostgreSQL and embedded PGlite; EventStoreDB has none), owned
@@ -10,7 +11,7 @@ import { baseline } from './0001-baseline.js';
 export const eventStoreMigrations: MigrationSet = {
   title: 'event store (schema es)',
   schema: 'es',
-  migrations: [baseline],
+  migrations: [baseline, multiStreamAppend],
   lockKey: 7_262_002,
   /** The append-only guard is in place and enabled always ('A'). */
   async sound(read) {

@@ -7,6 +7,7 @@ import type { SnapshotStore } from '../../../src/commands/shared/snapshots.js';
 
 export class MemoryStore implements EventStore {
   readonly kind = 'postgres' as const;
+  readonly atomicMultiStream = false;
   readonly all: RecordedEvent[] = [];
 
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
