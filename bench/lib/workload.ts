@@ -345,6 +345,8 @@ export class Workload {
       this.refusals.set(label, (this.refusals.get(label) ?? 0) + 1);
       return;
     }
+    const label = status === 0 ? 'no answer' : `${status} ${c.code ?? ''}`.trim();
+    this.unanswered.set(label, (this.unanswered.get(label) ?? 0) + 1);
     c.state = 'unknown';
     c.everUnknown = true;
     c.nextRetryAt = this.now() + Math.min(4000, 300 * 2 ** Math.min(c.attempts, 4));
@@ -357,6 +359,8 @@ export class Workload {
     return best;
   }
 
+  /** Attempts that got no answer or a 5xx, by status and problem code ("no answer", "503 service_unavailable"). */
+  readonly unanswered = new Map<string, number>();
   /** Commands sent whose fate is not known yet. */
   private readonly pending = new Set<Command>();
   /** Held transfers whose code is still to be used. */

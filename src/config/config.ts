@@ -8,6 +8,9 @@ import { secretProblem } from './secret-policy.js';
  * is listed in .env.example. A bad value stops the process with a message that
  * names the variable.
  */
+/** Connections of one process to DATABASE_URL unless DATABASE_POOL_SIZE says otherwise (40 event store + 20 service). */
+export const DEFAULT_DATABASE_POOL_SIZE = 60;
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   debug: boolean;
@@ -61,6 +64,11 @@ export interface Config {
   shutdownGraceSeconds: number;
   /** At start, how long to keep trying to reach DATABASE_URL before giving up with exit code 1 (seconds). */
   databaseConnectTimeoutSeconds: number;
+  /**
+   * Most connections this process opens to DATABASE_URL (event store and service pools together):
+   * N processes on one server need N × this below its max_connections.
+   */
+  databasePoolSize: number;
   security: SecurityConfig;
   observability: ObservabilityConfig;
   /** Sign-in through an OpenID Connect provider; undefined (the feature off) when OIDC_ISSUER_URL is unset. */
@@ -355,6 +363,7 @@ export function loadConfig(env: Env = process.env): Config {
     projectorHealthPort: c.take(() => env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined),
     shutdownGraceSeconds: c.take(() => int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 600)),
     databaseConnectTimeoutSeconds: c.take(() => int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600)),
+    databasePoolSize: c.take(() => int(env, 'DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE, 4, 10_000)),
     oidc: c.take(() => oidcConfig(env, production)),
     security: {
       lockoutIpFailureLimit: c.take(() => int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000)),
