@@ -43,6 +43,10 @@ export interface Config {
   corsOrigins: string[];
   trustProxy: string[];
   projectorInProcess: boolean;
+  /** `npm run projector`: the read models this projector process keeps (names of src/projections/registry.ts); empty: all. */
+  projectorProjections: string[];
+  /** `npm run projector`: whether this projector process also runs the settlement, hold expiry and risk processes and the checkpoints. */
+  projectorProcesses: boolean;
   /** Least time between the starts of two projector batches that were not full (ms). */
   projectorBatchGapMs: number;
   /** How long a high-value transfer's e-mailed code, and the hold on its money, last (seconds). */
@@ -355,6 +359,8 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: c.take(() => originList(env, 'CORS_ORIGINS', ['http://localhost:3000'])),
     trustProxy: c.take(() => proxyList(env, 'TRUST_PROXY')),
     projectorInProcess: c.take(() => bool(env, 'PROJECTOR_IN_PROCESS', true)),
+    projectorProjections: list(env, 'PROJECTOR_PROJECTIONS', []),
+    projectorProcesses: c.take(() => bool(env, 'PROJECTOR_PROCESSES', true)),
     projectorBatchGapMs: c.take(() => int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000)),
     transferCodeTtlSeconds: c.take(() => int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600)),
     idempotencyKeyTtlHours: c.take(() => int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 90)),

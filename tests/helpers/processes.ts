@@ -235,7 +235,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const file = (name: string) => (options.logDir ? `${options.logDir}/${name}.log` : undefined);
   const apiProcesses = ports.map((port, i) => {
     const name = i === 0 ? 'api' : `api-${i + 1}`;
-    return new ManagedProcess(name, SERVICE_ENTRY, { ...env, PORT: String(port) }, async () => (await fetch(`${apiUrls[i]}/health`)).ok, 60_000, undefined, file(name));
+    return new ManagedProcess(name, SERVICE_ENTRY, { ...env, PORT: String(port) }, async () => (await fetch(`${apiUrls[i]}/health`)).ok, 120_000, undefined, file(name));
   });
   const apiProcess = apiProcesses[0]!;
   const projector = new ManagedProcess(
@@ -250,8 +250,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   // The APIs migrate and create the system accounts (all at once, as an orchestrator starts
   // replicas: they queue on the migration lock); the projector follows.
-  await Promise.all(apiProcesses.map((p) => p.start()));
-  await projector.start();
+  // A start that fails (not ready in time on a busy machine) leaves no process, database or server behind.
+  try {
+    await Promise.all(apiProcesses.map((p) => p.start()));
+    await projector.start();
+  } catch (error) {
+    await Promise.allSettled([...apiProcesses, projector].map((p) => p.stop()));
+    await mail.stop();
+    await db.drop().catch(() => undefined);
+    await postgres.destroy();
+    throw error;
+  }
   const proxy = apiProcesses.length > 1 || options.proxy ? await startRoundRobinProxy(apiUrls) : undefined;
   const baseUrl = proxy?.url ?? apiUrls[0]!;
 
