@@ -86,8 +86,7 @@ describe('horizontally: three API processes behind a round-robin proxy on one da
     for (const [i, s] of sends.entries()) {
       let answer = answers[i]!;
       for (let attempt = 0; answer.status !== 201 && attempt < 10; attempt++) answer = await deposit(s);
-      const cmd = w.commands.find((x) => x.kind === 'deposit' && x.state === 'acked')!;
-      w.commands.push({ ...cmd, id: s.key, key: s.key, path: `/admin/accounts/${s.account.number}/deposit`, body: { amount }, token: w.staff.access, state: 'acked', everUnknown: answers[i]!.status !== 201, ackBody: answer.body, effectId: effectIdOf(answer.body), amount: BigInt(amount.replace('.', '')), currency });
+      w.recordAcked({ key: s.key, kind: 'deposit', path: `/admin/accounts/${s.account.number}/deposit`, body: { amount }, token: w.staff.access, currency, ackBody: answer.body, everUnknown: answers[i]!.status !== 201 });
     }
     expect(statuses.filter((x) => x !== '201'), cluster.output().slice(-3000)).to.deep.equal([]);
   });
@@ -96,16 +95,7 @@ describe('horizontally: three API processes behind a round-robin proxy on one da
     if (!result) this.skip();
     const w = result!.workload;
     const direct = cluster.apiUrls.map((url) => new ApiClient(url));
-    const customer = w.customers.find((c) => c.accounts.length >= 2)!;
-    const [from, to] = customer.accounts;
-    const other = w.accounts.find((a) => a.owner !== customer.index)!;
-    const jod = from!.currency === 'JOD';
-    const cases = [
-      { label: 'deposit', kind: 'deposit', path: `/admin/accounts/${from!.number}/deposit`, token: w.staff.access, body: { amount: jod ? '4.125' : '4.12' } },
-      { label: 'internal transfer', kind: 'internal', path: '/transfers/internal', token: customer.token, body: { sender_account: from!.number, receiver_account: to!.number, amount: jod ? '1.003' : '1.03' } },
-      { label: 'external transfer', kind: 'external', path: '/transfers/external', token: customer.token, body: { sender_account: from!.number, receiver_account: other.number, amount: jod ? '2.004' : '2.04' } },
-      { label: 'bill payment', kind: 'bill', path: '/bill', token: customer.token, body: { biller_id: 'water-authority', account_number: from!.number, reference: '7654322' } },
-    ] as const;
+    const cases = w.oneOfEach();
     const client = new pg.Client({ connectionString: cluster.databaseUrl });
     await client.connect();
     try {
@@ -136,12 +126,7 @@ describe('horizontally: three API processes behind a round-robin proxy on one da
         const { rows } = await client.query<{ n: string }>(`select count(*)::text as n from es.events where type = 'AccountDebited' and data->>'transfer_id' = $1`, [id]);
         expect(rows[0]!.n, `${c.label}: debits of ${id}`).to.equal('1');
         // Known to the ledger checks from now on, like the workload's own commands.
-        w.commands.push({
-          ...w.commands.find((x) => x.state === 'acked')!,
-          id: key, key, path: c.path, body: c.body, token: c.token, kind: c.kind, state: 'acked', everUnknown: false, ackBody: effect, effectId: id,
-          amount: c.kind === 'deposit' ? BigInt(String(effect.amount).replace('.', '')) : 0n,
-          currency: from!.currency,
-        });
+        w.recordAcked({ ...c, key, ackBody: effect });
         log(`${c.label}: 30 at once over ${direct.length} processes -> ${created.length}×201 + ${later.length}×409 (then 201), then ${again.length} replays; one body, one debit`);
       }
     } finally {

@@ -243,7 +243,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     PROJECTOR_ENTRY,
     { ...env, LOG_LEVEL: 'info' },
     async (output) => output.includes('projector running'),
-    60_000,
+    120_000,
     /settled a transfer left half-done/,
     file('projector'),
   );
