@@ -24,12 +24,10 @@
  * service CPU ≤ 0.4 ms per transfer (before: ≥ 0.25 ×, < 50 ms, also printed).
  */
 import { writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { startCluster } from '../tests/helpers/processes.js';
 import { startService, writtenHead, type RunningService } from '../tests/helpers/service.js';
-import { createStaff, login, registerUser } from '../tests/helpers/users.js';
 import { CommitCounter } from './lib/commits.js';
 import { CpuMeter } from './lib/cpu.js';
 import { freshBenchDatabase, serverInfo } from './lib/db.js';
@@ -37,87 +35,13 @@ import { runClosedLoop, type Operation } from './lib/load.js';
 import { SampleBuffer, summarize } from './lib/stats.js';
 import { fmtInt, fmtMs, fmtRatio, printTable } from './lib/table.js';
 import { positiveInt } from './lib/env.js';
+import { Client, setUp, transferOp } from './lib/transfer-pairs.js';
 
 const SECONDS = positiveInt('BENCH_SECONDS', 10);
 const OPEN_SECONDS = positiveInt('BENCH_OPEN_SECONDS', 10);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 32);
 const WARMUP_MS = 2000;
-const USERS = 8;
 const JSON_OUT = process.argv.includes('--json');
-
-/** A tiny keep-alive JSON client (fetch adds overhead that is not the service's). */
-class Client {
-  private readonly agent: http.Agent;
-  private readonly url: URL;
-  constructor(base: string, sockets: number) {
-    this.url = new URL(base);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
-  }
-  post(path: string, body: unknown, token: string): Promise<{ status: number; body: string }> {
-    const payload = JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: this.url.hostname,
-          port: this.url.port,
-          path,
-          method: 'POST',
-          agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
-  close(): void {
-    this.agent.destroy();
-  }
-}
-
-interface Pair {
-  token: string;
-  from: string;
-  to: string;
-}
-
-async function setUp(svc: RunningService, pairs: number): Promise<Pair[]> {
-  const staff = await createStaff(svc, 'bench-staff@example.com');
-  const tokens: string[] = [];
-  for (let u = 0; u < USERS; u++) {
-    const email = `bench-${u}@example.com`;
-    await registerUser(svc, email);
-    tokens.push((await login(svc, email)).access);
-  }
-  const out: Pair[] = [];
-  for (let i = 0; i < pairs; i++) {
-    const token = tokens[i % USERS]!;
-    const open = async () => {
-      const res = await svc.api.post('/accounts/', {}, { token });
-      if (res.status !== 201) throw new Error(`open account: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.account_number as string;
-    };
-    const from = await open();
-    const to = await open();
-    const dep = await svc.api.post(`/admin/accounts/${from}/deposit/`, { amount: '100000.000' }, { token: staff.access });
-    if (dep.status !== 201) throw new Error(`deposit: ${dep.status} ${JSON.stringify(dep.body)}`);
-    out.push({ token, from, to });
-  }
-  return out;
-}
-
-function transferOp(client: Client, pair: Pair): Operation {
-  return async () => {
-    const res = await client.post('/transfers/internal', { sender_account: pair.from, receiver_account: pair.to, amount: '0.001' }, pair.token);
-    if (res.status !== 201) throw new Error(`transfer: ${res.status} ${res.body}`);
-  };
-}
 
 const BARE_SCHEMA = `
   create table pgb_accounts (aid int primary key, bid int not null, abalance bigint not null, filler char(84));

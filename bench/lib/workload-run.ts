@@ -116,6 +116,7 @@ export async function runScenario(cluster: Cluster, o: ScenarioOptions): Promise
   lines.push(`seed ${o.seed} (SEED=${o.seed} reproduces the choices), ${o.clients} clients, ${w.accounts.length} accounts, load ${(o.loadMs / 1000).toFixed(0)} s`);
   lines.push(`commands sent ${cmds.length}: acknowledged ${count((c) => c.state === 'acked')} (${byKind}), refused ${count((c) => c.state === 'refused')}, unknown at some attempt ${count((c) => c.everUnknown)}, still unknown ${count((c) => c.state === 'unknown')}`);
   lines.push(`refusals: ${[...w.refusals.entries()].map(([k, n]) => `${k} ×${n}`).join(', ') || 'none'}; 409 in-progress answers to retries: ${cmds.reduce((n, c) => n + c.inProgress, 0)}`);
+  lines.push(`attempts without an answer or with a 5xx: ${[...w.unanswered.entries()].map(([k, n]) => `${k} ×${n}`).join(', ') || 'none'}`);
   lines.push(`crashes survived ${crashes} (API kill -9 ×${count2(w, 'api-kill')}, projector kill -9 ×${count2(w, 'projector-kill')}, PostgreSQL immediate restart ×${count2(w, 'pg-restart')}), pauses ${count2(w, 'api-pause') + count2(w, 'projector-pause')}`);
   for (const f of w.faults) {
     lines.push(`  ${f.kind.padEnd(15)} at ${(f.atMs / 1000).toFixed(1).padStart(5)} s: back in ${f.restartMs} ms, first acknowledgement after ${f.recoveryMs ?? '—'} ms${f.catchUpMs !== undefined ? `, read models caught up ${f.catchUpMs} ms after restart` : ''}${f.note ? ` (${f.note})` : ''}`);

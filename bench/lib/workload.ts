@@ -255,6 +255,31 @@ export class Workload {
     return c;
   }
 
+  /**
+   * A command a test sent itself (outside the clients) with `key` as its Idempotency-Key and
+   * X-Request-Id, acknowledged (201) with `ackBody`: the ledger checks count it from now on.
+   */
+  recordAcked(c: { key: string; kind: CommandKind; path: string; token: string; body: Record<string, unknown>; currency: Currency; ackBody: Record<string, unknown>; everUnknown?: boolean }): void {
+    const amount = c.kind === 'deposit' ? BigInt(String(c.ackBody.amount).replace('.', '')) : 0n;
+    const now = this.now();
+    this.commands.push({ ...c, id: c.key, amount, status: 201, state: 'acked', everUnknown: c.everUnknown ?? false, attempts: 1, inProgress: 0, effectId: effectIdOf(c.ackBody), firstSentAt: now, ackedAt: now, nextRetryAt: 0 });
+  }
+
+  /** A deposit, an internal and an external transfer and a bill payment of one customer (for tests that send one command many times). */
+  oneOfEach(): { label: string; kind: CommandKind; path: string; token: string; body: Record<string, unknown>; currency: Currency }[] {
+    const customer = this.customers.find((c) => c.accounts.length >= 2)!;
+    const [from, to] = customer.accounts as [Account, Account];
+    const other = this.accounts.find((a) => a.owner !== customer.index)!;
+    const jod = from.currency === 'JOD';
+    const mine = { token: customer.token, currency: from.currency };
+    return [
+      { label: 'deposit', kind: 'deposit', path: `/admin/accounts/${from.number}/deposit`, token: this.staff.access, currency: from.currency, body: { amount: jod ? '3.141' : '3.14' } },
+      { label: 'internal transfer', kind: 'internal', path: '/transfers/internal', ...mine, body: { sender_account: from.number, receiver_account: to.number, amount: jod ? '1.001' : '1.01' } },
+      { label: 'external transfer', kind: 'external', path: '/transfers/external', ...mine, body: { sender_account: from.number, receiver_account: other.number, amount: jod ? '2.002' : '2.02' } },
+      { label: 'bill payment', kind: 'bill', path: '/bill', ...mine, body: { biller_id: 'water-authority', account_number: from.number, reference: '7654321' } },
+    ];
+  }
+
   private depositCommand(a: Account, minor: bigint): Command {
     return this.newCommand('deposit', `/admin/accounts/${a.number}/deposit`, this.staff.access, { amount: formatMinor(minor, a.currency) }, minor, a.currency);
   }
@@ -345,6 +370,8 @@ export class Workload {
       this.refusals.set(label, (this.refusals.get(label) ?? 0) + 1);
       return;
     }
+    const label = status === 0 ? 'no answer' : `${status} ${c.code ?? ''}`.trim();
+    this.unanswered.set(label, (this.unanswered.get(label) ?? 0) + 1);
     c.state = 'unknown';
     c.everUnknown = true;
     c.nextRetryAt = this.now() + Math.min(4000, 300 * 2 ** Math.min(c.attempts, 4));
@@ -357,6 +384,8 @@ export class Workload {
     return best;
   }
 
+  /** Attempts that got no answer or a 5xx, by status and problem code ("no answer", "503 service_unavailable"). */
+  readonly unanswered = new Map<string, number>();
   /** Commands sent whose fate is not known yet. */
   private readonly pending = new Set<Command>();
   /** Held transfers whose code is still to be used. */

@@ -8,6 +8,9 @@ import { secretProblem } from './secret-policy.js';
  * is listed in .env.example. A bad value stops the process with a message that
  * names the variable.
  */
+/** Connections of one process to DATABASE_URL unless DATABASE_POOL_SIZE says otherwise (40 event store + 20 service). */
+export const DEFAULT_DATABASE_POOL_SIZE = 60;
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   debug: boolean;
@@ -42,6 +45,10 @@ export interface Config {
   projectorInProcess: boolean;
   /** Sub-streams of each of the bank's own accounts (cash, fees, FX per currency). */
   bankStreamShards: number;
+  /** `npm run projector`: the read models this projector process keeps (names of src/projections/registry.ts); empty: all. */
+  projectorProjections: string[];
+  /** `npm run projector`: whether this projector process also runs the settlement, hold expiry and risk processes and the checkpoints. */
+  projectorProcesses: boolean;
   /** Least time between the starts of two projector batches that were not full (ms). */
   projectorBatchGapMs: number;
   /** How long a high-value transfer's e-mailed code, and the hold on its money, last (seconds). */
@@ -63,6 +70,11 @@ export interface Config {
   shutdownGraceSeconds: number;
   /** At start, how long to keep trying to reach DATABASE_URL before giving up with exit code 1 (seconds). */
   databaseConnectTimeoutSeconds: number;
+  /**
+   * Most connections this process opens to DATABASE_URL (event store and service pools together):
+   * N processes on one server need N × this below its max_connections.
+   */
+  databasePoolSize: number;
   security: SecurityConfig;
   observability: ObservabilityConfig;
   /** Sign-in through an OpenID Connect provider; undefined (the feature off) when OIDC_ISSUER_URL is unset. */
@@ -351,6 +363,8 @@ export function loadConfig(env: Env = process.env): Config {
     projectorInProcess: c.take(() => bool(env, 'PROJECTOR_IN_PROCESS', true)),
     // Read by commands/accounts/bank-sub-streams.ts (the settlement process, wherever it runs, must agree).
     bankStreamShards: c.take(() => int(env, 'BANK_STREAM_SHARDS', 8, 1, 64)),
+    projectorProjections: list(env, 'PROJECTOR_PROJECTIONS', []),
+    projectorProcesses: c.take(() => bool(env, 'PROJECTOR_PROCESSES', true)),
     projectorBatchGapMs: c.take(() => int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000)),
     transferCodeTtlSeconds: c.take(() => int(env, 'TRANSFER_CODE_TTL_SECONDS', 300, 1, 3_600)),
     idempotencyKeyTtlHours: c.take(() => int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 90)),
@@ -359,6 +373,7 @@ export function loadConfig(env: Env = process.env): Config {
     projectorHealthPort: c.take(() => env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined),
     shutdownGraceSeconds: c.take(() => int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 600)),
     databaseConnectTimeoutSeconds: c.take(() => int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600)),
+    databasePoolSize: c.take(() => int(env, 'DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE, 4, 10_000)),
     oidc: c.take(() => oidcConfig(env, production)),
     security: {
       lockoutIpFailureLimit: c.take(() => int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000)),

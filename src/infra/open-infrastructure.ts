@@ -41,11 +41,14 @@ export async function withPersonalData(raw: EventStore, db: Db, config: Config, 
  */
 export async function openInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
   if (config.databaseUrl) {
-    const db = postgresDb(config.databaseUrl);
+    // Two thirds of the process's connections append and read events, the rest serve the read models and
+    // the service's tables; with KurrentDB as the event store, the service pool has them all.
+    const storeConnections = config.eventstoreUrl ? 0 : Math.max(2, Math.round((config.databasePoolSize * 2) / 3));
+    const db = postgresDb(config.databaseUrl, Math.max(2, config.databasePoolSize - storeConnections));
     // The EventStoreDB client (gRPC) is loaded only when it is used: importing it is a good part of a start.
     const store = config.eventstoreUrl
       ? await (await import('../eventstore/eventstoredb/open.js')).openEventStoreDb(config.eventstoreUrl)
-      : await openPostgresEventStore(config.databaseUrl);
+      : await openPostgresEventStore(config.databaseUrl, storeConnections);
     logger.info({ event_store: store.kind, read_models: 'postgres' }, 'infrastructure opened');
     return withPersonalData(store, db, config, async () => { await store.close(); await db.end(); });
   }

@@ -61,15 +61,7 @@ describe('faults: money conserved through crashes, pauses and a PostgreSQL resta
   it('the same Idempotency-Key sent 50 times at once gives one effect and identical responses', async function () {
     if (!result) this.skip();
     const w = result!.workload;
-    const customer = w.customers.find((c) => c.accounts.length >= 2)!;
-    const [from, to] = customer.accounts;
-    const other = w.accounts.find((a) => a.owner !== customer.index)!;
-    const cases = [
-      { label: 'deposit', path: `/admin/accounts/${from!.number}/deposit`, token: w.staff.access, body: { amount: from!.currency === 'JOD' ? '3.141' : '3.14' } },
-      { label: 'internal transfer', path: '/transfers/internal', token: customer.token, body: { sender_account: from!.number, receiver_account: to!.number, amount: from!.currency === 'JOD' ? '1.001' : '1.01' } },
-      { label: 'external transfer', path: '/transfers/external', token: customer.token, body: { sender_account: from!.number, receiver_account: other.number, amount: from!.currency === 'JOD' ? '2.002' : '2.02' } },
-      { label: 'bill payment', path: '/bill', token: customer.token, body: { biller_id: 'water-authority', account_number: from!.number, reference: '7654321' } },
-    ];
+    const cases = w.oneOfEach();
     const client = new pg.Client({ connectionString: cluster.databaseUrl });
     await client.connect();
     try {
@@ -93,7 +85,7 @@ describe('faults: money conserved through crashes, pauses and a PostgreSQL resta
         const { rows } = await client.query<{ n: string }>(`select count(*)::text as n from es.events where type = 'AccountDebited' and data->>'transfer_id' = $1`, [id]);
         expect(rows[0]!.n, `${c.label}: debits of ${id}`).to.equal('1');
         // Known to the ledger checks from now on, like the workload's own commands.
-        w.commands.push({ ...w.commands.find((x) => x.state === 'acked')!, id: key, key, path: c.path, body: c.body, token: c.token, kind: c.label === 'deposit' ? 'deposit' : c.label === 'bill payment' ? 'bill' : c.label.startsWith('internal') ? 'internal' : 'external', state: 'acked', everUnknown: false, ackBody: effect, effectId: id, amount: c.label === 'deposit' ? BigInt(String(effect.amount).replace('.', '')) : 0n, currency: from!.currency });
+        w.recordAcked({ ...c, key, ackBody: effect });
         log(`${c.label}: 50 at once -> ${created.length}×201 + ${later.length}×409 then 201, one body, one debit`);
       }
     } finally {

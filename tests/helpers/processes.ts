@@ -15,6 +15,7 @@ import { freshDatabase } from './postgres.js';
 import { sharedPostgresServer, startPostgresServer, type PostgresServer } from './private-postgres.js';
 import { E2E_KEYS, freePort, type RunningService } from './service.js';
 import { SmtpSink } from './smtp-sink.js';
+import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const LOG_CAP = 256 * 1024;
@@ -180,10 +181,20 @@ export interface ClusterOptions {
   logDir?: string;
   /** Run on the shared server of ADMIN_URL instead of one of the cluster's own (benchmarks compare against it). */
   sharedPostgres?: boolean;
+  /** API processes (default 1); with more, `baseUrl` is a round-robin proxy in front of them all. */
+  apis?: number;
+  /** A proxy in front of a single API process too (a bench compares 1 and N processes through the same hop). */
+  proxy?: boolean;
 }
 
 export interface Cluster extends RunningService {
+  /** The first API process (the one `kill()`/`restart()` act on). */
   apiProcess: ManagedProcess;
+  /** Every API process, and the address of each (bypassing the proxy). */
+  apiProcesses: ManagedProcess[];
+  apiUrls: string[];
+  /** The round-robin proxy when there is more than one API process. */
+  proxy: RoundRobinProxy | undefined;
   projector: ManagedProcess;
   /** Settlements of half-done transfers logged by the projector's process manager. */
   settledByProcessManager(): number;
@@ -201,14 +212,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const postgres = options.sharedPostgres ? sharedPostgresServer() : await startPostgresServer('faults');
   const db = await freshDatabase('faults', postgres.adminUrl);
   const mail = await new SmtpSink().start();
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const ports = await distinctFreePorts(options.apis ?? 1);
+  const apiUrls = ports.map((port) => `http://127.0.0.1:${port}`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
-    PORT: String(port),
     DATABASE_URL: db.url,
     EVENTSTORE_URL: '',
     EMAIL_HOST: '127.0.0.1',
@@ -223,20 +233,36 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ...options.env,
   };
   const file = (name: string) => (options.logDir ? `${options.logDir}/${name}.log` : undefined);
-  const apiProcess = new ManagedProcess('api', SERVICE_ENTRY, env, async () => (await fetch(`${baseUrl}/health`)).ok, 60_000, undefined, file('api'));
+  const apiProcesses = ports.map((port, i) => {
+    const name = i === 0 ? 'api' : `api-${i + 1}`;
+    return new ManagedProcess(name, SERVICE_ENTRY, { ...env, PORT: String(port) }, async () => (await fetch(`${apiUrls[i]}/health`)).ok, 120_000, undefined, file(name));
+  });
+  const apiProcess = apiProcesses[0]!;
   const projector = new ManagedProcess(
     'projector',
     PROJECTOR_ENTRY,
     { ...env, LOG_LEVEL: 'info' },
     async (output) => output.includes('projector running'),
-    60_000,
+    120_000,
     /settled a transfer left half-done/,
     file('projector'),
   );
 
-  // The API migrates and creates the system accounts; the projector follows.
-  await apiProcess.start();
-  await projector.start();
+  // The APIs migrate and create the system accounts (all at once, as an orchestrator starts
+  // replicas: they queue on the migration lock); the projector follows.
+  // A start that fails (not ready in time on a busy machine) leaves no process, database or server behind.
+  try {
+    await Promise.all(apiProcesses.map((p) => p.start()));
+    await projector.start();
+  } catch (error) {
+    await Promise.allSettled([...apiProcesses, projector].map((p) => p.stop()));
+    await mail.stop();
+    await db.drop().catch(() => undefined);
+    await postgres.destroy();
+    throw error;
+  }
+  const proxy = apiProcesses.length > 1 || options.proxy ? await startRoundRobinProxy(apiUrls) : undefined;
+  const baseUrl = proxy?.url ?? apiUrls[0]!;
 
   return {
     api: new ApiClient(baseUrl),
@@ -245,19 +271,30 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     mail,
     env: { ...E2E_KEYS, ...options.env },
     apiProcess,
+    apiProcesses,
+    apiUrls,
+    proxy,
     projector,
     settledByProcessManager: () => projector.matches,
     postgres,
-    pids: () => [apiProcess.pid, projector.pid].filter((pid): pid is number => pid !== undefined),
-    output: () => `--- api ---\n${apiProcess.output().slice(-8000)}\n--- projector ---\n${projector.output().slice(-8000)}`,
+    pids: () => [...apiProcesses, projector].map((p) => p.pid).filter((pid): pid is number => pid !== undefined),
+    output: () => [...apiProcesses, projector].map((p) => `--- ${p.name} ---\n${p.output().slice(-8000)}`).join('\n'),
     kill: () => apiProcess.kill(),
     restart: () => apiProcess.start(),
     async stop() {
-      await apiProcess.stop();
+      await proxy?.stop();
+      await Promise.all(apiProcesses.map((p) => p.stop()));
       await projector.stop();
       await mail.stop();
       await db.drop();
       await postgres.destroy();
     },
   };
+}
+
+/** `n` ports free on 127.0.0.1 right now, all different. */
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
 }
