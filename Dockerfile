@@ -16,6 +16,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY openapi ./openapi
+# The staff console (Vite) is built into dist/console by the same npm run build.
+COPY console ./console
 RUN npm run build
 
 # --- runtime: production dependencies, the compiled code and the files it reads ---
