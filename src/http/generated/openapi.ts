@@ -3931,6 +3931,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *       "email": "rania.haddad@example.com",
+                     *       "first_name": "Rania",
+                     *       "last_name": "Haddad",
+                     *       "is_staff": false,
+                     *       "is_active": true,
+                     *       "is_blocked": false,
+                     *       "date_joined": "2026-10-28T10:58:12.305Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
@@ -3973,6 +3985,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "session_id": "4f1e9c3a-7b2d-4e58-a0c6-9d3b5f7e1a82",
+                     *           "started_at": "2026-11-20T16:38:05.114Z",
+                     *           "expires_at": "2026-11-27T16:38:05.114Z",
+                     *           "status": "active",
+                     *           "revoked_reason": null
+                     *         },
+                     *         {
+                     *           "session_id": "7d2a5e8b-1c4f-4a96-b3e0-6f8c2d4a9b15",
+                     *           "started_at": "2026-11-18T08:02:44.617Z",
+                     *           "expires_at": "2026-11-25T08:02:44.617Z",
+                     *           "status": "revoked",
+                     *           "revoked_reason": "logout"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDoxNzk0OTg4OTY0NjE3MDAw"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminSessionPage"];
                 };
             };
@@ -4009,6 +4042,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_number": "100000000417",
+                     *       "type": "Savings",
+                     *       "currency": "JOD",
+                     *       "status": "active",
+                     *       "is_active": true,
+                     *       "balance": "1250.500",
+                     *       "available_balance": "1250.500",
+                     *       "created_at": "2026-11-02T09:14:03.512Z",
+                     *       "updated_at": "2026-11-20T16:41:27.080Z",
+                     *       "owner": {
+                     *         "id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *         "email": "rania.haddad@example.com",
+                     *         "first_name": "Rania",
+                     *         "last_name": "Haddad",
+                     *         "is_blocked": false
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminAccount"];
                 };
             };
@@ -4049,6 +4102,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account": {
+                     *         "account_number": "100000000417",
+                     *         "type": "Savings",
+                     *         "currency": "JOD",
+                     *         "status": "active",
+                     *         "is_active": true,
+                     *         "balance": "1250.500",
+                     *         "available_balance": "1250.500",
+                     *         "created_at": "2026-11-02T09:14:03.512Z",
+                     *         "updated_at": "2026-11-20T16:41:27.080Z",
+                     *         "owner": {
+                     *           "id": "8c4e2a10-5f3b-4d7e-b9a1-0e2c4d6f8a13",
+                     *           "email": "rania.haddad@example.com",
+                     *           "first_name": "Rania",
+                     *           "last_name": "Haddad",
+                     *           "is_blocked": false
+                     *         }
+                     *       },
+                     *       "results": [
+                     *         {
+                     *           "id": "3b0f6a52-9c1e-4d7a-8f25-6e4b1c9d0a73",
+                     *           "transfer_id": "5d2c8e14-7a3b-4f60-9e1d-2b8a6c4f0e59",
+                     *           "kind": "external",
+                     *           "direction": "debit",
+                     *           "amount": "-252.500",
+                     *           "fee": "2.500",
+                     *           "balance_after": "1250.500",
+                     *           "counterparty_account": "100000000518",
+                     *           "fx": null,
+                     *           "position": "1185",
+                     *           "occurred_at": "2026-11-20T16:41:27.080Z"
+                     *         },
+                     *         {
+                     *           "id": "9a7e4c21-0b6d-4f38-a1e5-7c2d9b8f3e04",
+                     *           "transfer_id": "2f1e6b3a-8c4d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *           "kind": "deposit",
+                     *           "direction": "credit",
+                     *           "amount": "1503.000",
+                     *           "fee": "0.000",
+                     *           "balance_after": "1503.000",
+                     *           "counterparty_account": null,
+                     *           "fx": null,
+                     *           "position": "1120",
+                     *           "occurred_at": "2026-11-02T09:20:11.904Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "cDoxMTIw"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminStatement"];
                 };
             };
@@ -4745,7 +4849,8 @@ export interface operations {
                      *             "error": null
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "last_error": null
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectionsStatus"];
@@ -7644,6 +7749,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "lina.saleh@example.com",
+                 *       "code": "318540"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginVerifyRequest"];
             };
         };
@@ -7658,6 +7769,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic2lkIjoiYzQxZDhlMjctNmE5Zi00YjMwLThlNWMtMWY3YTJkOWI0ZTA2IiwiY3YiOjEsInJvbGVzIjpbImN1c3RvbWVyIiwic3RhZmYiXSwiZW1haWwiOiJsaW5hLnNhbGVoQGV4YW1wbGUuY29tIiwic3ViIjoiM2Y1YTdjOWUtMWIyZC00ZjZhLThjMGUtMmE0YzZlOGYwYjE5IiwianRpIjoiZTJiN2E0YzktNWQxZi00ZTg2LTlhM2ItN2MwZDZmMmU4YTUxIiwiaXNzIjoibmV4dXMtYmFuayIsImF1ZCI6Im5leHVzLWJhbmstYXBpIiwiaWF0IjoxNzkzNjExNjk1LCJleHAiOjE3OTM2MTIyOTV9.zFkSmWJp9CWTa4I-G3ByBK19-ESwrxaC5r8iXW9S6UA"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsoleAccess"];
                 };
             };
@@ -7689,6 +7805,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {} */
                 "application/json": Record<string, never>;
             };
         };
@@ -7703,6 +7820,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic2lkIjoiYzQxZDhlMjctNmE5Zi00YjMwLThlNWMtMWY3YTJkOWI0ZTA2IiwiY3YiOjEsInJvbGVzIjpbImN1c3RvbWVyIiwic3RhZmYiXSwiZW1haWwiOiJsaW5hLnNhbGVoQGV4YW1wbGUuY29tIiwic3ViIjoiM2Y1YTdjOWUtMWIyZC00ZjZhLThjMGUtMmE0YzZlOGYwYjE5IiwianRpIjoiYTljM2U1ZjEtMmI0ZC00YTY4LThlMGMtM2Q1ZjdiOWExYzI0IiwiaXNzIjoibmV4dXMtYmFuayIsImF1ZCI6Im5leHVzLWJhbmstYXBpIiwiaWF0IjoxNzkzNjEyMjcyLCJleHAiOjE3OTM2MTI4NzJ9.e3RlTv5S_ZTBjfHVrW6BzvcRO65WnDaqjs_oXk-zxp0"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsoleAccess"];
                 };
             };
@@ -7724,6 +7846,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {} */
                 "application/json": Record<string, never>;
             };
         };
@@ -8572,6 +8695,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "scope": "ip",
+                     *           "ip": "203.0.113.14",
+                     *           "email": null,
+                     *           "user_id": null,
+                     *           "failures": 15,
+                     *           "locked_at": "2026-11-02T09:16:42.208Z",
+                     *           "locked_until": "2026-11-02T10:16:42.208Z"
+                     *         },
+                     *         {
+                     *           "scope": "pair",
+                     *           "ip": "203.0.113.14",
+                     *           "email": "victim@example.com",
+                     *           "user_id": "9b2e4f10-3c5d-4e7a-8f1b-2d6c9a0e3b57",
+                     *           "failures": 5,
+                     *           "locked_at": "2026-11-02T09:13:58.731Z",
+                     *           "locked_until": "2026-11-02T10:13:58.731Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["LockPage"];
                 };
             };
@@ -8666,6 +8814,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "victim@example.com",
+                 *       "ip": "203.0.113.14"
+                 *     }
+                 */
                 "application/json": {
                     email: string;
                     ip: string | unknown | unknown;
@@ -8681,6 +8835,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Lockout cleared for victim@example.com from IP 203.0.113.14.",
+                     *       "email": "victim@example.com",
+                     *       "ip": "203.0.113.14",
+                     *       "position": "1241"
+                     *     }
+                     */
                     "application/json": {
                         detail: string;
                         email: string;
