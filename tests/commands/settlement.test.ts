@@ -4,8 +4,7 @@ import { pino } from 'pino';
 import { accountAggregate, accountStream } from '../../src/commands/accounts/account-aggregate.js';
 import { bankCashAccount, bankFeesAccount, bankFxAccount } from '../../src/commands/accounts/account-numbers.js';
 import { convert } from '../../src/domain/money/fx.js';
-import { bankSubStreams } from '../../src/commands/accounts/bank-sub-streams.js';
-import { isSplitAccount, subStream } from '../../src/domain/accounts/sub-streams.js';
+import { accountStreamsOf } from '../../src/commands/accounts/bank-sub-streams.js';
 import { CURRENCIES } from '../../src/domain/money/currency.js';
 import { deposit } from '../../src/commands/accounts/deposit.js';
 import { openAccount } from '../../src/commands/accounts/open-account.js';
@@ -34,7 +33,7 @@ describe('transfer settlement (crash between debit and credit)', function () {
   before(() => ({ store, db, repo } = side));
 
   /** An account's streams: the bank's own are split into sub-streams. */
-  const streamsOf = (n: string) => (isSplitAccount(n) ? Array.from({ length: bankSubStreams() }, (_, k) => subStream(n, k)) : [accountStream(n)]);
+  const streamsOf = accountStreamsOf;
   const balance = async (n: string) => {
     const fresh = new AggregateRepository(store, new SnapshotStore(db));
     let sum = 0n;

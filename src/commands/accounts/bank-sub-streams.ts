@@ -1,4 +1,4 @@
-import { MAX_SUB_STREAMS, movementStream } from '../../domain/accounts/sub-streams.js';
+import { isSplitAccount, MAX_SUB_STREAMS, movementStream, subStream } from '../../domain/accounts/sub-streams.js';
 
 /** How many sub-streams each of the bank's own accounts has (BANK_STREAM_SHARDS, validated by config.ts; default 8). */
 let count: number | undefined;
@@ -29,3 +29,7 @@ export function setBankSubStreams(n: number): void {
  * refuses the repeated event id rather than count it twice.
  */
 export const accountStreamFor = (accountNumber: string, transferId: string): string => movementStream(accountNumber, transferId, bankSubStreams());
+
+/** Every stream an account's movements are written to: the bank's own accounts' sub-streams, or the account's one stream. */
+export const accountStreamsOf = (accountNumber: string): string[] =>
+  isSplitAccount(accountNumber) ? Array.from({ length: bankSubStreams() }, (_, k) => subStream(accountNumber, k)) : [subStream(accountNumber, 0)];
