@@ -4791,7 +4791,12 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description Rebuild started */
             202: {
@@ -4861,6 +4866,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ProjectionsUnavailable"];
@@ -4886,7 +4892,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description Rebuild started */
             202: {
@@ -4929,6 +4940,7 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["IdempotentConflict"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ProjectionsUnavailable"];
