@@ -87,9 +87,15 @@ describe('security (end to end)', function () {
       expect((await loginFrom(ip, alice.email, DEFAULT_PASSWORD)).status).to.equal(200);
     });
 
+    // Their own staff user: the shared one's per-user rate budget belongs to the tests after these.
+    let lockStaff: TestUser & Tokens;
+    before(async () => {
+      lockStaff = await createStaff(svc, 'sec-lock-staff@example.com');
+    });
+
     it('lists the IPs and pairs locked now (staff), and an IP unlock lifts the IP and its pairs from the list', async () => {
       const ip = '198.51.100.50';
-      const locks = (query: string) => svc.api.get(`/risk/axes/locks/?${query}`, { token: staff.access });
+      const locks = (query: string) => svc.api.get(`/risk/axes/locks/?${query}`, { token: lockStaff.access });
       for (let i = 0; i < 3; i++) expect((await loginFrom(ip, alice.email, 'wrong-password-2')).status).to.equal(401);
       const pair = await eventually(() => locks(`scope=pair&ip=${ip}`), (r) => r.body.results?.[0]?.email === alice.email, 'the pair lock listed');
       expect(pair.status).to.equal(200);
@@ -113,7 +119,7 @@ describe('security (end to end)', function () {
       expect((await locks('scope=everything')).status).to.equal(400);
       expect((await locks('ip=not-an-ip')).status).to.equal(400);
 
-      expect((await svc.api.post('/risk/axes/unlock-ip/', { ip }, { token: staff.access })).status).to.equal(200);
+      expect((await svc.api.post('/risk/axes/unlock-ip/', { ip }, { token: lockStaff.access })).status).to.equal(200);
       await eventually(() => locks(`ip=${ip}`), (r) => r.body.results?.length === 0, 'no lock left for the IP');
     });
 
@@ -121,8 +127,8 @@ describe('security (end to end)', function () {
       const ip = '198.51.100.60';
       for (let i = 0; i < 3; i++) expect((await loginFrom(ip, alice.email, 'wrong-password-3')).status).to.equal(401);
       // (A fourth attempt would prove the lock, but a fifth would pass the login rate limit: the list shows it.)
-      await eventually(() => svc.api.get(`/risk/axes/locks/?ip=${ip}`, { token: staff.access }), (r) => r.body.results?.[0]?.scope === 'pair', 'the pair listed');
-      const unlock = (body: object, token = staff.access) => svc.api.post('/risk/axes/unlock-pair/', body, { token });
+      await eventually(() => svc.api.get(`/risk/axes/locks/?ip=${ip}`, { token: lockStaff.access }), (r) => r.body.results?.[0]?.scope === 'pair', 'the pair listed');
+      const unlock = (body: object, token = lockStaff.access) => svc.api.post('/risk/axes/unlock-pair/', body, { token });
       expect((await unlock({ email: alice.email, ip }, (await login(svc, alice.email)).access)).status).to.equal(403);
       expect((await unlock({ email: '', ip })).status).to.equal(400);
       expect((await unlock({ email: alice.email, ip: 'nope' })).status).to.equal(400);
@@ -131,9 +137,9 @@ describe('security (end to end)', function () {
       expect(done.body).to.include({ email: alice.email, ip, detail: `Lockout cleared for ${alice.email} from IP ${ip}.` });
       const cleared = (await events('LockoutCleared')).filter((e) => e.data.reason === 'unlock' && e.stream_id.startsWith('lockout-pair-'));
       expect(cleared).to.have.length(1);
-      expect(cleared[0]!.data).to.include({ cleared_by: staff.id });
+      expect(cleared[0]!.data).to.include({ cleared_by: lockStaff.id });
       expect((await loginFrom(ip, alice.email, DEFAULT_PASSWORD)).status).to.equal(200);
-      await eventually(() => svc.api.get(`/risk/axes/locks/?ip=${ip}`, { token: staff.access }), (r) => r.body.results?.length === 0, 'the pair no longer listed');
+      await eventually(() => svc.api.get(`/risk/axes/locks/?ip=${ip}`, { token: lockStaff.access }), (r) => r.body.results?.length === 0, 'the pair no longer listed');
     });
   });
 
