@@ -101,7 +101,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Ope
       return result;
     }
 
-    describeMultiStreamContract(name, () => store);
+    describeMultiStreamContract(name, () => store, () => opened.holdAppend);
 
     describe('append and read', () => {
       let stream: string;

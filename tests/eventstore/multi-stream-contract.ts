@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../../src/eventstore/errors.js';
 import { verifyChain } from '../../src/eventstore/hash-chain.js';
-import type { EventStore, RecordedEvent } from '../../src/eventstore/port.js';
+import type { EventStore, NewEvent, RecordedEvent } from '../../src/eventstore/port.js';
 import { newEvents, rejection, streamName } from './support.js';
 
 const ids = (events: readonly { event_id: string }[]) => events.map((e) => e.event_id);
@@ -11,7 +11,17 @@ const ids = (events: readonly { event_id: string }[]) => events.map((e) => e.eve
  * its expected revision, in one commit or not at all. `store` is read when the
  * tests run (opened by the caller's `before`); stores without the capability skip them.
  */
-export function describeMultiStreamContract(name: string, store: () => EventStore): void {
+/** An append left uncommitted on its own connection (contract.ts HeldAppend). */
+interface Held {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export function describeMultiStreamContract(
+  name: string,
+  store: () => EventStore,
+  holdAppend: () => ((stream: string, events: NewEvent[]) => Promise<Held>) | undefined = () => undefined,
+): void {
   describe(`multi-stream append: ${name}`, function () {
     this.timeout(30_000);
 
@@ -112,7 +122,7 @@ export function describeMultiStreamContract(name: string, store: () => EventStor
     });
 
     it('concurrent multi-stream appends racing for one stream: exactly one wins each round', async () => {
-      for (let round = 0; round < 10; round++) {
+      for (let round = 0; round < 30; round++) {
         const shared = await streamOf(1);
         const [x, y] = [await streamOf(0), await streamOf(0)];
         const outcomes = await Promise.allSettled([
@@ -120,11 +130,42 @@ export function describeMultiStreamContract(name: string, store: () => EventStor
           store().appendMany!([{ stream: shared, events: newEvents(1), expected: 0n }, { stream: y, events: newEvents(1), expected: 'no_stream' }]),
         ]);
         const won = outcomes.filter((o) => o.status === 'fulfilled').length;
-        expect(won, `round ${round}`).to.equal(1);
+        expect(won, `round ${round}: appends that won`).to.equal(1);
         const [sx, sy] = await contents([x, y]);
         // The loser's other stream stayed empty: nothing of it was kept.
-        expect(sx!.length + sy!.length, `round ${round}`).to.equal(1);
+        expect(sx!.length + sy!.length, `round ${round}: events in the two private streams`).to.equal(1);
         expect((await store().readStream(shared)).length).to.equal(2);
+      }
+    });
+
+    it('a head that moves while the append inserts (a rival commits after the lock) refuses it and keeps none of its streams', async function () {
+      // Deterministic form of the race above: the append passes its check of both
+      // streams, then waits inserting into its first stream (an uncommitted
+      // rival holds that key); meanwhile a rival commits its second stream.
+      const hold = holdAppend();
+      if (!hold) this.skip();
+      const [first, second] = [streamName('multi'), streamName('multi')];
+      const blocker = await hold!(first, newEvents(1));
+      let mover: Held | undefined = await hold!(second, newEvents(1));
+      try {
+        const pending = rejection(
+          store().appendMany!([
+            { stream: first, events: newEvents(1), expected: 'no_stream' },
+            { stream: second, events: newEvents(1), expected: 'no_stream' },
+          ]),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await mover.commit();
+        mover = undefined;
+        await blocker.rollback();
+        const error = await pending;
+        expect(error).to.be.instanceOf(WrongExpectedRevisionError);
+        expect((error as WrongExpectedRevisionError).stream).to.equal(second);
+        expect(await contents([first]), 'the refused append kept its first stream').to.deep.equal([[]]);
+        expect((await store().readStream(second)).length).to.equal(1);
+      } finally {
+        await mover?.rollback().catch(() => undefined);
+        await blocker.rollback().catch(() => undefined);
       }
     });
   });

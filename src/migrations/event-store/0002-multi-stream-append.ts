@@ -11,7 +11,11 @@ import type { Knex } from 'knex';
  * them (o_duplicate); an id stored elsewhere (ES003), an item mixing stored
  * and new ids, or an expectation that does not hold (ES001, the actual head
  * in o_detail) returns that item's refusal and writes nothing at all. Only
- * then are the new items inserted. o_sub is the item's index.
+ * then are the new items inserted. A head can still move between the check
+ * and the insert (an appender that held the lock before us commits after
+ * releasing it, and each statement reads afresh): a refusal while inserting
+ * raises (ES001/ES003, the item's index in the hint) so the streams already
+ * inserted are undone with it. o_sub is the item's index.
  *
  * `es.append_many(items, isolate)` is `es.append_batch` (group commit of many
  * independent appends in one transaction) whose items may also be such an
@@ -31,6 +35,7 @@ declare
   v_expected text;
   v_stored boolean[] := '{}';
   v_refused boolean;
+  v_row record;
 begin
   for v_item in select value from jsonb_array_elements(p_items) loop
     v_expected := v_item->>'expected';
@@ -63,8 +68,18 @@ begin
     if v_stored[v_i + 1] then
       return query select v_i, s.* from es.append_stored(v_item->>'stream', v_item->'events') s;
     else
-      return query select v_i, c.*
-        from es.append_checked(v_item->>'stream', v_item->>'expected', v_item->'events', p_xid, false) c;
+      -- Each statement reads with a fresh snapshot, and an appender that took the
+      -- lock before us may commit only now (the lock is released before commit):
+      -- a head checked above can have moved. A refusal here must undo the streams
+      -- already inserted, so it raises (the caller's subtransaction, or the whole call).
+      for v_row in select * from es.append_checked(v_item->>'stream', v_item->>'expected', v_item->'events', p_xid, false) loop
+        if v_row.o_error is not null then
+          raise exception using errcode = v_row.o_error, detail = coalesce(v_row.o_detail, ''), hint = v_i::text,
+            message = case v_row.o_error when 'ES001' then 'wrong expected revision' else 'event id stored in another stream' end;
+        end if;
+        return query select v_i, v_row.o_event_id, v_row.o_position, v_row.o_revision, v_row.o_prev_hash, v_row.o_hash,
+                            v_row.o_recorded_at, v_row.o_duplicate, null::text, null::text;
+      end loop;
     end if;
     v_i := v_i + 1;
   end loop;
@@ -83,6 +98,7 @@ declare
   v_state text;
   v_detail text;
   v_constraint text;
+  v_hint text;
 begin
   if pg_current_xact_id_if_assigned() is not null then
     raise exception using errcode = 'ES002',
@@ -110,8 +126,11 @@ begin
               from es.append_checked(v_item->>'stream', v_item->>'expected', v_item->'events', v_xid) c;
         end if;
       exception when others then
-        get stacked diagnostics v_state = returned_sqlstate, v_detail = pg_exception_detail, v_constraint = constraint_name;
-        return query select v_i, 0, null::uuid, null::bigint, null::bigint, null::text, null::text,
+        get stacked diagnostics v_state = returned_sqlstate, v_detail = pg_exception_detail, v_constraint = constraint_name,
+                                v_hint = pg_exception_hint;
+        -- An atomic item's refusal raised in append_atomic names its stream in the hint.
+        return query select v_i, case when v_state in ('ES001', 'ES003') and v_hint ~ '^[0-9]+$' then v_hint::int else 0 end,
+                            null::uuid, null::bigint, null::bigint, null::text, null::text,
                             null::timestamptz, null::boolean, v_state, v_detail, v_constraint;
       end;
     end if;
