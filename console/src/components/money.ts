@@ -11,11 +11,5 @@ export function formatMoney(amount: string, currency: string): string {
   return `${sign === '-' ? '−' : ''}${grouped}${fraction ? `.${fraction}` : ''} ${currency}`;
 }
 
-/** A per-currency map ({ JOD: '1.500', USD: '2.00' }) as one line per currency, never a total. */
-export function formatAmounts(amounts: Record<string, string> | undefined): string {
-  const entries = Object.entries(amounts ?? {});
-  return entries.length ? entries.map(([c, a]) => formatMoney(a, c)).join(' · ') : '—';
-}
-
 /** A plotting value only (charts): never used to compute or show an amount. */
 export const plotValue = (amount: string | undefined): number => (amount === undefined ? 0 : Number(amount));
