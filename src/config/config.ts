@@ -45,6 +45,8 @@ export interface Config {
   projectorInProcess: boolean;
   /** Sub-streams of each of the bank's own accounts (cash, fees, FX per currency). */
   bankStreamShards: number;
+  /** Transfers in one multi-stream commit (commands/transfers/atomic-transfers.ts reads it). */
+  transferAtomicCommit: boolean;
   /** `npm run projector`: the read models this projector process keeps (names of src/projections/registry.ts); empty: all. */
   projectorProjections: string[];
   /** `npm run projector`: whether this projector process also runs the settlement, hold expiry and risk processes and the checkpoints. */
@@ -363,6 +365,7 @@ export function loadConfig(env: Env = process.env): Config {
     projectorInProcess: c.take(() => bool(env, 'PROJECTOR_IN_PROCESS', true)),
     // Read by commands/accounts/bank-sub-streams.ts (the settlement process, wherever it runs, must agree).
     bankStreamShards: c.take(() => int(env, 'BANK_STREAM_SHARDS', 8, 1, 64)),
+    transferAtomicCommit: c.take(() => bool(env, 'TRANSFER_ATOMIC_COMMIT', false)),
     projectorProjections: list(env, 'PROJECTOR_PROJECTIONS', []),
     projectorProcesses: c.take(() => bool(env, 'PROJECTOR_PROCESSES', true)),
     projectorBatchGapMs: c.take(() => int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000)),

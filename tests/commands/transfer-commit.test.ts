@@ -8,6 +8,7 @@ import { openAccount } from '../../src/commands/accounts/open-account.js';
 import { AggregateRepository } from '../../src/commands/shared/aggregate-repository.js';
 import { systemContext } from '../../src/commands/shared/command-context.js';
 import { SnapshotStore } from '../../src/commands/shared/snapshots.js';
+import { setAtomicTransfers } from '../../src/commands/transfers/atomic-transfers.js';
 import { moveMoney, type MoneyMovement } from '../../src/commands/transfers/move-money.js';
 import { transferEventId } from '../../src/commands/transfers/settle.js';
 import { convert } from '../../src/domain/money/fx.js';
@@ -35,6 +36,9 @@ describe('a transfer in one durable commit (multi-stream append)', function () {
   this.timeout(60_000);
   const side = commandSide('commit');
   const ctx = () => systemContext('test');
+  // The one-commit path is opt-in (TRANSFER_ATOMIC_COMMIT): on for these tests, back off after.
+  before(() => setAtomicTransfers(true));
+  after(() => setAtomicTransfers(false));
 
   // The bank's fee and FX accounts are split into sub-streams: a balance is their sum.
   const balance = async (n: string) => {

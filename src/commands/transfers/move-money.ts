@@ -1,4 +1,5 @@
 import type { FxApplied, TransferKind } from '../../domain/accounts/events.js';
+import { atomicTransfers } from './atomic-transfers.js';
 import type { AccountState } from '../../domain/accounts/state.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
@@ -38,15 +39,16 @@ export interface Moved {
 const RECENT_WINDOW = 200;
 
 /**
- * Where the store appends to several streams atomically (PostgreSQL, PGlite),
- * the debit, credit, fee and FX legs in one commit (move-money-atomic.ts).
+ * Where the store appends to several streams atomically (PostgreSQL, PGlite)
+ * and TRANSFER_ATOMIC_COMMIT is on (atomic-transfers.ts), the debit, credit,
+ * fee and FX legs in one commit (move-money-atomic.ts).
  * Otherwise, or when that declines: debits the sender (the balance check and
  * the append are one step, guarded by the expected revision), then settles:
  * credit, fee, or reversal. A crash after the debit is finished by the
  * settlement process manager.
  */
 export async function moveMoney(repo: AggregateRepository, store: EventStore, ctx: CommandContext, m: MoneyMovement): Promise<Moved> {
-  if (repo.atomicMultiStream) {
+  if (repo.atomicMultiStream && atomicTransfers()) {
     const moved = await moveMoneyAtomically(repo, ctx, m);
     if (moved) return moved;
   }
