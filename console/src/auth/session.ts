@@ -30,7 +30,10 @@ function adopt(access: string): void {
   state = { access, claims };
   lastReason = null;
   clearTimeout(refreshTimer);
-  const wait = Math.max(5_000, claims.exp * 1000 - Date.now() - REFRESH_AHEAD_MS);
+  // From the token's own lifetime, counted from now: a browser clock that is off (or a test's fake
+  // clock) must neither refresh in a loop nor let the token lapse.
+  const lifetime = claims.iat > 0 ? (claims.exp - claims.iat) * 1000 : claims.exp * 1000 - Date.now();
+  const wait = Math.max(5_000, lifetime - REFRESH_AHEAD_MS);
   refreshTimer = setTimeout(() => void session.refresh(), wait);
   notify();
 }
