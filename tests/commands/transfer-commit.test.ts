@@ -140,6 +140,60 @@ describe('a transfer in one durable commit (multi-stream append)', function () {
     expect(await balance(b)).to.equal(500n);
   });
 
+  it('transfers that arrive together share one commit: fees of many transfers under one append of the fee stream', async () => {
+    const pairs = await Promise.all(Array.from({ length: 24 }, async () => [await funded(10_000n), await funded(0n)] as const));
+    const c = counted(side.store, true);
+    const repo = new AggregateRepository(c.store, new SnapshotStore(side.db));
+    const feesBefore = await balance(bankFeesAccount('JOD'));
+    const moves = pairs.map(([a, b]) => movement(a, b, 1_000n, { kind: 'external', fee: 25n, fee_account: bankFeesAccount('JOD') }));
+    const moved = await Promise.all(moves.map((m) => moveMoney(repo, c.store, ctx(), m)));
+    // 24 transfers, fewer commits: those that waited for a group were written by one multi-stream append.
+    expect(c.calls.append).to.equal(0);
+    expect(c.calls.appendMany).to.be.greaterThan(0).and.lessThan(moves.length / 2);
+    const tx = await side.db.query<{ n: string }>(`select count(distinct tx_id)::text as n from es.events where data->>'transfer_id' = any($1)`, [moves.map((m) => m.transfer_id)]);
+    expect(Number(tx[0]!.n)).to.equal(c.calls.appendMany);
+    for (const [i, m] of moves.entries()) {
+      expect((await eventsOf(m.transfer_id)).map((e) => e.type)).to.deep.equal(['AccountDebited', 'AccountCredited', 'AccountCredited']);
+      expect(moved[i]!.sender.balance).to.equal(10_000n - 1_025n);
+      expect(moved[i]!.receiver?.balance).to.equal(1_000n);
+      expect(moved[i]!.replayed).to.equal(false);
+    }
+    expect(await balance(bankFeesAccount('JOD'))).to.equal(feesBefore + 24n * 25n);
+    // What each caller got back is its own slice: positions distinct, each its transfer's last event.
+    expect(new Set(moved.map((m) => m.position)).size).to.equal(moves.length);
+  });
+
+  it('in a group, a transfer the balance no longer covers is refused alone and the others commit', async () => {
+    const [a, b, x, y] = [await funded(1_000n), await funded(0n), await funded(5_000n), await funded(0n)];
+    const repo = side.fresh();
+    await repo.load(accountAggregate, accountStream(a));
+    // Two of 800 from an account holding 1,000, among others: one of the two is refused, on the state the other left.
+    const moves = [movement(x, y, 100n), movement(a, b, 800n), movement(x, y, 200n), movement(a, b, 800n), movement(x, y, 300n)];
+    const results = await Promise.allSettled(moves.map((m) => moveMoney(repo, side.store, ctx(), m)));
+    expect(results.map((r) => r.status)).to.have.members(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect([results[1]!.status, results[3]!.status]).to.have.members(['fulfilled', 'rejected']);
+    expect(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).to.match(/insufficient|balance|funds/i);
+    expect(await balance(a)).to.equal(200n);
+    expect(await balance(b)).to.equal(800n);
+    expect(await balance(y)).to.equal(600n);
+    expect((await balance(a)) + (await balance(b)) + (await balance(x)) + (await balance(y))).to.equal(6_000n);
+  });
+
+  it('a retry of a stored transfer that arrives with new ones is reported replayed, and the new ones commit', async () => {
+    const [a, b] = [await funded(10_000n), await funded(0n)];
+    const stored = movement(a, b, 1_000n, { kind: 'external', fee: 10n, fee_account: bankFeesAccount('JOD') });
+    const first = await moveMoney(side.repo, side.store, ctx(), stored);
+    const repo = side.fresh();
+    const fresh = [movement(a, b, 100n, { kind: 'external', fee: 10n, fee_account: bankFeesAccount('JOD') }), movement(b, a, 50n)];
+    const [retry, ...others] = await Promise.all([stored, ...fresh].map((m) => moveMoney(repo, side.store, ctx(), m)));
+    expect(retry!.replayed).to.equal(true);
+    expect(retry!.position).to.equal(first.position);
+    expect(others.map((o) => o.replayed)).to.deep.equal([false, false]);
+    expect((await eventsOf(stored.transfer_id)).length).to.equal(3);
+    expect(await balance(a)).to.equal(10_000n - 1_010n - 110n + 50n);
+    expect(await balance(b)).to.equal(1_000n + 100n - 50n);
+  });
+
   it('a receiver frozen since the checks: the atomic path declines and the debit is reversed, as before', async () => {
     const [a, b] = [await funded(10_000n), await funded(0n)];
     await side.repo.execute(accountAggregate, accountStream(b), { type: 'FreezeAccount', reason: 'test' }, ctx(), () => randomUUID());

@@ -4,7 +4,8 @@ import type { AppendResult, EventStore, RecordedEvent } from '../../eventstore/p
 import type { CommandContext } from './command-context.js';
 import type { SnapshotStore } from './snapshots.js';
 import { decideGroup, type GroupDeps, type GroupItem } from './decide-group.js';
-import { decideAtomic, type AtomicCommand, type NotDecided } from './decide-atomic.js';
+import { decideAtomic, type AtomicCommand, type AtomicDeps, type NotDecided } from './decide-atomic.js';
+import { decideAtomicGroup, type AtomicUnit } from './decide-atomic-group.js';
 
 export interface Loaded<S> {
   state: S;
@@ -63,8 +64,8 @@ export class AggregateRepository {
   private readonly snapshotEvery: bigint;
   /** Snapshots being written after appends (not awaited by the commands). */
   private readonly saving = new Set<Promise<void>>();
-  /** Streams an atomic multi-stream append of this process is deciding or writing. */
-  private readonly atomicWriting = new Set<string>();
+  /** Atomic decisions of this process, decided and appended a group at a time (decide-atomic-group.ts). */
+  private readonly atomicLane: KeyedBatches<AtomicUnit>;
 
   constructor(
     private readonly store: EventStore,
@@ -72,6 +73,7 @@ export class AggregateRepository {
     options: RepositoryOptions = {},
   ) {
     this.queues = new KeyedBatches<GroupItem>((stream, items) => this.runQueued(stream, items), options.maxGroup ?? 32);
+    this.atomicLane = new KeyedBatches<AtomicUnit>((_, units) => this.runAtomic(units), options.maxGroup ?? 32);
     const every = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshotEvery must be a positive integer: ${every}`);
     this.snapshotEvery = BigInt(every);
@@ -151,22 +153,33 @@ export class AggregateRepository {
 
   /**
    * Decides commands on distinct streams and appends all their events in one
-   * commit, all or none (decide-atomic.ts). Only where `atomicMultiStream`.
+   * commit, all or none. Only where `atomicMultiStream`. Decisions that
+   * arrive while a group is being written wait and go together in the next
+   * group, one multi-stream append for all (decide-atomic-group.ts); a lone
+   * one runs as decide-atomic.ts.
    */
   async executeAtomic(commands: AtomicCommand[], context: CommandContext): Promise<Decided<unknown>[] | NotDecided> {
-    const appendMany = this.store.appendMany?.bind(this.store);
-    if (!this.store.atomicMultiStream || !appendMany) throw new Error(`the ${this.store.kind} event store cannot append to several streams at once`);
-    // A stream this process is already writing (a busy bank account, a sender with another transfer
-    // running) would only lose the race for its revision: the caller goes through the streams' queues,
-    // which decide such commands together.
-    const streams = commands.map((c) => c.stream);
-    if (streams.some((s) => this.queues.busy(s) || this.atomicWriting.has(s))) return { outcome: 'contended' };
-    for (const s of streams) this.atomicWriting.add(s);
-    try {
-      return await decideAtomic({ ...this.groupDeps, appendMany }, commands, context);
-    } finally {
-      for (const s of streams) this.atomicWriting.delete(s);
-    }
+    if (!this.atomicMultiStream) throw new Error(`the ${this.store.kind} event store cannot append to several streams at once`);
+    // A stream whose queue is busy (a sender with a transfer going stream by stream) would only lose
+    // the race for its revision: the caller goes through the streams' queues instead.
+    if (commands.some((c) => this.queues.busy(c.stream))) return { outcome: 'contended' };
+    return new Promise((resolve, reject) => this.atomicLane.submit('atomic', { commands, context, resolve, reject }));
+  }
+
+  private async runAtomic(units: AtomicUnit[]): Promise<void> {
+    const ready = units.filter((unit) => {
+      if (!unit.commands.some((c) => this.queues.busy(c.stream))) return true;
+      unit.resolve({ outcome: 'contended' });
+      return false;
+    });
+    const deps = this.atomicDeps();
+    const alone = ready.length > 1 ? await decideAtomicGroup(deps, ready).catch(() => ready) : ready;
+    for (const unit of alone) await decideAtomic(deps, unit.commands, unit.context).then(unit.resolve, unit.reject);
+  }
+
+  private atomicDeps(): AtomicDeps {
+    const appendMany = this.store.appendMany!.bind(this.store);
+    return { ...this.groupDeps, appendMany };
   }
 
   /** Forgets what this process remembers of a stream and drops its snapshot (after an erasure). */
