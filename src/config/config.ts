@@ -365,7 +365,7 @@ export function loadConfig(env: Env = process.env): Config {
     projectorInProcess: c.take(() => bool(env, 'PROJECTOR_IN_PROCESS', true)),
     // Read by commands/accounts/bank-sub-streams.ts (the settlement process, wherever it runs, must agree).
     bankStreamShards: c.take(() => int(env, 'BANK_STREAM_SHARDS', 8, 1, 64)),
-    transferAtomicCommit: c.take(() => bool(env, 'TRANSFER_ATOMIC_COMMIT', false)),
+    transferAtomicCommit: c.take(() => bool(env, 'TRANSFER_ATOMIC_COMMIT', true)),
     projectorProjections: list(env, 'PROJECTOR_PROJECTIONS', []),
     projectorProcesses: c.take(() => bool(env, 'PROJECTOR_PROCESSES', true)),
     projectorBatchGapMs: c.take(() => int(env, 'PROJECTOR_BATCH_GAP_MS', 50, 0, 5_000)),

@@ -36,9 +36,9 @@ describe('a transfer in one durable commit (multi-stream append)', function () {
   this.timeout(60_000);
   const side = commandSide('commit');
   const ctx = () => systemContext('test');
-  // The one-commit path is opt-in (TRANSFER_ATOMIC_COMMIT): on for these tests, back off after.
+  // The one-commit path is the default (TRANSFER_ATOMIC_COMMIT=false turns it off): on for these tests whatever the env says.
   before(() => setAtomicTransfers(true));
-  after(() => setAtomicTransfers(false));
+  after(() => setAtomicTransfers(process.env.TRANSFER_ATOMIC_COMMIT !== 'false'));
 
   // The bank's fee and FX accounts are split into sub-streams: a balance is their sum.
   const balance = async (n: string) => {

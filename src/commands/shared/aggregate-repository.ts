@@ -6,6 +6,7 @@ import type { SnapshotStore } from './snapshots.js';
 import { decideGroup, type GroupDeps, type GroupItem } from './decide-group.js';
 import { decideAtomic, type AtomicCommand, type AtomicDeps, type NotDecided } from './decide-atomic.js';
 import { decideAtomicGroup, type AtomicUnit } from './decide-atomic-group.js';
+import { AtomicLane } from './atomic-lane.js';
 
 export interface Loaded<S> {
   state: S;
@@ -65,7 +66,7 @@ export class AggregateRepository {
   /** Snapshots being written after appends (not awaited by the commands). */
   private readonly saving = new Set<Promise<void>>();
   /** Atomic decisions of this process, decided and appended a group at a time (decide-atomic-group.ts). */
-  private readonly atomicLane: KeyedBatches<AtomicUnit>;
+  private readonly atomicLane: AtomicLane;
 
   constructor(
     private readonly store: EventStore,
@@ -73,7 +74,7 @@ export class AggregateRepository {
     options: RepositoryOptions = {},
   ) {
     this.queues = new KeyedBatches<GroupItem>((stream, items) => this.runQueued(stream, items), options.maxGroup ?? 32);
-    this.atomicLane = new KeyedBatches<AtomicUnit>((_, units) => this.runAtomic(units), options.maxGroup ?? 32);
+    this.atomicLane = new AtomicLane((units) => this.runAtomic(units), options.maxGroup ?? 32);
     const every = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshotEvery must be a positive integer: ${every}`);
     this.snapshotEvery = BigInt(every);
@@ -163,7 +164,7 @@ export class AggregateRepository {
     // A stream whose queue is busy (a sender with a transfer going stream by stream) would only lose
     // the race for its revision: the caller goes through the streams' queues instead.
     if (commands.some((c) => this.queues.busy(c.stream))) return { outcome: 'contended' };
-    return new Promise((resolve, reject) => this.atomicLane.submit('atomic', { commands, context, resolve, reject }));
+    return new Promise((resolve, reject) => this.atomicLane.submit({ commands, context, resolve, reject }));
   }
 
   private async runAtomic(units: AtomicUnit[]): Promise<void> {

@@ -1,16 +1,15 @@
 /**
  * Whether transfers take the one-commit path (move-money-atomic.ts) where the
- * store can append to several streams atomically. Off by default: measured on
- * 2026-12-05 (`bench:transfers`, quiet machine, same run) it cut HTTP transfers
- * from 0.39 to 0.23 of the bare transaction and raised PostgreSQL's CPU per
- * transfer from 0.88 to 2.47 ms, because each atomic transfer leaves the
- * per-stream group commit. TRANSFER_ATOMIC_COMMIT=true turns it on
- * (validated by config.ts).
+ * store can append to several streams atomically. On by default: transfers
+ * that arrive together are decided as a group and written in one multi-stream
+ * append (commands/shared/atomic-lane.ts), so a busy fee or FX stream takes
+ * many transfers' legs under one expected revision. TRANSFER_ATOMIC_COMMIT=false
+ * moves money stream by stream instead (validated by config.ts).
  */
 let enabled: boolean | undefined;
 
 export function atomicTransfers(): boolean {
-  if (enabled === undefined) enabled = process.env.TRANSFER_ATOMIC_COMMIT === 'true';
+  if (enabled === undefined) enabled = process.env.TRANSFER_ATOMIC_COMMIT !== 'false';
   return enabled;
 }
 

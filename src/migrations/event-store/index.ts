@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { MigrationSet } from '../migration.js';
 import { baseline } from './0001-baseline.js';
 import { multiStreamAppend } from './0002-multi-stream-append.js';
+import { atomicAppendFastPath } from './0003-atomic-append-fast-path.js';
 
 /**
  * Schema `es` (PostgreSQL and embedded PGlite; EventStoreDB has none), owned
@@ -11,7 +12,7 @@ import { multiStreamAppend } from './0002-multi-stream-append.js';
 export const eventStoreMigrations: MigrationSet = {
   title: 'event store (schema es)',
   schema: 'es',
-  migrations: [baseline, multiStreamAppend],
+  migrations: [baseline, multiStreamAppend, atomicAppendFastPath],
   lockKey: 7_262_002,
   /** The append-only guard is in place and enabled always ('A'). */
   async sound(read) {
