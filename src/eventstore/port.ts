@@ -92,6 +92,13 @@ export interface ReadAllOptions {
   /** Exclusive: events with position strictly greater are returned. */
   fromPosition: bigint;
   max: number;
+  /**
+   * A follower of the head (projection, process manager, live feed): it may
+   * be served from this process's shared read of the head, the rows another
+   * follower just read. Readers that must see the stored log as it is now
+   * (audits, verification, rebuilds) leave it unset.
+   */
+  follower?: boolean;
 }
 
 export interface SubscribeAllOptions {

@@ -63,7 +63,7 @@ export abstract class WatchingFollower<W, T extends BankEventType> {
       const at = await loadProcessCheckpoint(this.db, this.name);
       this.cursor = { readFrom: at, saved: at };
     }
-    const batch = await this.store.readAll({ fromPosition: this.cursor.readFrom, max: this.batchSize });
+    const batch = await this.store.readAll({ fromPosition: this.cursor.readFrom, max: this.batchSize, follower: true });
     for (const event of this.handled(batch)) this.observe(event);
     if (batch.length > 0) this.cursor.readFrom = batch[batch.length - 1]!.position;
     await this.act();

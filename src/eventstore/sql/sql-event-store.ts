@@ -16,6 +16,7 @@ import type {
 } from '../port.js';
 import { PollingSubscription } from '../polling-subscription.js';
 import { APPEND_MANY_COLUMNS, AppendBatcher, BatchItemError, itemFailure, streamItemJson, type AppendRow, type BatchRow } from './append-batcher.js';
+import { SharedTail } from './shared-tail.js';
 import { sqlConstraint, sqlDetail, sqlState, type SqlExecutor, type SqlSession } from './executor.js';
 import type { DbConnection } from '../../infra/db.js';
 import { eventStoreMigrations } from '../../migrations/event-store/index.js';
@@ -297,12 +298,19 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
-  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+  /** The recent end of $all, read once for all of this process's followers (shared-tail.ts). */
+  private readonly tail = new SharedTail((fromPosition, max) => this.readAllDirect(fromPosition, max));
+
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return options.follower ? this.tail.readAll(options.fromPosition, options.max) : this.readAllDirect(options.fromPosition, options.max);
+  }
+
+  private async readAllDirect(fromPosition: bigint, max: number): Promise<RecordedEvent[]> {
     const { rows } = await this.sql.query<EventRow>(
       `select ${EVENT_COLUMNS} from es.events e
         where e.position > $1::bigint and ${COMMITTED}
         order by e.position limit $2`,
-      [options.fromPosition.toString(), options.max],
+      [fromPosition.toString(), max],
     );
     return rows.map(toRecorded);
   }
@@ -321,7 +329,7 @@ export class SqlEventStore implements EventStore {
 
   subscribeAll(options: SubscribeAllOptions): Subscription {
     return new PollingSubscription(
-      (fromPosition, max) => this.readAll({ fromPosition, max }),
+      (fromPosition, max) => this.readAll({ fromPosition, max, follower: true }),
       options,
       this.pollIntervalMs,
       this.wakers,

@@ -79,7 +79,7 @@ export class RiskProcess {
 
   private async step(): Promise<boolean> {
     this.readFrom ??= await this.load();
-    const batch = await this.store.readAll({ fromPosition: this.readFrom, max: this.options.batchSize });
+    const batch = await this.store.readAll({ fromPosition: this.readFrom, max: this.options.batchSize, follower: true });
     for (const event of factEvents(batch)) await this.handle(event);
     if (batch.length > 0) {
       this.unsaved = batch[batch.length - 1]!;

@@ -83,7 +83,7 @@ export class LiveProjector {
   /** Reads one batch after the lowest checkpoint and applies it. Returns its size. */
   async step(): Promise<number> {
     const from = this.position;
-    const batch = await this.store.readAll({ fromPosition: from, max: this.options.batchSize });
+    const batch = await this.store.readAll({ fromPosition: from, max: this.options.batchSize, follower: true });
     if (batch.length === 0) return 0;
     const last = batch[batch.length - 1]!.position;
     const names = this.names();

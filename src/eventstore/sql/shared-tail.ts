@@ -1,0 +1,106 @@
+import type { RecordedEvent } from '../port.js';
+
+type ReadAll = (fromPosition: bigint, max: number) => Promise<RecordedEvent[]>;
+
+/**
+ * The recent end of `$all`, read once for every reader of this process. The
+ * projections, process managers and live feeds all follow the head; each
+ * reading it on its own sent the same query and parsed the same rows N
+ * times. Here a read at or after the cached range is served from memory, and
+ * what is past it is fetched by one query shared by the readers that ask in
+ * the same turn of the event loop (a reader that asks later, while that fetch
+ * runs, waits for the next one, started after it asked, so it never misses an
+ * event committed before it asked). A reader far behind (a rebuild, an audit page) reads the store
+ * directly.
+ *
+ * The cache is a contiguous run of what `readAll` returned: since readers
+ * see a prefix of the log (events past the commit-safe horizon are not
+ * returned until everything before them is), a run once read stays complete.
+ * Events handed out are shared between readers, which must not change them.
+ */
+export class SharedTail {
+  /** Events after `base`, in position order, with no gap. */
+  private events: RecordedEvent[] = [];
+  private base = -1n;
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+  /** True in the turn of the event loop in which the running fetch started. */
+  private joinable = false;
+
+  constructor(
+    private readonly read: ReadAll,
+    private readonly capacity = 10_000,
+    private readonly page = 1_000,
+  ) {}
+
+  private get last(): bigint {
+    return this.events.length > 0 ? this.events[this.events.length - 1]!.position : this.base;
+  }
+
+  async readAll(fromPosition: bigint, max: number): Promise<RecordedEvent[]> {
+    if (this.base >= 0n && fromPosition >= this.base) {
+      if (fromPosition <= this.last) {
+        const cached = this.after(fromPosition, max);
+        if (cached.length === max) return cached;
+      }
+      await this.fetchFresh();
+      if (fromPosition >= this.base && fromPosition <= this.last) return this.after(fromPosition, max);
+    }
+    const direct = await this.read(fromPosition, max);
+    // A reader at or past the cached end (or the first one) starts the cache afresh from where it stands.
+    if (fromPosition >= this.last && this.running === undefined) {
+      this.base = fromPosition;
+      this.events = direct.slice(-this.capacity);
+      if (direct.length > this.capacity) this.base = this.events[0]!.position - 1n;
+    }
+    return direct;
+  }
+
+  private after(fromPosition: bigint, max: number): RecordedEvent[] {
+    // Positions increase but may skip (a rolled-back append): find the first one past fromPosition.
+    let lo = 0;
+    let hi = this.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.events[mid]!.position <= fromPosition) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.events.slice(lo, lo + max);
+  }
+
+  /**
+   * A fetch that sees what was committed before this call: the running one
+   * when it started in this turn of the event loop (the followers an append
+   * wakes all ask in the same turn), else the next one, started after it.
+   */
+  private fetchFresh(): Promise<void> {
+    if (this.running === undefined) {
+      this.joinable = true;
+      setImmediate(() => {
+        this.joinable = false;
+      });
+      this.running = this.fetch().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    if (this.joinable) return this.running;
+    this.next ??= this.running.then(() => {
+      this.next = undefined;
+      return this.fetchFresh();
+    });
+    return this.next;
+  }
+
+  private async fetch(): Promise<void> {
+    const from = this.last;
+    const fresh = await this.read(from, this.page);
+    // A direct reader may have restarted the cache meanwhile: only a contiguous run is kept.
+    if (this.last !== from) return;
+    this.events.push(...fresh);
+    if (this.events.length > this.capacity + this.page) {
+      const dropped = this.events.splice(0, this.events.length - this.capacity);
+      this.base = dropped[dropped.length - 1]!.position;
+    }
+  }
+}

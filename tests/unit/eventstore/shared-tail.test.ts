@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import type { RecordedEvent } from '../../../src/eventstore/port.js';
+import { SharedTail } from '../../../src/eventstore/sql/shared-tail.js';
+
+/** A log in memory whose reads are counted and can be held open. */
+function fakeLog() {
+  const log: RecordedEvent[] = [];
+  const reads: bigint[] = [];
+  let gate: Promise<void> | undefined;
+  const append = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const position = BigInt(log.length + 1);
+      log.push({ position, event_id: `e${position}`, stream_id: 's', revision: position - 1n, type: 'T', data: {}, metadata: {} } as unknown as RecordedEvent);
+    }
+  };
+  const read = async (from: bigint, max: number) => {
+    reads.push(from);
+    const snapshot = log.filter((e) => e.position > from).slice(0, max);
+    if (gate) await gate;
+    return snapshot;
+  };
+  const hold = () => {
+    let release!: () => void;
+    gate = new Promise((r) => (release = r));
+    return () => {
+      gate = undefined;
+      release();
+    };
+  };
+  return { append, read, reads, hold };
+}
+
+const positions = (events: RecordedEvent[]) => events.map((e) => Number(e.position));
+
+describe('SharedTail: one read of the head of $all for all of a process’s followers', () => {
+  it('serves followers at the head from one query, each from its own position', async () => {
+    const log = fakeLog();
+    const tail = new SharedTail(log.read, 100, 50);
+    log.append(10);
+    expect(positions(await tail.readAll(0n, 500))).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    log.append(5);
+    log.reads.length = 0;
+    const batches = await Promise.all([10n, 10n, 12n, 10n].map((from) => tail.readAll(from, 500)));
+    expect(batches.map(positions)).to.deep.equal([[11, 12, 13, 14, 15], [11, 12, 13, 14, 15], [13, 14, 15], [11, 12, 13, 14, 15]]);
+    expect(log.reads).to.deep.equal([10n]);
+    // A full batch from memory needs no query at all.
+    expect(positions(await tail.readAll(11n, 3))).to.deep.equal([12, 13, 14]);
+    expect(log.reads).to.deep.equal([10n]);
+  });
+
+  it('a follower that asks while a read runs (in a later turn) waits for a read started after it asked, so it sees what was committed before', async () => {
+    const log = fakeLog();
+    const tail = new SharedTail(log.read, 100, 50);
+    log.append(3);
+    await tail.readAll(0n, 500);
+    const release = log.hold();
+    const first = tail.readAll(3n, 500);
+    await new Promise((resolve) => setImmediate(resolve));
+    log.append(2);
+    const second = tail.readAll(3n, 500);
+    release();
+    expect(positions(await first)).to.deep.equal([]);
+    expect(positions(await second)).to.deep.equal([4, 5]);
+    expect(log.reads.slice(-2)).to.deep.equal([3n, 3n]);
+  });
+
+  it('a reader behind the cached run reads the store directly; the cache stays bounded and gap-free', async () => {
+    const log = fakeLog();
+    const tail = new SharedTail(log.read, 20, 10);
+    log.append(5);
+    await tail.readAll(0n, 500);
+    let at = 5n;
+    for (let round = 0; round < 10; round++) {
+      log.append(7);
+      const batch = await tail.readAll(at, 500);
+      expect(positions(batch)).to.deep.equal(Array.from({ length: 7 }, (_, i) => Number(at) + i + 1));
+      at += 7n;
+    }
+    log.reads.length = 0;
+    expect(positions(await tail.readAll(2n, 4))).to.deep.equal([3, 4, 5, 6]);
+    expect(log.reads).to.deep.equal([2n]);
+    expect(positions(await tail.readAll(at - 3n, 500))).to.deep.equal([73, 74, 75]);
+  });
+});
