@@ -1,5 +1,5 @@
 // Diagnostic preload for the service under a bench: counts the SQL statements
-// it sends, by statement (first 90 characters), and writes them to
+// it sends, by statement (first 400 characters), and writes them to
 // $COUNT_QUERIES_FILE when the process exits.
 //   SERVICE_NODE_ARGS="--import ./bench/lib/count-queries.mjs" COUNT_QUERIES_FILE=/tmp/q.json npm run bench:transfers
 import { createRequire } from 'node:module';
@@ -11,7 +11,7 @@ const counts = new Map();
 const original = pg.Client.prototype.query;
 pg.Client.prototype.query = function (config, ...rest) {
   const text = typeof config === 'string' ? config : (config?.text ?? String(config));
-  const key = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+  const key = text.replace(/\s+/g, ' ').trim().slice(0, 400);
   counts.set(key, (counts.get(key) ?? 0) + 1);
   return original.call(this, config, ...rest);
 };

@@ -26,12 +26,23 @@ export class SharedTail {
   private next: Promise<void> | undefined;
   /** True in the turn of the event loop in which the running fetch started. */
   private joinable = false;
+  /** Local appends so far, and how many there were when the last fetch started (and when). */
+  private appends = 0;
+  private appendsAtFetch = -1;
+  private fetchedAt = 0;
 
   constructor(
     private readonly read: ReadAll,
+    /** How long a fetch stands for what other processes appended (the followers' poll interval). */
+    private readonly quietMs = 25,
     private readonly capacity = 10_000,
     private readonly page = 1_000,
   ) {}
+
+  /** A local append committed: the next reader at the head fetches. */
+  appended(): void {
+    this.appends++;
+  }
 
   private get last(): bigint {
     return this.events.length > 0 ? this.events[this.events.length - 1]!.position : this.base;
@@ -43,12 +54,14 @@ export class SharedTail {
         const cached = this.after(fromPosition, max);
         if (cached.length === max) return cached;
       }
-      await this.fetchFresh();
+      if (this.stale()) await this.fetchFresh();
       if (fromPosition >= this.base && fromPosition <= this.last) return this.after(fromPosition, max);
     }
+    const [appends, startedAt] = [this.appends, performance.now()];
     const direct = await this.read(fromPosition, max);
     // A reader at or past the cached end (or the first one) starts the cache afresh from where it stands.
     if (fromPosition >= this.last && this.running === undefined) {
+      [this.appendsAtFetch, this.fetchedAt] = [appends, startedAt];
       this.base = fromPosition;
       this.events = direct.slice(-this.capacity);
       if (direct.length > this.capacity) this.base = this.events[0]!.position - 1n;
@@ -66,6 +79,16 @@ export class SharedTail {
       else hi = mid;
     }
     return this.events.slice(lo, lo + max);
+  }
+
+  /**
+   * Whether the head may hold more than the cache: this process appended since
+   * the last fetch started, or that fetch is older than the poll interval
+   * (other processes append too). Followers that ask at different moments
+   * between two appends are then served from memory, not one query each.
+   */
+  private stale(): boolean {
+    return this.appends !== this.appendsAtFetch || performance.now() - this.fetchedAt >= this.quietMs || this.running !== undefined;
   }
 
   /**
@@ -93,6 +116,8 @@ export class SharedTail {
   }
 
   private async fetch(): Promise<void> {
+    this.appendsAtFetch = this.appends;
+    this.fetchedAt = performance.now();
     const from = this.last;
     const fresh = await this.read(from, this.page);
     // A direct reader may have restarted the cache meanwhile: only a contiguous run is kept.

@@ -96,6 +96,8 @@ export class SqlEventStore implements EventStore {
   private readonly wakers = new Set<() => void>();
   /** Group commit over a connection pool; PGlite has one connection and appends one by one. */
   private readonly batcher: AppendBatcher | undefined;
+  /** The recent end of $all, read once for all of this process's followers (shared-tail.ts). */
+  private readonly tail: SharedTail;
 
   constructor(
     readonly kind: 'postgres' | 'pglite',
@@ -103,6 +105,7 @@ export class SqlEventStore implements EventStore {
     private readonly pollIntervalMs = 25,
   ) {
     this.batcher = kind === 'postgres' ? new AppendBatcher(sql) : undefined;
+    this.tail = new SharedTail((fromPosition, max) => this.readAllDirect(fromPosition, max), pollIntervalMs);
   }
 
   /**
@@ -298,8 +301,6 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
-  /** The recent end of $all, read once for all of this process's followers (shared-tail.ts). */
-  private readonly tail = new SharedTail((fromPosition, max) => this.readAllDirect(fromPosition, max));
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     return options.follower ? this.tail.readAll(options.fromPosition, options.max) : this.readAllDirect(options.fromPosition, options.max);
@@ -342,6 +343,7 @@ export class SqlEventStore implements EventStore {
   }
 
   private wake(): void {
+    this.tail.appended();
     for (const w of this.wakers) w();
   }
 

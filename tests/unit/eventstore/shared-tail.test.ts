@@ -7,7 +7,9 @@ function fakeLog() {
   const log: RecordedEvent[] = [];
   const reads: bigint[] = [];
   let gate: Promise<void> | undefined;
+  const local: { tail?: SharedTail } = {};
   const append = (n: number) => {
+    local.tail?.appended();
     for (let i = 0; i < n; i++) {
       const position = BigInt(log.length + 1);
       log.push({ position, event_id: `e${position}`, stream_id: 's', revision: position - 1n, type: 'T', data: {}, metadata: {} } as unknown as RecordedEvent);
@@ -27,7 +29,9 @@ function fakeLog() {
       release();
     };
   };
-  return { append, read, reads, hold };
+  /** The tail that this log's appends notify, as the store's own appends do. */
+  const tailOf = (tail: SharedTail) => (local.tail = tail);
+  return { append, read, reads, hold, tailOf };
 }
 
 const positions = (events: RecordedEvent[]) => events.map((e) => Number(e.position));
@@ -35,7 +39,7 @@ const positions = (events: RecordedEvent[]) => events.map((e) => Number(e.positi
 describe('SharedTail: one read of the head of $all for all of a process’s followers', () => {
   it('serves followers at the head from one query, each from its own position', async () => {
     const log = fakeLog();
-    const tail = new SharedTail(log.read, 100, 50);
+    const tail = log.tailOf(new SharedTail(log.read, 0, 100, 50));
     log.append(10);
     expect(positions(await tail.readAll(0n, 500))).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     log.append(5);
@@ -50,7 +54,7 @@ describe('SharedTail: one read of the head of $all for all of a process’s foll
 
   it('a follower that asks while a read runs (in a later turn) waits for a read started after it asked, so it sees what was committed before', async () => {
     const log = fakeLog();
-    const tail = new SharedTail(log.read, 100, 50);
+    const tail = log.tailOf(new SharedTail(log.read, 0, 100, 50));
     log.append(3);
     await tail.readAll(0n, 500);
     const release = log.hold();
@@ -66,7 +70,7 @@ describe('SharedTail: one read of the head of $all for all of a process’s foll
 
   it('a reader behind the cached run reads the store directly; the cache stays bounded and gap-free', async () => {
     const log = fakeLog();
-    const tail = new SharedTail(log.read, 20, 10);
+    const tail = log.tailOf(new SharedTail(log.read, 0, 20, 10));
     log.append(5);
     await tail.readAll(0n, 500);
     let at = 5n;
@@ -80,5 +84,21 @@ describe('SharedTail: one read of the head of $all for all of a process’s foll
     expect(positions(await tail.readAll(2n, 4))).to.deep.equal([3, 4, 5, 6]);
     expect(log.reads).to.deep.equal([2n]);
     expect(positions(await tail.readAll(at - 3n, 500))).to.deep.equal([73, 74, 75]);
+  });
+
+  it('between two local appends, followers asking one after another are served from memory; after the poll interval one query looks for other processes’ appends', async () => {
+    const log = fakeLog();
+    const tail = log.tailOf(new SharedTail(log.read, 30, 100, 50));
+    log.append(4);
+    await tail.readAll(0n, 500);
+    log.reads.length = 0;
+    for (const from of [4n, 2n, 4n]) await tail.readAll(from, 500);
+    expect(log.reads).to.deep.equal([]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(positions(await tail.readAll(4n, 500))).to.deep.equal([]);
+    expect(log.reads).to.deep.equal([4n]);
+    log.append(1);
+    expect(positions(await tail.readAll(4n, 500))).to.deep.equal([5]);
+    expect(log.reads).to.deep.equal([4n, 4n]);
   });
 });
