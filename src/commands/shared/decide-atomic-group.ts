@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../domain/shared/event.js';
+import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import type { AppendResult, NewEvent, StreamAppend } from '../../eventstore/port.js';
 import type { AggregateType, Decided } from './aggregate-repository.js';
 import type { CommandContext } from './command-context.js';
@@ -42,12 +43,42 @@ interface Leg {
  * refusal, nothing to do, a decline, an event id already in the group, an
  * order that contradicts the group's) is returned to run alone, after
  * the group: alone it is decided on fresh states, with the single-unit path's
- * own rules. When the group's append fails (another process moved a stream, a
- * retry whose events are partly stored) nothing was written, the streams are
- * forgotten and every unit is returned to run alone.
+ * own rules. When the group's append fails nothing was written: when another
+ * process moved a stream, the group is decided again on its fresh state (a
+ * few times); otherwise (a retry whose events are partly stored, say) the
+ * streams are forgotten and every unit is returned to run alone.
  */
 export async function decideAtomicGroup(deps: AtomicDeps, units: AtomicUnit[]): Promise<AtomicUnit[]> {
-  const work = await loadStreams(deps, units);
+  for (let attempt = 0; ; attempt++) {
+    const work = await loadStreams(deps, units);
+    const { placed, alone, order } = placeAll(units, work);
+    if (placed.length === 0) return alone;
+    const written = order.sorted().map((stream) => [stream, work.get(stream)!] as const);
+    const appends: StreamAppend[] = written.map(([stream, w]) => ({ stream, events: w.events, expected: w.before < 0n ? 'no_stream' : w.before }));
+    let results: AppendResult[];
+    try {
+      results = await deps.appendMany(appends);
+    } catch (error) {
+      // Another process moved a stream (a bank fee or FX sub-stream, most often): the group again
+      // on that stream's fresh state, a few times, before every unit goes its own way.
+      if (error instanceof WrongExpectedRevisionError && attempt < GROUP_CONFLICT_RETRIES) {
+        deps.forget(error.stream);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * (attempt + 1)));
+        continue;
+      }
+      for (const stream of work.keys()) deps.forget(stream);
+      return units;
+    }
+    await settleGroup(deps, work, written, results, placed);
+    return alone;
+  }
+}
+
+/** Appends that lost the race for a revision to another process are decided and sent again this many times. */
+const GROUP_CONFLICT_RETRIES = 3;
+
+/** Each unit placed on the group's states in arrival order, or set aside to run alone. */
+function placeAll(units: AtomicUnit[], work: Map<string, Working>) {
   const alone: AtomicUnit[] = [];
   const placed: { unit: AtomicUnit; legs: Leg[] }[] = [];
   const seen = new Set<string>();
@@ -57,16 +88,17 @@ export async function decideAtomicGroup(deps: AtomicDeps, units: AtomicUnit[]): 
     if (legs) placed.push({ unit, legs });
     else alone.push(unit);
   }
-  if (placed.length === 0) return alone;
-  const written = order.sorted().map((stream) => [stream, work.get(stream)!] as const);
-  const appends: StreamAppend[] = written.map(([stream, w]) => ({ stream, events: w.events, expected: w.before < 0n ? 'no_stream' : w.before }));
-  let results: AppendResult[];
-  try {
-    results = await deps.appendMany(appends);
-  } catch {
-    for (const stream of work.keys()) deps.forget(stream);
-    return [...placed.map((p) => p.unit), ...alone].sort((a, b) => units.indexOf(a) - units.indexOf(b));
-  }
+  return { placed, alone, order };
+}
+
+/** Remembers the streams written and hands each placed unit its legs' results. */
+async function settleGroup(
+  deps: AtomicDeps,
+  work: Map<string, Working>,
+  written: (readonly [string, Working])[],
+  results: AppendResult[],
+  placed: { unit: AtomicUnit; legs: Leg[] }[],
+): Promise<void> {
   const byStream = new Map(written.map(([stream], i) => [stream, results[i]!]));
   for (const [stream, w] of written) {
     const result = byStream.get(stream)!;
@@ -80,7 +112,6 @@ export async function decideAtomicGroup(deps: AtomicDeps, units: AtomicUnit[]): 
       unit.reject(error);
     }
   }
-  return alone;
 }
 
 /** Every stream of the group, loaded once (a remembered state first: the expected revisions prove it current). */
