@@ -260,8 +260,9 @@ async function applyPeriodTotals(
 /**
  * Rewrites the one-row summaries of the given periods (all of them when none
  * are given) from their counters and sums: business_period_docs holds each
- * period's rows as one JSON document, so a year of days is 365 rows to read,
- * not the ~25 rows a day of business_period_counts and _money.
+ * period's rows as one JSON document (in key order, so a rebuild writes the
+ * same text), so a year of days is 365 rows to read, not the ~25 rows a day of
+ * business_period_counts and _money.
  */
 export async function refreshPeriodDocs(tx: Queryable, schema: string, periods?: { granularity: string; start: string }[]): Promise<void> {
   if (periods?.length === 0) return;
@@ -272,8 +273,8 @@ export async function refreshPeriodDocs(tx: Queryable, schema: string, periods?:
   await tx.query(
     `insert into ${schema}.business_period_docs (granularity, start, doc)
      select t.granularity, t.start, json_build_object(
-              'c', coalesce((select json_agg(json_build_array(metric, value::text)) ${of('business_period_counts')}), '[]'),
-              'm', coalesce((select json_agg(json_build_array(metric, currency, count::text, amount::text)) ${of('business_period_money')}), '[]'))
+              'c', coalesce((select json_agg(json_build_array(metric, value::text) order by metric) ${of('business_period_counts')}), '[]'),
+              'm', coalesce((select json_agg(json_build_array(metric, currency, count::text, amount::text) order by metric, currency) ${of('business_period_money')}), '[]'))
        from ${keys}
      on conflict (granularity, start) do update set doc = excluded.doc`,
     periods ? [periods.map((p) => p.granularity), periods.map((p) => p.start)] : [],
