@@ -20,7 +20,7 @@
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { addDays } from '../src/domain/metrics/calendar.js';
-import type { MoneyMetric } from '../src/domain/metrics/kpis.js';
+import type { Counter, MoneyMetric } from '../src/domain/metrics/kpis.js';
 import type { Currency } from '../src/domain/money/currency.js';
 import type { Queryable } from '../src/infra/db.js';
 import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../src/projections/business/business-queries.js';
@@ -186,6 +186,15 @@ try {
   const same = kpis.total_incidents === groups.reduce((a, g) => a + g.n, 0) && kpis.unique_attack_ips === ips;
   console.log(`risk KPIs equal to the scan: ${same ? 'yes' : 'NO'} (${kpis.total_incidents} incidents, ${kpis.unique_attack_ips} attack IPs)`);
   if (!same) failed = true;
+  // The date filter bounded by incident_days finds the same rows as the filter alone, at the range's ends too.
+  const weekPage = async (from: string, to: string) =>
+    JSON.stringify((await listIncidents(recording(db), { from, to }, 200, undefined)).map((r) => r.position)) ===
+    JSON.stringify(
+      (await db.query<{ p: string }>(`select position::text as p from rm.incidents where raised_at >= $1::timestamptz and raised_at < $2::timestamptz order by position desc limit 201`, [from, to])).rows.map((r) => r.p),
+    );
+  const sameWeek = (await weekPage(week.from, week.to)) && (await weekPage(`${addDays(END, -100)}T13:30:00Z`, `${addDays(END, -100)}T14:30:00Z`));
+  console.log(`risk date-filtered pages equal to the filter alone: ${sameWeek ? 'yes' : 'NO'}`);
+  if (!sameWeek) failed = true;
 
   for (const perDay of SCENARIOS) {
     t = Date.now();
@@ -226,14 +235,37 @@ try {
     const newC = await countryTotals(recording(db), year);
     const oldM = (await OLD.totals(db, 'month', '2025-12-01', END))[2].rows as { key: string; users: number }[];
     const newM = await periodTotals(recording(db), 'month', { from: '2025-12-01', to: END });
+    // Per-country counters, money and users over the year and over a range cut mid-month at both ends (months and days).
+    const countriesEqual = async (from: string, to: string) => {
+      const [counts, money, users] = await OLD.totals(db, 'country', from, to);
+      const now = await countryTotals(recording(db), { from, to });
+      const total = await rangeTotals(recording(db), { from, to });
+      const [all] = (await db.query<{ n: number }>(`select count(distinct user_id)::int as n from rm.business_active where day between $1::date and $2::date`, [from, to])).rows;
+      return (
+        total.active_users === all!.n &&
+        (counts.rows as { key: string; metric: Counter; value: string }[]).every((r) => now.get(r.key)?.counters[r.metric] === Number(r.value)) &&
+        (money.rows as { key: string; metric: MoneyMetric; currency: Currency; count: string; amount: string }[]).every(
+          (r) => now.get(r.key)?.money[r.metric].count[r.currency] === Number(r.count) && now.get(r.key)?.money[r.metric].amount[r.currency] === BigInt(r.amount),
+        ) &&
+        (users.rows as { key: string; users: number }[]).every((r) => now.get(r.key)?.active_users === r.users)
+      );
+    };
+    const cut = { from: addDays(FROM, 17), to: addDays(END, -12) };
+    const oldRunning = (await OLD.cumulativeAt(db, days)).rows as { day: string; value: number }[];
+    const newRunning = await cumulativeAt(recording(db), 'new_users', days);
     const equal =
+      oldRunning.every((r) => newRunning.get(r.day) === r.value) &&
+      (await cumulativeAt(recording(db), 'new_users', [addDays(END, -40)])).get(addDays(END, -40)) === oldRunning.find((r) => r.day === addDays(END, -40))?.value &&
+      (await countriesEqual(FROM, END)) &&
+      (await countriesEqual(cut.from, cut.to)) &&
+      (await countriesEqual(addDays(END, -6), END)) &&
       JSON.stringify(oldW) === JSON.stringify(newW) &&
       oldC.every((r) => newC.get(r.key)?.active_users === r.users) &&
       oldM.every((r) => newM.get(r.key)?.active_users === r.users) &&
       ((await OLD.totals(db, 'month', '2025-12-01', END))[1].rows as { key: string; metric: MoneyMetric; currency: Currency; amount: string }[]).every(
         (r) => newM.get(r.key)?.money[r.metric].amount[r.currency] === BigInt(r.amount),
       );
-    console.log(`${scenario}: windows, per-country and per-month active users and monthly money equal to the old queries: ${equal ? 'yes' : 'NO'}`);
+    console.log(`${scenario}: running totals, windows, per-country counters, money and users (a year, ${cut.from}..${cut.to}, a week), per-month active users and monthly money equal to the old queries: ${equal ? 'yes' : 'NO'}`);
     if (!equal) failed = true;
   }
 

@@ -7,6 +7,7 @@
  * incident counts, attack IPs) are derived from those rows by brute force.
  */
 import type pg from 'pg';
+import { refreshPeriodDocs } from '../../src/projections/business/business-batch.js';
 
 export const COUNTRIES = ['Jordan', 'United Arab Emirates', 'Saudi Arabia', 'Egypt', 'Unknown'];
 /** The bench's user ids are UUIDs (the risk filters take only those): user n of the population. */
@@ -18,7 +19,8 @@ const RULES = ['brute_force', 'impossible_travel', 'velocity', 'new_country', 't
 /** Replaces the business tables' rows with a year ending `end` (a day) at `perDay` active users a day. */
 export async function buildBusinessYear(db: pg.Pool, end: string, perDay: number): Promise<void> {
   const pool = perDay * 4;
-  await db.query(`truncate rm.business_users, rm.business_counts, rm.business_money, rm.business_active, rm.business_active_days, rm.business_active_periods, rm.business_period_counts, rm.business_period_money`);
+  await db.query(`truncate rm.business_users, rm.business_counts, rm.business_money, rm.business_active, rm.business_active_days, rm.business_active_periods, rm.business_period_counts, rm.business_period_money,
+    rm.business_period_docs, rm.business_country_month_counts, rm.business_country_month_money`);
   const days = `generate_series($1::date - 364, $1::date, interval '1 day') d`;
   await db.query(
     `insert into rm.business_users (user_id, country) select 'bu' || i, ($2::text[])[1 + i % 5] from generate_series(0, $1::int - 1) i`,
@@ -65,6 +67,14 @@ export async function buildBusinessYear(db: pg.Pool, end: string, perDay: number
     [end, perDay / 5, COUNTRIES],
   );
   await db.query(
+    `insert into rm.business_country_month_counts (month, country, metric, value)
+     select date_trunc('month', day::timestamp)::date, country, metric, sum(value) from rm.business_counts group by 1, 2, 3`,
+  );
+  await db.query(
+    `insert into rm.business_country_month_money (month, country, metric, currency, count, amount)
+     select date_trunc('month', day::timestamp)::date, country, metric, currency, sum(count), sum(amount) from rm.business_money group by 1, 2, 3, 4`,
+  );
+  await db.query(
     `insert into rm.business_period_counts (granularity, start, metric, value)
      select g, date_trunc(g, day::timestamp)::date, metric, sum(value) from rm.business_counts, unnest(array['day', 'week', 'month']) g group by 1, 2, 3`,
   );
@@ -73,7 +83,8 @@ export async function buildBusinessYear(db: pg.Pool, end: string, perDay: number
      select g, date_trunc(g, day::timestamp)::date, metric, currency, sum(count), sum(amount)
        from rm.business_money, unnest(array['day', 'week', 'month']) g group by 1, 2, 3, 4`,
   );
-  await db.query(`vacuum analyze rm.business_period_counts, rm.business_period_money, rm.business_users, rm.business_counts, rm.business_money, rm.business_active, rm.business_active_days, rm.business_active_periods`);
+  await refreshPeriodDocs({ query: async (text, params) => (await db.query(text, params as unknown[])).rows, run: () => Promise.reject(new Error('not used')) }, 'rm');
+  await db.query(`vacuum analyze rm.business_period_docs, rm.business_period_counts, rm.business_period_money, rm.business_country_month_counts, rm.business_country_month_money, rm.business_users, rm.business_counts, rm.business_money, rm.business_active, rm.business_active_days, rm.business_active_periods`);
 }
 
 /** `count` incidents over the year ending `end`, positions above `base`, with their KPI counters; and sign-ins. */
@@ -97,7 +108,11 @@ export async function buildIncidents(db: pg.Pool, end: string, count: number, ba
       [from, Math.min(count, from + chunk - 1), end, base, RULES, users, ['JO', 'AE', 'SA', 'EG', 'US', null], count],
     );
   }
-  await db.query(`truncate rm.incident_counts, rm.incident_attack_ips`);
+  await db.query(`truncate rm.incident_counts, rm.incident_attack_ips, rm.incident_days`);
+  await db.query(
+    `insert into rm.incident_days (day, min_position, max_position)
+     select (raised_at at time zone 'UTC')::date, min(position), max(position) from rm.incidents group by 1`,
+  );
   await db.query(`insert into rm.incident_counts (rule, severity, status, n) select rule, severity, status, count(*) from rm.incidents group by 1, 2, 3`);
   await db.query(
     `insert into rm.incident_attack_ips (ip, n) select ip, count(*) from rm.incidents
@@ -117,5 +132,5 @@ export async function buildIncidents(db: pg.Pool, end: string, count: number, ba
        from generate_series(1, $4::int) g`,
     [end, base, users, users * 3 * 365 / 4],
   );
-  await db.query(`vacuum analyze rm.incidents, rm.incident_counts, rm.incident_attack_ips, rm.risk_counters, rm.login_events`);
+  await db.query(`vacuum analyze rm.incidents, rm.incident_counts, rm.incident_attack_ips, rm.incident_days, rm.risk_counters, rm.login_events`);
 }

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { businessProjection } from '../../src/projections/business/business-projection.js';
-import { activeWindows, countryTotals, cumulativeAt, periodTotals, rangeTotals } from '../../src/projections/business/business-queries.js';
+import { addDays } from '../../src/domain/metrics/calendar.js';
+import { addTotals, emptyTotals, type PeriodTotals } from '../../src/domain/metrics/kpis.js';
+import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../../src/projections/business/business-queries.js';
 import { asNew, projectionBench } from '../unit/cards/support/projection-bench.js';
 
 const CASH = '900000000001';
@@ -136,6 +138,26 @@ describe('business metrics projection (PostgreSQL)', function () {
     expect(c.get('United Arab Emirates')!.counters.failed_logins).to.equal(1);
     expect(c.get('United Arab Emirates')!.active_users).to.equal(1);
     expect(c.get('Unknown')!.active_users).to.equal(1);
+  });
+
+  it('gives per-country counters and money of a range cut mid-month (its whole months and the days left) equal to its days added up', async () => {
+    const days = (from: string, to: string) => {
+      const out: string[] = [];
+      for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+      return out;
+    };
+    const withoutUsers = (m: Map<string, PeriodTotals>) => Object.fromEntries([...m].map(([k, t]) => [k, { ...t, active_users: 0 }]));
+    for (const [from, to] of [['2025-12-30', '2026-02-02'], ['2026-01-02', '2026-02-28'], ['2026-01-01', '2026-01-31'], ['2026-01-04', '2026-01-06']] as const) {
+      const added = new Map<string, PeriodTotals>();
+      for (const day of days(from, to)) {
+        for (const [country, t] of await countryTotals(bench.db, { from: day, to: day })) addTotals(added.get(country) ?? added.set(country, emptyTotals()).get(country)!, t);
+      }
+      expect(withoutUsers(await countryTotals(bench.db, { from, to })), `${from}..${to}`).to.deep.equal(withoutUsers(added));
+    }
+    expect([...(await countryTotals(bench.db, { from: '2026-01-01', to: '2026-02-28' })).values()].some((t) => t.money.external_transfers.amount.JOD > 0n)).to.equal(true);
+    // A running total after whole months: their sums, then the days of its own month.
+    expect(Object.fromEntries(await cumulativeAt(bench.db, 'new_users', ['2026-02-15']))).to.deep.equal({ '2026-02-15': 3 });
+    expect([...(await cumulativeByCountry(bench.db, 'new_users', '2026-02-15')).values()].reduce((a, b) => a + b, 0)).to.equal(3);
   });
 
   it('gives DAU with trailing 7 and 30 day windows, and running user totals', async () => {

@@ -54,11 +54,11 @@ export function emptyMoneyTotal(): MoneyTotal {
 }
 
 export function emptyTotals(): PeriodTotals {
-  return {
-    counters: Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>,
-    money: Object.fromEntries(MONEY_METRICS.map((m) => [m, emptyMoneyTotal()])) as Record<MoneyMetric, MoneyTotal>,
-    active_users: 0,
-  };
+  const counters = {} as Record<Counter, number>;
+  for (const c of COUNTERS) counters[c] = 0;
+  const money = {} as Record<MoneyMetric, MoneyTotal>;
+  for (const m of MONEY_METRICS) money[m] = emptyMoneyTotal();
+  return { counters, money, active_users: 0 };
 }
 
 export const isCounter = (v: string): v is Counter => (COUNTERS as readonly string[]).includes(v);

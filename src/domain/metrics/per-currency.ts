@@ -8,7 +8,9 @@ import { divideHalfEven } from '../money/rounding.js';
 export type PerCurrency = Record<Currency, bigint>;
 
 export function zeroPerCurrency(): PerCurrency {
-  return Object.fromEntries(CURRENCIES.map((c) => [c, 0n])) as PerCurrency;
+  const out = {} as PerCurrency;
+  for (const c of CURRENCIES) out[c] = 0n;
+  return out;
 }
 
 export function addTo(totals: PerCurrency, currency: Currency, amount: bigint): void {

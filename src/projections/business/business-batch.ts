@@ -92,8 +92,8 @@ export async function applyBusinessEvents(tx: Queryable, handled: readonly Busin
     for (const r of rows) countries.set(r.user_id, r.country);
   }
   const userRows = new Map<string, string>();
-  const counts = new Map<string, { day: string; country: string; metric: string; value: bigint }>();
-  const money = new Map<string, { day: string; country: string; metric: string; currency: string; count: bigint; amount: bigint }>();
+  const counts = new Map<string, CountRow>();
+  const money = new Map<string, MoneyRow>();
   const active = new Map<string, { day: string; user_id: string; country: string }>();
   for (const step of steps) {
     if (step.kind === 'user') {
@@ -140,30 +140,62 @@ export async function applyBusinessEvents(tx: Queryable, handled: readonly Busin
       [newAccounts.map((r) => r.account_number), newAccounts.map((r) => r.owner_id), newAccounts.map((r) => r.type), newAccounts.map((r) => r.currency)],
     );
   }
-  if (counts.size > 0) {
-    const rows = [...counts.values()];
+  await upsertCountryTotals(tx, schema, 'day', [...counts.values()], [...money.values()]);
+  // The same per country per month (its 1st), for ranges over whole months.
+  const monthCounts = new Map<string, CountRow>();
+  for (const r of counts.values()) {
+    const month = monthStart(r.day);
+    const key = `${month}|${r.metric}|${r.country}`;
+    const row = monthCounts.get(key);
+    if (row) row.value += r.value;
+    else monthCounts.set(key, { ...r, day: month });
+  }
+  const monthMoney = new Map<string, MoneyRow>();
+  for (const r of money.values()) {
+    const month = monthStart(r.day);
+    const key = `${month}|${r.metric}|${r.currency}|${r.country}`;
+    const row = monthMoney.get(key);
+    if (row) {
+      row.count += r.count;
+      row.amount += r.amount;
+    } else monthMoney.set(key, { ...r, day: month });
+  }
+  await upsertCountryTotals(tx, schema, 'month', [...monthCounts.values()], [...monthMoney.values()]);
+  await applyPeriodTotals(tx, schema, counts.values(), money.values());
+  await applyActiveDays(tx, schema, [...active.values()]);
+}
+
+type CountRow = { day: string; country: string; metric: string; value: bigint };
+type MoneyRow = { day: string; country: string; metric: string; currency: string; count: bigint; amount: bigint };
+
+/**
+ * Adds counter and money rows per country into the tables of one grain:
+ * business_counts and business_money per day (`day` is the day), or
+ * business_country_month_* per month (`day` is the month's 1st).
+ */
+async function upsertCountryTotals(tx: Queryable, schema: string, grain: 'day' | 'month', counts: CountRow[], money: MoneyRow[]): Promise<void> {
+  const [countTable, moneyTable, col] =
+    grain === 'day' ? ['business_counts', 'business_money', 'day'] : ['business_country_month_counts', 'business_country_month_money', 'month'];
+  if (counts.length > 0) {
     await tx.query(
-      `insert into ${schema}.business_counts (day, country, metric, value)
+      `insert into ${schema}.${countTable} (${col}, country, metric, value)
        select * from unnest($1::date[], $2::text[], $3::text[], $4::bigint[])
-       on conflict (day, metric, country) do update set value = ${schema}.business_counts.value + excluded.value`,
-      [rows.map((r) => r.day), rows.map((r) => r.country), rows.map((r) => r.metric), rows.map((r) => r.value.toString())],
+       on conflict (${col}, metric, country) do update set value = ${schema}.${countTable}.value + excluded.value`,
+      [counts.map((r) => r.day), counts.map((r) => r.country), counts.map((r) => r.metric), counts.map((r) => r.value.toString())],
     );
   }
-  if (money.size > 0) {
-    const rows = [...money.values()];
+  if (money.length > 0) {
     await tx.query(
-      `insert into ${schema}.business_money (day, country, metric, currency, count, amount)
+      `insert into ${schema}.${moneyTable} (${col}, country, metric, currency, count, amount)
        select * from unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
-       on conflict (day, metric, currency, country) do update
-         set count = ${schema}.business_money.count + excluded.count, amount = ${schema}.business_money.amount + excluded.amount`,
+       on conflict (${col}, metric, currency, country) do update
+         set count = ${schema}.${moneyTable}.count + excluded.count, amount = ${schema}.${moneyTable}.amount + excluded.amount`,
       [
-        rows.map((r) => r.day), rows.map((r) => r.country), rows.map((r) => r.metric), rows.map((r) => r.currency),
-        rows.map((r) => r.count.toString()), rows.map((r) => r.amount.toString()),
+        money.map((r) => r.day), money.map((r) => r.country), money.map((r) => r.metric), money.map((r) => r.currency),
+        money.map((r) => r.count.toString()), money.map((r) => r.amount.toString()),
       ],
     );
   }
-  await applyPeriodTotals(tx, schema, counts.values(), money.values());
-  await applyActiveDays(tx, schema, [...active.values()]);
 }
 
 /**
@@ -220,4 +252,31 @@ async function applyPeriodTotals(
       ],
     );
   }
+  const touched = new Map<string, { granularity: string; start: string }>();
+  for (const r of [...c.values(), ...m.values()]) touched.set(`${r.granularity}|${r.start}`, r);
+  await refreshPeriodDocs(tx, schema, [...touched.values()]);
+}
+
+/**
+ * Rewrites the one-row summaries of the given periods (all of them when none
+ * are given) from their counters and sums: business_period_docs holds each
+ * period's rows as one JSON document (in key order, so a rebuild writes the
+ * same text), so a year of days is 365 rows to read, not the ~25 rows a day of
+ * business_period_counts and _money.
+ */
+export async function refreshPeriodDocs(tx: Queryable, schema: string, periods?: { granularity: string; start: string }[]): Promise<void> {
+  if (periods?.length === 0) return;
+  const keys = periods
+    ? `unnest($1::text[], $2::date[]) as t(granularity, start)`
+    : `(select granularity, start from ${schema}.business_period_counts union select granularity, start from ${schema}.business_period_money) t`;
+  const of = (table: string) => `from ${schema}.${table} x where x.granularity = t.granularity and x.start = t.start`;
+  await tx.query(
+    `insert into ${schema}.business_period_docs (granularity, start, doc)
+     select t.granularity, t.start, json_build_object(
+              'c', coalesce((select json_agg(json_build_array(metric, value::text) order by metric) ${of('business_period_counts')}), '[]'),
+              'm', coalesce((select json_agg(json_build_array(metric, currency, count::text, amount::text) order by metric, currency) ${of('business_period_money')}), '[]'))
+       from ${keys}
+     on conflict (granularity, start) do update set doc = excluded.doc`,
+    periods ? [periods.map((p) => p.granularity), periods.map((p) => p.start)] : [],
+  );
 }

@@ -1,3 +1,4 @@
+import { addDays, addMonths, monthStart } from '../../domain/metrics/calendar.js';
 import { alignRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
 import { addTotals, emptyTotals, isCounter, isMoneyMetric, type PeriodTotals } from '../../domain/metrics/kpis.js';
 import { isCurrency } from '../../domain/money/currency.js';
@@ -52,14 +53,20 @@ const isAligned = (granularity: Granularity, range: DayRange) => {
   return aligned.from === range.from && aligned.to === range.to;
 };
 
-/** Whole periods: their counters and sums over all countries, as the projection keeps them. */
-function keptPerPeriod(db: Queryable, granularity: Granularity, range: DayRange): Promise<[CountRow[], MoneyRow[]]> {
-  const params = [range.from, range.to, granularity];
-  const where = `where granularity = $3 and start between $1::date and $2::date`;
-  return Promise.all([
-    db.query<CountRow>(`select start::text as key, metric, value::text as value from ${S}.business_period_counts ${where}`, params),
-    db.query<MoneyRow>(`select start::text as key, metric, currency, count::text as count, amount::text as amount from ${S}.business_period_money ${where}`, params),
-  ]);
+/** Whole periods: their counters and sums over all countries, as the projection keeps them (one document a period). */
+async function keptPerPeriod(db: Queryable, granularity: Granularity, range: DayRange): Promise<[CountRow[], MoneyRow[]]> {
+  const docs = await db.query<{ key: string; doc: string }>(
+    `select start::text as key, doc::text as doc from ${S}.business_period_docs where granularity = $3 and start between $1::date and $2::date`,
+    [range.from, range.to, granularity],
+  );
+  const counts: CountRow[] = [];
+  const money: MoneyRow[] = [];
+  for (const { key, doc } of docs) {
+    const d = JSON.parse(doc) as { c: [string, string][]; m: [string, string, string, string][] };
+    for (const [metric, value] of d.c) counts.push({ key, metric, value });
+    for (const [metric, currency, count, amount] of d.m) money.push({ key, metric, currency, count, amount });
+  }
+  return [counts, money];
 }
 
 /** Periods cut by the range: summed from the days. */
@@ -96,14 +103,18 @@ function activePerPeriod(db: Queryable, granularity: Granularity, range: DayRang
   );
 }
 
-/** Distinct active users of a range: its rows whose user was not active earlier in the range. */
-const FIRST_IN_RANGE = `day between $1::date and $2::date and (prev_day is null or prev_day < $1::date)`;
+/**
+ * Distinct active users of a range: its rows whose user was not active earlier
+ * in the range, i.e. whose span since the previous active day, (prev, day],
+ * holds the range's first day (read from the GiST index on that span).
+ */
+const firstInRange = (prev: 'prev_day' | 'prev_in_country') => `daterange(${prev}, day, '(]') @> $1::date and day <= $2::date`;
 
 /** One summary over the whole range. */
 export async function rangeTotals(db: Queryable, range: DayRange): Promise<PeriodTotals> {
   const byCountry = await countryTotals(db, range);
   const [active] = await db.query<{ users: string }>(
-    `select count(*)::text as users from ${S}.business_active where ${FIRST_IN_RANGE}`,
+    `select count(*)::text as users from ${S}.business_active where ${firstInRange('prev_day')}`,
     [range.from, range.to],
   );
   const total = emptyTotals();
@@ -112,19 +123,44 @@ export async function rangeTotals(db: Queryable, range: DayRange): Promise<Perio
   return total;
 }
 
+/**
+ * A range (from the first day kept when `from` is undefined) as the whole
+ * months it covers, read from business_country_month_* ($1 to $2, exclusive),
+ * and the days left before and after them, read from the daily rows ($3 to $4
+ * and $5 to $6; an empty span has its start after its end): a year is 12 rows
+ * per key instead of 365.
+ */
+function byMonths(from: string | undefined, to: string): string[] {
+  const first = from === undefined || from === monthStart(from) ? from : addMonths(from, 1);
+  const next = addDays(to, 1);
+  const end = next === monthStart(next) ? next : monthStart(to);
+  if (first === undefined) return ['-infinity', end, end, addDays(end, -1), end, to];
+  if (first >= end) return [from!, from!, from!, to, next, to];
+  return [first, end, from!, addDays(first, -1), end, to];
+}
+
+const MONTHS_AND_DAYS = (monthTable: string, dayTable: string, cols: string, extra = '') =>
+  `select ${cols} from ${S}.${monthTable} where month >= $1::date and month < $2::date ${extra}
+   union all
+   select ${cols} from ${S}.${dayTable} where (day between $3::date and $4::date or day between $5::date and $6::date) ${extra}`;
+
 /** Totals per country over the range (the country of the user each event is attributed to). */
 export async function countryTotals(db: Queryable, range: DayRange): Promise<Map<string, PeriodTotals>> {
   const params = [range.from, range.to];
-  const where = `where day between $1::date and $2::date`;
+  const split = byMonths(range.from, range.to);
   const [counts, money, active] = await Promise.all([
-    db.query<CountRow>(`select country as key, metric, sum(value)::text as value from ${S}.business_counts ${where} group by 1, 2`, params),
+    db.query<CountRow>(
+      `select country as key, metric, sum(value)::text as value
+         from (${MONTHS_AND_DAYS('business_country_month_counts', 'business_counts', 'country, metric, value')}) t group by 1, 2`,
+      split,
+    ),
     db.query<MoneyRow>(
-      `select country as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount from ${S}.business_money ${where} group by 1, 2, 3`,
-      params,
+      `select country as key, metric, currency, sum(count)::text as count, sum(amount)::text as amount
+         from (${MONTHS_AND_DAYS('business_country_month_money', 'business_money', 'country, metric, currency, count, amount')}) t group by 1, 2, 3`,
+      split,
     ),
     db.query<ActiveRow>(
-      `select country as key, count(*)::text as users from ${S}.business_active
-        where day between $1::date and $2::date and (prev_in_country is null or prev_in_country < $1::date) group by 1`,
+      `select country as key, count(*)::text as users from ${S}.business_active where ${firstInRange('prev_in_country')} group by 1`,
       params,
     ),
   ]);
@@ -136,19 +172,28 @@ export async function countryTotals(db: Queryable, range: DayRange): Promise<Map
 /** Registered users (or opened customer accounts) up to and including `day`, per country. */
 export async function cumulativeByCountry(db: Queryable, metric: 'new_users' | 'new_accounts', day: string): Promise<Map<string, number>> {
   const rows = await db.query<{ country: string; value: string }>(
-    `select country, sum(value)::text as value from ${S}.business_counts where metric = $1 and day <= $2::date group by 1`,
-    [metric, day],
+    `select country, sum(value)::text as value
+       from (${MONTHS_AND_DAYS('business_country_month_counts', 'business_counts', 'country, value', 'and metric = $7')}) t group by 1`,
+    [...byMonths(undefined, day), metric],
   );
   return new Map(rows.map((r) => [r.country, Number(r.value)]));
 }
 
-/** The running total of a counter at the end of each given day (sorted ascending or not): one read of its daily sums. */
+/**
+ * The running total of a counter at the end of each given day (sorted ascending or not): one read of its
+ * totals over all countries, per month before the first day's month (one row, keyed '') and per day from there.
+ */
 export async function cumulativeAt(db: Queryable, metric: 'new_users' | 'new_accounts', days: string[]): Promise<Map<string, number>> {
   if (days.length === 0) return new Map();
   const last = days.reduce((a, b) => (a > b ? a : b));
+  const first = monthStart(days.reduce((a, b) => (a < b ? a : b)));
   const rows = await db.query<{ day: string; value: string }>(
-    `select day::text as day, sum(value)::text as value from ${S}.business_counts where metric = $1 and day <= $2::date group by day order by day`,
-    [metric, last],
+    `select * from (
+       select '' as day, coalesce(sum(value), 0)::text as value from ${S}.business_period_counts where granularity = 'month' and metric = $1 and start < $3::date
+       union all
+       select start::text, value::text from ${S}.business_period_counts where granularity = 'day' and metric = $1 and start between $3::date and $2::date) t
+     order by day`,
+    [metric, last, first],
   );
   const sorted = [...new Set(days)].sort();
   const out = new Map<string, number>();

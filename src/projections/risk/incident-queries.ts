@@ -41,6 +41,26 @@ export type IncidentOrdering = (typeof INCIDENT_ORDERINGS)[number];
 /** Indexed as written (risk-projection.ts): the planner matches the expression. */
 export const SEVERITY_RANK = `(case severity when 'low' then 1 when 'medium' then 2 when 'high' then 3 when 'critical' then 4 else 0 end)`;
 
+/** The UTC day of an incident, as `incident_days` keys it (risk-projection.ts). */
+export const INCIDENT_DAY = `(raised_at at time zone 'UTC')::date`;
+
+/**
+ * The positions of the incidents raised on the UTC days a date filter touches,
+ * from `incident_days`: the same rows, but the newest-first walk of the
+ * position index starts at the range's newest incident and stops at its oldest
+ * instead of filtering every newer row (a week 100 days back skipped 257k rows).
+ * No day in range: null bounds, no rows, as there is no incident then.
+ */
+function positionBounds(from: string | undefined, to: string | undefined): string {
+  const days = [
+    ...(from === undefined ? [] : [`day >= (${from}::timestamptz at time zone 'UTC')::date`]),
+    // `to` is exclusive: a bound at midnight takes nothing of its day.
+    ...(to === undefined ? [] : [`day <= ((${to}::timestamptz - interval '1 microsecond') at time zone 'UTC')::date`]),
+  ].join(' and ');
+  return `incidents.position between (select min(min_position) from rm.incident_days where ${days})
+                                 and (select max(max_position) from rm.incident_days where ${days})`;
+}
+
 /**
  * Sort keys, most significant first; position breaks ties (newest first within one severity).
  * `incidents.position`, the bigint column: a bare `position` in ORDER BY is the ::text output column.
@@ -91,7 +111,10 @@ export async function listIncidents(
   if (f.user_id) add('user_id = ?', f.user_id);
   if (f.country) add('country = ?', f.country);
   if (f.from) add('raised_at >= ?::timestamptz', f.from);
+  const fromParam = f.from ? `$${params.length}` : undefined;
   if (f.to) add('raised_at < ?::timestamptz', f.to);
+  const toParam = f.to ? `$${params.length}` : undefined;
+  if (fromParam || toParam) where.push(positionBounds(fromParam, toParam));
   if (before !== undefined) {
     params.push(before.toString());
     where.push(afterCursor(keys, `$${params.length}`));

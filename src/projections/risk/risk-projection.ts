@@ -4,7 +4,7 @@ import type { Queryable } from '../../infra/db.js';
 import { ERASED } from '../../privacy/sealed-value.js';
 import { PERSONAL_EVIDENCE } from '../../privacy/personal-fields.js';
 import { byEventType, type Projection } from '../runtime/projection.js';
-import { SEVERITY_RANK } from './incident-queries.js';
+import { INCIDENT_DAY, SEVERITY_RANK } from './incident-queries.js';
 
 /** The country an incident is about, when its evidence names one. */
 function countryOf(evidence: Evidence): string | null {
@@ -43,12 +43,14 @@ async function transition(tx: Queryable, schema: string, e: BankRecordedEvent<'I
  * an index for each filter and ordering of the list) and what the KPIs read
  * without scanning them: `incident_counts` per (rule, severity, status),
  * `incident_attack_ips` (incidents per attack IP) and `risk_counters` (failed
- * and locked logins, and `attack_ips`: how many IPs have incidents left).
+ * and locked logins, and `attack_ips`: how many IPs have incidents left);
+ * `incident_days` (the lowest and highest position raised each UTC day) bounds
+ * a date-filtered list to the positions of its days.
  */
 export const riskProjection: Projection = {
   name: 'risk',
-  version: 3,
-  tables: ['incidents', 'risk_counters', 'incident_counts', 'incident_attack_ips'],
+  version: 4,
+  tables: ['incidents', 'risk_counters', 'incident_counts', 'incident_attack_ips', 'incident_days'],
   async setup(tx, schema) {
     await tx.query(`
       create table ${schema}.incidents (
@@ -97,6 +99,11 @@ export const riskProjection: Projection = {
       create table ${schema}.incident_attack_ips (
         ip text primary key,
         n  bigint not null
+      );
+      create table ${schema}.incident_days (
+        day          date primary key,
+        min_position bigint not null,
+        max_position bigint not null
       );`);
   },
   ...byEventType({
@@ -109,7 +116,12 @@ export const riskProjection: Projection = {
              (incident_id, position, rule, severity, status, user_id, account_number, ip, country, evidence, raised_at, raised_by, updated_at, last_position)
            values ($1, $2::bigint, $3, $4, 'open', $5, $6, $7, $8, $9::jsonb, $10, $11, $10, $2::bigint)
            on conflict (incident_id) do nothing
-           returning rule, severity, status, ip),
+           returning rule, severity, status, ip, raised_at, position),
+         days as (
+           insert into ${schema}.incident_days (day, min_position, max_position)
+           select ${INCIDENT_DAY}, position, position from raised
+           on conflict (day) do update set min_position = least(${schema}.incident_days.min_position, excluded.min_position),
+                                           max_position = greatest(${schema}.incident_days.max_position, excluded.max_position)),
          counted as (
            insert into ${schema}.incident_counts (rule, severity, status, n) select rule, severity, status, 1 from raised
            on conflict (rule, severity, status) do update set n = ${schema}.incident_counts.n + 1),
