@@ -9,6 +9,14 @@ interface ProjectionBase {
   readonly version: number;
   /** Table names (without schema) the projection owns. */
   readonly tables: readonly string[];
+  /**
+   * Tables (of `tables`) whose rows are only ever inserted, each event giving
+   * at most one row per key, by statements that name no conflict target
+   * (`on conflict do nothing`): a rebuild, which applies each event once,
+   * loads them without their primary key and unique indexes and creates
+   * those after the load (a duplicate key would then fail the rebuild).
+   */
+  readonly insertOnly?: readonly string[];
   /** Creates the tables and indexes in `schema` (which exists and is empty of them). */
   setup(tx: Queryable, schema: string): Promise<void>;
 }
