@@ -130,7 +130,8 @@ describe('projector runtime (PostgreSQL)', function () {
 
   it('rebuilds from position 0 into fresh tables and swaps them in while events keep coming', async () => {
     await appendMany(store, 'rb', 30, 20);
-    const r = runtime();
+    // Each batch takes a while, so events written meanwhile reach the rebuild however fast it reads.
+    const r = runtime(counterProjection({ delayMs: 100 }));
     await r.start();
     expect(await r.waitForPosition(await store.headPosition(), 20_000)).to.equal(true);
     // Damage the live tables: the rebuild must not start from them.

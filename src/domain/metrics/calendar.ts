@@ -7,11 +7,21 @@
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
+/** An instant as toISOString writes it, in UTC, hour 00 to 23: its day is the one of its date part. */
+const UTC_INSTANT = /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{3})?Z$/;
+/** The last date part computed in full, and its day (the date as Date.parse reads it, e.g. 02-30 is 03-02). */
+let cached = { date: '', day: '' };
+
 /** The UTC date of an ISO 8601 instant: "2026-01-05T23:30:00-02:00" → "2026-01-06". */
 export function utcDay(instant: string | Date): string {
+  // A rebuild asks for every event's day in turn: consecutive UTC instants of one date are answered from the last one.
+  const m = typeof instant === 'string' ? UTC_INSTANT.exec(instant) : null;
+  if (m && m[1] === cached.date) return cached.day;
   const t = instant instanceof Date ? instant.getTime() : Date.parse(instant);
   if (Number.isNaN(t)) throw new RangeError(`not an instant: ${String(instant)}`);
-  return new Date(t).toISOString().slice(0, 10);
+  const day = new Date(t).toISOString().slice(0, 10);
+  if (m) cached = { date: m[1]!, day };
+  return day;
 }
 
 /** A strict `YYYY-MM-DD` that names a real calendar day, or undefined. */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../infra/db.js';
+import { pgColumns } from '../../infra/pg-array.js';
 import { foldAccounts, splitAccountsOf, type AccountsEvent, type Entry } from './accounts-fold.js';
 
 /**
@@ -29,17 +30,16 @@ export async function applyAccountEvents(tx: Queryable, events: readonly Account
     );
   }
   if (entries.length > 0) {
-    const col = <K extends keyof Entry>(k: K) => entries.map((r) => r[k]);
     await tx.query(
       `insert into ${schema}.account_entries
          (event_id, account_number, position, transfer_id, kind, direction, amount, fee, balance_after, counterparty_account, fx, occurred_at)
        select * from unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[],
                             $9::bigint[], $10::text[], $11::jsonb[], $12::timestamptz[])
-       on conflict (event_id) do nothing`,
-      [
-        col('event_id'), col('account_number'), col('position'), col('transfer_id'), col('kind'), col('direction'),
-        col('amount'), col('fee'), col('balance_after'), col('counterparty_account'), col('fx'), col('occurred_at'),
-      ],
+       on conflict do nothing`,
+      pgColumns<Entry>(entries, [
+        'event_id', 'account_number', 'position', 'transfer_id', 'kind', 'direction',
+        'amount', 'fee', 'balance_after', 'counterparty_account', 'fx', 'occurred_at',
+      ]),
     );
   }
   if (changes.size > 0) {

@@ -13,6 +13,8 @@ export const accountsProjection: Projection = {
   name: 'accounts',
   version: 2,
   tables: ['accounts', 'account_entries'],
+  // One entry per event, keyed by its id, never updated: rebuilt without its primary key, added after.
+  insertOnly: ['account_entries'],
   async setup(tx, schema) {
     await tx.query(`
       create table ${schema}.accounts (

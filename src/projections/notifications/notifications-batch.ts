@@ -1,4 +1,5 @@
 import type { Queryable } from '../../infra/db.js';
+import { pgColumns } from '../../infra/pg-array.js';
 import type { NotificationSourceEvent } from './notices.js';
 import { foldNotifications, notificationKeys, type AccountRow, type CardRow, type NotificationRow } from './notifications-fold.js';
 
@@ -67,18 +68,16 @@ export async function applyNotificationEvents(tx: Queryable, events: readonly No
     );
   }
   if (notifications.length > 0) {
-    const rows = notifications;
-    const col = <K extends keyof NotificationRow>(k: K) => rows.map((r) => r[k]);
     await tx.query(
       `insert into ${schema}.notifications (id, user_id, notification_type, event_type, message, account_number,
          related_transfer_id, card_id, created_at, position, read_at)
        select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::timestamptz[], $10::bigint[], $11::timestamptz[])
        on conflict (id) do nothing`,
-      [
-        col('id'), col('user_id'), col('notification_type'), col('event_type'), col('message'), col('account_number'),
-        col('related_transfer_id'), col('card_id'), col('created_at'), col('position'), col('read_at'),
-      ],
+      pgColumns<NotificationRow>(notifications, [
+        'id', 'user_id', 'notification_type', 'event_type', 'message', 'account_number',
+        'related_transfer_id', 'card_id', 'created_at', 'position', 'read_at',
+      ]),
     );
   }
 }

@@ -9,6 +9,14 @@ interface ProjectionBase {
   readonly version: number;
   /** Table names (without schema) the projection owns. */
   readonly tables: readonly string[];
+  /**
+   * Tables (of `tables`) whose rows are only ever inserted, each event giving
+   * at most one row per key, by statements that name no conflict target
+   * (`on conflict do nothing`): a rebuild, which applies each event once,
+   * loads them without their primary key and unique indexes and creates
+   * those after the load (a duplicate key would then fail the rebuild).
+   */
+  readonly insertOnly?: readonly string[];
   /** Creates the tables and indexes in `schema` (which exists and is empty of them). */
   setup(tx: Queryable, schema: string): Promise<void>;
 }
@@ -42,16 +50,27 @@ export type Projection = TypedProjection<BankEventType> | WholeLogProjection;
 
 const filters = new WeakMap<Projection, (events: readonly RecordedEvent[]) => BankRecordedEvent[]>();
 
-/** Applies the events of the batch that `projection` handles; nothing when there are none. */
-export async function applyHandled(projection: Projection, tx: Queryable, events: readonly RecordedEvent[], schema: string): Promise<void> {
-  if (projection.handles === 'all') {
-    if (events.length > 0) await projection.apply(tx, events, schema);
-    return;
-  }
+/** Events a projection handles: the whole log's, or typed bank events. */
+export type HandledEvents = readonly RecordedEvent[] | readonly BankRecordedEvent[];
+
+/** The events of the batch that `projection` handles, in order. */
+export function handledEvents(projection: Projection, events: readonly RecordedEvent[]): HandledEvents {
+  if (projection.handles === 'all') return events;
   let handled = filters.get(projection);
   if (!handled) filters.set(projection, (handled = ofTypes(projection.handles)));
-  const mine = handled(events);
-  if (mine.length > 0) await projection.apply(tx, mine, schema);
+  return handled(events);
+}
+
+/** Applies events that `projection` handles (handledEvents gave them); nothing when there are none. */
+export async function applyEvents(projection: Projection, tx: Queryable, mine: HandledEvents, schema: string): Promise<void> {
+  if (mine.length === 0) return;
+  if (projection.handles === 'all') await projection.apply(tx, mine as readonly RecordedEvent[], schema);
+  else await projection.apply(tx, mine as readonly BankRecordedEvent[], schema);
+}
+
+/** Applies the events of the batch that `projection` handles; nothing when there are none. */
+export async function applyHandled(projection: Projection, tx: Queryable, events: readonly RecordedEvent[], schema: string): Promise<void> {
+  await applyEvents(projection, tx, handledEvents(projection, events), schema);
 }
 
 export type EventHandler<T extends BankEventType> = (tx: Queryable, event: BankRecordedEvent<T>, schema: string) => Promise<void>;

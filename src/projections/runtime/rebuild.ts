@@ -1,7 +1,7 @@
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { Db } from '../../infra/db.js';
 import { dropBuildTables, finishBuildTables, prepareBuildTables, type BuildTables } from './build-tables.js';
-import { applyHandled, type Projection } from './projection.js';
+import { applyEvents, handledEvents, type Projection } from './projection.js';
 import { recordRebuild, swapIn } from './rebuild-swap.js';
 
 export interface RebuildProgress {
@@ -82,8 +82,11 @@ class Build {
   }
 
   async apply(page: readonly RecordedEvent[]): Promise<void> {
+    const { projection, schema } = this.tables;
+    // A page with nothing for this projection costs no transaction.
+    const mine = handledEvents(projection, page);
     // Not flushed one by one: the swap's commit is, and a crash before it drops the build.
-    await this.db.transaction((tx) => applyHandled(this.tables.projection, tx, page, this.tables.schema), { durable: false });
+    if (mine.length > 0) await this.db.transaction((tx) => applyEvents(projection, tx, mine, schema), { durable: false });
     const end = page[page.length - 1]!.position;
     this.progress.position = end;
     this.progress.events += page.length;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../infra/db.js';
+import { pgColumns } from '../../infra/pg-array.js';
 import { foldTransfers, transfersTouched, type NewTransfer, type TransferState, type TransfersChanges, type TransfersEvent } from './transfers-fold.js';
 
 /**
@@ -44,7 +45,6 @@ async function writeTransferChanges(tx: Queryable, changes: TransfersChanges, sc
     );
   }
   if (inserts.length > 0) {
-    const col = <K extends keyof NewTransfer>(k: K) => inserts.map((r) => r[k]);
     await tx.query(
       `insert into ${schema}.transfers
          (transfer_id, kind, status, sender_account, receiver_account, amount, fee, currency, credited_amount,
@@ -53,12 +53,12 @@ async function writeTransferChanges(tx: Queryable, changes: TransfersChanges, sc
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[],
                             $9::bigint[], $10::text[], $11::jsonb[], $12::bigint[], $13::bigint[], $14::int[], $15::text[],
                             $16::timestamptz[], $17::bigint[], $18::bigint[])`,
-      [
-        col('transfer_id'), col('kind'), col('status'), col('sender_account'), col('receiver_account'), col('amount'),
-        col('fee'), col('currency'), col('credited_amount'), col('receiver_currency'), col('fx'),
-        col('sender_balance_after'), col('receiver_balance_after'), col('attempts_left'), col('failure_code'),
-        col('created_at'), col('created_position'), col('updated_position'),
-      ],
+      pgColumns<NewTransfer>(inserts, [
+        'transfer_id', 'kind', 'status', 'sender_account', 'receiver_account', 'amount',
+        'fee', 'currency', 'credited_amount', 'receiver_currency', 'fx',
+        'sender_balance_after', 'receiver_balance_after', 'attempts_left', 'failure_code',
+        'created_at', 'created_position', 'updated_position',
+      ]),
     );
   }
   if (updates.length > 0) {
@@ -73,11 +73,7 @@ async function writeTransferChanges(tx: Queryable, changes: TransfersChanges, sc
          from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::int[], $6::text[], $7::bigint[])
               as v(transfer_id, status, sender_balance_after, receiver_balance_after, attempts_left, failure_code, updated_position)
         where t.transfer_id = v.transfer_id`,
-      [
-        updates.map((r) => r.transfer_id), updates.map((r) => r.status), updates.map((r) => r.sender_balance_after),
-        updates.map((r) => r.receiver_balance_after), updates.map((r) => r.attempts_left),
-        updates.map((r) => r.failure_code), updates.map((r) => r.updated_position),
-      ],
+      pgColumns(updates, ['transfer_id', 'status', 'sender_balance_after', 'receiver_balance_after', 'attempts_left', 'failure_code', 'updated_position']),
     );
   }
 }

@@ -21,6 +21,16 @@ describe('metrics calendar (UTC days, ISO weeks, months)', () => {
     expect(utcDay('2026-01-06T01:30:00+02:00')).to.equal('2026-01-05');
     expect(utcDay('2026-01-05T00:00:00Z')).to.equal('2026-01-05');
   });
+  it('gives each instant the day Date.parse gives it, from one instant to the next of the same date too', () => {
+    const full = (instant: string) => new Date(Date.parse(instant)).toISOString().slice(0, 10);
+    const instants = [
+      '2026-01-05T00:00:00Z', '2026-01-05T23:59:59.999Z', '2026-01-05T24:00:00Z', '2026-01-05T12:00:00.000Z', '2026-01-05T23:30:00-02:00',
+      '2026-02-30T10:00:00Z', '2026-02-30T23:00:00.500Z', '2026-02-30T24:00:00Z', '2026-01-05T10:00:00+14:00', '2026-01-05T10:00:00.123456Z',
+      '2026-03-01T00:00:00Z', '2026-03-01T05:00:00Z', '0000-01-01T00:00:00Z', '0000-01-01T01:00:00Z',
+    ];
+    for (const instant of [...instants, ...instants]) expect(utcDay(instant), instant).to.equal(full(instant));
+    for (const bad of ['2026-13-01T00:00:00Z', '2026-13-01T01:00:00Z', 'yesterday']) expect(() => utcDay(bad), bad).to.throw(RangeError);
+  });
   it('accepts only real YYYY-MM-DD dates', () => {
     expect(parseIsoDate('2024-02-29')).to.equal('2024-02-29');
     for (const bad of ['2026-02-29', '2026-13-01', '2026-1-05', '2026-01-05T00:00:00Z', 'yesterday', '', '2026-04-31']) {
