@@ -7,10 +7,10 @@ type ReadAll = (fromPosition: bigint, max: number) => Promise<RecordedEvent[]>;
  * projections, process managers and live feeds all follow the head; each
  * reading it on its own sent the same query and parsed the same rows N
  * times. Here a read at or after the cached range is served from memory, and
- * what is past it is fetched by one query shared by the readers that ask in
- * the same turn of the event loop (a reader that asks later, while that fetch
- * runs, waits for the next one, started after it asked, so it never misses an
- * event committed before it asked). A reader far behind (a rebuild, an audit page) reads the store
+ * what is past it is fetched by one query shared by the readers that ask
+ * while it runs, unless this process appended since it started: those wait
+ * for the next fetch, started after they asked, so a follower woken by an
+ * append always reads past it. A reader far behind (a rebuild, an audit page) reads the store
  * directly.
  *
  * The cache is a contiguous run of what `readAll` returned: since readers
@@ -24,8 +24,6 @@ export class SharedTail {
   private base = -1n;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
-  /** True in the turn of the event loop in which the running fetch started. */
-  private joinable = false;
   /** Local appends so far, and how many there were when the last fetch started (and when). */
   private appends = 0;
   private appendsAtFetch = -1;
@@ -92,22 +90,19 @@ export class SharedTail {
   }
 
   /**
-   * A fetch that sees what was committed before this call: the running one
-   * when it started in this turn of the event loop (the followers an append
-   * wakes all ask in the same turn), else the next one, started after it.
+   * A fetch that sees what this process appended before this call: the
+   * running one when no local append was noted since it started (the
+   * followers an append wakes all ask after it was noted), else the next
+   * one, started after it.
    */
   private fetchFresh(): Promise<void> {
     if (this.running === undefined) {
-      this.joinable = true;
-      setImmediate(() => {
-        this.joinable = false;
-      });
       this.running = this.fetch().finally(() => {
         this.running = undefined;
       });
       return this.running;
     }
-    if (this.joinable) return this.running;
+    if (this.appends === this.appendsAtFetch) return this.running;
     this.next ??= this.running.then(() => {
       this.next = undefined;
       return this.fetchFresh();

@@ -121,8 +121,13 @@ export class NotificationFeed {
       const groups = [`user_${principal.user_id}`, ...(principal.is_staff ? ['admin_alerts'] : [])];
       client.send({ type: 'connection_established', message: 'Connected to live notifications.', groups, position: until.toString() });
       if (from !== undefined) {
-        if (from < until) await this.replay(client, from, until);
-        client.send({ type: 'caught_up', position: (from > until ? from : until).toString() });
+        // Up to the log's head, not only as far as this feed has followed: what was written before
+        // the client resumed comes in the replay. Anything also dispatched live since the socket was
+        // registered is sent once (LiveClient keeps positions strictly increasing).
+        const head = await this.store.headPosition();
+        const to = head > until ? head : until;
+        if (from < to) await this.replay(client, from, to);
+        client.send({ type: 'caught_up', position: (from > to ? from : to).toString() });
       }
       client.goLive();
     } catch (error) {

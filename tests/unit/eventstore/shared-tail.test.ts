@@ -52,7 +52,7 @@ describe('SharedTail: one read of the head of $all for all of a process’s foll
     expect(log.reads).to.deep.equal([10n]);
   });
 
-  it('a follower that asks while a read runs (in a later turn) waits for a read started after it asked, so it sees what was committed before', async () => {
+  it('a follower woken by a local append while a read runs waits for a read started after the append, so it reads past it', async () => {
     const log = fakeLog();
     const tail = log.tailOf(new SharedTail(log.read, 0, 100, 50));
     log.append(3);
