@@ -18,12 +18,17 @@ export interface RoundRobinProxy {
   stop(): Promise<void>;
 }
 
+/** Below the service's keep-alive timeout (src/main.ts, 5 s), as a load balancer's idle timeout must be. */
+const UPSTREAM_IDLE_MS = 4_000;
+
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
 export async function startRoundRobinProxy(upstreams: readonly string[]): Promise<RoundRobinProxy> {
   if (upstreams.length === 0) throw new Error('a proxy needs at least one upstream');
   const targets = upstreams.map((u) => new URL(u));
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  // Idle upstream sockets are closed before the service closes them (its keepAliveTimeout is 5 s): a
+  // request sent on a socket the upstream is closing at that moment fails with ECONNRESET, a 502.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: UPSTREAM_IDLE_MS });
   const counts = targets.map(() => 0);
   let next = 0;
 
