@@ -104,9 +104,12 @@ describe('faults: money conserved through crashes, pauses and a PostgreSQL resta
     await client.connect();
     try {
       await client.query(`update rm.accounts set balance = balance + 1 where account_number = $1`, [w.accounts[0]!.number]);
+      // A credit followed in its stream by a later money event (holds placed or released carry no
+      // balance_after), so the balance chain breaks where it was.
       const credit = await client.query<{ event_id: string }>(
         `select e.event_id::text from es.events e where e.type = 'AccountCredited' and e.data->>'kind' = 'external'
-            and exists (select 1 from es.events n where n.stream_id = e.stream_id and n.revision > e.revision)
+            and exists (select 1 from es.events n where n.stream_id = e.stream_id and n.revision > e.revision
+                          and n.type in ('FundsDeposited', 'AccountDebited', 'AccountCredited', 'FxPositionPosted', 'DebitReversed'))
           order by e.position desc limit 1`,
       );
       await client.query(`alter table es.events disable trigger user`).catch(() => undefined);
