@@ -172,12 +172,19 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   return value;
 }
 
+/** A boolean setting's value: true, false, or undefined when unset or not a boolean. */
+export function parseBool(value: string | undefined): boolean | undefined {
+  const raw = value?.toLowerCase();
+  if (raw !== undefined && ['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (raw !== undefined && ['0', 'false', 'no', 'off'].includes(raw)) return false;
+  return undefined;
+}
+
 function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+  if (env[name] === undefined || env[name] === '') return fallback;
+  const parsed = parseBool(env[name]);
+  if (parsed === undefined) throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+  return parsed;
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {

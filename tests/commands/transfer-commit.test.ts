@@ -9,6 +9,7 @@ import { AggregateRepository } from '../../src/commands/shared/aggregate-reposit
 import { systemContext } from '../../src/commands/shared/command-context.js';
 import { SnapshotStore } from '../../src/commands/shared/snapshots.js';
 import { setAtomicTransfers } from '../../src/commands/transfers/atomic-transfers.js';
+import { parseBool } from '../../src/config/config.js';
 import { moveMoney, type MoneyMovement } from '../../src/commands/transfers/move-money.js';
 import { transferEventId } from '../../src/commands/transfers/settle.js';
 import { convert } from '../../src/domain/money/fx.js';
@@ -38,7 +39,7 @@ describe('a transfer in one durable commit (multi-stream append)', function () {
   const ctx = () => systemContext('test');
   // The one-commit path is the default (TRANSFER_ATOMIC_COMMIT=false turns it off): on for these tests whatever the env says.
   before(() => setAtomicTransfers(true));
-  after(() => setAtomicTransfers(process.env.TRANSFER_ATOMIC_COMMIT !== 'false'));
+  after(() => setAtomicTransfers(parseBool(process.env.TRANSFER_ATOMIC_COMMIT) ?? true));
 
   // The bank's fee and FX accounts are split into sub-streams: a balance is their sum.
   const balance = async (n: string) => {

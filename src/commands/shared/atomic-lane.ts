@@ -25,11 +25,6 @@ export class AtomicLane {
     this.pump();
   }
 
-  /** True while a running group holds the stream. */
-  holds(stream: string): boolean {
-    return this.held.has(stream);
-  }
-
   private pump(): void {
     while (this.running < this.maxGroups && this.waiting.length > 0) {
       const group = this.take();

@@ -1,3 +1,5 @@
+import { parseBool } from '../../config/config.js';
+
 /**
  * Whether transfers take the one-commit path (move-money-atomic.ts) where the
  * store can append to several streams atomically. On by default: transfers
@@ -9,7 +11,8 @@
 let enabled: boolean | undefined;
 
 export function atomicTransfers(): boolean {
-  if (enabled === undefined) enabled = process.env.TRANSFER_ATOMIC_COMMIT !== 'false';
+  // Read as config.ts reads it (0/false/no/off turn it off), which has validated it at start.
+  if (enabled === undefined) enabled = parseBool(process.env.TRANSFER_ATOMIC_COMMIT) ?? true;
   return enabled;
 }
 
