@@ -14,6 +14,7 @@
  * Env: BENCH_SECONDS (measured seconds per closed-loop run, default 10; 2 s
  * warm-up), BENCH_OPEN_SECONDS (open-loop run, default 10), BENCH_CONNECTIONS
  * (default 32), TEST_DATABASE_URL / BENCH_DATABASE_URL (admin URL).
+ * BENCH_IDEMPOTENCY_KEYS=1 sends a fresh Idempotency-Key with every transfer.
  * Diagnostics: BENCH_TRACE=1 prints when the slowest 1% of the half-load requests
  * were due; BENCH_SERVICE_LOG=<file> keeps the service's output (GC traces with
  * SERVICE_NODE_ARGS=--trace-gc); BENCH_SERVICE_ENV='{"K":"V"}' sets service env.

@@ -4,6 +4,7 @@
  * pairs (one per worker, so workers never share a sender), and the transfer
  * operation a closed or open loop runs.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { RunningService } from '../../tests/helpers/service.js';
 import { createStaff, login, registerUser } from '../../tests/helpers/users.js';
@@ -19,7 +20,7 @@ export class Client {
     this.url = new URL(base);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   }
-  post(path: string, body: unknown, token: string): Promise<{ status: number; body: string }> {
+  post(path: string, body: unknown, token: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
     const payload = JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -29,7 +30,7 @@ export class Client {
           path,
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` },
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}`, ...headers },
         },
         (res) => {
           let text = '';
@@ -78,9 +79,13 @@ export async function setUp(svc: RunningService, pairs: number): Promise<Pair[]>
   return out;
 }
 
+/** BENCH_IDEMPOTENCY_KEYS=1: every transfer carries its own Idempotency-Key, as a careful client's do. */
+const WITH_KEYS = process.env.BENCH_IDEMPOTENCY_KEYS === '1';
+
 export function transferOp(client: Client, pair: Pair): Operation {
   return async () => {
-    const res = await client.post('/transfers/internal', { sender_account: pair.from, receiver_account: pair.to, amount: '0.001' }, pair.token);
+    const headers: Record<string, string> = WITH_KEYS ? { 'idempotency-key': randomUUID() } : {};
+    const res = await client.post('/transfers/internal', { sender_account: pair.from, receiver_account: pair.to, amount: '0.001' }, pair.token, headers);
     if (res.status !== 201) throw new Error(`transfer: ${res.status} ${res.body}`);
   };
 }

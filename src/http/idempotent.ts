@@ -10,6 +10,16 @@ export function idempotencyKey(req: Request): string | undefined {
   return typeof key === 'string' && key.length > 0 ? key : undefined;
 }
 
+export interface RunIdempotentOptions {
+  /**
+   * True when `run` derives every id it writes from the key, so that a retry
+   * whose record was lost answers from the events the first attempt stored:
+   * the record then commits without waiting for the WAL flush, leaving the
+   * command's events its only durable commit.
+   */
+  replaysFromEvents?: boolean;
+}
+
 /**
  * Runs a money-moving command at most once per (user, scope, key). `run`
  * receives the key (to derive deterministic ids) and returns the response.
@@ -20,6 +30,7 @@ export async function runIdempotent(
   req: Request,
   scope: string,
   run: (key: string | undefined) => Promise<StoredResponse>,
+  options: RunIdempotentOptions = {},
 ): Promise<StoredResponse & { replayed: boolean }> {
   // The contract says who runs the key: a route may only when its operation says so, else the
   // service's middleware would claim the same key too (or, unmarked, a key would go unkept).
@@ -35,7 +46,7 @@ export async function runIdempotent(
   }
   try {
     const response = await run(key);
-    await store.complete(userId, scope, key, response);
+    await store.complete(userId, scope, key, response, { durable: options.replaysFromEvents !== true });
     return { ...response, replayed: false };
   } catch (error) {
     // Nothing was acknowledged: effects are idempotent by deterministic ids, so a retry may run again at once.

@@ -19,6 +19,23 @@ function interruptible(db: Db): Db & { down: boolean } {
 }
 
 /**
+ * The real database, each statement run in its own explicit transaction that
+ * also reads the synchronous_commit its commit will use: records, per statement
+ * kind (its first word), whether that commit waits for the WAL flush.
+ */
+function flushWatching(db: Db): Db & { waits: Array<[string, boolean]> } {
+  const waits: Array<[string, boolean]> = [];
+  const query = <R>(text: string, params?: readonly unknown[]) =>
+    db.transaction(async (tx) => {
+      const rows = await tx.query<R>(text, params);
+      const [setting] = await tx.query<{ synchronous_commit: string }>('show synchronous_commit');
+      waits.push([text.trim().split(/\s/)[0]!, setting!.synchronous_commit !== 'off']);
+      return rows;
+    });
+  return { ...db, query, waits };
+}
+
+/**
  * Idempotency claims on real PostgreSQL as processes stop, die and lose their
  * database: a claim whose request never answered is released so that a retry
  * proceeds at once; a killed process's claim expires after the lease.
@@ -81,5 +98,31 @@ describe('idempotency claims: released on stop and failure, expired after a kill
     while ((await row('k-flaky')) !== undefined && Date.now() < deadline) await sleep(100);
     expect(await row('k-flaky'), 'released in the background').to.equal(undefined);
     expect(await store.close(), 'nothing left to release').to.equal(0);
+  });
+
+  it('claims, takeovers and releases commit without waiting for the flush; an answer waits unless its effect replays from its events', async () => {
+    const watched = flushWatching(db);
+    const store = new IdempotencyStore(watched);
+    await store.claim('u2', 'transfers.internal', 'k-async-1', 'print');
+    await store.complete('u2', 'transfers.internal', 'k-async-1', { status: 201, body: { ok: 1 } }, { durable: false });
+    await store.claim('u2', 'transfers.internal', 'k-async-2', 'print');
+    await store.complete('u2', 'transfers.internal', 'k-async-2', { status: 201, body: { ok: 2 } });
+    await store.claim('u2', 'transfers.internal', 'k-async-3', 'print');
+    await db.query(`update cmd.idempotency_keys set lease_until = now() - interval '1 second' where key = 'k-async-3'`);
+    expect(await new IdempotencyStore(watched).claim('u2', 'transfers.internal', 'k-async-3', 'print'), 'taken over').to.deep.equal({ kind: 'new' });
+    await store.release('u2', 'transfers.internal', 'k-async-3');
+    expect(await row('k-async-3'), 'released').to.equal(undefined);
+    expect((await row('k-async-1'))?.state).to.equal('done');
+    expect(watched.waits).to.deep.equal([
+      ['insert', false],
+      ['update', false],
+      ['insert', false],
+      ['update', true],
+      ['insert', false],
+      ['insert', false],
+      ['select', true],
+      ['update', false],
+      ['delete', false],
+    ]);
   });
 });

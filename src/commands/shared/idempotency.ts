@@ -19,6 +19,16 @@ export type IdempotencyClaim =
  */
 export const LEASE_SECONDS = 15;
 
+/**
+ * Wraps one statement so that its transaction commits without waiting for the
+ * WAL flush (synchronous_commit off for that transaction only: set_config's
+ * local setting lasts until the statement's own transaction ends). The row is
+ * visible to every other session at once; only its survival of a crash of the
+ * database within a fraction of a second is given up, and the next durable
+ * commit of the same server (the command's events) flushes it anyway.
+ */
+const NOT_AWAITING_FLUSH = `(select set_config('synchronous_commit', 'off', true)) as not_awaiting_flush`;
+
 /** Thrown when another request holds the key; the HTTP layer answers 409 with Retry-After. */
 export class IdempotencyInProgressError extends DomainError {
   constructor() {
@@ -41,6 +51,14 @@ export function fingerprint(parts: unknown): string {
  * `close()` (at shutdown, before the pools close) releases the claims this
  * process still holds, so a retry against another or a restarted process
  * proceeds at once, and refuses new claims.
+ *
+ * Commits: a claim, a takeover and a release do not wait for the WAL flush.
+ * A claim lost in a crash is a claim whose process died, which a retry may
+ * take anyway; the events the command appends are durable and flush it with
+ * them. `complete` waits for the flush unless the caller says the effect
+ * replays from its own events (`durable: false`: deterministic event ids, so a
+ * retry after a lost record answers from what is stored), which leaves a
+ * transfer, a bill payment or a deposit one durable commit: its events'.
  */
 export class IdempotencyStore {
   /** Claims this process holds and has neither completed nor released. */
@@ -71,7 +89,7 @@ export class IdempotencyStore {
     for (let attempt = 0; attempt < 3; attempt++) {
       const inserted = await this.db.query(
         `insert into cmd.idempotency_keys (user_id, scope, key, fingerprint, state, lease_until)
-         values ($1, $2, $3, $4, 'in_flight', now() + make_interval(secs => ${LEASE_SECONDS}))
+         select $1, $2, $3, $4, 'in_flight', now() + make_interval(secs => ${LEASE_SECONDS}) from ${NOT_AWAITING_FLUSH}
          on conflict do nothing returning 1 as ok`,
         [userId, scope, key, print],
       );
@@ -94,6 +112,7 @@ export class IdempotencyStore {
       }
       const taken = await this.db.query(
         `update cmd.idempotency_keys set lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+           from ${NOT_AWAITING_FLUSH}
           where user_id = $1 and scope = $2 and key = $3 and state = 'in_flight' and lease_until < now()
           returning 1 as ok`,
         [userId, scope, key],
@@ -103,9 +122,14 @@ export class IdempotencyStore {
     throw new IdempotencyInProgressError();
   }
 
-  async complete(userId: string, scope: string, key: string, response: StoredResponse): Promise<void> {
+  /**
+   * Keeps the answer for replays. `durable: false` only where the effect
+   * replays from its own stored events (see the class comment).
+   */
+  async complete(userId: string, scope: string, key: string, response: StoredResponse, options: { durable?: boolean } = {}): Promise<void> {
     await this.db.query(
       `update cmd.idempotency_keys set state = 'done', status = $4, response = $5
+         ${options.durable === false ? `from ${NOT_AWAITING_FLUSH}` : ''}
         where user_id = $1 and scope = $2 and key = $3`,
       [userId, scope, key, response.status, JSON.stringify(response.body)],
     );
@@ -129,7 +153,8 @@ export class IdempotencyStore {
 
   async release(userId: string, scope: string, key: string): Promise<void> {
     await this.db.query(
-      `delete from cmd.idempotency_keys where user_id = $1 and scope = $2 and key = $3 and state = 'in_flight'`,
+      `delete from cmd.idempotency_keys using ${NOT_AWAITING_FLUSH}
+        where user_id = $1 and scope = $2 and key = $3 and state = 'in_flight'`,
       [userId, scope, key],
     );
     this.forget(userId, scope, key);

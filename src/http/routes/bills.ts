@@ -104,7 +104,7 @@ export function billRoutes(deps: AppDeps): Router {
         balance_after: formatAmount(paid.balance_after, paid.payer.currency),
       };
       return { status: 201, body: response };
-    });
+    }, { replaysFromEvents: true });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     const created = outcome.body as { id?: string };
     if (outcome.status === 201 && created.id) res.location(`/bill/${created.id}`);

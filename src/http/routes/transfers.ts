@@ -68,7 +68,7 @@ export function transferRoutes(deps: AppDeps): Router {
         return { status: 202, body: pending };
       }
       return { status: 201, body: completedView(result) };
-    });
+    }, { replaysFromEvents: true });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(outcome.status).json(outcome.body);
   };
