@@ -77,6 +77,39 @@ describe('Idempotency-Key on every authenticated command, kept 24 hours (HTTP)',
     expect(b.body.id).to.not.equal(a.body.id);
   });
 
+  /** What a database crash within the flush interval would leave: the command's events, no record of its key. */
+  const loseRecord = async (key: string) => {
+    const db = postgresDb(bank.svc.databaseUrl, 1);
+    try {
+      expect((await db.query(`delete from cmd.idempotency_keys where key = $1 returning 1 as gone`, [key])).length).to.equal(1);
+    } finally {
+      await db.end();
+    }
+  };
+
+  for (const [what, path, command] of [
+    ['transfer', '/transfers/internal/', (from: string, to: string) => ({ sender_account: from, receiver_account: to, amount: '12.345' })],
+    ['bill payment', '/bill/', (from: string) => ({ biller_id: 'electricity-co', account_number: from, reference: '12345678' })],
+  ] as const) {
+    it(`answers a retried ${what} from its stored events when its record was lost (it commits without awaiting the flush)`, async () => {
+      const steps = bankSteps(bank);
+      const from = await steps.open(bank.alice.access);
+      const to = await steps.open(bank.alice.access);
+      await steps.fund(from, '100.000');
+      const key = randomUUID();
+      const first = await post(path, command(from, to), bank.alice.access, key);
+      expect(first.status, JSON.stringify(first.body)).to.equal(201);
+      await loseRecord(key);
+      const later = await post('/transfers/internal/', { sender_account: from, receiver_account: to, amount: '1.000' }, bank.alice.access, randomUUID());
+      expect(later.status, JSON.stringify(later.body)).to.equal(201);
+      const again = await post(path, command(from, to), bank.alice.access, key);
+      expect(again.status, JSON.stringify(again.body)).to.equal(201);
+      expect(again.body, 'the first answer, balances as they were then').to.deep.equal(first.body);
+      const spent = 100_000 - Math.round(Number(first.body.transfer?.amount ?? first.body.amount) * 1000) - 1_000;
+      expect(await steps.balanceOf(bank.alice.access, from, later.body.position), 'debited once').to.equal((spent / 1000).toFixed(3));
+    });
+  }
+
   it('prunes keys older than the retention, and keeps recent ones', async () => {
     const db = postgresDb(bank.svc.databaseUrl, 1);
     try {
