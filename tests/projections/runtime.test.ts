@@ -114,6 +114,30 @@ describe('projector runtime (PostgreSQL)', function () {
     expect(await reader.waitForPosition(appended.position, 5_000)).to.equal(true);
   });
 
+  it('reads no checkpoint while no query waits, when the projector runs elsewhere', async () => {
+    let statements = 0;
+    const counted: Db = { ...db, query: (text, params) => (statements++, db.query(text, params)) };
+    const reader = new ProjectionRuntime(store, counted, logger, [counterProjection()], { project: false, checkpointPollMs: 10 });
+    runtimes.push(reader);
+    await reader.start();
+    // What the process sends over 150 ms, once a poll already under way (one tick at most) is over.
+    const idle = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      const before = statements;
+      await new Promise((r) => setTimeout(r, 150));
+      return statements - before;
+    };
+    expect(await idle(), 'statements while idle after start').to.equal(0);
+    const appended = await store.append('idle-1', [testEvent()], 'no_stream');
+    expect(await reader.waitForPosition(appended.position, 60)).to.equal(false);
+    expect(statements, 'polled while a query waited').to.be.greaterThan(1);
+    expect(await idle(), 'statements once the wait timed out').to.equal(0);
+    const projector = runtime();
+    await projector.start();
+    expect(await reader.waitForPosition(appended.position, 5_000)).to.equal(true);
+    expect(await idle(), 'statements once the wait was answered').to.equal(0);
+  });
+
   it('reports lag per projection', async () => {
     const reader = runtime(counterProjection(), false);
     await reader.start();

@@ -47,6 +47,8 @@ export class ProjectionRuntime {
   private readonly byName: Map<string, Projection>;
   private stopped = false;
   private poller: NodeJS.Timeout | undefined;
+  /** True while the checkpoint poller runs (only while a query waits, when the projector is elsewhere). */
+  private polling = false;
 
   constructor(
     private readonly store: EventStore,
@@ -74,10 +76,7 @@ export class ProjectionRuntime {
 
   async start(): Promise<void> {
     await migrateServiceSchema(this.db);
-    if (!this.options.project) {
-      this.pollCheckpoints();
-      return;
-    }
+    if (!this.options.project) return;
     const checkpoints = await readCheckpoints(this.db);
     const stale: Projection[] = [];
     for (const projection of this.byName.values()) {
@@ -109,8 +108,12 @@ export class ProjectionRuntime {
   async waitForPosition(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.byName.size === 0) return (await this.store.headPosition()) >= position;
     const initialBuild = [...this.rebuilding.values()].some((r) => r.initial);
-    // In-process the projector advances the waiters; otherwise the checkpoint poller does.
-    if (!initialBuild) return this.waiters.wait(position, timeoutMs);
+    // In-process the projector advances the waiters; otherwise the checkpoint poller does, while any wait.
+    if (!initialBuild) {
+      const reached = this.waiters.wait(position, timeoutMs);
+      if (!this.options.project) this.pollWhileWaiting();
+      return reached;
+    }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if ((await lowestCheckpoint(this.db, [...this.byName.keys()])) >= position && ![...this.rebuilding.values()].some((r) => r.initial)) return true;
@@ -196,7 +199,14 @@ export class ProjectionRuntime {
     return { head_position: head.toString(), projections, last_error: err ? { message: err.message, at: err.at.toISOString() } : null };
   }
 
-  private pollCheckpoints(): void {
+  /**
+   * With the projector in another process, reads the checkpoints every
+   * checkpointPollMs while some query waits for a position, and not at all
+   * otherwise (an idle API process sends no statement).
+   */
+  private pollWhileWaiting(): void {
+    if (this.polling || this.stopped || this.waiters.size === 0) return;
+    this.polling = true;
     const names = [...this.byName.keys()];
     const tick = async () => {
       try {
@@ -204,7 +214,8 @@ export class ProjectionRuntime {
       } catch {
         // the database may be restarting; try again next tick
       }
-      if (!this.stopped) this.poller = setTimeout(tick, this.options.checkpointPollMs ?? 20);
+      this.polling = !this.stopped && this.waiters.size > 0;
+      if (this.polling) this.poller = setTimeout(tick, this.options.checkpointPollMs ?? 20);
     };
     void tick();
   }
