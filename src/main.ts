@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   // Slow clients must not hold connections open forever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = config.httpKeepAliveTimeoutSeconds * 1000;
   // What Node's parser refuses (431, 400, 408) is answered as problem+json too.
   server.on('clientError', answerClientError);
   // WebSocket handshakes (GET /ws/notifications) go through the same app.

@@ -73,6 +73,12 @@ export interface Config {
   /** At start, how long to keep trying to reach DATABASE_URL before giving up with exit code 1 (seconds). */
   databaseConnectTimeoutSeconds: number;
   /**
+   * How long an idle keep-alive connection stays open (seconds). Behind a load
+   * balancer it must exceed the balancer's own idle timeout, or the balancer may
+   * send a request on a connection the service is closing (a 502).
+   */
+  httpKeepAliveTimeoutSeconds: number;
+  /**
    * Most connections this process opens to DATABASE_URL (event store and service pools together):
    * N processes on one server need N × this below its max_connections.
    */
@@ -383,6 +389,7 @@ export function loadConfig(env: Env = process.env): Config {
     projectorHealthPort: c.take(() => env.PROJECTOR_HEALTH_PORT ? int(env, 'PROJECTOR_HEALTH_PORT', 0, 1, 65535) : undefined),
     shutdownGraceSeconds: c.take(() => int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 600)),
     databaseConnectTimeoutSeconds: c.take(() => int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600)),
+    httpKeepAliveTimeoutSeconds: c.take(() => int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 3600)),
     databasePoolSize: c.take(() => int(env, 'DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE, 4, 10_000)),
     oidc: c.take(() => oidcConfig(env, production)),
     security: {

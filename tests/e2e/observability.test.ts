@@ -98,10 +98,17 @@ describe('/metrics behind METRICS_TOKEN, and readiness that follows the read mod
 
   before(async () => {
     // No projector anywhere: the read models stay where they are while commands are written.
-    svc = await startService({ METRICS_TOKEN: token, PROJECTOR_IN_PROCESS: 'false', READY_MAX_LAG_EVENTS: '0' });
+    // A keep-alive timeout as a service behind an AWS ALB (60 s idle) would be given.
+    svc = await startService({ METRICS_TOKEN: token, PROJECTOR_IN_PROCESS: 'false', READY_MAX_LAG_EVENTS: '0', HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '65' });
   });
   after(async () => {
     await svc?.stop();
+  });
+
+  it('keeps idle connections open as long as HTTP_KEEP_ALIVE_TIMEOUT_SECONDS says, and tells the client', async () => {
+    const res = await svc.api.get('/health');
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('keep-alive')).to.equal('timeout=65');
   });
 
   it('asks for the token: 401 without, 403 with another, 200 with it', async () => {
