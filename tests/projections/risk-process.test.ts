@@ -133,7 +133,7 @@ describe('risk process against PostgreSQL', function () {
     expect((await raised()).length).to.equal(before);
     // A crash before the checkpoint was saved: the whole history is read again.
     await process!.stop();
-    await db.query(`delete from cmd.process_checkpoints where name = 'risk'; delete from cmd.risk_memory where name = 'risk'`);
+    await db.query(`delete from cmd.process_checkpoints where name = 'risk'; delete from cmd.risk_memory_entries where name = 'risk'`);
     const replay = startProcess();
     await caughtUp();
     expect((await raised()).length).to.equal(before);

@@ -2,6 +2,7 @@ import type { Db } from '../../infra/db.js';
 import type { MigrationSet } from '../migration.js';
 import { dbReader, runMigrations } from '../run-migrations.js';
 import { baseline } from './0001-baseline.js';
+import { riskMemoryEntries } from './0002-risk-memory-entries.js';
 
 /**
  * The schemas the service's own role owns: the command side (cmd), the
@@ -11,7 +12,7 @@ import { baseline } from './0001-baseline.js';
 export const serviceMigrations: MigrationSet = {
   title: 'service (schemas cmd, rm, rm_meta)',
   schema: 'cmd',
-  migrations: [baseline],
+  migrations: [baseline, riskMemoryEntries],
   lockKey: 7_262_003,
 };
 

@@ -14,6 +14,7 @@ import { idsFrom } from '../../commands/shared/ids.js';
 import { incidentIdFor, raiseIncident } from '../../commands/risk/incident-aggregate.js';
 import { factOf, RISK_FACT_EVENTS, type RiskFactEvent } from './risk-facts.js';
 import { ofTypes } from '../../eventstore/bank-events.js';
+import { RiskMemoryStore } from './risk-memory-store.js';
 
 export interface RiskProcessOptions {
   batchSize: number;
@@ -36,7 +37,8 @@ const factEvents = ofTypes(RISK_FACT_EVENTS);
  * so a replay raises nothing twice). With auto-freeze on, a critical finding
  * about an account freezes it as `system:risk`. The rules' memory is saved
  * with the checkpoint in one statement, so a restart resumes exactly; saves
- * are spaced (`saveEveryMs`), as the memory is written whole.
+ * are spaced (`saveEveryMs`) and write only the entries that changed
+ * (risk-memory-store.ts).
  */
 export class RiskProcess {
   private memory: RiskMemory = emptyMemory();
@@ -46,6 +48,7 @@ export class RiskProcess {
   /** The last event handled but not yet saved, and when the last save happened. */
   private unsaved: RecordedEvent | undefined;
   private savedAt = 0;
+  private readonly saved: RiskMemoryStore;
   raisedHere = 0;
 
   constructor(
@@ -56,6 +59,7 @@ export class RiskProcess {
     private readonly logger: Logger,
     private readonly options: RiskProcessOptions = { batchSize: 500, idleMs: 100 },
   ) {
+    this.saved = new RiskMemoryStore(db, NAME);
     // After a failure, resume from what was saved: memory and position move together.
     this.loop = new FollowerLoop('risk process', logger, options.idleMs, () => this.step(), () => {
       this.readFrom = undefined;
@@ -119,29 +123,16 @@ export class RiskProcess {
   }
 
   private async load(): Promise<bigint> {
-    const rows = await this.db.query<{ position: string; memory: RiskMemory | null }>(
-      `select c.position::text as position, m.memory
-         from cmd.process_checkpoints c left join cmd.risk_memory m on m.name = c.name
-        where c.name = $1`,
-      [NAME],
-    );
-    this.memory = rows[0]?.memory ?? emptyMemory();
+    const { position, memory } = await this.saved.load();
+    this.memory = memory;
     this.savedAt = Date.now();
-    return BigInt(rows[0]?.position ?? '0');
+    return position;
   }
 
-  /** Position and memory in one statement: both or neither. */
+  /** Position and the memory's changes in one statement: both or neither. */
   private async save(last: RecordedEvent): Promise<void> {
     pruneMemory(this.memory, Date.parse(last.metadata.occurred_at) || last.recorded_at.getTime(), this.config.thresholds);
-    await this.db.query(
-      `with m as (
-         insert into cmd.risk_memory (name, memory) values ($1, $3::jsonb)
-         on conflict (name) do update set memory = excluded.memory, updated_at = now()
-       )
-       insert into cmd.process_checkpoints (name, position) values ($1, $2::bigint)
-       on conflict (name) do update set position = excluded.position, updated_at = now()`,
-      [NAME, last.position.toString(), JSON.stringify(this.memory)],
-    );
+    await this.saved.save(last.position, this.memory);
     this.savedAt = Date.now();
     if (this.unsaved === last) this.unsaved = undefined;
   }
