@@ -55,6 +55,27 @@ describe('risk memory store: saves only the entries that changed', function () {
     expect(await new RiskMemoryStore(db, 'risk-a').load()).to.deep.equal({ position: 12n, memory });
   });
 
+  it('sees every way the rules change an entry: an item appended in place, the oldest dropped, a list or object replaced, a list pruned', async () => {
+    const store = new RiskMemoryStore(db, 'risk-d');
+    await store.load();
+    const memory: RiskMemory = emptyMemory();
+    memory.transfersByUser.u1 = [transfer(1, '1'), transfer(2, '2')];
+    memory.failuresByEmail['b@example.com'] = [10, 11];
+    memory.lastCountry.u1 = { country: 'JO', at: 1 };
+    await store.save(1n, memory);
+    const step = async (change: () => void) => {
+      change();
+      return (await store.save(2n, memory)).written;
+    };
+    expect(await step(() => memory.transfersByUser.u1!.push(transfer(3, '3'))), 'appended in place').to.equal(1);
+    expect(await step(() => { memory.transfersByUser.u1!.push(transfer(4, '4')); memory.transfersByUser.u1!.splice(0, 1); }), 'oldest dropped, same length').to.equal(1);
+    expect(await step(() => memory.failuresByEmail['b@example.com']!.push(12)), 'a number appended').to.equal(1);
+    expect(await step(() => (memory.lastCountry.u1 = { country: 'AE', at: 2 })), 'object replaced').to.equal(1);
+    expect(await step(() => (memory.transfersByUser.u1 = memory.transfersByUser.u1!.filter((x) => x.at > 2))), 'pruned').to.equal(1);
+    expect(await step(() => undefined), 'nothing').to.equal(0);
+    expect(await new RiskMemoryStore(db, 'risk-d').load()).to.deep.equal({ position: 2n, memory });
+  });
+
   it('starts from nothing when the checkpoint is gone, and its first save drops what was remembered', async () => {
     const store = new RiskMemoryStore(db, 'risk-b');
     const memory = emptyMemory();

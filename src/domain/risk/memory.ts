@@ -35,7 +35,8 @@ function pruneLists<T>(map: Record<string, T[]>, keep: (item: T) => boolean): vo
   for (const [key, list] of Object.entries(map)) {
     const kept = list.filter(keep);
     if (kept.length === 0) delete map[key];
-    else map[key] = kept;
+    // A list with nothing to drop stays the same array (its store sees it unchanged without reading it).
+    else if (kept.length < list.length) map[key] = kept;
   }
 }
 

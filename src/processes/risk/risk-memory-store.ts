@@ -9,6 +9,15 @@ const PARTS = Object.keys(emptyMemory()) as Part[];
 const slot = (part: Part, key: string) => `${part}\u0000${key}`;
 
 /**
+ * What changes whenever the rules change an entry: a list's identity, length
+ * and first and last items (the rules append, drop the oldest, or replace the
+ * list), anything else itself (a number, or an object the rules replace).
+ */
+const signature = (value: unknown): readonly unknown[] =>
+  Array.isArray(value) ? [value, value.length, value[0], value[value.length - 1]] : [value];
+const sameSignature = (a: readonly unknown[] | undefined, b: readonly unknown[]) => a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
  * The risk process's memory and checkpoint in cmd.risk_memory_entries, one row
  * per entry (a user's recent transfers, an email's failed sign-ins, ...). A
  * save writes the entries whose JSON changed since the last save or load and
@@ -18,8 +27,9 @@ const slot = (part: Part, key: string) => `${part}\u0000${key}`;
  * is read once and moved over by the first save.
  */
 export class RiskMemoryStore {
-  /** What each entry was when last saved or loaded (its JSON). */
+  /** What each entry was when last saved or loaded (its JSON), and its signature then. */
   private saved = new Map<string, string>();
+  private signatures = new Map<string, readonly unknown[]>();
   /** True while the old whole document still exists and must go with the next save. */
   private legacy = false;
 
@@ -40,6 +50,7 @@ export class RiskMemoryStore {
     for (const row of rows) if ((PARTS as string[]).includes(row.part)) (stored[row.part as Part] as Record<string, unknown>)[row.key] = row.value;
     // What is stored now, so that the next save writes the difference (and deletes what a fresh start drops).
     this.saved = this.snapshot(stored);
+    this.signatures = new Map();
     // Without a checkpoint the process starts from the beginning of the log, with nothing remembered.
     if (!checkpoint) return { position: 0n, memory: emptyMemory() };
     if (old && rows.length === 0) {
@@ -47,21 +58,32 @@ export class RiskMemoryStore {
       for (const part of PARTS) Object.assign(memory[part], old.memory[part] ?? {});
       return { position: BigInt(checkpoint.position), memory };
     }
+    for (const part of PARTS) for (const [key, value] of Object.entries(stored[part])) this.signatures.set(slot(part, key), signature(value));
     return { position: BigInt(checkpoint.position), memory: stored };
   }
 
-  /** Writes what changed in `memory` since the last save or load, and the checkpoint `position`. */
+  /**
+   * Writes what changed in `memory` since the last save or load, and the
+   * checkpoint `position`. An entry whose signature is unchanged is not even
+   * serialized, so the cost follows the changes, not the memory's size.
+   */
   async save(position: bigint, memory: RiskMemory): Promise<{ written: number; deleted: number }> {
-    const now = this.snapshot(memory);
+    const saved = new Map<string, string>();
+    const signatures = new Map<string, readonly unknown[]>();
     const upserts: Array<[Part, string, string]> = [];
     for (const part of PARTS) {
       for (const [key, value] of Object.entries(memory[part])) {
-        const json = now.get(slot(part, key))!;
-        if (this.saved.get(slot(part, key)) !== json) upserts.push([part, key, json]);
+        const at = slot(part, key);
+        const sig = signature(value);
+        const before = this.saved.get(at);
+        const json = before !== undefined && sameSignature(this.signatures.get(at), sig) ? before : JSON.stringify(value);
+        if (json !== before) upserts.push([part, key, json]);
+        saved.set(at, json);
+        signatures.set(at, sig);
       }
     }
     const deletes: Array<[string, string]> = [];
-    for (const s of this.saved.keys()) if (!now.has(s)) deletes.push(s.split('\u0000') as [string, string]);
+    for (const at of this.saved.keys()) if (!saved.has(at)) deletes.push(at.split('\u0000') as [string, string]);
     await this.db.query(
       `with up as (
          insert into cmd.risk_memory_entries (name, part, key, value)
@@ -86,7 +108,8 @@ export class RiskMemoryStore {
         this.legacy,
       ],
     );
-    this.saved = now;
+    this.saved = saved;
+    this.signatures = signatures;
     this.legacy = false;
     return { written: upserts.length, deleted: deletes.length };
   }
