@@ -3,6 +3,8 @@ import { businessProjection } from '../../src/projections/business/business-proj
 import { addDays } from '../../src/domain/metrics/calendar.js';
 import { addTotals, emptyTotals, type PeriodTotals } from '../../src/domain/metrics/kpis.js';
 import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../../src/projections/business/business-queries.js';
+import { periodView } from '../../src/projections/business/business-views.js';
+import { dailyResultsJson } from '../../src/projections/business/daily-answer.js';
 import { asNew, projectionBench } from '../unit/cards/support/projection-bench.js';
 
 const CASH = '900000000001';
@@ -170,6 +172,27 @@ describe('business metrics projection (PostgreSQL)', function () {
     expect(byDay.get('2026-02-04')).to.include({ active_users_30d: 2 }); // 01-05 has left the window
     const totals = await cumulativeAt(bench.db, 'new_users', ['2026-01-03', '2026-01-04', '2026-03-01']);
     expect(Object.fromEntries(totals)).to.deep.equal({ '2026-01-03': 0, '2026-01-04': 3, '2026-03-01': 3 });
+  });
+
+  it('writes /business/daily\'s results from the stored fragments as the same text as serializing its views', async () => {
+    // The answer as built before the fragments: one object per day from the totals, windows and running totals.
+    const views = async (range: { from: string; to: string }) => {
+      const [days, windows] = await Promise.all([periodTotals(bench.db, 'day', range), activeWindows(bench.db, range)]);
+      const [users, accounts] = await Promise.all([cumulativeAt(bench.db, 'new_users', [...days.keys()]), cumulativeAt(bench.db, 'new_accounts', [...days.keys()])]);
+      const byDay = new Map(windows.map((w) => [w.date, w]));
+      return [...days.entries()].reverse().map(([date, totals]) => ({
+        date,
+        ...periodView(totals, { users: users.get(date) ?? 0, accounts: accounts.get(date) ?? 0 }),
+        active_users_7d: byDay.get(date)?.active_users_7d ?? 0,
+        active_users_30d: byDay.get(date)?.active_users_30d ?? 0,
+      }));
+    };
+    for (const [from, to] of [['2025-12-20', '2026-02-10'], ['2026-01-05', '2026-01-05'], ['2026-01-06', '2026-02-01'], ['2026-02-02', '2026-03-03']] as const) {
+      const text = await dailyResultsJson(bench.db, { from, to });
+      expect(text, `${from}..${to}`).to.equal(JSON.stringify(await views({ from, to })));
+    }
+    const [d5] = JSON.parse(await dailyResultsJson(bench.db, { from: '2026-01-05', to: '2026-01-05' })) as Record<string, unknown>[];
+    expect(d5).to.deep.include({ total_users: 3, total_accounts: 3, logins: 3, active_users: 2, fees_collected: { JOD: '0.200', USD: '0.00', EUR: '0.00' } });
   });
 
   it('rebuilds from position 0 to the same tables', async () => {

@@ -1,15 +1,16 @@
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { addDays, parseIsoDate, utcDay } from '../../domain/metrics/calendar.js';
 import { emptyTotals } from '../../domain/metrics/kpis.js';
 import { resolveRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
 import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../../projections/business/business-queries.js';
 import type { Queryable } from '../../infra/db.js';
-import { csvWhenAsked } from '../csv-export.js';
+import { dailyResultsJson } from '../../projections/business/daily-answer.js';
+import { csvWhenAsked, wantsCsv } from '../csv-export.js';
 import type { AppDeps } from '../deps.js';
 import { requireStaff } from '../middleware/auth-guards.js';
 import { HttpProblem } from '../problem.js';
 import { businessDashboard } from './business-dashboard.js';
-import { currencyViews, periodLabels, periodView, type Running } from './business-views.js';
+import { currencyViews, periodLabels, periodView, type Running } from '../../projections/business/business-views.js';
 
 const TIMEZONE = 'UTC';
 
@@ -62,16 +63,18 @@ async function runningAt(db: Queryable, days: string[]): Promise<Map<string, Run
 
 const none: Running = { users: 0, accounts: 0 };
 
-async function dailyViews(db: Queryable, range: DayRange) {
-  const [days, windows] = await Promise.all([periodTotals(db, 'day', range), activeWindows(db, range)]);
-  const running = await runningAt(db, [...days.keys()]);
-  const byDay = new Map(windows.map((w) => [w.date, w]));
-  return [...days.entries()].reverse().map(([date, totals]) => ({
-    date,
-    ...periodView(totals, running.get(date) ?? none),
-    active_users_7d: byDay.get(date)?.active_users_7d ?? 0,
-    active_users_30d: byDay.get(date)?.active_users_30d ?? 0,
-  }));
+/**
+ * A list answer whose results are JSON text already (dailyResultsJson): the
+ * same bytes res.json would send for the parsed object; a CSV export (csvWhenAsked)
+ * gets the parsed object.
+ */
+function sendList(req: Request, res: Response, range: DayRange, results: string): void {
+  if (wantsCsv(req)) {
+    res.json({ ...range, timezone: TIMEZONE, results: JSON.parse(results) as unknown[], next_cursor: null });
+    return;
+  }
+  const head = JSON.stringify({ ...range, timezone: TIMEZONE });
+  res.type('application/json').send(`${head.slice(0, -1)},"results":${results},"next_cursor":null}`);
 }
 
 async function periodViews(db: Queryable, granularity: 'week' | 'month', range: DayRange) {
@@ -98,7 +101,7 @@ export function businessRoutes(deps: AppDeps): Router {
 
   router.get('/business/daily', requireStaff, async (req, res) => {
     const range = rangeOf(req, 'day', true);
-    res.json({ ...range, timezone: TIMEZONE, results: await dailyViews(db, range), next_cursor: null });
+    sendList(req, res, range, await dailyResultsJson(db, range));
   });
 
   for (const granularity of ['week', 'month'] as const) {
@@ -137,8 +140,8 @@ export function businessRoutes(deps: AppDeps): Router {
     const date = overviewDate(req);
     const last7 = { from: addDays(date, -6), to: date };
     const last30 = { from: addDays(date, -29), to: date };
-    const [[daily], week, month, running] = await Promise.all([
-      dailyViews(db, { from: date, to: date }),
+    const [daily, week, month, running] = await Promise.all([
+      dailyResultsJson(db, { from: date, to: date }).then((text) => (JSON.parse(text) as unknown[])[0]),
       rangeTotals(db, last7),
       rangeTotals(db, last30),
       runningAt(db, [date]),
