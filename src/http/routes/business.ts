@@ -2,15 +2,15 @@ import express, { type Request, type Response, type Router } from 'express';
 import { addDays, parseIsoDate, utcDay } from '../../domain/metrics/calendar.js';
 import { emptyTotals } from '../../domain/metrics/kpis.js';
 import { resolveRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
-import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../../projections/business/business-queries.js';
+import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, rangeTotals } from '../../projections/business/business-queries.js';
 import type { Queryable } from '../../infra/db.js';
-import { dailyResultsJson } from '../../projections/business/daily-answer.js';
+import { periodResultsJson } from '../../projections/business/period-results.js';
 import { csvWhenAsked, wantsCsv } from '../csv-export.js';
 import type { AppDeps } from '../deps.js';
 import { requireStaff } from '../middleware/auth-guards.js';
 import { HttpProblem } from '../problem.js';
 import { businessDashboard } from './business-dashboard.js';
-import { currencyViews, periodLabels, periodView, type Running } from '../../projections/business/business-views.js';
+import { currencyViews, periodView, type Running } from '../../projections/business/business-views.js';
 
 const TIMEZONE = 'UTC';
 
@@ -64,7 +64,7 @@ async function runningAt(db: Queryable, days: string[]): Promise<Map<string, Run
 const none: Running = { users: 0, accounts: 0 };
 
 /**
- * A list answer whose results are JSON text already (dailyResultsJson): the
+ * A list answer whose results are JSON text already (periodResultsJson): the
  * same bytes res.json would send for the parsed object; a CSV export (csvWhenAsked)
  * gets the parsed object.
  */
@@ -75,16 +75,6 @@ function sendList(req: Request, res: Response, range: DayRange, results: string)
   }
   const head = JSON.stringify({ ...range, timezone: TIMEZONE });
   res.type('application/json').send(`${head.slice(0, -1)},"results":${results},"next_cursor":null}`);
-}
-
-async function periodViews(db: Queryable, granularity: 'week' | 'month', range: DayRange) {
-  const periods = await periodTotals(db, granularity, range);
-  const labels = [...periods.keys()].map((start) => periodLabels(granularity, start));
-  const ends = labels.map((l) => l.week_end ?? l.month_end!);
-  const running = await runningAt(db, ends);
-  return [...periods.entries()]
-    .map(([start, totals], i) => ({ ...labels[i]!, ...periodView(totals, running.get(ends[i]!) ?? none) }))
-    .reverse();
 }
 
 /** Business KPIs for staff (openapi/business.yaml); the old dashboard page redirects to the console. */
@@ -99,15 +89,10 @@ export function businessRoutes(deps: AppDeps): Router {
   // CSV exports of the lists (Accept: text/csv or ?format=csv): the same rows as the JSON.
   router.use('/business', csvWhenAsked);
 
-  router.get('/business/daily', requireStaff, async (req, res) => {
-    const range = rangeOf(req, 'day', true);
-    sendList(req, res, range, await dailyResultsJson(db, range));
-  });
-
-  for (const granularity of ['week', 'month'] as const) {
-    router.get(`/business/${granularity}ly`, requireStaff, async (req, res) => {
-      const range = rangeOf(req, granularity, false);
-      res.json({ ...range, timezone: TIMEZONE, results: await periodViews(db, granularity, range), next_cursor: null });
+  for (const [path, granularity] of [['daily', 'day'], ['weekly', 'week'], ['monthly', 'month']] as const) {
+    router.get(`/business/${path}`, requireStaff, async (req, res) => {
+      const range = rangeOf(req, granularity, granularity === 'day');
+      sendList(req, res, range, await periodResultsJson(db, granularity, range));
     });
   }
 
@@ -141,7 +126,7 @@ export function businessRoutes(deps: AppDeps): Router {
     const last7 = { from: addDays(date, -6), to: date };
     const last30 = { from: addDays(date, -29), to: date };
     const [daily, week, month, running] = await Promise.all([
-      dailyResultsJson(db, { from: date, to: date }).then((text) => (JSON.parse(text) as unknown[])[0]),
+      periodResultsJson(db, 'day', { from: date, to: date }).then((text) => (JSON.parse(text) as unknown[])[0]),
       rangeTotals(db, last7),
       rangeTotals(db, last30),
       runningAt(db, [date]),
