@@ -211,8 +211,15 @@ try {
       (await db.query<{ p: string }>(`select position::text as p from rm.incidents where raised_at >= $1::timestamptz and raised_at < $2::timestamptz order by position desc limit 201`, [from, to])).rows.map((r) => r.p),
     );
   const sameWeek = (await weekPage(week.from, week.to)) && (await weekPage(`${addDays(END, -100)}T13:30:00Z`, `${addDays(END, -100)}T14:30:00Z`));
-  console.log(`risk date-filtered pages equal to the filter alone: ${sameWeek ? 'yes' : 'NO'}`);
-  if (!sameWeek) failed = true;
+  // The same for sign-ins bounded by login_days.
+  const loginPage = async (from: string, to: string) =>
+    JSON.stringify((await loginEventsPage(recording(db), { limit: 200, from, to })).map((r) => r.position)) ===
+    JSON.stringify(
+      (await db.query<{ p: string }>(`select position::text as p from rm.login_events where occurred_at >= $1::timestamptz and occurred_at < $2::timestamptz order by position desc limit 201`, [from, to])).rows.map((r) => r.p),
+    );
+  const sameLogins = (await loginPage(week.from, week.to)) && (await loginPage(hour.from, hour.to)) && (await loginPage(`${END}T00:00:00Z`, `${addDays(END, 1)}T00:00:00Z`));
+  console.log(`risk date-filtered pages equal to the filter alone: incidents ${sameWeek ? 'yes' : 'NO'}, sign-ins ${sameLogins ? 'yes' : 'NO'}`);
+  if (!sameWeek || !sameLogins) failed = true;
 
   for (const perDay of SCENARIOS) {
     t = Date.now();
