@@ -2,8 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { addDays, parseIsoDate, utcDay } from '../../domain/metrics/calendar.js';
 import { emptyTotals } from '../../domain/metrics/kpis.js';
 import { resolveRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
-import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, rangeTotals } from '../../projections/business/business-queries.js';
-import type { Queryable } from '../../infra/db.js';
+import { activeWindows, countryTotals, cumulativeByCountry, rangeTotals } from '../../projections/business/business-queries.js';
 import { periodResultsJson } from '../../projections/business/period-results.js';
 import { csvWhenAsked, wantsCsv } from '../csv-export.js';
 import type { AppDeps } from '../deps.js';
@@ -54,14 +53,6 @@ function overviewDate(req: Request): string {
   }
   return rangeOf(req, 'day', true).to;
 }
-
-/** Running user and account totals at the end of each given day. */
-async function runningAt(db: Queryable, days: string[]): Promise<Map<string, Running>> {
-  const [users, accounts] = await Promise.all([cumulativeAt(db, 'new_users', days), cumulativeAt(db, 'new_accounts', days)]);
-  return new Map(days.map((d) => [d, { users: users.get(d) ?? 0, accounts: accounts.get(d) ?? 0 }]));
-}
-
-const none: Running = { users: 0, accounts: 0 };
 
 /**
  * A list answer whose results are JSON text already (periodResultsJson): the
@@ -125,13 +116,13 @@ export function businessRoutes(deps: AppDeps): Router {
     const date = overviewDate(req);
     const last7 = { from: addDays(date, -6), to: date };
     const last30 = { from: addDays(date, -29), to: date };
-    const [daily, week, month, running] = await Promise.all([
-      periodResultsJson(db, 'day', { from: date, to: date }).then((text) => (JSON.parse(text) as unknown[])[0]),
+    const [[daily], week, month] = await Promise.all([
+      periodResultsJson(db, 'day', { from: date, to: date }).then((text) => JSON.parse(text) as { total_users: number; total_accounts: number }[]),
       rangeTotals(db, last7),
       rangeTotals(db, last30),
-      runningAt(db, [date]),
     ]);
-    const atEnd = running.get(date) ?? none;
+    // The running totals at the end of the date: the day's own.
+    const atEnd: Running = { users: daily!.total_users, accounts: daily!.total_accounts };
     res.json({
       date,
       timezone: TIMEZONE,
