@@ -3,10 +3,11 @@ import { accountFactOf, accountsNeeded, incrementsOf, type AccountFact, type Inc
 import { isCurrency } from '../../domain/money/currency.js';
 import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { Queryable } from '../../infra/db.js';
+import { pgColumns } from '../../infra/pg-array.js';
 import { kpiCountry } from '../../domain/users/kpi-country.js';
 import { applyActiveDays } from './active-days-batch.js';
 import { docTotals } from './business-queries.js';
-import { periodFragment, type PeriodFragment } from './period-fragments.js';
+import { periodFragment } from './period-fragments.js';
 
 /** Country of events not tied to a user, or of users who gave none. */
 export const UNKNOWN_COUNTRY = 'Unknown';
@@ -280,14 +281,12 @@ export async function refreshPeriodDocs(tx: Queryable, schema: string, periods?:
        from ${keys}`,
     periods ? [periods.map((p) => p.granularity), periods.map((p) => p.start)] : [],
   );
-  const fragments = docs.map((d) => periodFragment(docTotals(d.doc)));
-  const column = <K extends keyof PeriodFragment>(k: K) => fragments.map((f) => f[k]);
+  const rows = docs.map((d) => ({ ...d, ...periodFragment(docTotals(d.doc)) }));
   await tx.query(
     `insert into ${schema}.business_period_docs (granularity, start, doc, new_users, new_accounts, logins, failed_logins, money_view)
      select * from unnest($1::text[], $2::date[], $3::json[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[])
      on conflict (granularity, start) do update set doc = excluded.doc, new_users = excluded.new_users, new_accounts = excluded.new_accounts,
        logins = excluded.logins, failed_logins = excluded.failed_logins, money_view = excluded.money_view`,
-    [docs.map((d) => d.granularity), docs.map((d) => d.start), docs.map((d) => d.doc),
-      column('new_users'), column('new_accounts'), column('logins'), column('failed_logins'), column('money')],
+    pgColumns(rows, ['granularity', 'start', 'doc', 'new_users', 'new_accounts', 'logins', 'failed_logins', 'money']),
   );
 }
