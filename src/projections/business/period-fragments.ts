@@ -6,7 +6,9 @@ import { periodView } from './business-views.js';
  * once by the projection so an answer over many periods is stored text put
  * together, not objects built and serialized per request: its counters, and
  * its money fields (deposits_count to fx_volume) exactly as periodView writes
- * them in a /business answer, without the enclosing braces.
+ * them in a /business answer, without the enclosing braces. Stored text:
+ * a change to periodView, formatAmount or CURRENCIES must bump the business
+ * projection's version, so the fragments are rebuilt with it.
  */
 export interface PeriodFragment {
   new_users: number;
