@@ -132,5 +132,10 @@ export async function buildIncidents(db: pg.Pool, end: string, count: number, ba
        from generate_series(1, $4::int) g`,
     [end, base, users, users * 3 * 365 / 4],
   );
-  await db.query(`vacuum analyze rm.incidents, rm.incident_counts, rm.incident_attack_ips, rm.incident_days, rm.risk_counters, rm.login_events`);
+  await db.query(
+    `insert into rm.login_days (day, min_position, max_position)
+     select (occurred_at at time zone 'UTC')::date, min(position), max(position) from rm.login_events group by 1
+     on conflict (day) do update set min_position = least(rm.login_days.min_position, excluded.min_position), max_position = greatest(rm.login_days.max_position, excluded.max_position)`,
+  );
+  await db.query(`vacuum analyze rm.incidents, rm.incident_counts, rm.incident_attack_ips, rm.incident_days, rm.risk_counters, rm.login_events, rm.login_days`);
 }

@@ -117,7 +117,9 @@ describe('business metrics (HTTP)', function () {
     expect(overview.status).to.equal(200);
     expect(overview.body.date).to.equal(today);
     expect(overview.body.daily.transfers_amount.JOD).to.equal('705.000');
-    expect(overview.body.last_30_days).to.include({ to: today, transfers_count: 3, active_users: 3 });
+    expect(overview.body.last_30_days).to.include({ to: today, transfers_count: 3, active_users: 3, total_users: 3, total_accounts: overview.body.daily.total_accounts });
+    expect(overview.body.last_7_days).to.include({ total_users: 3, total_accounts: overview.body.daily.total_accounts });
+    expect(overview.body.daily.total_accounts).to.be.greaterThan(0);
     expect(overview.body.currencies[0].transfers_amount).to.equal('705.000');
   });
 

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { businessProjection } from '../../src/projections/business/business-projection.js';
-import { addDays } from '../../src/domain/metrics/calendar.js';
+import { addDays, monthEnd } from '../../src/domain/metrics/calendar.js';
 import { addTotals, emptyTotals, type PeriodTotals } from '../../src/domain/metrics/kpis.js';
 import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../../src/projections/business/business-queries.js';
+import { periodView } from '../../src/projections/business/business-views.js';
+import { periodResultsJson } from '../../src/projections/business/period-results.js';
 import { asNew, projectionBench } from '../unit/cards/support/projection-bench.js';
 
 const CASH = '900000000001';
@@ -170,6 +172,37 @@ describe('business metrics projection (PostgreSQL)', function () {
     expect(byDay.get('2026-02-04')).to.include({ active_users_30d: 2 }); // 01-05 has left the window
     const totals = await cumulativeAt(bench.db, 'new_users', ['2026-01-03', '2026-01-04', '2026-03-01']);
     expect(Object.fromEntries(totals)).to.deep.equal({ '2026-01-03': 0, '2026-01-04': 3, '2026-03-01': 3 });
+  });
+
+  it('writes the results of /business/daily, /weekly and /monthly from the stored fragments as the same text as serializing their views', async () => {
+    // The answers as built before the fragments: one object per period from the totals, windows and running totals.
+    const views = async (granularity: 'day' | 'week' | 'month', range: { from: string; to: string }) => {
+      const [periods, windows] = await Promise.all([periodTotals(bench.db, granularity, range), activeWindows(bench.db, range)]);
+      const labels = [...periods.keys()].map((start): Record<string, string> =>
+        granularity === 'day' ? { date: start } : granularity === 'week' ? { week_start: start, week_end: addDays(start, 6) } : { month: start.slice(0, 7), month_start: start, month_end: monthEnd(start) });
+      const ends = labels.map((l, i) => l.week_end ?? l.month_end ?? [...periods.keys()][i]!);
+      const [users, accounts] = await Promise.all([cumulativeAt(bench.db, 'new_users', ends), cumulativeAt(bench.db, 'new_accounts', ends)]);
+      const byDay = new Map(windows.map((w) => [w.date, w]));
+      return [...periods.values()]
+        .map((totals, i) => ({
+          ...labels[i]!,
+          ...periodView(totals, { users: users.get(ends[i]!) ?? 0, accounts: accounts.get(ends[i]!) ?? 0 }),
+          ...(granularity === 'day' ? { active_users_7d: byDay.get(ends[i]!)?.active_users_7d ?? 0, active_users_30d: byDay.get(ends[i]!)?.active_users_30d ?? 0 } : {}),
+        }))
+        .reverse();
+    };
+    const cases = [
+      ['day', '2025-12-20', '2026-02-10'], ['day', '2026-01-05', '2026-01-05'], ['day', '2026-01-06', '2026-02-01'], ['day', '2026-02-02', '2026-03-03'],
+      ['week', '2025-12-29', '2026-02-08'], ['week', '2026-01-12', '2026-03-01'], ['month', '2025-11-01', '2026-03-31'], ['month', '2026-02-01', '2026-02-28'],
+    ] as const;
+    for (const [granularity, from, to] of cases) {
+      const text = await periodResultsJson(bench.db, granularity, { from, to });
+      expect(text, `${granularity} ${from}..${to}`).to.equal(JSON.stringify(await views(granularity, { from, to })));
+    }
+    const [d5] = JSON.parse(await periodResultsJson(bench.db, 'day', { from: '2026-01-05', to: '2026-01-05' })) as Record<string, unknown>[];
+    expect(d5).to.deep.include({ total_users: 3, total_accounts: 3, logins: 3, active_users: 2, fees_collected: { JOD: '0.200', USD: '0.00', EUR: '0.00' } });
+    const [feb] = JSON.parse(await periodResultsJson(bench.db, 'month', { from: '2026-02-01', to: '2026-02-28' })) as Record<string, unknown>[];
+    expect(feb).to.deep.include({ month: '2026-02', month_end: '2026-02-28', total_users: 3, active_users: 1, deposits_amount: { JOD: '0.000', USD: '25.00', EUR: '0.00' } });
   });
 
   it('rebuilds from position 0 to the same tables', async () => {

@@ -40,6 +40,19 @@ describe('logins projection (PostgreSQL)', function () {
     expect(await ids({ limit: 50, from: '2025-03-02T00:00:00Z', to: '2025-03-04T00:00:00Z' })).to.deep.equal(['a3@y.io', 'a2@y.io']);
   });
 
+  it('bounds a date filter by the positions of its UTC days, an attempt recorded late (older time, newer position) included', async () => {
+    // dup@ (the newest position) happened on 03-01, before a2 to a4.
+    expect(await ids({ limit: 50, from: '2025-03-01T00:00:00Z', to: '2025-03-02T00:00:00Z' })).to.deep.equal(['dup@y.io', 'a1@y.io']);
+    expect(await ids({ limit: 50, to: '2025-03-02T00:00:00Z' }), 'a bound at midnight takes nothing of its day').to.deep.equal(['dup@y.io', 'a1@y.io']);
+    expect(await ids({ limit: 50, from: '2025-03-01T09:30:00Z', to: '2025-03-03T09:00:00Z' })).to.deep.equal(['dup@y.io', 'a2@y.io']);
+    expect(await ids({ limit: 50, from: '2025-03-04T00:00:00Z' })).to.deep.equal(['a4@y.io']);
+    expect(await ids({ limit: 50, from: '2026-01-01T00:00:00Z' }), 'no day in range').to.deep.equal([]);
+    const days = await bench.db.query<{ day: string; n: string }>(
+      `select d.day::text as day, count(l.*)::text as n from rm.login_days d join rm.login_events l on l.position between d.min_position and d.max_position group by 1 order by 1`,
+    );
+    expect(days).to.deep.equal([{ day: '2025-03-01', n: '5' }, { day: '2025-03-02', n: '1' }, { day: '2025-03-03', n: '1' }, { day: '2025-03-04', n: '1' }]);
+  });
+
   it('pages by position', async () => {
     const first = await loginEventsPage(bench.db, { limit: 2 });
     expect(first).to.have.length(3); // limit + 1 tells that more follow

@@ -1,15 +1,15 @@
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { addDays, parseIsoDate, utcDay } from '../../domain/metrics/calendar.js';
 import { emptyTotals } from '../../domain/metrics/kpis.js';
 import { resolveRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
-import { activeWindows, countryTotals, cumulativeAt, cumulativeByCountry, periodTotals, rangeTotals } from '../../projections/business/business-queries.js';
-import type { Queryable } from '../../infra/db.js';
-import { csvWhenAsked } from '../csv-export.js';
+import { activeWindows, countryTotals, cumulativeByCountry, rangeTotals } from '../../projections/business/business-queries.js';
+import { periodResultsJson } from '../../projections/business/period-results.js';
+import { csvWhenAsked, wantsCsv } from '../csv-export.js';
 import type { AppDeps } from '../deps.js';
 import { requireStaff } from '../middleware/auth-guards.js';
 import { HttpProblem } from '../problem.js';
 import { businessDashboard } from './business-dashboard.js';
-import { currencyViews, periodLabels, periodView, type Running } from './business-views.js';
+import { currencyViews, periodView, type Running } from '../../projections/business/business-views.js';
 
 const TIMEZONE = 'UTC';
 
@@ -54,34 +54,18 @@ function overviewDate(req: Request): string {
   return rangeOf(req, 'day', true).to;
 }
 
-/** Running user and account totals at the end of each given day. */
-async function runningAt(db: Queryable, days: string[]): Promise<Map<string, Running>> {
-  const [users, accounts] = await Promise.all([cumulativeAt(db, 'new_users', days), cumulativeAt(db, 'new_accounts', days)]);
-  return new Map(days.map((d) => [d, { users: users.get(d) ?? 0, accounts: accounts.get(d) ?? 0 }]));
-}
-
-const none: Running = { users: 0, accounts: 0 };
-
-async function dailyViews(db: Queryable, range: DayRange) {
-  const [days, windows] = await Promise.all([periodTotals(db, 'day', range), activeWindows(db, range)]);
-  const running = await runningAt(db, [...days.keys()]);
-  const byDay = new Map(windows.map((w) => [w.date, w]));
-  return [...days.entries()].reverse().map(([date, totals]) => ({
-    date,
-    ...periodView(totals, running.get(date) ?? none),
-    active_users_7d: byDay.get(date)?.active_users_7d ?? 0,
-    active_users_30d: byDay.get(date)?.active_users_30d ?? 0,
-  }));
-}
-
-async function periodViews(db: Queryable, granularity: 'week' | 'month', range: DayRange) {
-  const periods = await periodTotals(db, granularity, range);
-  const labels = [...periods.keys()].map((start) => periodLabels(granularity, start));
-  const ends = labels.map((l) => l.week_end ?? l.month_end!);
-  const running = await runningAt(db, ends);
-  return [...periods.entries()]
-    .map(([start, totals], i) => ({ ...labels[i]!, ...periodView(totals, running.get(ends[i]!) ?? none) }))
-    .reverse();
+/**
+ * A list answer whose results are JSON text already (periodResultsJson): the
+ * same bytes res.json would send for the parsed object; a CSV export (csvWhenAsked)
+ * gets the parsed object.
+ */
+function sendList(req: Request, res: Response, range: DayRange, results: string): void {
+  if (wantsCsv(req)) {
+    res.json({ ...range, timezone: TIMEZONE, results: JSON.parse(results) as unknown[], next_cursor: null });
+    return;
+  }
+  const head = JSON.stringify({ ...range, timezone: TIMEZONE });
+  res.type('application/json').send(`${head.slice(0, -1)},"results":${results},"next_cursor":null}`);
 }
 
 /** Business KPIs for staff (openapi/business.yaml); the old dashboard page redirects to the console. */
@@ -96,15 +80,10 @@ export function businessRoutes(deps: AppDeps): Router {
   // CSV exports of the lists (Accept: text/csv or ?format=csv): the same rows as the JSON.
   router.use('/business', csvWhenAsked);
 
-  router.get('/business/daily', requireStaff, async (req, res) => {
-    const range = rangeOf(req, 'day', true);
-    res.json({ ...range, timezone: TIMEZONE, results: await dailyViews(db, range), next_cursor: null });
-  });
-
-  for (const granularity of ['week', 'month'] as const) {
-    router.get(`/business/${granularity}ly`, requireStaff, async (req, res) => {
-      const range = rangeOf(req, granularity, false);
-      res.json({ ...range, timezone: TIMEZONE, results: await periodViews(db, granularity, range), next_cursor: null });
+  for (const [path, granularity] of [['daily', 'day'], ['weekly', 'week'], ['monthly', 'month']] as const) {
+    router.get(`/business/${path}`, requireStaff, async (req, res) => {
+      const range = rangeOf(req, granularity, granularity === 'day');
+      sendList(req, res, range, await periodResultsJson(db, granularity, range));
     });
   }
 
@@ -137,13 +116,13 @@ export function businessRoutes(deps: AppDeps): Router {
     const date = overviewDate(req);
     const last7 = { from: addDays(date, -6), to: date };
     const last30 = { from: addDays(date, -29), to: date };
-    const [[daily], week, month, running] = await Promise.all([
-      dailyViews(db, { from: date, to: date }),
+    const [[daily], week, month] = await Promise.all([
+      periodResultsJson(db, 'day', { from: date, to: date }).then((text) => JSON.parse(text) as { total_users: number; total_accounts: number }[]),
       rangeTotals(db, last7),
       rangeTotals(db, last30),
-      runningAt(db, [date]),
     ]);
-    const atEnd = running.get(date) ?? none;
+    // The running totals at the end of the date: the day's own.
+    const atEnd: Running = { users: daily!.total_users, accounts: daily!.total_accounts };
     res.json({
       date,
       timezone: TIMEZONE,

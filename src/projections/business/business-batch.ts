@@ -3,8 +3,11 @@ import { accountFactOf, accountsNeeded, incrementsOf, type AccountFact, type Inc
 import { isCurrency } from '../../domain/money/currency.js';
 import type { BankRecordedEvent } from '../../eventstore/bank-events.js';
 import type { Queryable } from '../../infra/db.js';
+import { pgColumns } from '../../infra/pg-array.js';
 import { kpiCountry } from '../../domain/users/kpi-country.js';
 import { applyActiveDays } from './active-days-batch.js';
+import { docTotals } from './business-queries.js';
+import { periodFragment } from './period-fragments.js';
 
 /** Country of events not tied to a user, or of users who gave none. */
 export const UNKNOWN_COUNTRY = 'Unknown';
@@ -262,7 +265,8 @@ async function applyPeriodTotals(
  * are given) from their counters and sums: business_period_docs holds each
  * period's rows as one JSON document (in key order, so a rebuild writes the
  * same text), so a year of days is 365 rows to read, not the ~25 rows a day of
- * business_period_counts and _money.
+ * business_period_counts and _money; and beside it the period's fragment of
+ * the JSON answers (period-fragments.ts), rendered here from that document.
  */
 export async function refreshPeriodDocs(tx: Queryable, schema: string, periods?: { granularity: string; start: string }[]): Promise<void> {
   if (periods?.length === 0) return;
@@ -270,13 +274,19 @@ export async function refreshPeriodDocs(tx: Queryable, schema: string, periods?:
     ? `unnest($1::text[], $2::date[]) as t(granularity, start)`
     : `(select granularity, start from ${schema}.business_period_counts union select granularity, start from ${schema}.business_period_money) t`;
   const of = (table: string) => `from ${schema}.${table} x where x.granularity = t.granularity and x.start = t.start`;
-  await tx.query(
-    `insert into ${schema}.business_period_docs (granularity, start, doc)
-     select t.granularity, t.start, json_build_object(
+  const docs = await tx.query<{ granularity: string; start: string; doc: string }>(
+    `select t.granularity, t.start::text as start, json_build_object(
               'c', coalesce((select json_agg(json_build_array(metric, value::text) order by metric) ${of('business_period_counts')}), '[]'),
-              'm', coalesce((select json_agg(json_build_array(metric, currency, count::text, amount::text) order by metric, currency) ${of('business_period_money')}), '[]'))
-       from ${keys}
-     on conflict (granularity, start) do update set doc = excluded.doc`,
+              'm', coalesce((select json_agg(json_build_array(metric, currency, count::text, amount::text) order by metric, currency) ${of('business_period_money')}), '[]'))::text as doc
+       from ${keys}`,
     periods ? [periods.map((p) => p.granularity), periods.map((p) => p.start)] : [],
+  );
+  const rows = docs.map((d) => ({ ...d, ...periodFragment(docTotals(d.doc)) }));
+  await tx.query(
+    `insert into ${schema}.business_period_docs (granularity, start, doc, new_users, new_accounts, logins, failed_logins, money_view)
+     select * from unnest($1::text[], $2::date[], $3::json[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[])
+     on conflict (granularity, start) do update set doc = excluded.doc, new_users = excluded.new_users, new_accounts = excluded.new_accounts,
+       logins = excluded.logins, failed_logins = excluded.failed_logins, money_view = excluded.money_view`,
+    pgColumns(rows, ['granularity', 'start', 'doc', 'new_users', 'new_accounts', 'logins', 'failed_logins', 'money']),
   );
 }

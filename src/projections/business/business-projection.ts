@@ -35,7 +35,7 @@ const countryTotalTables = (schema: string, counts: string, money: string, grain
  */
 export const businessProjection: Projection = {
   name: 'business',
-  version: 4,
+  version: 5,
   tables: ['business_users', 'business_accounts', 'business_counts', 'business_money', 'business_active', 'business_active_days', 'business_active_periods',
     'business_period_counts', 'business_period_money', 'business_period_docs', 'business_country_month_counts', 'business_country_month_money'],
   async setup(tx, schema) {
@@ -91,10 +91,16 @@ export const businessProjection: Projection = {
         primary key (granularity, start, metric, currency)
       );
       -- Each period's business_period_counts and _money rows as one document (business-batch.ts, refreshPeriodDocs).
+      -- Beside it, the period's counters and its money fields as written in the JSON answers (period-fragments.ts).
       create table ${schema}.business_period_docs (
-        granularity text not null,
-        start       date not null,
-        doc         json not null,
+        granularity   text not null,
+        start         date not null,
+        doc           json not null,
+        new_users     bigint not null,
+        new_accounts  bigint not null,
+        logins        bigint not null,
+        failed_logins bigint not null,
+        money_view    text not null,
         primary key (granularity, start)
       );
       -- business_counts and business_money summed per month (its 1st): a range reads its whole months here, its other days there.

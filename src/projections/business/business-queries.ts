@@ -61,12 +61,25 @@ async function keptPerPeriod(db: Queryable, granularity: Granularity, range: Day
   );
   const counts: CountRow[] = [];
   const money: MoneyRow[] = [];
-  for (const { key, doc } of docs) {
-    const d = JSON.parse(doc) as { c: [string, string][]; m: [string, string, string, string][] };
-    for (const [metric, value] of d.c) counts.push({ key, metric, value });
-    for (const [metric, currency, count, amount] of d.m) money.push({ key, metric, currency, count, amount });
-  }
+  for (const { key, doc } of docs) docRows(key, doc, counts, money);
   return [counts, money];
+}
+
+/** Adds the counter and money rows of one business_period_docs document, under `key`. */
+function docRows(key: string, doc: string, counts: CountRow[], money: MoneyRow[]): void {
+  const d = JSON.parse(doc) as { c: [string, string][]; m: [string, string, string, string][] };
+  for (const [metric, value] of d.c) counts.push({ key, metric, value });
+  for (const [metric, currency, count, amount] of d.m) money.push({ key, metric, currency, count, amount });
+}
+
+/** One period's counters and money from its business_period_docs document (active users 0: they are kept apart). */
+export function docTotals(doc: string): PeriodTotals {
+  const counts: CountRow[] = [];
+  const money: MoneyRow[] = [];
+  docRows('', doc, counts, money);
+  const out = new Map<string, PeriodTotals>([['', emptyTotals()]]);
+  fold(out, counts, money, []);
+  return out.get('')!;
 }
 
 /** Periods cut by the range: summed from the days. */

@@ -12,8 +12,8 @@ const text = (v: Json | undefined): string | null => (typeof v === 'string' ? v 
  */
 export const loginsProjection: Projection = {
   name: 'logins',
-  version: 3,
-  tables: ['login_events'],
+  version: 4,
+  tables: ['login_events', 'login_days'],
   async setup(tx, schema) {
     await tx.query(`
       create table ${schema}.login_events (
@@ -40,7 +40,13 @@ export const loginsProjection: Projection = {
       -- Their combinations' frequencies: taken as independent, a combination that never occurs was estimated
       -- at thousands of rows and walked by position.
       create statistics ${schema}.login_events_country_successful (mcv) on country, successful from ${schema}.login_events;
-      create index on ${schema}.login_events (occurred_at);`);
+      create index on ${schema}.login_events (occurred_at);
+      -- The lowest and highest position of each UTC day's attempts: a date filter's bounds on the position walk (login-queries.ts).
+      create table ${schema}.login_days (
+        day          date primary key,
+        min_position bigint not null,
+        max_position bigint not null
+      );`);
   },
   ...byEventType({
     async AuthAttemptRecorded(tx, e, schema) {
@@ -51,8 +57,14 @@ export const loginsProjection: Projection = {
       // Never let a malformed event stop the projector.
       if (!UUID.test(id) || at === null || Number.isNaN(Date.parse(at))) return;
       await tx.query(
-        `insert into ${schema}.login_events (id, position, kind, outcome, successful, user_id, email, ip, country, user_agent, reason, occurred_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict (id) do nothing`,
+        `with attempt as (
+           insert into ${schema}.login_events (id, position, kind, outcome, successful, user_id, email, ip, country, user_agent, reason, occurred_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict (id) do nothing
+           returning position, occurred_at)
+         insert into ${schema}.login_days (day, min_position, max_position)
+         select (occurred_at at time zone 'UTC')::date, position, position from attempt
+         on conflict (day) do update set min_position = least(${schema}.login_days.min_position, excluded.min_position),
+                                         max_position = greatest(${schema}.login_days.max_position, excluded.max_position)`,
         [id, e.position.toString(), text(d.kind) ?? 'login', outcome, outcome === 'success', text(d.user_id), text(d.email),
           text(d.ip), text(d.country), text(d.user_agent), text(d.reason), at],
       );

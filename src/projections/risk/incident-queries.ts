@@ -1,4 +1,5 @@
 import type { Queryable } from '../../infra/db.js';
+import { dayPositionBounds } from '../day-position-bounds.js';
 
 export interface IncidentRow {
   incident_id: string;
@@ -44,22 +45,8 @@ export const SEVERITY_RANK = `(case severity when 'low' then 1 when 'medium' the
 /** The UTC day of an incident, as `incident_days` keys it (risk-projection.ts). */
 export const INCIDENT_DAY = `(raised_at at time zone 'UTC')::date`;
 
-/**
- * The positions of the incidents raised on the UTC days a date filter touches,
- * from `incident_days`: the same rows, but the newest-first walk of the
- * position index starts at the range's newest incident and stops at its oldest
- * instead of filtering every newer row (a week 100 days back skipped 257k rows).
- * No day in range: null bounds, no rows, as there is no incident then.
- */
-function positionBounds(from: string | undefined, to: string | undefined): string {
-  const days = [
-    ...(from === undefined ? [] : [`day >= (${from}::timestamptz at time zone 'UTC')::date`]),
-    // `to` is exclusive: a bound at midnight takes nothing of its day.
-    ...(to === undefined ? [] : [`day <= ((${to}::timestamptz - interval '1 microsecond') at time zone 'UTC')::date`]),
-  ].join(' and ');
-  return `incidents.position between (select min(min_position) from rm.incident_days where ${days})
-                                 and (select max(max_position) from rm.incident_days where ${days})`;
-}
+/** A week 100 days back skipped 257k rows before the walk was bounded by `incident_days` (dayPositionBounds). */
+const positionBounds = (from: string | undefined, to: string | undefined) => dayPositionBounds('incidents.position', 'rm.incident_days', from, to);
 
 /**
  * Sort keys, most significant first; position breaks ties (newest first within one severity).

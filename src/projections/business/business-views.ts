@@ -1,4 +1,3 @@
-import { monthEnd } from '../../domain/metrics/calendar.js';
 import type { PeriodTotals } from '../../domain/metrics/kpis.js';
 import { averagePerCurrency, sumPerCurrency, type PerCurrency } from '../../domain/metrics/per-currency.js';
 import { formatAmount } from '../../domain/money/amount.js';
@@ -108,13 +107,4 @@ export function currencyViews(t: PeriodTotals): CurrencyView[] {
     fees_collected: formatAmount(m.fees_collected.amount[c], c),
     fx_volume: formatAmount(m.fx_volume.amount[c], c),
   }));
-}
-
-/** The labels of a period keyed by its first day. */
-export function periodLabels(granularity: 'week' | 'month', start: string): Record<string, string> {
-  if (granularity === 'week') {
-    const end = new Date(Date.parse(`${start}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10);
-    return { week_start: start, week_end: end };
-  }
-  return { month: start.slice(0, 7), month_start: start, month_end: monthEnd(start) };
 }
