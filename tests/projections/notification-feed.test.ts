@@ -35,12 +35,12 @@ describe('live notification feed (one $all subscription, real sockets, PostgreSQ
   let feed: NotificationFeed;
   let server: Server;
   let url: string;
-  /** The principal and resume position the next connection is served with. */
-  const next: { who: Principal; from: bigint | undefined }[] = [];
+  /** The principal, resume position and feed (the suite's unless given) the next connection is served with. */
+  const next: { who: Principal; from: bigint | undefined; by?: NotificationFeed }[] = [];
 
-  const connect = (who: Principal, from?: bigint) =>
+  const connect = (who: Principal, from?: bigint, by?: NotificationFeed) =>
     new Promise<{ ws: WebSocket; frames: Frame[]; closed: Promise<number> }>((resolve, reject) => {
-      next.push({ who, from });
+      next.push({ who, from, by });
       const ws = new WebSocket(url);
       const frames: Frame[] = [];
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
@@ -58,8 +58,8 @@ describe('live notification feed (one $all subscription, real sockets, PostgreSQ
     server = createServer();
     const sockets = new WebSocketServer({ server });
     sockets.on('connection', (ws) => {
-      const { who, from } = next.shift()!;
-      void feed.connect(ws, who, from, async () => true);
+      const { who, from, by } = next.shift()!;
+      void (by ?? feed).connect(ws, who, from, async () => true);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -109,6 +109,65 @@ describe('live notification feed (one $all subscription, real sockets, PostgreSQ
     expect(got(other.frames)).to.deep.equal(u2.filter((r) => BigInt(r.position) > BigInt(other.frames[0]!.position!)).map((r) => [r.position, r.id, r.message]));
     expect(got(resumer.frames).length).to.be.greaterThan(100);
     for (const c of [live, other, resumer]) c.ws.close();
+  });
+
+  it('follows the log only while a socket is connected, each first socket from the head', async () => {
+    // The store with its subscriptions counted: open from subscribeAll until their iteration ends.
+    let open = 0;
+    const store = bench.store;
+    const counted = new Proxy(store, {
+      get(target, property) {
+        if (property === 'subscribeAll') {
+          return (options: Parameters<typeof store.subscribeAll>[0]) => {
+            const inner = target.subscribeAll(options);
+            open++;
+            return {
+              close: () => inner.close(),
+              async *[Symbol.asyncIterator]() {
+                try {
+                  yield* inner;
+                } finally {
+                  open--;
+                }
+              },
+            };
+          };
+        }
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const idle = new NotificationFeed(counted, pino({ level: 'silent' }), 300n);
+    await idle.start();
+    const settle = async (want: number) => {
+      for (const deadline = Date.now() + 5_000; open !== want && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+      return open;
+    };
+    const notes = (frames: Frame[]) => frames.filter((f) => f.type === 'notification').map((f) => f.position);
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      expect(open, 'no socket yet').to.equal(0);
+      const first = await connect(principal('u1'), undefined, idle);
+      expect(await settle(1), 'following for the socket').to.equal(1);
+      const seen = await bench.append(`account-${A}`, [credited(9001, B)]);
+      for (const deadline = Date.now() + 5_000; !notes(first.frames).includes(seen.toString()) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+      expect(notes(first.frames)).to.deep.equal([seen.toString()]);
+      first.ws.close();
+      await first.closed;
+      expect(await settle(0), 'the last socket gone').to.equal(0);
+      const unseen = await bench.append(`account-${A}`, [credited(9002, B)]);
+      const second = await connect(principal('u1'), undefined, idle);
+      expect(await settle(1)).to.equal(1);
+      expect(BigInt(second.frames[0]?.position ?? '0') >= unseen, 'the hello is at the head').to.equal(true);
+      const later = await bench.append(`account-${A}`, [credited(9003, B)]);
+      for (const deadline = Date.now() + 5_000; !notes(second.frames).includes(later.toString()) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+      expect(notes(second.frames), 'what was written while nobody listened is not live news').to.deep.equal([later.toString()]);
+      second.ws.close();
+      await second.closed;
+      expect(await settle(0)).to.equal(0);
+    } finally {
+      await idle.stop();
+    }
   });
 
   it('refuses (4409) a resume further back than its replay limit, before sending anything', async () => {

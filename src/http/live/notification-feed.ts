@@ -66,7 +66,12 @@ export class NotificationFeed {
   private readonly bySession = new Map<string, Set<LiveClient>>();
   private readonly staff = new Set<LiveClient>();
   private subscription: Subscription | undefined;
+  /** The follow loop while it runs, and the read of the head it starts from. */
   private following: Promise<void> | undefined;
+  private resumed: Promise<void> = Promise.resolve();
+  /** Sockets registered, and connections on their way to registering: the feed follows the log while either is non-zero. */
+  private registered = 0;
+  private arriving = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -78,12 +83,30 @@ export class NotificationFeed {
     this.facts = new LogFacts(store);
   }
 
-  /** Starts following the log from its current head. */
+  /**
+   * Starts the heartbeat. The log is followed only while a socket is
+   * connected: the first one starts the subscription at the log's head, and it
+   * stops when the last one leaves, so a process nobody listens to sends no
+   * statement for them (an API process behind a balancer, the bench).
+   */
   async start(): Promise<void> {
-    this.position = await this.store.headPosition();
-    this.following = this.follow();
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
+  }
+
+  private get wanted(): boolean {
+    return !this.stopped && this.registered + this.arriving > 0;
+  }
+
+  /** Starts the follow loop at the log's head unless it runs; resolves once `position` is where it follows from. */
+  private follows(): Promise<void> {
+    if (this.following) return this.resumed;
+    this.resumed = this.store.headPosition().then((head) => {
+      this.position = head;
+    });
+    this.following = this.resumed.then(() => this.follow());
+    void this.following.catch(() => undefined);
+    return this.resumed;
   }
 
   get clients(): number {
@@ -99,9 +122,23 @@ export class NotificationFeed {
    * handshake's check and the registration is not missed.
    */
   async connect(ws: WebSocket, principal: Principal, from: bigint | undefined, stillValid: () => Promise<boolean>): Promise<void> {
+    this.arriving++;
+    try {
+      await this.follows();
+    } catch (error) {
+      this.arriving--;
+      this.logger.warn({ err: error, user_id: principal.user_id }, 'live notifications: reading the head failed');
+      return new LiveClient(ws, principal, 0n).close(1011, 'internal_error');
+    }
+    this.arriving--;
     const until = this.position;
     const client = new LiveClient(ws, principal, from ?? until);
     if (this.stopped) return client.close(1001, 'shutting_down');
+    // Closed while the feed started: never registered, so nothing is left to unregister.
+    if (ws.readyState !== ws.OPEN) {
+      if (!this.wanted) void this.subscription?.close().catch(() => undefined);
+      return;
+    }
     this.register(client);
     ws.on('close', () => this.unregister(client));
     ws.on('pong', () => (client.alive = true));
@@ -146,6 +183,7 @@ export class NotificationFeed {
   }
 
   private register(client: LiveClient): void {
+    this.registered++;
     liveSockets.inc();
     add(this.byUser, client.user_id, client);
     add(this.bySession, client.principal.session_id, client);
@@ -153,16 +191,27 @@ export class NotificationFeed {
   }
 
   private unregister(client: LiveClient): void {
+    this.registered--;
     liveSockets.dec();
     remove(this.byUser, client.user_id, client);
     remove(this.bySession, client.principal.session_id, client);
     this.staff.delete(client);
+    // The last socket gone: end the subscription; the loop stops unless another arrived meanwhile.
+    if (!this.wanted) void this.subscription?.close().catch(() => undefined);
   }
 
-  /** The one subscription; after a failure it starts again after the last event handed out. */
+  /**
+   * The one subscription, while sockets want it; after a failure it starts
+   * again after the last event handed out. Whether to go on is decided and
+   * the loop let go in one step, so a socket arriving later starts a new one.
+   */
   private async follow(): Promise<void> {
     let backoff = 100;
-    while (!this.stopped) {
+    for (;;) {
+      if (!this.wanted) {
+        this.following = undefined;
+        return;
+      }
       try {
         this.subscription = this.store.subscribeAll({ fromPosition: this.position, batchSize: REPLAY_BATCH });
         for await (const event of this.subscription) {
