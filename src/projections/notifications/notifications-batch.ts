@@ -1,9 +1,15 @@
 import type { Queryable } from '../../infra/db.js';
-import { pgColumns } from '../../infra/pg-array.js';
+import { insertRows, type RowColumn } from '../runtime/insert-rows.js';
 import type { NotificationSourceEvent } from './notices.js';
 import { foldNotifications, notificationKeys, type AccountRow, type CardRow, type NotificationRow } from './notifications-fold.js';
 
 export { notificationId } from './notifications-fold.js';
+
+const NOTIFICATION_COLUMNS: readonly RowColumn<NotificationRow>[] = [
+  ['id', 'uuid'], ['user_id', 'text'], ['notification_type', 'text'], ['event_type', 'text'], ['message', 'text'],
+  ['account_number', 'text'], ['related_transfer_id', 'text'], ['card_id', 'text'], ['created_at', 'timestamptz'],
+  ['position', 'bigint'], ['read_at', 'timestamptz'],
+];
 
 /**
  * Applies a batch to the notifications tables with a fixed number of
@@ -67,17 +73,5 @@ export async function applyNotificationEvents(tx: Queryable, events: readonly No
       [rows.map((r) => r.id), rows.map((r) => r.user_id), rows.map((r) => r.read_at)],
     );
   }
-  if (notifications.length > 0) {
-    await tx.query(
-      `insert into ${schema}.notifications (id, user_id, notification_type, event_type, message, account_number,
-         related_transfer_id, card_id, created_at, position, read_at)
-       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                            $9::timestamptz[], $10::bigint[], $11::timestamptz[])
-       on conflict (id) do nothing`,
-      pgColumns<NotificationRow>(notifications, [
-        'id', 'user_id', 'notification_type', 'event_type', 'message', 'account_number',
-        'related_transfer_id', 'card_id', 'created_at', 'position', 'read_at',
-      ]),
-    );
-  }
+  await insertRows<NotificationRow>(tx, `${schema}.notifications`, NOTIFICATION_COLUMNS, notifications, 'on conflict (id) do nothing');
 }

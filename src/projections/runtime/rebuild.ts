@@ -2,6 +2,7 @@ import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { Db } from '../../infra/db.js';
 import { dropBuildTables, finishBuildTables, prepareBuildTables, type BuildTables } from './build-tables.js';
 import { applyEvents, handledEvents, type Projection } from './projection.js';
+import { loadTransaction } from './insert-rows.js';
 import { recordRebuild, swapIn } from './rebuild-swap.js';
 
 export interface RebuildProgress {
@@ -86,7 +87,7 @@ class Build {
     // A page with nothing for this projection costs no transaction.
     const mine = handledEvents(projection, page);
     // Not flushed one by one: the swap's commit is, and a crash before it drops the build.
-    if (mine.length > 0) await this.db.transaction((tx) => applyEvents(projection, tx, mine, schema), { durable: false });
+    if (mine.length > 0) await this.db.transaction((tx) => applyEvents(projection, loadTransaction(tx), mine, schema), { durable: false });
     const end = page[page.length - 1]!.position;
     this.progress.position = end;
     this.progress.events += page.length;
