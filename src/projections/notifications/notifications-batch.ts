@@ -1,7 +1,7 @@
 import type { Queryable } from '../../infra/db.js';
-import { insertRows, type RowColumn } from '../runtime/insert-rows.js';
+import { inLoad, insertRows, type RowColumn } from '../runtime/insert-rows.js';
 import type { NotificationSourceEvent } from './notices.js';
-import { foldNotifications, notificationKeys, type AccountRow, type CardRow, type NotificationRow } from './notifications-fold.js';
+import { foldNotifications, notificationKeys, type AccountRow, type CardRow, type NotificationReadRow, type NotificationRow } from './notifications-fold.js';
 
 export { notificationId } from './notifications-fold.js';
 
@@ -10,6 +10,33 @@ const NOTIFICATION_COLUMNS: readonly RowColumn<NotificationRow>[] = [
   ['account_number', 'text'], ['related_transfer_id', 'text'], ['card_id', 'text'], ['created_at', 'timestamptz'],
   ['position', 'bigint'], ['read_at', 'timestamptz'],
 ];
+
+const READ_COLUMNS: readonly RowColumn<NotificationReadRow>[] = [['id', 'uuid'], ['user_id', 'text'], ['read_at', 'timestamptz'], ['position', 'bigint']];
+
+/** Where a rebuild's load sets NotificationReads aside (in the build schema only). */
+const LOADED_READS = 'notification_reads_loaded';
+
+export async function setupLoadedReads(tx: Queryable, schema: string): Promise<void> {
+  await tx.query(`create table ${schema}.${LOADED_READS} (id uuid not null, user_id text not null, read_at timestamptz not null, position bigint not null)`);
+}
+
+/**
+ * Applies the reads a rebuild's load set aside, as the live projector does
+ * batch by batch: a read marks its user's notification if that one came
+ * earlier in the log (it existed when read), and the first such read wins
+ * (one the load's own batch already applied, to a notification of the same
+ * batch, stays).
+ */
+export async function finishLoadedReads(tx: Queryable, schema: string): Promise<void> {
+  await tx.query(
+    `update ${schema}.notifications n set read_at = f.read_at
+       from (select distinct on (r.id, r.user_id) r.id, r.user_id, r.read_at
+               from ${schema}.${LOADED_READS} r
+               join ${schema}.notifications m on m.id = r.id and m.user_id = r.user_id and m.position < r.position
+              order by r.id, r.user_id, r.position) f
+      where n.id = f.id and n.user_id = f.user_id and n.read_at is null`,
+  );
+}
 
 /**
  * Applies a batch to the notifications tables with a fixed number of
@@ -64,7 +91,10 @@ export async function applyNotificationEvents(tx: Queryable, events: readonly No
     );
   }
   // Reads first, so they reach only notifications stored before the batch.
-  if (reads.length > 0) {
+  if (inLoad(tx)) {
+    // A rebuild's load has no key on notifications to update by: set aside (applied by finishLoadedReads).
+    await insertRows<NotificationReadRow>(tx, `${schema}.${LOADED_READS}`, READ_COLUMNS, reads);
+  } else if (reads.length > 0) {
     const rows = reads;
     await tx.query(
       `update ${schema}.notifications n set read_at = v.read_at

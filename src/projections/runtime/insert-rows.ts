@@ -21,6 +21,9 @@ export function loadTransaction(tx: Queryable): Queryable {
   return tx;
 }
 
+/** True in a rebuild's load transaction (loadTransaction). */
+export const inLoad = (tx: Queryable): boolean => loads.has(tx);
+
 /**
  * Inserts `rows` into `table` (schema-qualified): by COPY in a rebuild's load
  * (loadTransaction), otherwise by one `insert ... select from unnest(column

@@ -47,6 +47,8 @@ const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 class Build {
   readonly progress: RebuildProgress;
   failure: Error | undefined;
+  /** Pages are applied as a load (loadTransaction) until the build's keys and indexes are back. */
+  loading = true;
   private last: Promise<void> = Promise.resolve();
   private readonly queued: Promise<void>[] = [];
 
@@ -87,7 +89,7 @@ class Build {
     // A page with nothing for this projection costs no transaction.
     const mine = handledEvents(projection, page);
     // Not flushed one by one: the swap's commit is, and a crash before it drops the build.
-    if (mine.length > 0) await this.db.transaction((tx) => applyEvents(projection, loadTransaction(tx), mine, schema), { durable: false });
+    if (mine.length > 0) await this.db.transaction((tx) => applyEvents(projection, this.loading ? loadTransaction(tx) : tx, mine, schema), { durable: false });
     const end = page[page.length - 1]!.position;
     this.progress.position = end;
     this.progress.events += page.length;
@@ -148,6 +150,7 @@ async function finish(store: EventStore, db: Db, build: Build, options: RebuildA
   try {
     if (build.failure) throw build.failure;
     await finishBuildTables(db, build.tables);
+    build.loading = false;
     for (;;) {
       if (options.shouldStop?.()) throw new RebuildStopped(`rebuild of ${build.name} stopped`);
       const check = await swapIn(store, db, build.tables, build.progress, options.verify ?? false);
