@@ -1,6 +1,8 @@
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { finished } from 'node:stream/promises';
 
 /**
  * The read-model database: PostgreSQL through a pg pool, or the embedded PGlite.
@@ -12,6 +14,11 @@ import pg from 'pg';
 export interface Queryable {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   run<R = Record<string, unknown>>(builder: Knex.QueryBuilder | Knex.Raw): Promise<R[]>;
+  /**
+   * Runs `copy ... from stdin` with `data` in COPY's text format (pg-copy.ts).
+   * Only a PostgreSQL transaction has it (PGlite and the pool do not).
+   */
+  copyFrom?(statement: string, data: string): Promise<void>;
 }
 
 export interface TransactionOptions {
@@ -82,7 +89,15 @@ export function postgresDb(connectionString: string, max = 20): Db & { pool: pg.
       client.on('error', onError);
       try {
         await client.query(options.durable === false ? 'begin; set local synchronous_commit = off' : 'begin');
-        const result = await work(queryable(async (text, params) => (await client.query(text, params)).rows));
+        const tx: Queryable = {
+          ...queryable(async (text, params) => (await client.query(text, params)).rows),
+          async copyFrom(statement, data) {
+            const stream = client.query(copyFromStdin(statement));
+            stream.end(data);
+            await finished(stream);
+          },
+        };
+        const result = await work(tx);
         await client.query('commit');
         return result;
       } catch (error) {

@@ -3,7 +3,8 @@ import { systemContext } from '../../src/commands/shared/command-context.js';
 import { notificationsPage, ownedNotification } from '../../src/projections/notifications/notification-queries.js';
 import { markNotificationRead } from '../../src/commands/notifications/mark-notification-read.js';
 import { notificationId, notificationsProjection } from '../../src/projections/notifications/notifications-projection.js';
-import { projectionBench } from '../unit/cards/support/projection-bench.js';
+import { rebuildProjection } from '../../src/projections/runtime/rebuild.js';
+import { asNew, projectionBench } from '../unit/cards/support/projection-bench.js';
 
 const A = '100000000017'; // u1, JOD
 const B = '200000000015'; // u2, USD
@@ -107,6 +108,61 @@ describe('notifications projection (PostgreSQL)', function () {
     await bench.db.query('delete from rm.notifications');
     await bench.runtime.rebuild('notifications');
     expect(await bench.db.query('select id, user_id, message, read_at from rm.notifications order by id')).to.deep.equal(before);
+  });
+});
+
+describe('notifications projection: reads set aside by a rebuild (PostgreSQL)', function () {
+  this.timeout(60_000);
+  let bench: Awaited<ReturnType<typeof projectionBench>>;
+  before(async () => {
+    bench = await projectionBench(notificationsProjection);
+  });
+  after(async () => {
+    await bench?.close();
+  });
+
+  it('marks, as the live build does, only a notification earlier in the log than its read, with the first read, across pages', async () => {
+    const C = '300000000013';
+    const deposit = (n: number) => asNew('AccountCredited', credited(`dep${n}`, 'deposit', String(1000 + n), CASH).data);
+    const read = (id: string) => bench.append('notifications-u3', [{ type: 'NotificationRead', data: { notification_id: id } }]);
+    await bench.append(`account-${C}`, [opened(C, 'u3', 'JOD')]);
+    // Read before it exists: its id is known ahead, from the event id of the deposit to come.
+    const early = deposit(0);
+    await read(notificationId(early.event_id, 'u3'));
+    const filler = async () => {
+      // More than a page of the rebuild below between a notification and its reads.
+      await bench.store.append(`account-${C}`, Array.from({ length: 8 }, (_, i) => deposit(10 + i)), 'any');
+      bench.runtime.nudge();
+      await bench.caughtUp();
+    };
+    await filler();
+    await bench.store.append(`account-${C}`, [early], 'any');
+    const later = deposit(1);
+    await bench.store.append(`account-${C}`, [later], 'any');
+    await filler();
+    await read(notificationId(later.event_id, 'u3'));
+    await filler();
+    await read(notificationId(later.event_id, 'u3'));
+    // A read by another user of u3's notification, and one of an id nobody has.
+    await bench.append('notifications-u4', [{ type: 'NotificationRead', data: { notification_id: notificationId(early.event_id, 'u3') } }]);
+    await read(notificationId(deposit(2).event_id, 'u3'));
+    bench.runtime.nudge();
+    await bench.caughtUp();
+
+    const rows = () => bench.db.query<{ id: string; user_id: string; message: string; read_at: Date | null; position: string }>(
+      'select id, user_id, message, read_at, position::text as position from rm.notifications order by position, id',
+    );
+    const live = await rows();
+    const readOf = (eventId: string) => live.find((r) => r.id === notificationId(eventId, 'u3'))!.read_at;
+    const reads = (await bench.store.readAll({ fromPosition: 0n, max: 1000 })).filter((e) => e.type === 'NotificationRead' && e.stream_id === 'notifications-u3');
+    expect(readOf(early.event_id)).to.equal(null);
+    expect(readOf(later.event_id)?.toISOString()).to.equal(reads[1]!.recorded_at.toISOString());
+    expect(live.filter((r) => r.read_at !== null)).to.have.length(1);
+
+    await bench.db.query('update rm.notifications set read_at = null');
+    // Pages of 5: reads and what they mark come in different pages of the load.
+    await rebuildProjection(bench.store, bench.db, notificationsProjection, { batchSize: 5 });
+    expect(await rows()).to.deep.equal(live);
   });
 });
 

@@ -5,6 +5,7 @@ import { openPostgresEventStore } from '../../src/eventstore/postgres/postgres-e
 import type { SqlEventStore } from '../../src/eventstore/sql/sql-event-store.js';
 import { postgresDb, type Db } from '../../src/infra/db.js';
 import { migrateServiceSchema } from '../../src/migrations/service/index.js';
+import type { WholeLogProjection } from '../../src/projections/runtime/projection.js';
 import { rebuildAll } from '../../src/projections/runtime/rebuild.js';
 import { ProjectionRuntime } from '../../src/projections/runtime/runtime.js';
 import { freshDatabase } from '../helpers/postgres.js';
@@ -98,6 +99,38 @@ describe('rebuilding several projections in one read of the log', function () {
     for (const name of names) await expectCountsMatchStore(name);
     const leftovers = await db.query(`select 1 from information_schema.schemata where schema_name like 'rm_build_%'`);
     expect(leftovers).to.have.length(0);
+  });
+
+  it('lets a build behind the others apply the pages that queued up meanwhile in one batch, each event once and in order, within the lookahead', async () => {
+    await appendMany(store, 'acc', 20, 20);
+    const [quick, slowCounter] = counters(['quick', 'slow']);
+    const counter = slowCounter as WholeLogProjection;
+    /** The batches the rebuild gave the slow build (not the live projector's). */
+    const batches: number[] = [];
+    let rebuilding = false;
+    // 30 ms per batch: the reader and the quick build run ahead while it applies one.
+    const slow: WholeLogProjection = { ...counter, apply: async (tx, events, schema) => {
+      if (!rebuilding) return counter.apply(tx, events, schema);
+      batches.push(events.length);
+      await tx.query('select pg_sleep(0.03)');
+      await counter.apply(tx, events, schema);
+    } };
+    await startLive([quick!, slow]);
+    // Every append visible to readers (a transaction open elsewhere on a shared server holds them back).
+    for (let i = 0; (await store.headPosition()) < (await store.committedHead()); i++) {
+      if (i > 300) throw new Error('appends not visible after 30 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    rebuilding = true;
+
+    const outcomes = await rebuildAll(store, db, [quick!, slow], { batchSize: 10, verify: true, lookahead: 3 });
+    rebuilding = false;
+    for (const outcome of outcomes) expect(outcome.ok && outcome.check, outcome.name).to.deep.equal({ compared: true, differing: [] });
+    expect(batches.reduce((a, b) => a + b, 0)).to.equal(400);
+    expect(Math.max(...batches)).to.be.greaterThan(10);
+    expect(Math.max(...batches)).to.be.at.most(40);
+    expect(batches.length).to.be.below(40);
+    await expectCountsMatchStore('slow');
   });
 
   it('leaves the live tables of a projection that fails as they were, swaps in the others and reports a live build that differed', async () => {

@@ -1,6 +1,12 @@
 import type { Queryable } from '../../infra/db.js';
-import { pgColumns } from '../../infra/pg-array.js';
+import { insertRows, type RowColumn } from '../runtime/insert-rows.js';
 import { foldAccounts, splitAccountsOf, type AccountsEvent, type Entry } from './accounts-fold.js';
+
+const ENTRY_COLUMNS: readonly RowColumn<Entry>[] = [
+  ['event_id', 'uuid'], ['account_number', 'text'], ['position', 'bigint'], ['transfer_id', 'text'], ['kind', 'text'],
+  ['direction', 'text'], ['amount', 'bigint'], ['fee', 'bigint'], ['balance_after', 'bigint'],
+  ['counterparty_account', 'text'], ['fx', 'jsonb'], ['occurred_at', 'timestamptz'],
+];
 
 /**
  * Applies a batch of events to `accounts` and `account_entries` with a fixed
@@ -29,19 +35,7 @@ export async function applyAccountEvents(tx: Queryable, events: readonly Account
       ],
     );
   }
-  if (entries.length > 0) {
-    await tx.query(
-      `insert into ${schema}.account_entries
-         (event_id, account_number, position, transfer_id, kind, direction, amount, fee, balance_after, counterparty_account, fx, occurred_at)
-       select * from unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[],
-                            $9::bigint[], $10::text[], $11::jsonb[], $12::timestamptz[])
-       on conflict do nothing`,
-      pgColumns<Entry>(entries, [
-        'event_id', 'account_number', 'position', 'transfer_id', 'kind', 'direction',
-        'amount', 'fee', 'balance_after', 'counterparty_account', 'fx', 'occurred_at',
-      ]),
-    );
-  }
+  await insertRows<Entry>(tx, `${schema}.account_entries`, ENTRY_COLUMNS, entries, 'on conflict do nothing');
   if (changes.size > 0) {
     const rows = [...changes.entries()];
     await tx.query(

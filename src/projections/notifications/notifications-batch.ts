@@ -1,9 +1,42 @@
 import type { Queryable } from '../../infra/db.js';
-import { pgColumns } from '../../infra/pg-array.js';
+import { inLoad, insertRows, type RowColumn } from '../runtime/insert-rows.js';
 import type { NotificationSourceEvent } from './notices.js';
-import { foldNotifications, notificationKeys, type AccountRow, type CardRow, type NotificationRow } from './notifications-fold.js';
+import { foldNotifications, notificationKeys, type AccountRow, type CardRow, type NotificationReadRow, type NotificationRow } from './notifications-fold.js';
 
 export { notificationId } from './notifications-fold.js';
+
+const NOTIFICATION_COLUMNS: readonly RowColumn<NotificationRow>[] = [
+  ['id', 'uuid'], ['user_id', 'text'], ['notification_type', 'text'], ['event_type', 'text'], ['message', 'text'],
+  ['account_number', 'text'], ['related_transfer_id', 'text'], ['card_id', 'text'], ['created_at', 'timestamptz'],
+  ['position', 'bigint'], ['read_at', 'timestamptz'],
+];
+
+const READ_COLUMNS: readonly RowColumn<NotificationReadRow>[] = [['id', 'uuid'], ['user_id', 'text'], ['read_at', 'timestamptz'], ['position', 'bigint']];
+
+/** Where a rebuild's load sets NotificationReads aside (in the build schema only). */
+const LOADED_READS = 'notification_reads_loaded';
+
+export async function setupLoadedReads(tx: Queryable, schema: string): Promise<void> {
+  await tx.query(`create table ${schema}.${LOADED_READS} (id uuid not null, user_id text not null, read_at timestamptz not null, position bigint not null)`);
+}
+
+/**
+ * Applies the reads a rebuild's load set aside, as the live projector does
+ * batch by batch: a read marks its user's notification if that one came
+ * earlier in the log (it existed when read), and the first such read wins
+ * (one the load's own batch already applied, to a notification of the same
+ * batch, stays).
+ */
+export async function finishLoadedReads(tx: Queryable, schema: string): Promise<void> {
+  await tx.query(
+    `update ${schema}.notifications n set read_at = f.read_at
+       from (select distinct on (r.id, r.user_id) r.id, r.user_id, r.read_at
+               from ${schema}.${LOADED_READS} r
+               join ${schema}.notifications m on m.id = r.id and m.user_id = r.user_id and m.position < r.position
+              order by r.id, r.user_id, r.position) f
+      where n.id = f.id and n.user_id = f.user_id and n.read_at is null`,
+  );
+}
 
 /**
  * Applies a batch to the notifications tables with a fixed number of
@@ -58,7 +91,10 @@ export async function applyNotificationEvents(tx: Queryable, events: readonly No
     );
   }
   // Reads first, so they reach only notifications stored before the batch.
-  if (reads.length > 0) {
+  if (inLoad(tx)) {
+    // A rebuild's load has no key on notifications to update by: set aside (applied by finishLoadedReads).
+    await insertRows<NotificationReadRow>(tx, `${schema}.${LOADED_READS}`, READ_COLUMNS, reads);
+  } else if (reads.length > 0) {
     const rows = reads;
     await tx.query(
       `update ${schema}.notifications n set read_at = v.read_at
@@ -67,17 +103,5 @@ export async function applyNotificationEvents(tx: Queryable, events: readonly No
       [rows.map((r) => r.id), rows.map((r) => r.user_id), rows.map((r) => r.read_at)],
     );
   }
-  if (notifications.length > 0) {
-    await tx.query(
-      `insert into ${schema}.notifications (id, user_id, notification_type, event_type, message, account_number,
-         related_transfer_id, card_id, created_at, position, read_at)
-       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                            $9::timestamptz[], $10::bigint[], $11::timestamptz[])
-       on conflict (id) do nothing`,
-      pgColumns<NotificationRow>(notifications, [
-        'id', 'user_id', 'notification_type', 'event_type', 'message', 'account_number',
-        'related_transfer_id', 'card_id', 'created_at', 'position', 'read_at',
-      ]),
-    );
-  }
+  await insertRows<NotificationRow>(tx, `${schema}.notifications`, NOTIFICATION_COLUMNS, notifications, 'on conflict (id) do nothing');
 }

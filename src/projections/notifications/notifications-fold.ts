@@ -46,13 +46,22 @@ export interface NotificationsBefore {
   staff: ReadonlySet<string>;
 }
 
+/** A NotificationRead of a notification stored before its batch (the first of the batch for that id and user). */
+export interface NotificationReadRow {
+  id: string;
+  user_id: string;
+  read_at: string;
+  /** The NotificationRead's position: it marks only a notification with an earlier one. */
+  position: string;
+}
+
 /** What a batch changes: rows to insert, and reads of notifications stored before it. */
 export interface NotificationChanges {
   newAccounts: (AccountRow & { account_number: string })[];
   newCards: (CardRow & { card_id: string })[];
   newStaff: string[];
   notifications: NotificationRow[];
-  reads: { id: string; user_id: string; read_at: string }[];
+  reads: NotificationReadRow[];
 }
 
 /** The keys a batch reads: account and card rows, and whether it needs the staff list. */
@@ -85,7 +94,7 @@ export function foldNotifications(before: NotificationsBefore, events: readonly 
   const newCards: (CardRow & { card_id: string })[] = [];
   const notifications = new Map<string, NotificationRow>();
   /** First read time per (notification, user), for rows that existed before the batch. */
-  const reads = new Map<string, { id: string; user_id: string; read_at: string }>();
+  const reads = new Map<string, NotificationReadRow>();
 
   const notify = (e: NotificationSourceEvent, userId: string, n: Notice) => {
     const id = notificationId(e.event_id, userId);
@@ -144,7 +153,7 @@ export function foldNotifications(before: NotificationsBefore, events: readonly 
       if (pending && pending.user_id === userId && pending.read_at === null) pending.read_at = readAt;
       // A notification stored before the batch.
       const key = `${id.toLowerCase()}/${userId}`;
-      if (!reads.has(key)) reads.set(key, { id, user_id: userId, read_at: readAt });
+      if (!reads.has(key)) reads.set(key, { id, user_id: userId, read_at: readAt, position: e.position.toString() });
     }
     // After the owner's own notice: a staff user who owns a frozen account is told once (the first notice wins).
     const alert = isAdminAlertEvent(e) ? adminAlert(e) : null;

@@ -27,6 +27,7 @@ export async function prepareBuildTables(db: Db, projection: Projection): Promis
     await tx.query(`drop schema if exists ${schema} cascade`);
     await tx.query(`create schema ${schema}`);
     await projection.setup(tx, schema);
+    await projection.load?.setup(tx, schema);
     if (db.kind !== 'postgres') return [];
     const insertOnly = projection.insertOnly ?? [];
     const keys = await tx.query<{ table_name: string; name: string; definition: string }>(
@@ -55,9 +56,11 @@ export async function prepareBuildTables(db: Db, projection: Projection): Promis
   return { projection, schema, deferredIndexes };
 }
 
-/** Makes the build like the live tables (its indexes, planner statistics), before the swap. */
+/** Makes the build like the live tables (its indexes, what its load set aside, planner statistics), before the swap. */
 export async function finishBuildTables(db: Db, build: BuildTables): Promise<void> {
   for (const definition of build.deferredIndexes) await db.query(definition);
+  const { load } = build.projection;
+  if (load) await db.transaction((tx) => load.finish(tx, build.schema));
   if (db.kind === 'postgres') for (const table of build.projection.tables) await db.query(`analyze ${build.schema}.${table}`);
 }
 

@@ -12,11 +12,21 @@ interface ProjectionBase {
   /**
    * Tables (of `tables`) whose rows are only ever inserted, each event giving
    * at most one row per key, by statements that name no conflict target
-   * (`on conflict do nothing`): a rebuild, which applies each event once,
-   * loads them without their primary key and unique indexes and creates
-   * those after the load (a duplicate key would then fail the rebuild).
+   * (`on conflict do nothing`) or by insertRows (insert-rows.ts, which uses
+   * COPY in a load): a rebuild, which applies each event once, loads them
+   * without their primary key and unique indexes and creates those after the
+   * load (a duplicate key would then fail the rebuild). A table whose rows
+   * later events update by key qualifies if the projection sets those
+   * updates aside while loading (`inLoad`) and applies them in `load.finish`.
    */
   readonly insertOnly?: readonly string[];
+  /** What a projection sets aside during a rebuild's load, in its build schema (dropped with it). */
+  readonly load?: {
+    /** Creates the tables it sets aside into (after `setup`, in the build schema; no indexes needed). */
+    setup(tx: Queryable, schema: string): Promise<void>;
+    /** Applies what was set aside, once the load is over and its keys and indexes are back, before the swap. */
+    finish(tx: Queryable, schema: string): Promise<void>;
+  };
   /** Creates the tables and indexes in `schema` (which exists and is empty of them). */
   setup(tx: Queryable, schema: string): Promise<void>;
 }

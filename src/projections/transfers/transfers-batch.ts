@@ -1,6 +1,14 @@
 import type { Queryable } from '../../infra/db.js';
 import { pgColumns } from '../../infra/pg-array.js';
+import { insertRows, type RowColumn } from '../runtime/insert-rows.js';
 import { foldTransfers, transfersTouched, type NewTransfer, type TransferState, type TransfersChanges, type TransfersEvent } from './transfers-fold.js';
+
+const TRANSFER_COLUMNS: readonly RowColumn<NewTransfer>[] = [
+  ['transfer_id', 'text'], ['kind', 'text'], ['status', 'text'], ['sender_account', 'text'], ['receiver_account', 'text'],
+  ['amount', 'bigint'], ['fee', 'bigint'], ['currency', 'text'], ['credited_amount', 'bigint'], ['receiver_currency', 'text'],
+  ['fx', 'jsonb'], ['sender_balance_after', 'bigint'], ['receiver_balance_after', 'bigint'], ['attempts_left', 'int'],
+  ['failure_code', 'text'], ['created_at', 'timestamptz'], ['created_position', 'bigint'], ['updated_position', 'bigint'],
+];
 
 /**
  * Applies a batch of events to `transfers` and `transfer_accounts` with a
@@ -44,23 +52,7 @@ async function writeTransferChanges(tx: Queryable, changes: TransfersChanges, sc
       [opened.map((r) => r.account_number), opened.map((r) => r.owner_id), opened.map((r) => r.currency)],
     );
   }
-  if (inserts.length > 0) {
-    await tx.query(
-      `insert into ${schema}.transfers
-         (transfer_id, kind, status, sender_account, receiver_account, amount, fee, currency, credited_amount,
-          receiver_currency, fx, sender_balance_after, receiver_balance_after, attempts_left, failure_code,
-          created_at, created_position, updated_position)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[],
-                            $9::bigint[], $10::text[], $11::jsonb[], $12::bigint[], $13::bigint[], $14::int[], $15::text[],
-                            $16::timestamptz[], $17::bigint[], $18::bigint[])`,
-      pgColumns<NewTransfer>(inserts, [
-        'transfer_id', 'kind', 'status', 'sender_account', 'receiver_account', 'amount',
-        'fee', 'currency', 'credited_amount', 'receiver_currency', 'fx',
-        'sender_balance_after', 'receiver_balance_after', 'attempts_left', 'failure_code',
-        'created_at', 'created_position', 'updated_position',
-      ]),
-    );
-  }
+  await insertRows<NewTransfer>(tx, `${schema}.transfers`, TRANSFER_COLUMNS, inserts);
   if (updates.length > 0) {
     await tx.query(
       `update ${schema}.transfers t
