@@ -59,10 +59,12 @@ export async function decideAtomicGroup(deps: AtomicDeps, units: AtomicUnit[]): 
     try {
       results = await deps.appendMany(appends);
     } catch (error) {
-      // Another process moved a stream (a bank fee or FX sub-stream, most often): the group again
-      // on that stream's fresh state, a few times, before every unit goes its own way.
+      // Another process moved a stream (a bank fee or FX sub-stream; behind a round-robin balancer,
+      // any account its last request was sent elsewhere): the group again on fresh states, a few
+      // times, before every unit goes its own way. The append names the first stale stream only,
+      // and where one is stale others usually are too, so every stream of the group is read again.
       if (error instanceof WrongExpectedRevisionError && attempt < GROUP_CONFLICT_RETRIES) {
-        deps.forget(error.stream);
+        for (const stream of work.keys()) deps.forget(stream);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * (attempt + 1)));
         continue;
       }
