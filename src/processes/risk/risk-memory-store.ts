@@ -1,6 +1,6 @@
 import { emptyMemory, type RiskMemory } from '../../domain/risk/memory.js';
 import type { Db } from '../../infra/db.js';
-import { pgArray } from '../../infra/pg-array.js';
+import { pgColumns } from '../../infra/pg-array.js';
 
 type Part = keyof RiskMemory;
 const PARTS = Object.keys(emptyMemory()) as Part[];
@@ -49,8 +49,7 @@ export class RiskMemoryStore {
     const stored = emptyMemory();
     for (const row of rows) if ((PARTS as string[]).includes(row.part)) (stored[row.part as Part] as Record<string, unknown>)[row.key] = row.value;
     // What is stored now, so that the next save writes the difference (and deletes what a fresh start drops).
-    this.saved = this.snapshot(stored);
-    this.signatures = new Map();
+    this.remember(stored);
     // Without a checkpoint the process starts from the beginning of the log, with nothing remembered.
     if (!checkpoint) return { position: 0n, memory: emptyMemory() };
     if (old && rows.length === 0) {
@@ -58,7 +57,6 @@ export class RiskMemoryStore {
       for (const part of PARTS) Object.assign(memory[part], old.memory[part] ?? {});
       return { position: BigInt(checkpoint.position), memory };
     }
-    for (const part of PARTS) for (const [key, value] of Object.entries(stored[part])) this.signatures.set(slot(part, key), signature(value));
     return { position: BigInt(checkpoint.position), memory: stored };
   }
 
@@ -100,11 +98,8 @@ export class RiskMemoryStore {
       [
         this.name,
         position.toString(),
-        pgArray(upserts.map((u) => u[0])),
-        pgArray(upserts.map((u) => u[1])),
-        pgArray(upserts.map((u) => u[2])),
-        pgArray(deletes.map((d) => d[0])),
-        pgArray(deletes.map((d) => d[1])),
+        ...pgColumns(upserts, [0, 1, 2]),
+        ...pgColumns(deletes, [0, 1]),
         this.legacy,
       ],
     );
@@ -114,9 +109,15 @@ export class RiskMemoryStore {
     return { written: upserts.length, deleted: deletes.length };
   }
 
-  private snapshot(memory: RiskMemory): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const part of PARTS) for (const [key, value] of Object.entries(memory[part])) out.set(slot(part, key), JSON.stringify(value));
-    return out;
+  /** Takes `memory` as what is stored: each entry's JSON and signature (a memory sharing none of its lists only matches by JSON). */
+  private remember(memory: RiskMemory): void {
+    this.saved = new Map();
+    this.signatures = new Map();
+    for (const part of PARTS) {
+      for (const [key, value] of Object.entries(memory[part])) {
+        this.saved.set(slot(part, key), JSON.stringify(value));
+        this.signatures.set(slot(part, key), signature(value));
+      }
+    }
   }
 }
