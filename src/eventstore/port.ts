@@ -101,6 +101,12 @@ export interface ReadAllOptions {
   follower?: boolean;
 }
 
+/** One stream of a `readStreams` call: its events from revision `from` on. */
+export interface StreamRead {
+  stream: string;
+  from: bigint;
+}
+
 export interface SubscribeAllOptions {
   /** Exclusive, like readAll. */
   fromPosition: bigint;
@@ -131,6 +137,12 @@ export interface EventStore {
    */
   appendMany?(appends: StreamAppend[]): Promise<AppendResult[]>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional: several streams' events from a revision on (at most `max` of
+   * each), in one read; one list per request, in the order of `reads`.
+   * Callers without it read stream by stream.
+   */
+  readStreams?(reads: StreamRead[], max: number): Promise<RecordedEvent[][]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeAll(options: SubscribeAllOptions): Subscription;
   /**

@@ -12,6 +12,7 @@ export class PrivateEventStore implements EventStore {
   readonly kind: EventStore['kind'];
   readonly atomicMultiStream: boolean;
   readonly onAppended?: EventStore['onAppended'];
+  readonly readStreams?: EventStore['readStreams'];
 
   constructor(
     readonly inner: EventStore,
@@ -21,6 +22,7 @@ export class PrivateEventStore implements EventStore {
     this.kind = inner.kind;
     this.atomicMultiStream = inner.atomicMultiStream && typeof inner.appendMany === 'function';
     if (inner.onAppended) this.onAppended = (listener) => inner.onAppended!(listener);
+    if (inner.readStreams) this.readStreams = (reads, max) => this.openedLists(inner.readStreams!(reads, max));
   }
 
   /** This store with reads that open personal fields. */
@@ -57,6 +59,11 @@ export class PrivateEventStore implements EventStore {
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const events = await this.inner.readStream(stream, options);
     return this.openReads ? this.personal.open(events) : events;
+  }
+
+  private async openedLists(lists: Promise<RecordedEvent[][]>): Promise<RecordedEvent[][]> {
+    const read = await lists;
+    return this.openReads ? Promise.all(read.map((events) => this.personal.open(events))) : read;
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

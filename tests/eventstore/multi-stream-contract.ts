@@ -40,6 +40,25 @@ export function describeMultiStreamContract(
       return Promise.all(streams.map(async (s) => ids(await store().readStream(s).catch(() => [] as RecordedEvent[]))));
     }
 
+    it('reads several streams\' tails in one call: each from its revision, at most max of each, in the order asked', async () => {
+      if (!store().readStreams) return expect(store().kind).to.equal('eventstoredb');
+      const [a, b, missing] = [await streamOf(5), await streamOf(2), streamName('multi-missing')];
+      const whole = await contents([a, b]);
+      const lists = await store().readStreams!(
+        [
+          { stream: b, from: 1n },
+          { stream: missing, from: 0n },
+          { stream: a, from: 2n },
+          { stream: b, from: 2n },
+        ],
+        2,
+      );
+      expect(lists.map(ids)).to.deep.equal([whole[1]!.slice(1), [], whole[0]!.slice(2, 4), []]);
+      expect(lists[2]!.map((e) => e.revision)).to.deep.equal([2n, 3n]);
+      expect(lists[2]!.every((e) => e.stream_id === a)).to.equal(true);
+      expect(await store().readStreams!([], 10)).to.deep.equal([]);
+    });
+
     it('declares the capability', () => {
       expect(store().atomicMultiStream).to.equal(true);
       expect(store().appendMany).to.be.a('function');

@@ -7,6 +7,8 @@ import { decideGroup, type GroupDeps, type GroupItem } from './decide-group.js';
 import { decideAtomic, type AtomicCommand, type AtomicDeps, type NotDecided } from './decide-atomic.js';
 import { decideAtomicGroup, type AtomicUnit } from './decide-atomic-group.js';
 import { AtomicLane } from './atomic-lane.js';
+import { CacheFreshness } from './cache-freshness.js';
+import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 
 export interface Loaded<S> {
   state: S;
@@ -28,6 +30,18 @@ export const DEFAULT_SNAPSHOT_EVERY = 50;
 /** A load reads a stream's tail at most this many events at a time (memory stays flat however long the tail). */
 export const LOAD_PAGE = 1_000;
 const CACHE_LIMIT = 20_000;
+
+type AnyType = AggregateType<unknown, unknown, DomainEvent>;
+
+export interface LoadOptions {
+  /**
+   * A remembered state will do, without reading: for facts that never change
+   * (owner, currency), or a decision whose append's expected revision verifies it.
+   */
+  cached?: boolean;
+  /** For a decision: a remembered state is still checked while other writers are seen (cache-freshness.ts). */
+  check?: boolean;
+}
 
 export interface RepositoryOptions {
   /** Most commands of one stream decided and appended together (1: one append per command). */
@@ -67,6 +81,8 @@ export class AggregateRepository {
   private readonly saving = new Set<Promise<void>>();
   /** Atomic decisions of this process, decided and appended a group at a time (decide-atomic-group.ts). */
   private readonly atomicLane: AtomicLane;
+  /** Whether remembered states are read again before deciding (another process writes the same streams). */
+  private readonly freshness = new CacheFreshness();
 
   constructor(
     private readonly store: EventStore,
@@ -91,12 +107,13 @@ export class AggregateRepository {
    * reading, for facts that never change (owner, currency) or checks that the
    * append's expected revision verifies anyway.
    */
-  async load<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, stream: string, options: { cached?: boolean } = {}): Promise<Loaded<S>> {
+  async load<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, stream: string, options: LoadOptions = {}): Promise<Loaded<S>> {
     const cached = this.cache.get(stream) as Loaded<S> | undefined;
     // Only an existing stream's facts are remembered as settled: one may be created at any time.
-    if (cached && options.cached && cached.revision >= 0n) return cached;
-    let base = cached ?? (await this.fromSnapshot(type, stream));
-    let { state, revision } = base;
+    const remembered = cached && options.cached && cached.revision >= 0n ? cached : undefined;
+    const checked = remembered && options.check && this.freshness.verifies;
+    if (remembered && !checked) return remembered;
+    let { state, revision } = cached ?? (await this.fromSnapshot(type, stream));
     for (let page = 0; ; page++) {
       const tail = await this.store.readStream(stream, { from: revision + 1n, max: LOAD_PAGE });
       const before = revision;
@@ -114,9 +131,46 @@ export class AggregateRepository {
         if (snap.revision > revision) ({ state, revision } = snap);
       }
     }
-    base = { state, revision };
-    this.remember(stream, base);
-    return base;
+    if (checked) this.freshness.observed(revision !== remembered.revision);
+    const loaded = { state, revision };
+    this.remember(stream, loaded);
+    return loaded;
+  }
+
+  /**
+   * Several streams' states, as `load` gives each, but the tails past
+   * remembered states (read afresh, or checked: cache-freshness.ts) are read
+   * together, in one read where the store can.
+   */
+  async loadMany(entries: { type: AnyType; stream: string }[], options: LoadOptions = {}): Promise<Loaded<unknown>[]> {
+    const checking = options.cached && options.check && this.freshness.verifies;
+    const batch: { index: number; type: AnyType; stream: string; remembered: Loaded<unknown> }[] = [];
+    const loads: Promise<Loaded<unknown>>[] = [];
+    for (const [index, { type, stream }] of entries.entries()) {
+      const remembered = this.cache.get(stream);
+      const tailRead = remembered && remembered.revision >= 0n && (!options.cached || checking);
+      if (tailRead && this.store.readStreams) batch.push({ index, type, stream, remembered });
+      else loads[index] = this.load(type, stream, options);
+    }
+    if (batch.length > 0) {
+      const tails = await this.store.readStreams!(batch.map((b) => ({ stream: b.stream, from: b.remembered.revision + 1n })), LOAD_PAGE);
+      batch.forEach((b, k) => {
+        const tail = tails[k]!;
+        if (checking) this.freshness.observed(tail.length > 0);
+        // A tail of a whole page goes the long way (its snapshot may be newer; a page at a time).
+        loads[b.index] = tail.length < LOAD_PAGE ? Promise.resolve(this.caughtUp(b.type, b.stream, b.remembered, tail)) : this.load(b.type, b.stream);
+      });
+    }
+    return Promise.all(loads);
+  }
+
+  /** A remembered state with the tail read past it: remembered, and snapshotted when it passes a multiple. */
+  private caughtUp(type: AnyType, stream: string, remembered: Loaded<unknown>, tail: RecordedEvent[]): Loaded<unknown> {
+    if (tail.length === 0) return remembered;
+    const state = tail.reduce((s, event) => type.decider.evolve(s, { type: event.type, data: event.data } as DomainEvent), remembered.state);
+    const loaded = { state, revision: tail[tail.length - 1]!.revision };
+    this.groupDeps.appended(type, stream, remembered.revision, loaded);
+    return loaded;
   }
 
   private async fromSnapshot<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, stream: string): Promise<Loaded<S>> {
@@ -180,7 +234,7 @@ export class AggregateRepository {
 
   private atomicDeps(): AtomicDeps {
     const appendMany = this.store.appendMany!.bind(this.store);
-    return { ...this.groupDeps, appendMany };
+    return { ...this.groupDeps, loadMany: (entries, options) => this.loadMany(entries, options), appendMany: (appends) => this.watched(appendMany(appends)) };
   }
 
   /** Forgets what this process remembers of a stream and drops its snapshot (after an erasure). */
@@ -212,8 +266,16 @@ export class AggregateRepository {
       this.remember(stream, loaded);
       if (passesMultiple(before, loaded.revision, this.snapshotEvery)) this.saveInBackground(type.snapshotVersion, stream, loaded);
     },
-    append: (stream, events, expected) => this.store.append(stream, events, expected),
+    append: (stream, events, expected) => this.watched(this.store.append(stream, events, expected)),
   };
+
+  /** An append that lost the race for a revision tells that another process writes these streams. */
+  private watched<T>(append: Promise<T>): Promise<T> {
+    return append.catch((error: unknown) => {
+      if (error instanceof WrongExpectedRevisionError) this.freshness.conflict();
+      throw error;
+    });
+  }
 
   /** The command that appended is not kept waiting for its stream's snapshot. */
   private saveInBackground(version: number, stream: string, loaded: Loaded<unknown>): void {

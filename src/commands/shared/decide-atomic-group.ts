@@ -50,7 +50,7 @@ interface Leg {
  */
 export async function decideAtomicGroup(deps: AtomicDeps, units: AtomicUnit[]): Promise<AtomicUnit[]> {
   for (let attempt = 0; ; attempt++) {
-    const work = await loadStreams(deps, units);
+    const work = await loadStreams(deps, units, attempt === 0);
     const { placed, alone, order } = placeAll(units, work);
     if (placed.length === 0) return alone;
     const written = order.sorted().map((stream) => [stream, work.get(stream)!] as const);
@@ -62,9 +62,8 @@ export async function decideAtomicGroup(deps: AtomicDeps, units: AtomicUnit[]): 
       // Another process moved a stream (a bank fee or FX sub-stream; behind a round-robin balancer,
       // any account its last request was sent elsewhere): the group again on fresh states, a few
       // times, before every unit goes its own way. The append names the first stale stream only,
-      // and where one is stale others usually are too, so every stream of the group is read again.
+      // and where one is stale others usually are too: every stream's tail is read again, in one read.
       if (error instanceof WrongExpectedRevisionError && attempt < GROUP_CONFLICT_RETRIES) {
-        for (const stream of work.keys()) deps.forget(stream);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * (attempt + 1)));
         continue;
       }
@@ -116,12 +115,16 @@ async function settleGroup(
   }
 }
 
-/** Every stream of the group, loaded once (a remembered state first: the expected revisions prove it current). */
-async function loadStreams(deps: AtomicDeps, units: AtomicUnit[]): Promise<Map<string, Working>> {
+/**
+ * Every stream of the group, loaded once: at first a remembered state (the
+ * expected revisions prove it current; checked while other writers are seen),
+ * after a lost race each stream's tail past it.
+ */
+async function loadStreams(deps: AtomicDeps, units: AtomicUnit[], optimistic: boolean): Promise<Map<string, Working>> {
   const types = new Map<string, AnyType>();
   for (const unit of units) for (const c of unit.commands) types.set(c.stream, c.type);
   const streams = [...types.keys()];
-  const loaded = await Promise.all(streams.map((s) => deps.load(types.get(s)!, s, { cached: deps.hasCached(s) })));
+  const loaded = await deps.loadMany(streams.map((stream) => ({ type: types.get(stream)!, stream })), { cached: optimistic, check: true });
   return new Map(streams.map((s, i) => [s, { type: types.get(s)!, before: loaded[i]!.revision, state: loaded[i]!.state, events: [] }]));
 }
 

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../../domain/shared/event.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import type { AppendResult, StreamAppend } from '../../eventstore/port.js';
-import type { AggregateType, Decided, EventIds, Loaded } from './aggregate-repository.js';
+import type { AggregateType, Decided, EventIds, LoadOptions, Loaded } from './aggregate-repository.js';
 import type { CommandContext } from './command-context.js';
 import { toNewEvent } from './new-event.js';
 
@@ -19,7 +19,9 @@ export interface AtomicCommand {
 
 /** What an atomic decision needs from the repository. */
 export interface AtomicDeps {
-  load(type: AnyType, stream: string, options: { cached?: boolean }): Promise<Loaded<unknown>>;
+  load(type: AnyType, stream: string, options: LoadOptions): Promise<Loaded<unknown>>;
+  /** Several streams' states at once (remembered ones checked in one read while other writers are seen). */
+  loadMany(entries: { type: AnyType; stream: string }[], options: LoadOptions): Promise<Loaded<unknown>[]>;
   hasCached(stream: string): boolean;
   forget(stream: string): void;
   /** After an append that moved the stream from revision `before` to `loaded` (remembers it, snapshots it when due). */
@@ -54,7 +56,7 @@ const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 
 export async function decideAtomic(deps: AtomicDeps, commands: AtomicCommand[], context: CommandContext): Promise<Decided<unknown>[] | NotDecided> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const optimistic = attempt === 0;
-    const loaded = await Promise.all(commands.map((c) => deps.load(c.type, c.stream, { cached: optimistic && deps.hasCached(c.stream) })));
+    const loaded = await deps.loadMany(commands, { cached: optimistic, check: true });
     const decisions: DomainEvent[][] = [];
     let stop: NotDecided | undefined;
     for (const [i, c] of commands.entries()) {

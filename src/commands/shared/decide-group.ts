@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../../domain/shared/event.js';
 import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
 import type { AppendResult, ExpectedRevision, NewEvent, RecordedEvent } from '../../eventstore/port.js';
-import type { AggregateType, Decided, EventIds, Loaded } from './aggregate-repository.js';
+import type { AggregateType, Decided, EventIds, LoadOptions, Loaded } from './aggregate-repository.js';
 import type { CommandContext } from './command-context.js';
 import { toNewEvent } from './new-event.js';
 
@@ -27,7 +27,7 @@ export interface GroupItem {
 
 /** What a group needs from the repository. */
 export interface GroupDeps {
-  load(type: AnyType, stream: string, options: { cached?: boolean }): Promise<Loaded<unknown>>;
+  load(type: AnyType, stream: string, options: LoadOptions): Promise<Loaded<unknown>>;
   hasCached(stream: string): boolean;
   forget(stream: string): void;
   /** After an append that moved the stream from revision `before` to `loaded` (snapshots it when due). */
@@ -63,7 +63,7 @@ export async function decideGroup(deps: GroupDeps, stream: string, items: GroupI
   for (let attempt = 0; ; attempt++) {
     // As for one command: a remembered state first, proved current by the expected revision.
     const optimistic = attempt === 0 && deps.hasCached(stream);
-    const { state, revision } = await deps.load(type, stream, { cached: optimistic });
+    const { state, revision } = await deps.load(type, stream, { cached: optimistic, check: true });
     const decided = decideAll(type, state, items, optimistic);
     if (decided === STALE) {
       deps.forget(stream);

@@ -11,6 +11,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   StreamAppend,
+  StreamRead,
   SubscribeAllOptions,
   Subscription,
 } from '../port.js';
@@ -301,6 +302,23 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+
+  /** Every stream's tail in one statement (a lateral read per stream, each by its (stream, revision) key). */
+  async readStreams(reads: StreamRead[], max: number): Promise<RecordedEvent[][]> {
+    if (reads.length === 0) return [];
+    const { rows } = await this.sql.query<EventRow & { i: number }>(
+      `select t.i::int as i, x.* from unnest($1::text[], $2::bigint[]) with ordinality as t(stream_id, from_revision, i)
+        cross join lateral (
+          select ${EVENT_COLUMNS} from es.events e
+           where e.stream_id = t.stream_id and e.revision >= t.from_revision
+           order by e.revision limit $3) x
+        order by t.i, x.revision::bigint`,
+      [reads.map((r) => r.stream), reads.map((r) => r.from.toString()), max],
+    );
+    const lists: RecordedEvent[][] = reads.map(() => []);
+    for (const row of rows) lists[row.i - 1]!.push(toRecorded(row));
+    return lists;
+  }
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     return options.follower ? this.tail.readAll(options.fromPosition, options.max) : this.readAllDirect(options.fromPosition, options.max);
