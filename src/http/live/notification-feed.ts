@@ -109,12 +109,6 @@ export class NotificationFeed {
     return this.resumed;
   }
 
-  get clients(): number {
-    let n = 0;
-    for (const set of this.byUser.values()) n += set.size;
-    return n;
-  }
-
   /**
    * Serves an accepted socket: hello, then (with `from`) the notifications of
    * events after `from`, then live ones. `stillValid` re-reads the session
@@ -135,10 +129,7 @@ export class NotificationFeed {
     const client = new LiveClient(ws, principal, from ?? until);
     if (this.stopped) return client.close(1001, 'shutting_down');
     // Closed while the feed started: never registered, so nothing is left to unregister.
-    if (ws.readyState !== ws.OPEN) {
-      if (!this.wanted) void this.subscription?.close().catch(() => undefined);
-      return;
-    }
+    if (ws.readyState !== ws.OPEN) return this.releaseUnwanted();
     this.register(client);
     ws.on('close', () => this.unregister(client));
     ws.on('pong', () => (client.alive = true));
@@ -196,7 +187,11 @@ export class NotificationFeed {
     remove(this.byUser, client.user_id, client);
     remove(this.bySession, client.principal.session_id, client);
     this.staff.delete(client);
-    // The last socket gone: end the subscription; the loop stops unless another arrived meanwhile.
+    this.releaseUnwanted();
+  }
+
+  /** No socket left or coming: ends the subscription; the loop stops unless another arrived meanwhile. */
+  private releaseUnwanted(): void {
     if (!this.wanted) void this.subscription?.close().catch(() => undefined);
   }
 
