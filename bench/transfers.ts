@@ -28,7 +28,7 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { startCluster } from '../tests/helpers/processes.js';
+import { startCluster, type Cluster } from '../tests/helpers/processes.js';
 import { startService, writtenHead, type RunningService } from '../tests/helpers/service.js';
 import { CommitCounter } from './lib/commits.js';
 import { CpuMeter } from './lib/cpu.js';
@@ -209,6 +209,12 @@ async function main(): Promise<void> {
       ],
     );
     console.log(`\nCPU per transfer, closed loop: service ${fmtMs(perTransferMs(cpu?.processSeconds))} ms, PostgreSQL ${cpu?.pgMeasured ? fmtMs(perTransferMs(cpu.pgSeconds)) : 'n/a'} ms, bench client ${fmtMs(perTransferMs(cpu?.nodeSeconds))} ms`);
+    if (split && cpu) {
+      // The API process alone: what a transfer costs where the projectors run elsewhere.
+      const api = (svc as Cluster).apiProcesses[0]!.pid;
+      const apiSeconds = api === undefined ? undefined : cpu.byProcess.get(api);
+      console.log(`  of which the API process ${fmtMs(perTransferMs(apiSeconds))} ms and the projector process ${fmtMs(perTransferMs(apiSeconds === undefined ? undefined : cpu.processSeconds - apiSeconds))} ms`);
+    }
     console.log(`CPU per transfer, half load:   service ${fmtMs(perOpenMs(openCpu.processSeconds))} ms, PostgreSQL ${openCpu.pgMeasured ? fmtMs(perOpenMs(openCpu.pgSeconds)) : 'n/a'} ms, bench client ${fmtMs(perOpenMs(openCpu.nodeSeconds))} ms`);
     const perTransfer = (n: number | undefined) => (n === undefined || http32.ops === 0 ? 'n/a' : (n / http32.ops).toFixed(2));
     console.log(

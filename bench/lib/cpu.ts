@@ -35,6 +35,8 @@ export interface CpuDelta {
   nodeSeconds: number;
   /** CPU of the watched processes; 0 when none were given. */
   processSeconds: number;
+  /** pid -> CPU seconds of each watched process. */
+  byProcess: Map<number, number>;
   pgSeconds: number;
   /** false when /proc was unreadable (not Linux, or a remote server). */
   pgMeasured: boolean;
@@ -76,8 +78,13 @@ export class CpuMeter {
     let pgSeconds = 0;
     for (const [pid, s] of to.backends) pgSeconds += s - (from.backends.get(pid) ?? 0);
     let processSeconds = 0;
-    for (const [pid, s] of to.processes) processSeconds += s - (from.processes.get(pid) ?? s);
-    return { nodeSeconds: to.nodeSeconds - from.nodeSeconds, processSeconds, pgSeconds, pgMeasured: to.backends.size > 0 };
+    const byProcess = new Map<number, number>();
+    for (const [pid, s] of to.processes) {
+      const used = s - (from.processes.get(pid) ?? s);
+      byProcess.set(pid, used);
+      processSeconds += used;
+    }
+    return { nodeSeconds: to.nodeSeconds - from.nodeSeconds, processSeconds, byProcess, pgSeconds, pgMeasured: to.backends.size > 0 };
   }
 
   /**
