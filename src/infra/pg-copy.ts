@@ -6,15 +6,15 @@
  * booleans, Dates (ISO instants) and other objects (JSON).
  */
 export function copyText<T>(rows: readonly T[], columns: readonly (keyof T)[]): string {
-  let out = '';
-  for (const row of rows) {
-    for (let c = 0; c < columns.length; c++) {
-      if (c > 0) out += '\t';
-      out += field(row[columns[c]!]);
-    }
-    out += '\n';
+  const lines: string[] = new Array<string>(rows.length);
+  const last = columns.length - 1;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    let line = '';
+    for (let c = 0; c < last; c++) line += field(row[columns[c]!]) + '\t';
+    lines[r] = line + field(row[columns[last]!]) + '\n';
   }
-  return out;
+  return lines.join('');
 }
 
 const SPECIAL = /[\\\n\r\t]/;
