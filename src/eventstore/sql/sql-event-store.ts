@@ -31,8 +31,9 @@ interface EventRow {
   type: string;
   data: EventData;
   metadata: EventMetadata;
-  prev_hash: string;
-  hash: string;
+  /** Absent when read without the chain. */
+  prev_hash?: string;
+  hash?: string;
   /** Milliseconds since the epoch, as text (see EVENT_COLUMNS). */
   recorded_at: string;
 }
@@ -49,6 +50,9 @@ interface EventRow {
 const EVENT_COLUMNS = `e.position::text as position, e.event_id::text as event_id, e.stream_id,
   e.revision::text as revision, e.type, e.data, e.metadata, e.prev_hash, e.hash,
   floor(extract(epoch from e.recorded_at) * 1000)::bigint::text as recorded_at`;
+
+/** EVENT_COLUMNS without the hash chain (readAll's `chain: false`). */
+const UNCHAINED_COLUMNS = EVENT_COLUMNS.replace('e.prev_hash, e.hash,', '');
 
 /** Rows whose transaction (and every earlier appender's) has finished. */
 const COMMITTED = `e.tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
@@ -84,8 +88,8 @@ function toRecorded(row: EventRow): RecordedEvent {
     revision: BigInt(row.revision),
     position: BigInt(row.position),
     recorded_at: new Date(Number(row.recorded_at)),
-    prev_hash: row.prev_hash,
-    hash: row.hash,
+    prev_hash: row.prev_hash ?? '',
+    hash: row.hash ?? '',
   };
 }
 
@@ -345,12 +349,13 @@ export class SqlEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return options.follower ? this.tail.readAll(options.fromPosition, options.max) : this.readAllDirect(options.fromPosition, options.max);
+    if (options.follower) return this.tail.readAll(options.fromPosition, options.max);
+    return this.readAllDirect(options.fromPosition, options.max, options.chain ?? true);
   }
 
-  private async readAllDirect(fromPosition: bigint, max: number): Promise<RecordedEvent[]> {
+  private async readAllDirect(fromPosition: bigint, max: number, chain = true): Promise<RecordedEvent[]> {
     const { rows } = await this.sql.query<EventRow>(
-      `select ${EVENT_COLUMNS} from es.events e
+      `select ${chain ? EVENT_COLUMNS : UNCHAINED_COLUMNS} from es.events e
         where e.position > $1::bigint and ${COMMITTED}
         order by e.position limit $2`,
       [fromPosition.toString(), max],
