@@ -18,7 +18,7 @@ export interface Queryable {
    * Runs `copy ... from stdin` with `data` in COPY's text format (pg-copy.ts).
    * Only a PostgreSQL transaction has it (PGlite and the pool do not).
    */
-  copyFrom?(statement: string, data: string): Promise<void>;
+  copyFrom?(statement: string, data: string | Uint8Array): Promise<void>;
 }
 
 export interface TransactionOptions {

@@ -23,8 +23,22 @@ export const isSplitAccount = (accountNumber: string): boolean => SPLIT_ACCOUNT.
 /** Sub-stream `k` of an account (0 is the account's own stream). */
 export const subStream = (accountNumber: string, k: number): string => (k === 0 ? accountStream(accountNumber) : `${accountStream(accountNumber)}.${k}`);
 
-/** The account an account stream or sub-stream belongs to. */
-export const accountOfStream = (streamId: string): string => streamId.replace(/^account-/, '').replace(/\.\d+$/, '');
+/**
+ * The account an account stream or sub-stream belongs to: the stream without
+ * its `account-` prefix and `.<k>` suffix. By hand rather than two regex
+ * replaces: projections call it for most events they fold (a rebuild, a
+ * million times per projection).
+ */
+export function accountOfStream(streamId: string): string {
+  const name = streamId.startsWith('account-') ? streamId.slice('account-'.length) : streamId;
+  const dot = name.lastIndexOf('.');
+  if (dot < 0 || dot === name.length - 1) return name;
+  for (let i = dot + 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57) return name;
+  }
+  return name.slice(0, dot);
+}
 
 /** Which of `count` sub-streams a key (a transfer id) goes to: FNV-1a of the key. */
 export function subStreamIndex(key: string, count: number): number {

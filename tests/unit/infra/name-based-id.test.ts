@@ -7,7 +7,7 @@ describe('name-based ids', () => {
   const idOf = nameBasedIds(namespace);
 
   it('equals the library v5 of the same name, unicode included (stored ids never change)', () => {
-    for (const name of ['', 'transfer\u001fabc\u001fdebit', 'مرحبا/👋/ü', 'x'.repeat(500)]) {
+    for (const name of ['', 'transfer\u001fabc\u001fdebit', 'مرحبا/👋/ü', 'x'.repeat(500), 'a/b', 'ب'.repeat(300), '']) {
       expect(idOf(name), name).to.equal(v5(name, namespace));
     }
   });

@@ -38,6 +38,19 @@ describe('rows by COPY (copyText, insertRows in a rebuild load)', function () {
     expect(back.map((r) => r.t)).to.deep.equal(texts);
   });
 
+  it('gives the UTF-8 bytes of the COPY text, past the buffer it starts with (long and multi-byte values)', async () => {
+    const long = 'ب👋\t'.repeat(5_000);
+    const rows: Row[] = [
+      { id: 1, t: 'a\tb', n: 7n, at: null, j: { k: 'v' } },
+      { id: 2, t: long, n: null, at: new Date('2026-12-05T10:00:00.123Z'), j: null },
+    ];
+    const text = copyText(rows, ['id', 't', 'n', 'at', 'j']);
+    const expected = `1\ta\\tb\t7\t\\N\t{"k":"v"}\n2\t${'ب👋\\t'.repeat(5_000)}\t\\N\t2026-12-05T10:00:00.123Z\t\\N\n`;
+    expect(Buffer.isBuffer(text) && text.equals(Buffer.from(expected, 'utf8'))).to.equal(true);
+    await db.transaction(async (tx) => tx.copyFrom!('copy copied (id, t, n, at, j) from stdin', text));
+    expect(await db.query('select t from copied order by id')).to.deep.equal([{ t: 'a\tb' }, { t: long }]);
+  });
+
   it('writes bigints, dates and JSON as the unnest insert does', async () => {
     const at = new Date('2026-12-05T10:00:00.123Z');
     const rows: Row[] = [
