@@ -53,6 +53,16 @@ export interface RepositoryOptions {
 /** True when going from revision `before` to `after` passes a multiple of `every` (revision 0 itself is not snapshotted). */
 export const passesMultiple = (before: bigint, after: bigint, every: bigint): boolean => after / every > (before < 0n ? 0n : before / every);
 
+/** A state with the events of its stream's tail folded in (the revision of the last one). */
+function foldTail<C, S, E extends DomainEvent>(type: AggregateType<C, S, E>, base: Loaded<S>, tail: readonly RecordedEvent[]): Loaded<S> {
+  let { state, revision } = base;
+  for (const event of tail) {
+    state = type.decider.evolve(state, { type: event.type, data: event.data } as E);
+    revision = event.revision;
+  }
+  return { state, revision };
+}
+
 export interface Decided<S> {
   state: S;
   revision: bigint;
@@ -117,10 +127,7 @@ export class AggregateRepository {
     for (let page = 0; ; page++) {
       const tail = await this.store.readStream(stream, { from: revision + 1n, max: LOAD_PAGE });
       const before = revision;
-      for (const event of tail) {
-        state = type.decider.evolve(state, { type: event.type, data: event.data } as E);
-        revision = event.revision;
-      }
+      ({ state, revision } = foldTail(type, { state, revision }, tail));
       if (tail.length > 0 && passesMultiple(before, revision, this.snapshotEvery)) {
         await this.snapshots.save(stream, type.snapshotVersion, { state, revision }).catch(() => undefined);
       }
@@ -167,8 +174,7 @@ export class AggregateRepository {
   /** A remembered state with the tail read past it: remembered, and snapshotted when it passes a multiple. */
   private caughtUp(type: AnyType, stream: string, remembered: Loaded<unknown>, tail: RecordedEvent[]): Loaded<unknown> {
     if (tail.length === 0) return remembered;
-    const state = tail.reduce((s, event) => type.decider.evolve(s, { type: event.type, data: event.data } as DomainEvent), remembered.state);
-    const loaded = { state, revision: tail[tail.length - 1]!.revision };
+    const loaded = foldTail(type, remembered, tail);
     this.groupDeps.appended(type, stream, remembered.revision, loaded);
     return loaded;
   }

@@ -22,7 +22,6 @@ export interface AtomicDeps {
   load(type: AnyType, stream: string, options: LoadOptions): Promise<Loaded<unknown>>;
   /** Several streams' states at once (remembered ones checked in one read while other writers are seen). */
   loadMany(entries: { type: AnyType; stream: string }[], options: LoadOptions): Promise<Loaded<unknown>[]>;
-  hasCached(stream: string): boolean;
   forget(stream: string): void;
   /** After an append that moved the stream from revision `before` to `loaded` (remembers it, snapshots it when due). */
   appended(type: AnyType, stream: string, before: bigint, loaded: Loaded<unknown>): void;

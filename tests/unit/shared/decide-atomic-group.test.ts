@@ -37,7 +37,6 @@ function memoryDeps(conflicts: number) {
       loads.push({ streams: entries.map((e) => e.stream).sort(), cached: options.cached === true });
       return Promise.all(entries.map((e) => load(e.stream)));
     },
-    hasCached: () => false,
     forget: () => undefined,
     appended: () => undefined,
     appendMany: async (appends) => {
