@@ -47,12 +47,12 @@ interface EventRow {
  * timestamp drops them): parsing timestamptz text cost a rebuild about 3 s of
  * CPU per million events, a Date from a number next to nothing.
  */
-const EVENT_COLUMNS = `e.position::text as position, e.event_id::text as event_id, e.stream_id,
-  e.revision::text as revision, e.type, e.data, e.metadata, e.prev_hash, e.hash,
+const UNCHAINED_COLUMNS = `e.position::text as position, e.event_id::text as event_id, e.stream_id,
+  e.revision::text as revision, e.type, e.data, e.metadata,
   floor(extract(epoch from e.recorded_at) * 1000)::bigint::text as recorded_at`;
 
-/** EVENT_COLUMNS without the hash chain (readAll's `chain: false`). */
-const UNCHAINED_COLUMNS = EVENT_COLUMNS.replace('e.prev_hash, e.hash,', '');
+/** Every column of an event: UNCHAINED_COLUMNS (readAll's `chain: false`) and the hash chain. */
+const EVENT_COLUMNS = `${UNCHAINED_COLUMNS}, e.prev_hash, e.hash`;
 
 /** Rows whose transaction (and every earlier appender's) has finished. */
 const COMMITTED = `e.tx_id < pg_snapshot_xmin(pg_current_snapshot())`;

@@ -33,7 +33,7 @@ export const inLoad = (tx: Queryable): boolean => loads.has(tx);
 export async function insertRows<T>(tx: Queryable, table: string, columns: readonly RowColumn<T>[], rows: readonly T[], onConflict = ''): Promise<void> {
   if (rows.length === 0) return;
   const names = columns.map(([name]) => name);
-  if (tx.copyFrom && loads.has(tx)) {
+  if (tx.copyFrom && inLoad(tx)) {
     await tx.copyFrom(`copy ${table} (${names.join(', ')}) from stdin`, copyText(rows, names));
     return;
   }
