@@ -3,7 +3,8 @@ import { addDays, parseIsoDate, utcDay } from '../../domain/metrics/calendar.js'
 import { emptyTotals } from '../../domain/metrics/kpis.js';
 import { resolveRange, type DayRange, type Granularity } from '../../domain/metrics/date-range.js';
 import { activeWindows, countryTotals, cumulativeByCountry, rangeTotals } from '../../projections/business/business-queries.js';
-import { periodResultsJson } from '../../projections/business/period-results.js';
+import { periodResults, periodResultsJson } from '../../projections/business/period-results.js';
+import { jsonListBody } from '../json-list-body.js';
 import { csvWhenAsked, wantsCsv } from '../csv-export.js';
 import type { AppDeps } from '../deps.js';
 import { requireStaff } from '../middleware/auth-guards.js';
@@ -55,17 +56,17 @@ function overviewDate(req: Request): string {
 }
 
 /**
- * A list answer whose results are JSON text already (periodResultsJson): the
- * same bytes res.json would send for the parsed object; a CSV export (csvWhenAsked)
- * gets the parsed object.
+ * A list answer whose results are JSON text already (periodResults, one
+ * object per period): the same bytes res.json would send for the parsed
+ * objects; a CSV export (csvWhenAsked) gets the parsed objects.
  */
-function sendList(req: Request, res: Response, range: DayRange, results: string): void {
+function sendList(req: Request, res: Response, range: DayRange, results: readonly string[]): void {
   if (wantsCsv(req)) {
-    res.json({ ...range, timezone: TIMEZONE, results: JSON.parse(results) as unknown[], next_cursor: null });
+    res.json({ ...range, timezone: TIMEZONE, results: results.map((r) => JSON.parse(r) as unknown), next_cursor: null });
     return;
   }
   const head = JSON.stringify({ ...range, timezone: TIMEZONE });
-  res.type('application/json').send(`${head.slice(0, -1)},"results":${results},"next_cursor":null}`);
+  res.type('application/json').send(jsonListBody(`${head.slice(0, -1)},"results":`, results, ',"next_cursor":null}'));
 }
 
 /** Business KPIs for staff (openapi/business.yaml); the old dashboard page redirects to the console. */
@@ -83,7 +84,7 @@ export function businessRoutes(deps: AppDeps): Router {
   for (const [path, granularity] of [['daily', 'day'], ['weekly', 'week'], ['monthly', 'month']] as const) {
     router.get(`/business/${path}`, requireStaff, async (req, res) => {
       const range = rangeOf(req, granularity, granularity === 'day');
-      sendList(req, res, range, await periodResultsJson(db, granularity, range));
+      sendList(req, res, range, await periodResults(db, granularity, range));
     });
   }
 

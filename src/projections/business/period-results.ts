@@ -27,7 +27,7 @@ const SHAPES: Record<Granularity, { labels: string; active: string; tail: string
 
 /**
  * The `results` of /business/daily, /weekly or /monthly over a range aligned
- * to its periods, as JSON text, newest period first, put together by one
+ * to its periods, as JSON text (one object per period), newest period first, put together by one
  * statement from what the projection keeps per period (business_period_docs'
  * counters and money fragment; active users and windows), one text row per
  * period: the same text as serializing the views (business-views.ts) built
@@ -35,7 +35,7 @@ const SHAPES: Record<Granularity, { labels: string; active: string; tail: string
  * period. Running totals at a period's end: the months before the first
  * period's month, its days before the first period, then the periods.
  */
-export async function periodResultsJson(db: Queryable, granularity: Granularity, range: DayRange): Promise<string> {
+export async function periodResults(db: Queryable, granularity: Granularity, range: DayRange): Promise<string[]> {
   const shape = SHAPES[granularity];
   const rows = await db.query<{ json: string }>(
     `with base as (
@@ -57,6 +57,11 @@ export async function periodResultsJson(db: Queryable, granularity: Granularity,
       order by p.start desc`,
     [range.from, range.to, monthStart(range.from), EMPTY_MONEY, granularity],
   );
-  // Joined here: string_agg over the rows cost PostgreSQL 3-5x the statement's other work.
-  return `[${rows.map((r) => r.json).join(',')}]`;
+  // Joined by the caller: string_agg over the rows cost PostgreSQL 3-5x the statement's other work.
+  return rows.map((r) => r.json);
+}
+
+/** periodResults as one JSON array. */
+export async function periodResultsJson(db: Queryable, granularity: Granularity, range: DayRange): Promise<string> {
+  return `[${(await periodResults(db, granularity, range)).join(',')}]`;
 }
