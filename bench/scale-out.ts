@@ -14,7 +14,10 @@
  * Env: BENCH_SECONDS (measured seconds per run, default 10; 2 s warm-up),
  * BENCH_CONNECTIONS (default 32), BENCH_APIS (default "1,2,4"),
  * BENCH_POOL_SIZE (DATABASE_POOL_SIZE of every process, default 16: 5 processes
- * on a server of max_connections 100). Each run has a PostgreSQL server of its
+ * on a server of max_connections 100), BENCH_ROUTING ("round-robin", default, or
+ * "user": each user's requests stay on the process the first went to, by their
+ * Authorization header, as a balancer's session affinity would; with it, set
+ * APPEND_BATCHES_IN_FLIGHT=1 in the environment for the API processes). Each run has a PostgreSQL server of its
  * own (tests/helpers/private-postgres.ts) and a fresh database.
  * Target: N processes >= 0.9x the transfers/s of 1 (on a 2-core machine, more
  * processes cannot add CPU: adding them must not cost throughput).
@@ -34,6 +37,10 @@ const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 32);
 const POOL_SIZE = positiveInt('BENCH_POOL_SIZE', 16);
 const APIS = (process.env.BENCH_APIS ?? '1,2,4').split(',').map((n) => Number(n.trim()));
 const JSON_OUT = process.argv.includes('--json');
+/** BENCH_ROUTING=user: the proxy keeps each Authorization header (each bench user) on one process, not round robin. */
+const ROUTING = process.env.BENCH_ROUTING ?? 'round-robin';
+if (ROUTING !== 'round-robin' && ROUTING !== 'user') throw new Error(`BENCH_ROUTING must be round-robin or user, got "${ROUTING}"`);
+const ROUTED = ROUTING === 'user' ? 'a proxy keeping each user on one process (sticky by Authorization header, given round robin)' : 'a round-robin proxy';
 const TARGET = 0.9;
 const CAPACITY_RATES = [1_000, 10_000, 100_000];
 
@@ -61,7 +68,7 @@ async function head(url: string): Promise<bigint> {
 
 async function runWith(apis: number, last: boolean): Promise<Run> {
   progress(`${apis} API process(es) + projector, DATABASE_POOL_SIZE=${POOL_SIZE}: starting`);
-  const cluster: Cluster = await startCluster({ apis, proxy: true, env: { DATABASE_POOL_SIZE: String(POOL_SIZE), LOG_LEVEL: 'error' } });
+  const cluster: Cluster = await startCluster({ apis, proxy: true, affinity: ROUTING === 'user' ? 'authorization' : undefined, env: { DATABASE_POOL_SIZE: String(POOL_SIZE), LOG_LEVEL: 'error' } });
   const client = new Client(cluster.baseUrl, CONNECTIONS * 2);
   try {
     const pairs = await setUp(cluster, CONNECTIONS);
@@ -120,10 +127,10 @@ async function main(): Promise<void> {
   const eventsPerTransfer = base.eventsPerTransfer;
   const capacity = capacityModel(CAPACITY_RATES, eventsPerTransfer, footprint.bytesPerEvent);
   if (JSON_OUT) {
-    console.log(JSON.stringify({ cores, load_average: load, connections: CONNECTIONS, pool_size: POOL_SIZE, runs: runs.map((r) => ({ apis: r.apis, transfers_per_s: r.result.opsPerSec, ratio: r.result.opsPerSec / base.result.opsPerSec, latency: r.result.latency, per_process: r.perProcess, cpu_ms_per_transfer: r.cpuMs, events_per_transfer: r.eventsPerTransfer })), footprint, capacity }));
+    console.log(JSON.stringify({ cores, load_average: load, routing: ROUTING, connections: CONNECTIONS, pool_size: POOL_SIZE, runs: runs.map((r) => ({ apis: r.apis, transfers_per_s: r.result.opsPerSec, ratio: r.result.opsPerSec / base.result.opsPerSec, latency: r.result.latency, per_process: r.perProcess, cpu_ms_per_transfer: r.cpuMs, events_per_transfer: r.eventsPerTransfer })), footprint, capacity }));
     return;
   }
-  console.log(`\nScale-out: internal transfers over HTTP at ${CONNECTIONS} connections through a round-robin proxy; one PostgreSQL; projector in its own process.`);
+  console.log(`\nScale-out: internal transfers over HTTP at ${CONNECTIONS} connections through ${ROUTED}; one PostgreSQL; projector in its own process.`);
   console.log(`This machine has ${cores} core(s) (load average ${load.toFixed(1)} at the start, shared with other work): every API process, the projector, PostgreSQL, the proxy and this client share them, so more processes cannot add CPU here. The ratio shows what running N processes costs or gains on one box, not what N machines would give.\n`);
   printTable(
     [{ header: 'API processes' }, { header: 'transfers/s' }, { header: 'p50 ms' }, { header: 'p99 ms' }, { header: 'vs 1 process' }, { header: 'target' }, { header: 'requests per process' }, { header: 'CPU ms/transfer: APIs' }, { header: 'PostgreSQL' }, { header: 'bench+proxy' }],

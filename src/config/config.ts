@@ -83,6 +83,12 @@ export interface Config {
    * N processes on one server need N × this below its max_connections.
    */
   databasePoolSize: number;
+  /**
+   * Group-commit batches of this process's PostgreSQL event store waiting on or holding the append
+   * lock at once: 2 lets one batch gather while another commits; with several API processes on
+   * one database, 1 (the processes' batches queue on the same lock, and fewer make larger ones).
+   */
+  appendBatchesInFlight: number;
   security: SecurityConfig;
   observability: ObservabilityConfig;
   /** Sign-in through an OpenID Connect provider; undefined (the feature off) when OIDC_ISSUER_URL is unset. */
@@ -391,6 +397,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseConnectTimeoutSeconds: c.take(() => int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600)),
     httpKeepAliveTimeoutSeconds: c.take(() => int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 3600)),
     databasePoolSize: c.take(() => int(env, 'DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE, 4, 10_000)),
+    appendBatchesInFlight: c.take(() => int(env, 'APPEND_BATCHES_IN_FLIGHT', 2, 1, 16)),
     oidc: c.take(() => oidcConfig(env, production)),
     security: {
       lockoutIpFailureLimit: c.take(() => int(env, 'AXES_FAILURE_LIMIT', 15, 1, 10_000)),

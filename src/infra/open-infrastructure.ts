@@ -48,7 +48,7 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
     // The EventStoreDB client (gRPC) is loaded only when it is used: importing it is a good part of a start.
     const store = config.eventstoreUrl
       ? await (await import('../eventstore/eventstoredb/open.js')).openEventStoreDb(config.eventstoreUrl)
-      : await openPostgresEventStore(config.databaseUrl, storeConnections);
+      : await openPostgresEventStore(config.databaseUrl, storeConnections, config.appendBatchesInFlight);
     logger.info({ event_store: store.kind, read_models: 'postgres' }, 'infrastructure opened');
     return withPersonalData(store, db, config, async () => { await store.close(); await db.end(); });
   }

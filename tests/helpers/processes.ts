@@ -15,7 +15,7 @@ import { freshDatabase } from './postgres.js';
 import { sharedPostgresServer, startPostgresServer, type PostgresServer } from './private-postgres.js';
 import { E2E_KEYS, freePort, type RunningService } from './service.js';
 import { SmtpSink } from './smtp-sink.js';
-import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
+import { startRoundRobinProxy, type ProxyOptions, type RoundRobinProxy } from './round-robin-proxy.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const LOG_CAP = 256 * 1024;
@@ -185,6 +185,8 @@ export interface ClusterOptions {
   apis?: number;
   /** A proxy in front of a single API process too (a bench compares 1 and N processes through the same hop). */
   proxy?: boolean;
+  /** How the proxy picks a process: round robin (default), or by the request's Authorization header. */
+  affinity?: ProxyOptions['affinity'];
 }
 
 export interface Cluster extends RunningService {
@@ -261,7 +263,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await postgres.destroy();
     throw error;
   }
-  const proxy = apiProcesses.length > 1 || options.proxy ? await startRoundRobinProxy(apiUrls) : undefined;
+  const proxy = apiProcesses.length > 1 || options.proxy ? await startRoundRobinProxy(apiUrls, { affinity: options.affinity }) : undefined;
   const baseUrl = proxy?.url ?? apiUrls[0]!;
 
   return {

@@ -6,7 +6,11 @@
  * connections), with `X-Forwarded-For` appended as a real proxy does. A request
  * whose upstream refuses the connection (a process down) is sent to the next
  * one, as a load balancer's passive health check would; any other upstream
- * failure is a 502. WebSocket upgrades are not proxied.
+ * failure is a 502. WebSocket upgrades are not proxied. With `affinity:
+ * 'authorization'`, the first request carrying an Authorization header goes
+ * to the next upstream in turn and every later one with the same header to
+ * that upstream (as HAProxy's `stick on req.hdr(authorization)`), so one
+ * client's requests, and the writes to its accounts, stay on one process.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +27,15 @@ const UPSTREAM_IDLE_MS = 4_000;
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
-export async function startRoundRobinProxy(upstreams: readonly string[]): Promise<RoundRobinProxy> {
+export interface ProxyOptions {
+  /** Keep each Authorization header on the upstream its first request went to (round robin without one). Default: round robin. */
+  affinity?: 'authorization';
+}
+
+/** Clients remembered by `affinity` (a stick table's size: the oldest are forgotten beyond it). */
+const STICK_TABLE_SIZE = 100_000;
+
+export async function startRoundRobinProxy(upstreams: readonly string[], options: ProxyOptions = {}): Promise<RoundRobinProxy> {
   if (upstreams.length === 0) throw new Error('a proxy needs at least one upstream');
   const targets = upstreams.map((u) => new URL(u));
   // Idle upstream sockets are closed before the service closes them (its keepAliveTimeout is 5 s): a
@@ -31,6 +43,8 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: UPSTREAM_IDLE_MS });
   const counts = targets.map(() => 0);
   let next = 0;
+  /** With affinity: the upstream each client was given. */
+  const stuck = new Map<string, number>();
 
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, index: number, tries: number): void => {
     const target = targets[index]!;
@@ -62,8 +76,16 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const index = next;
-      next = (next + 1) % targets.length;
+      const client = options.affinity === 'authorization' ? req.headers.authorization : undefined;
+      let index = client === undefined ? undefined : stuck.get(client);
+      if (index === undefined) {
+        index = next;
+        next = (next + 1) % targets.length;
+        if (client !== undefined) {
+          if (stuck.size >= STICK_TABLE_SIZE) stuck.delete(stuck.keys().next().value!);
+          stuck.set(client, index);
+        }
+      }
       forward(req, res, Buffer.concat(chunks), index, 0);
     });
   });

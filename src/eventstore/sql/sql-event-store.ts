@@ -132,8 +132,9 @@ export class SqlEventStore implements EventStore {
     readonly kind: 'postgres' | 'pglite',
     private readonly sql: SqlExecutor,
     private readonly pollIntervalMs = 25,
+    batchesInFlight = 2,
   ) {
-    this.batcher = kind === 'postgres' ? new AppendBatcher(sql) : undefined;
+    this.batcher = kind === 'postgres' ? new AppendBatcher(sql, { maxInFlight: batchesInFlight, maxItems: 50 }) : undefined;
     this.tail = new SharedTail((fromPosition, max) => this.readAllDirect(fromPosition, max), pollIntervalMs);
   }
 

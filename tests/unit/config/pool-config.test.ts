@@ -17,3 +17,19 @@ describe('config: DATABASE_POOL_SIZE', () => {
     }
   });
 });
+
+/** With several processes on one database, their group-commit batches queue on one append lock: fewer in flight make larger ones. */
+describe('config: APPEND_BATCHES_IN_FLIGHT', () => {
+  const base = { NODE_ENV: 'test', ...E2E_KEYS };
+
+  it('defaults to 2 and takes 1 for several processes on one database', () => {
+    expect(loadConfig(base).appendBatchesInFlight).to.equal(2);
+    expect(loadConfig({ ...base, APPEND_BATCHES_IN_FLIGHT: '1' }).appendBatchesInFlight).to.equal(1);
+  });
+
+  it('refuses 0, a fraction or a word', () => {
+    for (const bad of ['0', '-1', '1.5', 'one', '17']) {
+      expect(() => loadConfig({ ...base, APPEND_BATCHES_IN_FLIGHT: bad }), bad).to.throw(ConfigError, /^APPEND_BATCHES_IN_FLIGHT/);
+    }
+  });
+});
