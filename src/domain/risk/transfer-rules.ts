@@ -30,29 +30,63 @@ export interface TransferHistory {
   sameAccountTotal: bigint;
 }
 
+/**
+ * A sum of minor units kept as decimal strings, exact: in a number while every
+ * amount and partial sum is a safe integer (a user's up to 500 remembered
+ * transfers are summed on every transfer: parsing and adding bigints was most
+ * of that), in a bigint from the first that is not.
+ */
+class MinorUnits {
+  private small = 0;
+  private big: bigint | undefined;
+
+  add(amount: string): void {
+    if (this.big === undefined) {
+      const value = Number(amount);
+      const next = this.small + value;
+      if (Number.isSafeInteger(value) && Number.isSafeInteger(next)) {
+        this.small = next;
+        return;
+      }
+      this.big = BigInt(this.small);
+    }
+    this.big += BigInt(amount);
+  }
+
+  get total(): bigint {
+    return this.big ?? BigInt(this.small);
+  }
+}
+
 /** Earlier means at or before the transfer and inside the window (as the rules always read it). */
 export function transferHistory(f: TransferFact, m: RiskMemory, t: RiskThresholds): TransferHistory {
   const burstMs = t.burstWindowMinutes * MINUTE_MS;
   const velocityMs = t.velocityWindowMinutes * MINUTE_MS;
   const unusualMs = t.unusualWindowDays * 1440 * MINUTE_MS;
   const h: TransferHistory = { burst: 0, velocity: 0, velocityTotals: new Map(), sameAccount: 0, sameAccountTotal: 0n };
+  const velocityTotals = new Map<Currency, MinorUnits>();
+  const sameAccountTotal = new MinorUnits();
   for (const x of m.transfersByUser[f.user_id] ?? []) {
     if (x.at > f.at) continue;
     const age = f.at - x.at;
     const inVelocity = age < velocityMs;
     const inUnusual = age < unusualMs && x.account === f.account_number;
     if (age < burstMs) h.burst++;
-    if (!inVelocity && !inUnusual) continue;
-    const amount = BigInt(x.amount);
     if (inVelocity) {
       h.velocity++;
-      if (isCurrency(x.currency)) h.velocityTotals.set(x.currency, (h.velocityTotals.get(x.currency) ?? 0n) + amount);
+      if (isCurrency(x.currency)) {
+        let sum = velocityTotals.get(x.currency);
+        if (!sum) velocityTotals.set(x.currency, (sum = new MinorUnits()));
+        sum.add(x.amount);
+      }
     }
     if (inUnusual) {
       h.sameAccount++;
-      h.sameAccountTotal += amount;
+      sameAccountTotal.add(x.amount);
     }
   }
+  for (const [currency, sum] of velocityTotals) h.velocityTotals.set(currency, sum.total);
+  h.sameAccountTotal = sameAccountTotal.total;
   return h;
 }
 

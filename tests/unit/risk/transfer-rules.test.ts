@@ -134,5 +134,16 @@ describe('risk rules: security hits', () => {
       expect(h.sameAccount).to.equal(2);
       expect(h.sameAccountTotal).to.equal(4020n);
     });
+
+    it('sums to the minor unit past the largest safe integer and for amounts longer than one', () => {
+      const memory = emptyMemory();
+      const x = (amount: string, currency = 'JOD') => ({ at: T0 - MINUTE_MS, account: '100000000017', currency, amount });
+      const safe = String(Number.MAX_SAFE_INTEGER); // 9007199254740991
+      memory.transfersByUser.u1 = [x('5'), x(safe), x(safe), x('123456789012345678901234567890', 'USD'), x('7', 'USD')];
+      const h = transferHistory(transfer({}), memory, T);
+      expect(h.velocityTotals.get('JOD')).to.equal(5n + 2n * BigInt(Number.MAX_SAFE_INTEGER));
+      expect(h.velocityTotals.get('USD')).to.equal(123456789012345678901234567897n);
+      expect(h.sameAccountTotal).to.equal(5n + 2n * BigInt(Number.MAX_SAFE_INTEGER) + 123456789012345678901234567897n);
+    });
   });
 });
