@@ -15,10 +15,11 @@ export interface Queryable {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   run<R = Record<string, unknown>>(builder: Knex.QueryBuilder | Knex.Raw): Promise<R[]>;
   /**
-   * Runs `copy ... from stdin` with `data` in COPY's text format (pg-copy.ts).
-   * Only a PostgreSQL transaction has it (PGlite and the pool do not).
+   * Runs `copy ... from stdin` with `data`, the UTF-8 bytes of COPY's text
+   * format (copyText, pg-copy.ts). Only a PostgreSQL transaction has it
+   * (PGlite and the pool do not).
    */
-  copyFrom?(statement: string, data: string | Uint8Array): Promise<void>;
+  copyFrom?(statement: string, data: Uint8Array): Promise<void>;
 }
 
 export interface TransactionOptions {
