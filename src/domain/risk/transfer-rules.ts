@@ -63,31 +63,30 @@ export function transferHistory(f: TransferFact, m: RiskMemory, t: RiskThreshold
   const burstMs = t.burstWindowMinutes * MINUTE_MS;
   const velocityMs = t.velocityWindowMinutes * MINUTE_MS;
   const unusualMs = t.unusualWindowDays * 1440 * MINUTE_MS;
-  const h: TransferHistory = { burst: 0, velocity: 0, velocityTotals: new Map(), sameAccount: 0, sameAccountTotal: 0n };
-  const velocityTotals = new Map<Currency, MinorUnits>();
-  const sameAccountTotal = new MinorUnits();
+  let burst = 0;
+  let velocity = 0;
+  let sameAccount = 0;
+  const velocitySums = new Map<Currency, MinorUnits>();
+  const sameAccountSum = new MinorUnits();
   for (const x of m.transfersByUser[f.user_id] ?? []) {
     if (x.at > f.at) continue;
     const age = f.at - x.at;
-    const inVelocity = age < velocityMs;
-    const inUnusual = age < unusualMs && x.account === f.account_number;
-    if (age < burstMs) h.burst++;
-    if (inVelocity) {
-      h.velocity++;
+    if (age < burstMs) burst++;
+    if (age < velocityMs) {
+      velocity++;
       if (isCurrency(x.currency)) {
-        let sum = velocityTotals.get(x.currency);
-        if (!sum) velocityTotals.set(x.currency, (sum = new MinorUnits()));
+        let sum = velocitySums.get(x.currency);
+        if (!sum) velocitySums.set(x.currency, (sum = new MinorUnits()));
         sum.add(x.amount);
       }
     }
-    if (inUnusual) {
-      h.sameAccount++;
-      sameAccountTotal.add(x.amount);
+    if (age < unusualMs && x.account === f.account_number) {
+      sameAccount++;
+      sameAccountSum.add(x.amount);
     }
   }
-  for (const [currency, sum] of velocityTotals) h.velocityTotals.set(currency, sum.total);
-  h.sameAccountTotal = sameAccountTotal.total;
-  return h;
+  const velocityTotals = new Map([...velocitySums].map(([currency, sum]) => [currency, sum.total]));
+  return { burst, velocity, velocityTotals, sameAccount, sameAccountTotal: sameAccountSum.total };
 }
 
 /** A single transfer at or above the large-transfer threshold. */
