@@ -160,12 +160,16 @@ export class AggregateRepository {
       else loads[index] = this.load(type, stream, options);
     }
     if (batch.length > 0) {
-      const tails = await this.store.readStreams!(batch.map((b) => ({ stream: b.stream, from: b.remembered.revision + 1n })), LOAD_PAGE);
+      // Not awaited here: the loads above are already running, and one awaited Promise.all below
+      // must see every rejection (a read that failed first would leave theirs unhandled).
+      const tails = this.store.readStreams!(batch.map((b) => ({ stream: b.stream, from: b.remembered.revision + 1n })), LOAD_PAGE);
       batch.forEach((b, k) => {
-        const tail = tails[k]!;
-        if (checking) this.freshness.observed(tail.length > 0);
-        // A tail of a whole page goes the long way (its snapshot may be newer; a page at a time).
-        loads[b.index] = tail.length < LOAD_PAGE ? Promise.resolve(this.caughtUp(b.type, b.stream, b.remembered, tail)) : this.load(b.type, b.stream);
+        loads[b.index] = tails.then((all) => {
+          const tail = all[k]!;
+          if (checking) this.freshness.observed(tail.length > 0);
+          // A tail of a whole page goes the long way (its snapshot may be newer; a page at a time).
+          return tail.length < LOAD_PAGE ? this.caughtUp(b.type, b.stream, b.remembered, tail) : this.load(b.type, b.stream);
+        });
       });
     }
     return Promise.all(loads);
